@@ -1,0 +1,120 @@
+// Package doorstep holds the domain vocabulary of the Doorstep (家门口) resident-services
+// portal: services and their categories, residential areas, organizations, users and
+// opening hours. It imports orb and the standard library only; storage, geometry and
+// HTTP live in their own packages.
+package doorstep
+
+import (
+	"time"
+
+	"github.com/paulmach/orb"
+)
+
+// Walking speed profiles in metres a minute. Elder is the default everywhere: 3 km/h is
+// the speed Shanghai planning studies assume for older people.
+const (
+	SpeedElder = 50.0
+	SpeedAdult = 67.0
+	SpeedMin   = 20.0
+	SpeedMax   = 120.0
+)
+
+// StraightLineDetour turns a straight-line distance into an estimated walking distance
+// when no walking network answers for a point.
+const StraightLineDetour = 1.3
+
+// Default thresholds of the 15-minute service circle and the doorstep, in minutes.
+const (
+	DefaultCircleMinutes   = 15
+	DefaultDoorstepMinutes = 5
+)
+
+// Category is a kind of service, with its own circle and doorstep thresholds.
+type Category struct {
+	ID              string `json:"id"`
+	NameZh          string `json:"name_zh"`
+	NameEn          string `json:"name_en"`
+	CircleMinutes   int    `json:"circle_minutes"`
+	DoorstepMinutes int    `json:"doorstep_minutes"`
+	Sort            int    `json:"-"`
+}
+
+// Service status values.
+const (
+	StatusOpen              = "open"
+	StatusTemporarilyClosed = "temporarily_closed"
+	StatusClosed            = "closed"
+)
+
+// ValidStatus reports whether s is one of the service status values.
+func ValidStatus(s string) bool {
+	return s == StatusOpen || s == StatusTemporarilyClosed || s == StatusClosed
+}
+
+// Service is one listing: a place a resident can walk to, run by an organization.
+// Coordinates are WGS84 [lon, lat].
+type Service struct {
+	ID             int64      `json:"id"`
+	Category       string     `json:"category"`
+	OrganizationID int64      `json:"organization_id"`
+	Name           string     `json:"name"`
+	NameEn         string     `json:"name_en"`
+	Address        string     `json:"address"`
+	Lon            float64    `json:"lon"`
+	Lat            float64    `json:"lat"`
+	Phone          string     `json:"phone"`
+	Hours          Schedule   `json:"hours"`
+	Offers         []string   `json:"offers"`
+	Capacity       *int       `json:"capacity"`
+	Status         string     `json:"status"`
+	Note           string     `json:"note"`
+	Sample         bool       `json:"sample"`
+	VerifiedAt     *time.Time `json:"verified_at"`
+	CreatedAt      time.Time  `json:"created_at"`
+	UpdatedAt      time.Time  `json:"updated_at"`
+	Version        int64      `json:"version"`
+}
+
+// Point returns the service location as an orb point.
+func (s *Service) Point() orb.Point { return orb.Point{s.Lon, s.Lat} }
+
+// ServiceFilter selects services for a paged list. Zero fields do not filter.
+type ServiceFilter struct {
+	Category string
+	Status   string
+	IDs      []int64
+	Limit    int
+	Offset   int
+}
+
+// Organization runs listings: a citizen station, a residents' committee, an operator
+// or the street office.
+type Organization struct {
+	ID   int64  `json:"id"`
+	Name string `json:"name"`
+	Kind string `json:"kind"`
+}
+
+// Area is a residential area (居民区) with its residents and residents aged 60 and over.
+type Area struct {
+	ID         int64            `json:"id"`
+	Name       string           `json:"name"`
+	Committee  string           `json:"committee"`
+	Population int              `json:"population"`
+	Elderly    int              `json:"elderly"`
+	Sample     bool             `json:"sample"`
+	Geometry   orb.MultiPolygon `json:"-"`
+}
+
+// Street is the administrative street (街道) the portal serves.
+type Street struct {
+	Name     string           `json:"name"`
+	Geometry orb.MultiPolygon `json:"-"`
+}
+
+// Road is a named line drawn on the map for orientation, such as a main road.
+type Road struct {
+	Name     string         `json:"name"`
+	Kind     string         `json:"kind"`
+	Geometry orb.LineString `json:"-"`
+}
