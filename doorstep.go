@@ -68,6 +68,7 @@ type Service struct {
 	Capacity       *int       `json:"capacity"`
 	Status         string     `json:"status"`
 	Note           string     `json:"note"`
+	ReopensOn      string     `json:"reopens_on"` // YYYY-MM-DD a temporary closure ends, or ""
 	Sample         bool       `json:"sample"`
 	VerifiedAt     *time.Time `json:"verified_at"`
 	CreatedAt      time.Time  `json:"created_at"`
@@ -117,4 +118,13 @@ type Road struct {
 	Name     string         `json:"name"`
 	Kind     string         `json:"kind"`
 	Geometry orb.LineString `json:"-"`
+}
+
+// NetworkLine is one line a pedestrian can walk along — a street, lane or footway —
+// as imported, before it is split into graph edges. Coordinates are WGS84.
+type NetworkLine struct {
+	Geometry orb.LineString
+	Kind     string // the OSM highway value, or "road", "lane", "footway" for other sources
+	Name     string
+	Sample   bool // generated rather than surveyed
 }

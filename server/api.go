@@ -1,0 +1,260 @@
+package server
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"doorstep"
+	"doorstep/finder"
+	"doorstep/geo"
+
+	"github.com/gin-gonic/gin"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+	"github.com/paulmach/orb/project"
+)
+
+func (s *Server) handleHealth(c *gin.Context) {
+	c.JSON(http.StatusOK, gin.H{"status": "ok"})
+}
+
+func (s *Server) handleMeta(c *gin.Context) {
+	meta := s.meta.Load()
+	body := gin.H{"street": "", "sample": meta.sample, "attribution": meta.attribution, "tile_url": s.cfg.TileURL, "bounds": nil}
+	if meta.street != nil {
+		b := meta.street.Geometry.Bound()
+		body["street"] = meta.street.Name
+		body["bounds"] = [4]float64{b.Min[0], b.Min[1], b.Max[0], b.Max[1]}
+	}
+	c.JSON(http.StatusOK, body)
+}
+
+func (s *Server) handleStreet(c *gin.Context) {
+	_, crs, ok := s.requestParams(c)
+	if !ok {
+		return
+	}
+	meta := s.meta.Load()
+	fc := geojson.NewFeatureCollection()
+	if meta.street != nil {
+		f := geojson.NewFeature(toCRS(crs, meta.street.Geometry))
+		f.Properties = geojson.Properties{"kind": "street", "name": meta.street.Name}
+		fc.Append(f)
+	}
+	for _, mf := range meta.features {
+		f := geojson.NewFeature(toCRS(crs, mf.Geometry))
+		f.Properties = geojson.Properties{"kind": mf.Kind, "name": mf.Name}
+		fc.Append(f)
+	}
+	fc.ExtraMembers = geojson.Properties{"attribution": meta.attribution}
+	c.JSON(http.StatusOK, fc)
+}
+
+func (s *Server) handleCategories(c *gin.Context) {
+	c.JSON(http.StatusOK, gin.H{"categories": s.Snapshot().Categories()})
+}
+
+func (s *Server) handleAreas(c *gin.Context) {
+	_, crs, ok := s.requestParams(c)
+	if !ok {
+		return
+	}
+	fc := geojson.NewFeatureCollection()
+	for _, a := range s.Snapshot().Areas() {
+		var g orb.Geometry = a.Geometry
+		if len(a.Geometry) == 1 {
+			g = a.Geometry[0]
+		}
+		f := geojson.NewFeature(toCRS(crs, g))
+		f.ID = a.ID
+		f.Properties = geojson.Properties{
+			"id": a.ID, "name": a.Name, "committee": a.Committee,
+			"population": a.Population, "elderly": a.Elderly, "sample": a.Sample,
+		}
+		fc.Append(f)
+	}
+	c.JSON(http.StatusOK, fc)
+}
+
+func (s *Server) handleServices(c *gin.Context) {
+	p, crs, ok := s.requestParams(c)
+	if !ok {
+		return
+	}
+	snap := s.Snapshot()
+	q, err := servicesQuery(p, crs, snap)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	q.Now = s.now()
+	hits, total := snap.Services(q)
+	list := make([]serviceJSON, len(hits))
+	for i, h := range hits {
+		list[i] = newServiceJSON(h.Service, h.Walk, crs, q.Now)
+	}
+	c.JSON(http.StatusOK, gin.H{"services": list, "total": total, "limit": q.Limit, "offset": q.Offset})
+}
+
+func servicesQuery(p *params, crs geo.CRS, snap *finder.Snapshot) (finder.Query, error) {
+	var q finder.Query
+	var err error
+	if q.Origin, err = p.point(crs); err != nil {
+		return q, err
+	}
+	if q.Category, err = category(p, snap); err != nil {
+		return q, err
+	}
+	if q.SpeedMPerMin, err = p.speed(); err != nil {
+		return q, err
+	}
+	if q.WithinMinutes, _, err = p.float("within_minutes", 1, 120); err != nil {
+		return q, err
+	}
+	if q.WithinMinutes > 0 && q.Origin == nil {
+		return q, doorstep.FieldErrorf("within_minutes", "within_minutes needs lon and lat.")
+	}
+	if q.OpenNow, err = p.bool("open_now"); err != nil {
+		return q, err
+	}
+	if q.Limit, err = p.int("limit", defaultLimit, 1, maxLimit); err != nil {
+		return q, err
+	}
+	if q.Offset, err = p.int("offset", 0, 0, maxOffset); err != nil {
+		return q, err
+	}
+	return q, nil
+}
+
+func category(p *params, snap *finder.Snapshot) (string, error) {
+	id, ok, err := p.get("category")
+	if err != nil || !ok || id == "" {
+		return "", err
+	}
+	if _, known := snap.Category(id); !known {
+		return "", doorstep.FieldErrorf("category", "Unknown category %q.", id)
+	}
+	return id, nil
+}
+
+func (s *Server) handleService(c *gin.Context) {
+	_, crs, ok := s.requestParams(c)
+	if !ok {
+		return
+	}
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil || id <= 0 {
+		writeError(c, doorstep.FieldErrorf("id", "id must be a positive whole number."))
+		return
+	}
+	svc, found := s.Snapshot().Service(id)
+	if !found {
+		writeError(c, doorstep.Errorf(doorstep.ENOTFOUND, "Service %d not found.", id))
+		return
+	}
+	c.JSON(http.StatusOK, newServiceJSON(svc, nil, crs, s.now()))
+}
+
+func (s *Server) handleDoorstep(c *gin.Context) {
+	p, crs, ok := s.requestParams(c)
+	if !ok {
+		return
+	}
+	origin, err := p.requiredPoint(crs)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	speed, err := p.speed()
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	ans := s.Snapshot().Doorstep(origin, speed)
+	now := s.now()
+	body := doorstepJSON{
+		Origin:       geo.FromWGS84(crs, ans.Origin),
+		SpeedMPerMin: ans.SpeedMPerMin,
+		Estimate:     ans.Estimate,
+		Categories:   make([]doorstepCategoryJSON, len(ans.Categories)),
+	}
+	if ans.Area != nil {
+		body.Area = &areaRef{ID: ans.Area.ID, Name: ans.Area.Name}
+	}
+	for i, line := range ans.Categories {
+		cj := doorstepCategoryJSON{Category: line.Category.ID, AtDoorstep: line.AtDoorstep, InCircle: line.InCircle}
+		if line.Service != nil {
+			sj := newServiceJSON(line.Service, line.Walk, crs, now)
+			cj.Service = &sj
+		}
+		body.Categories[i] = cj
+	}
+	c.JSON(http.StatusOK, body)
+}
+
+// requestParams parses the query string and its crs, answering the error itself.
+func (s *Server) requestParams(c *gin.Context) (*params, geo.CRS, bool) {
+	p, err := parseParams(c.Request.URL.RawQuery)
+	if err != nil {
+		writeError(c, err)
+		return nil, "", false
+	}
+	crs, err := p.crs()
+	if err != nil {
+		writeError(c, err)
+		return nil, "", false
+	}
+	return p, crs, true
+}
+
+type doorstepJSON struct {
+	Origin       orb.Point              `json:"origin"`
+	Area         *areaRef               `json:"area"`
+	SpeedMPerMin float64                `json:"speed_m_per_min"`
+	Estimate     string                 `json:"estimate,omitempty"`
+	Categories   []doorstepCategoryJSON `json:"categories"`
+}
+
+type areaRef struct {
+	ID   int64  `json:"id"`
+	Name string `json:"name"`
+}
+
+type doorstepCategoryJSON struct {
+	Category   string       `json:"category"`
+	Service    *serviceJSON `json:"service"`
+	AtDoorstep bool         `json:"at_doorstep"`
+	InCircle   bool         `json:"in_circle"`
+}
+
+// serviceJSON is the service object of the API: the listing with its coordinates
+// in the answer's crs, whether it is open now, and its walk when the request had
+// an origin.
+type serviceJSON struct {
+	*doorstep.Service
+	Lon         float64  `json:"lon"` // shadows the embedded WGS84 coordinates
+	Lat         float64  `json:"lat"`
+	OpenNow     bool     `json:"open_now"`
+	DistanceM   *float64 `json:"distance_m,omitempty"`
+	WalkMinutes *float64 `json:"walk_minutes,omitempty"`
+	Estimate    string   `json:"estimate,omitempty"`
+}
+
+func newServiceJSON(svc *doorstep.Service, walk *finder.Walk, crs geo.CRS, now time.Time) serviceJSON {
+	pt := geo.FromWGS84(crs, svc.Point())
+	sj := serviceJSON{Service: svc, Lon: pt[0], Lat: pt[1], OpenNow: finder.IsOpen(svc, now)}
+	if walk != nil {
+		d, m := walk.DistanceM, walk.WalkMinutes
+		sj.DistanceM, sj.WalkMinutes, sj.Estimate = &d, &m, walk.Estimate
+	}
+	return sj
+}
+
+// toCRS returns g in the answer's coordinate system, leaving g itself untouched.
+func toCRS(crs geo.CRS, g orb.Geometry) orb.Geometry {
+	if crs == geo.WGS84 {
+		return g
+	}
+	return project.Geometry(orb.Clone(g), func(p orb.Point) orb.Point { return geo.FromWGS84(crs, p) })
+}

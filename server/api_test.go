@@ -1,0 +1,369 @@
+package server
+
+import (
+	"fmt"
+	"math"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"doorstep/geo"
+
+	"github.com/paulmach/orb"
+)
+
+type serviceList struct {
+	Services []serviceJSON `json:"services"`
+	Total    int           `json:"total"`
+}
+
+type errorAnswer struct {
+	Error errorDetail `json:"error"`
+}
+
+func TestCategories(t *testing.T) {
+	s := newTestPortal(t)
+	var body struct {
+		Categories []struct {
+			ID              string `json:"id"`
+			NameZh          string `json:"name_zh"`
+			NameEn          string `json:"name_en"`
+			CircleMinutes   int    `json:"circle_minutes"`
+			DoorstepMinutes int    `json:"doorstep_minutes"`
+		} `json:"categories"`
+	}
+	if code := getJSON(t, s, "/api/categories", &body); code != http.StatusOK {
+		t.Fatalf("status %d", code)
+	}
+	if len(body.Categories) != 9 || body.Categories[0].ID != "meal_point" {
+		t.Fatalf("categories = %+v", body.Categories)
+	}
+	for _, c := range body.Categories {
+		if c.NameZh == "" || c.NameEn == "" || c.CircleMinutes != 15 || c.DoorstepMinutes != 5 {
+			t.Errorf("category %+v", c)
+		}
+	}
+}
+
+// allServices lists every visible service through the API.
+func allServices(t *testing.T, h http.Handler) []serviceJSON {
+	t.Helper()
+	var list serviceList
+	if code := getJSON(t, h, "/api/services?limit=500", &list); code != http.StatusOK {
+		t.Fatalf("status %d", code)
+	}
+	if len(list.Services) != list.Total || list.Total < 60 {
+		t.Fatalf("listed %d of total %d, want all and ≥ 60", len(list.Services), list.Total)
+	}
+	return list.Services
+}
+
+func TestServicesNearby(t *testing.T) {
+	s := newTestPortal(t)
+	all := allServices(t, s)
+	origin := orb.Point{121.4650, 31.2900}
+	tests := []struct {
+		name  string
+		query string
+		keep  func(serviceJSON) bool
+		limit int
+	}{
+		{"nearest 10", "limit=10", func(serviceJSON) bool { return true }, 10},
+		{"meal points", "category=meal_point&limit=50", func(s serviceJSON) bool { return s.Category == "meal_point" }, 50},
+		{"within 10 min elder", "within_minutes=10&limit=500", func(s serviceJSON) bool {
+			return geo.Distance(origin, orb.Point{s.Lon, s.Lat})*1.3 <= 10*50
+		}, 500},
+		{"within 10 min adult", "within_minutes=10&speed=adult&limit=500", func(s serviceJSON) bool {
+			return geo.Distance(origin, orb.Point{s.Lon, s.Lat})*1.3 <= 10*67
+		}, 500},
+		{"open now", "open_now=true&limit=500", func(s serviceJSON) bool { return s.OpenNow }, 500},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var list serviceList
+			path := fmt.Sprintf("/api/services?lon=%v&lat=%v&%s", origin[0], origin[1], tc.query)
+			if code := getJSON(t, s, path, &list); code != http.StatusOK {
+				t.Fatalf("status %d", code)
+			}
+			want := 0
+			for _, svc := range all {
+				if tc.keep(svc) {
+					want++
+				}
+			}
+			if list.Total != want {
+				t.Errorf("total %d, want %d", list.Total, want)
+			}
+			if len(list.Services) != min(want, tc.limit) {
+				t.Errorf("%d items, want %d", len(list.Services), min(want, tc.limit))
+			}
+			prev := -1.0
+			for _, svc := range list.Services {
+				if !tc.keep(svc) {
+					t.Errorf("service %d %q does not match the filter", svc.ID, svc.Name)
+				}
+				if svc.DistanceM == nil || svc.WalkMinutes == nil || svc.Estimate != "straight_line" {
+					t.Fatalf("service %d lacks its walk: %+v", svc.ID, svc)
+				}
+				if *svc.DistanceM < prev {
+					t.Errorf("not nearest first: %v after %v", *svc.DistanceM, prev)
+				}
+				prev = *svc.DistanceM
+				wantM := geo.Distance(origin, orb.Point{svc.Lon, svc.Lat}) * 1.3
+				if math.Abs(*svc.DistanceM-wantM) > 1 {
+					t.Errorf("service %d distance %v, want %v", svc.ID, *svc.DistanceM, wantM)
+				}
+			}
+		})
+	}
+}
+
+func TestServicesListPaging(t *testing.T) {
+	s := newTestPortal(t)
+	all := allServices(t, s)
+	var page serviceList
+	if code := getJSON(t, s, "/api/services?limit=7&offset=7", &page); code != http.StatusOK {
+		t.Fatalf("status %d", code)
+	}
+	if page.Total != len(all) || len(page.Services) != 7 || page.Services[0].ID != all[7].ID {
+		t.Errorf("page = %d items from id %d, total %d", len(page.Services), page.Services[0].ID, page.Total)
+	}
+	for _, svc := range page.Services {
+		if svc.DistanceM != nil || svc.WalkMinutes != nil {
+			t.Errorf("list without origin carries a walk: %+v", svc)
+		}
+	}
+}
+
+func TestServiceByID(t *testing.T) {
+	s := newTestPortal(t)
+	all := allServices(t, s)
+	var got serviceJSON
+	path := fmt.Sprintf("/api/services/%d", all[3].ID)
+	if code := getJSON(t, s, path, &got); code != http.StatusOK {
+		t.Fatalf("status %d", code)
+	}
+	if got.ID != all[3].ID || got.Name != all[3].Name || got.Version != 1 || !got.Sample || got.Hours == nil {
+		t.Errorf("got %+v", got)
+	}
+}
+
+func TestDoorstep(t *testing.T) {
+	s := newTestPortal(t)
+	all := allServices(t, s)
+	var room serviceJSON
+	for _, svc := range all {
+		if svc.Category == "activity_room" && svc.Status == "open" {
+			room = svc
+			break
+		}
+	}
+	origin := orb.Point{room.Lon, room.Lat}
+	var ans struct {
+		Origin       [2]float64 `json:"origin"`
+		Area         *areaRef   `json:"area"`
+		SpeedMPerMin float64    `json:"speed_m_per_min"`
+		Estimate     string     `json:"estimate"`
+		Categories   []struct {
+			Category   string       `json:"category"`
+			Service    *serviceJSON `json:"service"`
+			AtDoorstep bool         `json:"at_doorstep"`
+			InCircle   bool         `json:"in_circle"`
+		} `json:"categories"`
+	}
+	path := fmt.Sprintf("/api/doorstep?lon=%v&lat=%v", origin[0], origin[1])
+	if code := getJSON(t, s, path, &ans); code != http.StatusOK {
+		t.Fatalf("status %d", code)
+	}
+	if len(ans.Categories) != 9 || ans.SpeedMPerMin != 50 || ans.Estimate != "straight_line" || ans.Area == nil {
+		t.Fatalf("answer = %+v", ans)
+	}
+	for _, line := range ans.Categories {
+		// The nearest open service of the category by brute force.
+		var want *serviceJSON
+		best := math.Inf(1)
+		for i, svc := range all {
+			if svc.Category == line.Category && svc.Status == "open" {
+				if d := geo.Distance(origin, orb.Point{svc.Lon, svc.Lat}); d < best {
+					best, want = d, &all[i]
+				}
+			}
+		}
+		if want == nil {
+			if line.Service != nil {
+				t.Errorf("%s: got %q, want none", line.Category, line.Service.Name)
+			}
+			continue
+		}
+		if line.Service == nil || line.Service.ID != want.ID {
+			t.Errorf("%s: got %+v, want %q", line.Category, line.Service, want.Name)
+			continue
+		}
+		minutes := *line.Service.WalkMinutes
+		if line.InCircle != (minutes <= 15) {
+			t.Errorf("%s: in_circle %v at %v min", line.Category, line.InCircle, minutes)
+		}
+		if minutes <= 5 && !line.AtDoorstep {
+			t.Errorf("%s: %v min but not at doorstep", line.Category, minutes)
+		}
+	}
+	if ans.Categories[5].Category != "activity_room" || ans.Categories[5].Service.ID != room.ID ||
+		*ans.Categories[5].Service.DistanceM != 0 || !ans.Categories[5].AtDoorstep {
+		t.Errorf("activity room line = %+v, want the room itself at the doorstep", ans.Categories[5])
+	}
+
+	// The adult profile walks faster, so the same distance takes fewer minutes.
+	var adult struct {
+		SpeedMPerMin float64 `json:"speed_m_per_min"`
+		Categories   []struct {
+			Service *serviceJSON `json:"service"`
+		} `json:"categories"`
+	}
+	getJSON(t, s, path+"&speed=adult", &adult)
+	if adult.SpeedMPerMin != 67 || *adult.Categories[0].Service.WalkMinutes >= *ans.Categories[0].Service.WalkMinutes {
+		t.Errorf("adult answer %+v", adult)
+	}
+}
+
+func TestDoorstepGCJ02(t *testing.T) {
+	s := newTestPortal(t)
+	wgs := orb.Point{121.4650, 31.2900}
+	gcj := geo.WGS84ToGCJ02(wgs)
+	var a, b struct {
+		Origin     [2]float64 `json:"origin"`
+		Categories []struct {
+			Service *serviceJSON `json:"service"`
+		} `json:"categories"`
+	}
+	getJSON(t, s, fmt.Sprintf("/api/doorstep?lon=%v&lat=%v", wgs[0], wgs[1]), &a)
+	getJSON(t, s, fmt.Sprintf("/api/doorstep?lon=%.9f&lat=%.9f&crs=gcj02", gcj[0], gcj[1]), &b)
+	if math.Abs(b.Origin[0]-gcj[0]) > 1e-6 || math.Abs(b.Origin[1]-gcj[1]) > 1e-6 {
+		t.Errorf("origin echoed %v, want the GCJ-02 %v", b.Origin, gcj)
+	}
+	for i := range a.Categories {
+		if a.Categories[i].Service == nil {
+			continue
+		}
+		sa, sb := a.Categories[i].Service, b.Categories[i].Service
+		if sa.ID != sb.ID || math.Abs(*sa.DistanceM-*sb.DistanceM) > 1 {
+			t.Errorf("category %d: wgs84 %d %vm, gcj02 %d %vm", i, sa.ID, *sa.DistanceM, sb.ID, *sb.DistanceM)
+		}
+		if wantLon := geo.WGS84ToGCJ02(orb.Point{sa.Lon, sa.Lat})[0]; math.Abs(sb.Lon-wantLon) > 1e-6 {
+			t.Errorf("service lon in gcj02 answer %v, want %v", sb.Lon, wantLon)
+		}
+	}
+}
+
+func TestAreasAndStreet(t *testing.T) {
+	s := newTestPortal(t)
+	var areas struct {
+		Type     string `json:"type"`
+		Features []struct {
+			Geometry struct {
+				Type string `json:"type"`
+			} `json:"geometry"`
+			Properties map[string]any `json:"properties"`
+		} `json:"features"`
+	}
+	if code := getJSON(t, s, "/api/areas", &areas); code != http.StatusOK {
+		t.Fatalf("status %d", code)
+	}
+	if areas.Type != "FeatureCollection" || len(areas.Features) != 27 {
+		t.Fatalf("areas: %s with %d features", areas.Type, len(areas.Features))
+	}
+	for _, f := range areas.Features {
+		if f.Geometry.Type != "Polygon" && f.Geometry.Type != "MultiPolygon" || f.Properties["name"] == "" ||
+			f.Properties["sample"] != true || f.Properties["elderly"] == nil {
+			t.Errorf("area feature %+v", f)
+		}
+	}
+	var street struct {
+		Features []struct {
+			Properties map[string]any `json:"properties"`
+		} `json:"features"`
+		Attribution string `json:"attribution"`
+	}
+	getJSON(t, s, "/api/street", &street)
+	if len(street.Features) < 3 || street.Features[0].Properties["kind"] != "street" ||
+		street.Attribution != "© OpenStreetMap contributors" {
+		t.Errorf("street = %+v", street)
+	}
+	var meta map[string]any
+	getJSON(t, s, "/api/meta", &meta)
+	if meta["sample"] != true || meta["street"] != "凉城新村街道" {
+		t.Errorf("meta = %v", meta)
+	}
+}
+
+func TestBadInput(t *testing.T) {
+	s := newTestPortal(t)
+	tests := []struct {
+		name   string
+		method string
+		path   string
+		status int
+		field  string
+	}{
+		{"doorstep without point", "GET", "/api/doorstep", 400, "lon"},
+		{"doorstep lat only", "GET", "/api/doorstep?lat=31.29", 400, "lon"},
+		{"doorstep lon only", "GET", "/api/doorstep?lon=121.46", 400, "lat"},
+		{"non-numeric lon", "GET", "/api/doorstep?lon=abc&lat=31.29", 400, "lon"},
+		{"NaN lat", "GET", "/api/doorstep?lon=121.46&lat=NaN", 400, "lat"},
+		{"Inf lon", "GET", "/api/doorstep?lon=Inf&lat=31.29", 400, "lon"},
+		{"lat out of range", "GET", "/api/doorstep?lon=121.46&lat=91", 400, "lat"},
+		{"lon out of range", "GET", "/api/doorstep?lon=-181&lat=31", 400, "lon"},
+		{"huge lon", "GET", "/api/doorstep?lon=1e400&lat=31", 400, "lon"},
+		{"lon twice", "GET", "/api/doorstep?lon=121.46&lon=121.47&lat=31.29", 400, "lon"},
+		{"speed too slow", "GET", "/api/doorstep?lon=121.46&lat=31.29&speed=19", 400, "speed"},
+		{"speed too fast", "GET", "/api/doorstep?lon=121.46&lat=31.29&speed=121", 400, "speed"},
+		{"speed unknown profile", "GET", "/api/doorstep?lon=121.46&lat=31.29&speed=runner", 400, "speed"},
+		{"unknown crs", "GET", "/api/doorstep?lon=121.46&lat=31.29&crs=utm", 400, "crs"},
+		{"unknown category", "GET", "/api/services?category=bar", 400, "category"},
+		{"negative limit", "GET", "/api/services?limit=-1", 400, "limit"},
+		{"zero limit", "GET", "/api/services?limit=0", 400, "limit"},
+		{"huge limit", "GET", "/api/services?limit=100000000000000000000", 400, "limit"},
+		{"limit too big", "GET", "/api/services?limit=501", 400, "limit"},
+		{"fractional limit", "GET", "/api/services?limit=2.5", 400, "limit"},
+		{"negative offset", "GET", "/api/services?offset=-5", 400, "offset"},
+		{"within without point", "GET", "/api/services?within_minutes=10", 400, "within_minutes"},
+		{"within zero", "GET", "/api/services?lon=121.46&lat=31.29&within_minutes=0", 400, "within_minutes"},
+		{"open_now not bool", "GET", "/api/services?open_now=maybe", 400, "open_now"},
+		{"malformed query", "GET", "/api/services?lon=%zz", 400, "query"},
+		{"service id not a number", "GET", "/api/services/abc", 400, "id"},
+		{"service id negative", "GET", "/api/services/-3", 400, "id"},
+		{"service id too big", "GET", "/api/services/99999999999999999999", 400, "id"},
+		{"unknown service", "GET", "/api/services/999999", 404, ""},
+		{"unknown endpoint", "GET", "/api/nothing", 404, ""},
+		{"wrong method", "POST", "/api/categories", 405, ""},
+		{"wrong method doorstep", "DELETE", "/api/doorstep?lon=121.46&lat=31.29", 405, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var body errorAnswer
+			code := doJSON(t, s, tc.method, tc.path, nil, &body)
+			if code != tc.status {
+				t.Errorf("status %d, want %d (%+v)", code, tc.status, body)
+			}
+			if body.Error.Code == "" || body.Error.Message == "" || body.Error.Field != tc.field {
+				t.Errorf("error = %+v, want field %q", body.Error, tc.field)
+			}
+		})
+	}
+}
+
+func TestPages(t *testing.T) {
+	s := newTestPortal(t)
+	for _, path := range []string{"/", "/static/app.js", "/static/vendor/leaflet/leaflet.js"} {
+		rec := httptest.NewRecorder()
+		s.ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
+		if rec.Code != http.StatusOK || rec.Body.Len() == 0 {
+			t.Errorf("%s: status %d, %d bytes", path, rec.Code, rec.Body.Len())
+		}
+	}
+	rec := httptest.NewRecorder()
+	s.ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
+	if !strings.Contains(rec.Body.String(), "<html") {
+		t.Errorf("index is not a page: %.200s", rec.Body.String())
+	}
+}

@@ -1,0 +1,58 @@
+// api.js — reads the portal's JSON API. Every failure becomes an ApiError whose
+// message can be shown to a resident as it is.
+
+/** ApiError is a failed API call: the server's {"error":{"code","message","field"}}, or a network failure. */
+export class ApiError extends Error {
+  constructor(message, { code = 'internal', field = '', status = 0 } = {}) {
+    super(message);
+    this.name = 'ApiError';
+    this.code = code;
+    this.field = field;
+    this.status = status;
+  }
+}
+
+/**
+ * getJSON fetches path with the query params (undefined and empty values left out)
+ * and returns the decoded body. A 4xx/5xx answer throws an ApiError carrying the
+ * server's message; a network failure throws one with code "network".
+ */
+export async function getJSON(path, params = {}, { signal } = {}) {
+  const url = new URL(path, window.location.origin);
+  for (const [k, v] of Object.entries(params)) {
+    if (v !== undefined && v !== null && v !== '') url.searchParams.set(k, String(v));
+  }
+  let res;
+  try {
+    res = await fetch(url, { headers: { Accept: 'application/json' }, signal, credentials: 'same-origin' });
+  } catch (err) {
+    if (err.name === 'AbortError') throw err;
+    throw new ApiError('', { code: 'network' });
+  }
+  let body = null;
+  try {
+    body = await res.json();
+  } catch {
+    body = null;
+  }
+  if (!res.ok) {
+    const e = body && body.error ? body.error : {};
+    throw new ApiError(e.message || `${res.status} ${res.statusText}`, {
+      code: e.code || 'internal',
+      field: e.field || '',
+      status: res.status,
+    });
+  }
+  if (body === null) throw new ApiError(`${res.status}: not JSON`, { status: res.status });
+  return body;
+}
+
+/** Typed calls of the API the resident page uses. */
+export const api = {
+  meta: () => getJSON('/api/meta'),
+  categories: () => getJSON('/api/categories'),
+  services: () => getJSON('/api/services', { limit: 500 }),
+  areas: () => getJSON('/api/areas'),
+  street: () => getJSON('/api/street'),
+  doorstep: (lon, lat, speed, opts) => getJSON('/api/doorstep', { lon, lat, speed }, opts),
+};

@@ -1,0 +1,277 @@
+// i18n.js — every string the resident page shows, in Simplified Chinese (first) and
+// English, and the formatting of numbers, days and opening hours in each language.
+
+const STORAGE_KEY = 'doorstep.lang';
+
+/** The dictionary: one entry a string, {name} marks a value filled in by t(). */
+const STRINGS = {
+  zh: {
+    pageTitle: '家门口 · 凉城新村街道',
+    appName: '家门口',
+    streetName: '凉城新村街道',
+    tagline: '找一找您家附近的助餐点、为老服务和社区服务',
+    skipToAnswer: '跳到查询结果',
+    viewGroup: '显示方式',
+    viewMap: '地图',
+    viewList: '列表',
+    langButton: 'English',
+    langButtonLabel: 'Switch to English',
+    sampleBanner: '示例数据:居民区划分、服务点、电话和开放时间均为演示用的虚构数据',
+    controlsTitle: '从哪里出发?',
+    areaLabel: '选择您的居民区',
+    areaPlaceholder: '— 请选择居民区 —',
+    speedLabel: '步行速度',
+    speedElder: '老年人步速(每分钟50米)',
+    speedAdult: '成年人步速(每分钟67米)',
+    myLocation: '我的位置',
+    locating: '正在获取您的位置……',
+    geoUnsupported: '这个浏览器不能提供位置。请在地图上点选,或选择您的居民区。',
+    geoFailed: '没能获取您的位置({reason})。请在地图上点选,或选择您的居民区。',
+    mapTitle: '地图',
+    mapHint: '在地图上点一下您住的居民区(或任何地点),就能看到家门口有哪些服务。点圆点可查看服务详情。',
+    mapLabel: '凉城新村街道地图:彩色圆点是服务点,灰色块是居民区',
+    mapUnavailable: '地图暂时无法显示,请改用“列表”查看。',
+    zoomIn: '放大',
+    zoomOut: '缩小',
+    legendTitle: '图例',
+    legendOrigin: '出发点',
+    answerTitle: '离您最近的服务',
+    answerEmpty: '请先选择居民区、在地图上点一下,或使用“我的位置”。',
+    answerLoading: '正在查询……',
+    answerReady: '已找到离您最近的服务,见“离您最近的服务”。',
+    answerJump: '查看查询结果 ↓',
+    fromArea: '从“{area}”出发',
+    fromPoint: '从您选的地点出发',
+    speedUsed: '按每分钟 {speed} 米的步速计算',
+    estimate: '估算:直线距离×1.3(这里离步行路网较远)',
+    distance: '{m} 米',
+    walkMinutes: '步行约 {min} 分钟',
+    badgeDoorstep: '家门口',
+    badgeCircle: '{n}分钟服务圈内',
+    badgeBeyond: '超出{n}分钟',
+    noneFound: '附近没有找到开放的此类服务。',
+    address: '地址',
+    phone: '电话',
+    callPhone: '拨打电话 {phone}',
+    hours: '开放时间',
+    offers: '服务内容',
+    capacity: '容量',
+    capacityValue: '{n} 人',
+    note: '备注',
+    status: '状态',
+    openNow: '现在开放',
+    closedNow: '现在不开放',
+    statusTemporarilyClosed: '暂停服务',
+    statusClosed: '已停止服务',
+    hoursUnknown: '开放时间不详,请先打电话问一问',
+    everyDay: '每天',
+    dayRange: '{from}至{to}',
+    listSep: '、',
+    sampleTag: '示例',
+    verifiedAt: '核实于 {date}',
+    allServicesTitle: '全部服务(按类别)',
+    serviceCount: '{n} 处',
+    noServices: '暂无此类服务。',
+    errorPrefix: '抱歉,查询没有成功:{message}',
+    errorLoad: '抱歉,数据没有载入成功。请稍后刷新页面再试。',
+    errorNetwork: '网络连接有问题',
+    origin: '出发点',
+    footerData: '数据来源:凉城新村街道办事处及各服务点。',
+    footerMap: '地图:© OpenStreetMap contributors(ODbL 许可)。',
+    footerHelp: '看不清或不会用?请家人帮忙,或到就近的市民驿站咨询。',
+  },
+  en: {
+    pageTitle: 'Doorstep · Liangcheng Xincun Street',
+    appName: 'Doorstep',
+    streetName: 'Liangcheng Xincun Street',
+    tagline: 'Find meal points, services for older people and community services near your home',
+    skipToAnswer: 'Skip to results',
+    viewGroup: 'View',
+    viewMap: 'Map',
+    viewList: 'List',
+    langButton: '中文',
+    langButtonLabel: '切换到中文',
+    sampleBanner: 'Sample data: residential areas, services, phones and hours are made up for demonstration',
+    controlsTitle: 'Where do you start from?',
+    areaLabel: 'Choose your residential area',
+    areaPlaceholder: '— Choose your area —',
+    speedLabel: 'Walking speed',
+    speedElder: 'Older person (50 m a minute)',
+    speedAdult: 'Adult (67 m a minute)',
+    myLocation: 'My location',
+    locating: 'Finding your location…',
+    geoUnsupported: 'This browser cannot share your location. Tap the map or choose your area.',
+    geoFailed: 'Your location could not be found ({reason}). Tap the map or choose your area.',
+    mapTitle: 'Map',
+    mapHint: 'Tap your residential area on the map (or any point) to see what is at your doorstep. Tap a dot for details of a service.',
+    mapLabel: 'Map of Liangcheng Xincun Street: coloured dots are services, grey shapes are residential areas',
+    mapUnavailable: 'The map cannot be shown right now; please use the List view.',
+    zoomIn: 'Zoom in',
+    zoomOut: 'Zoom out',
+    legendTitle: 'Legend',
+    legendOrigin: 'Starting point',
+    answerTitle: 'Nearest services',
+    answerEmpty: 'Choose your residential area, tap the map, or use “My location” first.',
+    answerLoading: 'Looking up…',
+    answerReady: 'Found the nearest services: see “Nearest services”.',
+    answerJump: 'See the results ↓',
+    fromArea: 'From “{area}”',
+    fromPoint: 'From the point you chose',
+    speedUsed: 'Walking at {speed} m a minute',
+    estimate: 'Estimate: straight line × 1.3 (this point is far from the walking network)',
+    distance: '{m} m',
+    walkMinutes: 'about {min} min on foot',
+    badgeDoorstep: 'At your doorstep',
+    badgeCircle: 'Within {n} min',
+    badgeBeyond: 'Beyond {n} min',
+    noneFound: 'None found nearby.',
+    address: 'Address',
+    phone: 'Phone',
+    callPhone: 'Call {phone}',
+    hours: 'Opening hours',
+    offers: 'Offers',
+    capacity: 'Capacity',
+    capacityValue: '{n} people',
+    note: 'Note',
+    status: 'Status',
+    openNow: 'Open now',
+    closedNow: 'Closed now',
+    statusTemporarilyClosed: 'Temporarily closed',
+    statusClosed: 'Closed',
+    hoursUnknown: 'Hours unknown: please phone first',
+    everyDay: 'Every day',
+    dayRange: '{from}–{to}',
+    listSep: ', ',
+    sampleTag: 'Sample',
+    verifiedAt: 'Checked {date}',
+    allServicesTitle: 'All services by category',
+    serviceCount: '{n} places',
+    noServices: 'No services of this kind yet.',
+    errorPrefix: 'Sorry, that did not work: {message}',
+    errorLoad: 'Sorry, the data could not be loaded. Please reload the page later.',
+    errorNetwork: 'the network connection failed',
+    origin: 'Starting point',
+    footerData: 'Data: Liangcheng Xincun Street office and the service points.',
+    footerMap: 'Map: © OpenStreetMap contributors (ODbL).',
+    footerHelp: 'Hard to read or use? Ask a family member, or ask at your nearest citizen station.',
+  },
+};
+
+const DAY_NAMES = {
+  zh: { mon: '周一', tue: '周二', wed: '周三', thu: '周四', fri: '周五', sat: '周六', sun: '周日' },
+  en: { mon: 'Mon', tue: 'Tue', wed: 'Wed', thu: 'Thu', fri: 'Fri', sat: 'Sat', sun: 'Sun' },
+};
+
+/** Weekdays in the order a week is shown, Monday first as in China. */
+export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+
+/** The languages the page speaks, and the value of <html lang> for each. */
+export const LANGS = { zh: 'zh-Hans', en: 'en' };
+
+let current = initialLang();
+const listeners = [];
+
+function initialLang() {
+  const fromURL = new URLSearchParams(window.location.search).get('lang');
+  if (fromURL && fromURL in STRINGS) return fromURL;
+  try {
+    const saved = window.localStorage.getItem(STORAGE_KEY);
+    if (saved && saved in STRINGS) return saved;
+  } catch {
+    // Storage can be switched off; Chinese is the default.
+  }
+  return 'zh';
+}
+
+/** lang returns the current language code, "zh" or "en". */
+export function lang() {
+  return current;
+}
+
+/** setLang switches the page language, remembers it and tells every listener. */
+export function setLang(next) {
+  if (!(next in STRINGS) || next === current) return;
+  current = next;
+  try {
+    window.localStorage.setItem(STORAGE_KEY, next);
+  } catch {
+    // Not remembered; the page still switches.
+  }
+  for (const fn of listeners) fn(next);
+}
+
+/** onLangChange registers fn to run after every language switch. */
+export function onLangChange(fn) {
+  listeners.push(fn);
+}
+
+/** t returns the string for key in the current language, with {name} filled from vars. */
+export function t(key, vars = {}) {
+  const s = STRINGS[current][key] ?? STRINGS.zh[key] ?? key;
+  return s.replace(/\{(\w+)\}/g, (m, name) => (name in vars ? String(vars[name]) : m));
+}
+
+/**
+ * applyStatic fills every element under root marked with data-i18n (its text),
+ * data-i18n-label (its aria-label) or data-i18n-title (its title), and sets
+ * <html lang> and the document title.
+ */
+export function applyStatic(root = document) {
+  document.documentElement.lang = LANGS[current];
+  document.title = t('pageTitle');
+  for (const el of root.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
+  for (const el of root.querySelectorAll('[data-i18n-label]')) {
+    el.setAttribute('aria-label', t(el.dataset.i18nLabel));
+  }
+  for (const el of root.querySelectorAll('[data-i18n-title]')) el.title = t(el.dataset.i18nTitle);
+}
+
+/** categoryName returns a category's name in the current language. */
+export function categoryName(cat) {
+  if (!cat) return '';
+  return current === 'en' ? cat.name_en || cat.name_zh || cat.id : cat.name_zh || cat.name_en || cat.id;
+}
+
+/** serviceName returns a service's name in the current language (Chinese when no English). */
+export function serviceName(svc) {
+  return current === 'en' && svc.name_en ? svc.name_en : svc.name;
+}
+
+/** formatNumber shows n with at most `digits` decimals, e.g. 8.4, 420. */
+export function formatNumber(n, digits = 1) {
+  const f = 10 ** digits;
+  return String(Math.round(Number(n) * f) / f);
+}
+
+/** formatDays turns ["mon","tue","wed","thu","fri"] into 周一至周五 / Mon–Fri. */
+export function formatDays(days) {
+  const names = DAY_NAMES[current];
+  const idx = [...new Set(days)].map((d) => WEEKDAYS.indexOf(d)).filter((i) => i >= 0).sort((a, b) => a - b);
+  if (idx.length === 7) return t('everyDay');
+  // Join runs of consecutive days: [0,1,2,4] → 周一至周三、周五.
+  const parts = [];
+  for (let i = 0; i < idx.length; ) {
+    let j = i;
+    while (j + 1 < idx.length && idx[j + 1] === idx[j] + 1) j++;
+    const from = names[WEEKDAYS[idx[i]]];
+    const to = names[WEEKDAYS[idx[j]]];
+    if (j - i >= 2) parts.push(t('dayRange', { from, to }));
+    else for (let k = i; k <= j; k++) parts.push(names[WEEKDAYS[idx[k]]]);
+    i = j + 1;
+  }
+  return parts.join(t('listSep'));
+}
+
+/** formatHours returns one line a span of a weekly schedule, e.g. "周一至周五 10:30–13:00". */
+export function formatHours(hours) {
+  if (!Array.isArray(hours) || hours.length === 0) return [];
+  return hours.map((span) => `${formatDays(span.days || [])} ${span.opens}–${span.closes}`);
+}
+
+/** formatDate shows an RFC 3339 timestamp as a date in Shanghai: 2025年3月1日 / 1 Mar 2025. */
+export function formatDate(iso) {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '';
+  const locale = current === 'en' ? 'en-GB' : 'zh-CN';
+  return d.toLocaleDateString(locale, { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'Asia/Shanghai' });
+}

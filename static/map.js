@@ -1,0 +1,262 @@
+// map.js — the Leaflet map of the street: the street, its neighbours, roads and metro
+// from /api/street, residential areas from /api/areas, one SVG circle marker a service
+// coloured by category, and the doorstep answer (starting point, a line to each nearest
+// service). No tile server unless /api/meta names one.
+//
+// Leaflet is the classic script vendor/leaflet/leaflet.js (window.L), loaded before
+// the modules. Everything Leaflet shows from the listings goes in as DOM nodes or
+// escaped text, never as HTML strings.
+
+import { categoryColor, OUTLINE } from './colors.js';
+import { serviceName, t } from './i18n.js';
+import { el, servicePopup } from './render.js';
+
+const OSM = '© OpenStreetMap contributors';
+
+/** escapeHTML escapes text for the few Leaflet APIs that take HTML strings (attribution). */
+function escapeHTML(s) {
+  return String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+}
+
+const STYLE = {
+  neighbour: { color: '#8c8c8c', weight: 1, fillColor: '#e4e4e4', fillOpacity: 1, interactive: false },
+  street: { color: '#0b5394', weight: 4, fillColor: '#fbfaf6', fillOpacity: 1, interactive: false },
+  area: { color: '#4d4d4d', weight: 1.5, fillColor: '#cfc9bb', fillOpacity: 0.55, className: 'area' },
+  areaSelected: { color: '#111111', weight: 4, fillColor: '#f2c94c', fillOpacity: 0.6 },
+  road: { color: '#8f8f8f', weight: 4, opacity: 1, interactive: false },
+  expressway: { color: '#6f6f6f', weight: 7, opacity: 1, interactive: false },
+  metro: { color: '#3a3a3a', weight: 3, dashArray: '10 6', opacity: 1, interactive: false },
+};
+
+/** FinderMap is the resident page's map. onPick({lon, lat}) runs when a point is chosen. */
+export class FinderMap {
+  constructor(container, { onPick }) {
+    const L = window.L;
+    if (!L) throw new Error('Leaflet did not load');
+    this.L = L;
+    this.onPick = onPick;
+    this.container = container;
+    this.areaLayers = new Map();
+    this.serviceLayers = new Map();
+    this.selectedArea = null;
+
+    const map = L.map(container, { zoomControl: false, zoomSnap: 0.5, minZoom: 12, maxZoom: 19 });
+    this.map = map;
+    this.zoom = L.control.zoom({ position: 'bottomleft', zoomInTitle: t('zoomIn'), zoomOutTitle: t('zoomOut') }).addTo(map);
+    map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
+    map.attributionControl.addAttribution(escapeHTML(OSM));
+
+    // Panes bottom to top: street and areas (overlayPane), roads and metro, answer
+    // lines, services, the starting point.
+    // Each pane with vector layers gets its own SVG, so the markers are easy to find.
+    const roads = map.createPane('roadsPane');
+    roads.style.zIndex = '420';
+    roads.style.pointerEvents = 'none';
+    map.createPane('linesPane').style.zIndex = '450';
+    map.createPane('servicesPane').style.zIndex = '610';
+    map.createPane('originPane').style.zIndex = '620';
+    this.streetLayer = L.layerGroup().addTo(map);
+    this.areaGroup = L.featureGroup().addTo(map);
+    this.roadLayer = L.layerGroup().addTo(map);
+    this.serviceGroup = L.featureGroup().addTo(map);
+    this.answerLayer = L.layerGroup().addTo(map);
+
+    map.on('click', (e) => this.onPick({ lon: e.latlng.lng, lat: e.latlng.lat }));
+    // Keyboard: the map pans with the arrow keys once focused (Leaflet); Enter or
+    // Space then chooses the map's centre, shown by a cross-hair while focused.
+    container.addEventListener('keydown', (e) => {
+      if (e.target !== container || (e.key !== 'Enter' && e.key !== ' ')) return;
+      e.preventDefault();
+      const c = map.getCenter();
+      this.onPick({ lon: c.lng, lat: c.lat });
+    });
+  }
+
+  /** setMeta fits the map to the street's bounds and adds a tile layer when one is configured. */
+  setMeta(meta) {
+    const L = this.L;
+    const b = Array.isArray(meta.bounds) && meta.bounds.length === 4 ? meta.bounds : null;
+    if (b) {
+      const bounds = L.latLngBounds([b[1], b[0]], [b[3], b[2]]);
+      this.bounds = bounds;
+      this.map.fitBounds(bounds, { padding: [8, 8] });
+      this.map.setMaxBounds(bounds.pad(2));
+    }
+    if (meta.attribution && meta.attribution !== OSM) this.map.attributionControl.addAttribution(escapeHTML(meta.attribution));
+    if (meta.tile_url) {
+      L.tileLayer(meta.tile_url, { maxZoom: 19, attribution: escapeHTML(meta.attribution || OSM) }).addTo(this.map).bringToBack();
+      this.container.classList.add('has-tiles');
+    }
+  }
+
+  /** drawStreet draws the street boundary, neighbouring streets, roads, metro lines and stations. */
+  drawStreet(fc) {
+    const L = this.L;
+    const features = (fc && fc.features) || [];
+    const kind = (f) => (f.properties && f.properties.kind) || '';
+    const label = (layer, name, cls) => {
+      if (name) layer.bindTooltip(el('span', {}, name), { permanent: true, direction: 'center', className: `label ${cls}` });
+    };
+    for (const f of features.filter((f) => kind(f) === 'neighbour')) {
+      const layer = L.geoJSON(f, { style: STYLE.neighbour, interactive: false }).addTo(this.streetLayer);
+      label(layer, f.properties.name, 'label-neighbour');
+    }
+    const streets = [];
+    for (const f of features.filter((f) => kind(f) === 'street')) {
+      streets.push(L.geoJSON(f, { style: STYLE.street, interactive: false }).addTo(this.streetLayer));
+    }
+    // Roads under expressways under metro lines; an unknown line kind is drawn as a road.
+    const lineOrder = { road: 0, expressway: 1, metro: 2 };
+    const lines = features.filter((f) => f.geometry && /LineString$/.test(f.geometry.type));
+    lines.sort((a, b) => (lineOrder[kind(a)] ?? 0) - (lineOrder[kind(b)] ?? 0));
+    for (const f of lines) {
+      L.geoJSON(f, { style: STYLE[kind(f)] || STYLE.road, interactive: false, pane: 'roadsPane' }).addTo(this.roadLayer);
+    }
+    for (const f of features.filter((f) => kind(f) === 'station')) {
+      if (!f.geometry || f.geometry.type !== 'Point') continue;
+      const [lon, lat] = f.geometry.coordinates;
+      const m = L.circleMarker([lat, lon], {
+        radius: 6,
+        color: '#1b1b1b',
+        weight: 3,
+        fillColor: '#ffffff',
+        fillOpacity: 1,
+        interactive: false,
+        pane: 'roadsPane',
+      }).addTo(this.roadLayer);
+      if (f.properties.name) {
+        m.bindTooltip(el('span', {}, f.properties.name), { permanent: true, direction: 'right', offset: [8, 0], className: 'label label-station' });
+      }
+    }
+    if (!this.bounds && streets.length) {
+      this.bounds = L.featureGroup(streets).getBounds();
+      this.map.fitBounds(this.bounds, { padding: [8, 8] });
+    }
+  }
+
+  /** drawAreas draws the residential areas; tapping one chooses the tapped point. */
+  drawAreas(fc) {
+    const L = this.L;
+    for (const f of (fc && fc.features) || []) {
+      const p = f.properties || {};
+      const layer = L.geoJSON(f, { style: STYLE.area });
+      layer.bindTooltip(() => el('span', {}, p.name || ''), { sticky: true, className: 'label label-area' });
+      layer.eachLayer((path) => {
+        path.on('add', () => {
+          const node = path.getElement();
+          if (node) node.setAttribute('data-area', String(p.id));
+        });
+      });
+      layer.addTo(this.areaGroup);
+      this.areaLayers.set(String(p.id), layer);
+    }
+    if (!this.bounds && this.areaGroup.getLayers().length) {
+      this.bounds = this.areaGroup.getBounds();
+      this.map.fitBounds(this.bounds);
+    }
+  }
+
+  /** drawServices puts one circle marker a service, coloured by category, each with a popup. */
+  drawServices(services, categoriesById) {
+    const L = this.L;
+    this.serviceGroup.clearLayers();
+    this.serviceLayers.clear();
+    for (const s of services) {
+      if (!Number.isFinite(s.lon) || !Number.isFinite(s.lat)) continue;
+      const m = L.circleMarker([s.lat, s.lon], {
+        pane: 'servicesPane',
+        radius: 10,
+        color: OUTLINE,
+        weight: 2,
+        fillColor: categoryColor(s.category),
+        fillOpacity: s.status === 'open' ? 1 : 0.45,
+        dashArray: s.status === 'open' ? null : '3 3',
+        bubblingMouseEvents: false,
+        className: `svc-marker svc-${s.category}`,
+      });
+      m.bindPopup(() => servicePopup(s, categoriesById.get(s.category)), { maxWidth: 300, minWidth: 220, autoPanPaddingTopLeft: [8, 8], autoPanPaddingBottomRight: [8, 8] });
+      m.bindTooltip(() => el('span', {}, serviceName(s)), { direction: 'top', offset: [0, -10], className: 'label' });
+      m.on('add', () => {
+        const node = m.getElement();
+        if (!node) return;
+        node.setAttribute('data-service', String(s.id));
+        node.setAttribute('data-category', s.category);
+      });
+      m.addTo(this.serviceGroup);
+      this.serviceLayers.set(String(s.id), m);
+    }
+    this.container.dataset.markers = String(this.serviceLayers.size);
+  }
+
+  /** selectArea outlines the chosen area (or none for null) and, if asked, brings it into view. */
+  selectArea(id, { pan = false } = {}) {
+    if (this.selectedArea) this.selectedArea.setStyle(STYLE.area);
+    this.selectedArea = id === null || id === undefined ? null : this.areaLayers.get(String(id)) || null;
+    if (this.selectedArea) {
+      this.selectedArea.setStyle(STYLE.areaSelected);
+      if (pan) this.map.fitBounds(this.selectedArea.getBounds(), { maxZoom: 17, padding: [40, 40] });
+    }
+  }
+
+  /** showAnswer marks the starting point and draws a line to each category's nearest service. */
+  showAnswer(answer) {
+    const L = this.L;
+    this.answerLayer.clearLayers();
+    this.areaGroup.eachLayer((layer) => layer.closeTooltip());
+    if (!answer || !Array.isArray(answer.origin)) return;
+    const origin = L.latLng(answer.origin[1], answer.origin[0]);
+    const points = [origin];
+    for (const entry of answer.categories || []) {
+      const s = entry.service;
+      if (!s) continue;
+      const to = L.latLng(s.lat, s.lon);
+      points.push(to);
+      L.polyline([origin, to], {
+        pane: 'linesPane',
+        color: categoryColor(entry.category),
+        weight: 5,
+        opacity: 0.95,
+        dashArray: '2 8',
+        lineCap: 'round',
+        interactive: false,
+        className: 'answer-line',
+      }).addTo(this.answerLayer);
+      L.circleMarker(to, { pane: 'linesPane', radius: 16, color: OUTLINE, weight: 3, fill: false, interactive: false }).addTo(
+        this.answerLayer,
+      );
+    }
+    const start = L.circleMarker(origin, {
+      pane: 'originPane',
+      radius: 11,
+      color: OUTLINE,
+      weight: 5,
+      fillColor: '#ffffff',
+      fillOpacity: 1,
+      interactive: false,
+      className: 'origin-marker',
+    }).addTo(this.answerLayer);
+    start.bindTooltip(el('span', {}, t('origin')), { permanent: true, direction: 'bottom', offset: [0, 12], className: 'label label-origin' });
+    this.map.fitBounds(L.latLngBounds(points), { padding: [36, 36], maxZoom: 17 });
+  }
+
+  /** relabel updates the map's own controls after a language switch. */
+  relabel() {
+    const zin = this.container.querySelector('.leaflet-control-zoom-in');
+    const zout = this.container.querySelector('.leaflet-control-zoom-out');
+    if (zin) {
+      zin.title = t('zoomIn');
+      zin.setAttribute('aria-label', t('zoomIn'));
+    }
+    if (zout) {
+      zout.title = t('zoomOut');
+      zout.setAttribute('aria-label', t('zoomOut'));
+    }
+    this.container.setAttribute('aria-label', t('mapLabel'));
+    this.map.closePopup();
+  }
+
+  /** resize tells Leaflet the container changed size (after the map view is shown again). */
+  resize() {
+    this.map.invalidateSize();
+  }
+}

@@ -1,0 +1,181 @@
+// render.js — builds the page's lists and cards as DOM nodes. All listing text goes in
+// through textContent (never innerHTML), so a name or note can hold any character.
+
+import { swatch } from './colors.js';
+import { categoryName, formatDate, formatHours, formatNumber, serviceName, t } from './i18n.js';
+
+/**
+ * el creates an element: attrs are set as attributes (class via "class", booleans as
+ * present/absent), children are nodes or strings (strings become text nodes).
+ */
+export function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === false || v === null || v === undefined) continue;
+    node.setAttribute(k, v === true ? '' : String(v));
+  }
+  for (const c of children.flat()) {
+    if (c === null || c === undefined || c === false) continue;
+    node.append(typeof c === 'string' ? document.createTextNode(c) : c);
+  }
+  return node;
+}
+
+/** telHref turns a phone number as listed ("021-6543 2100") into a tel: link target. */
+export function telHref(phone) {
+  const digits = String(phone).replace(/[^\d+]/g, '');
+  return `tel:${digits}`;
+}
+
+/** statusLine returns the text and class for a service's status and open-now state. */
+export function statusOf(svc) {
+  if (svc.status === 'temporarily_closed') return { text: t('statusTemporarilyClosed'), cls: 'status-closed' };
+  if (svc.status === 'closed') return { text: t('statusClosed'), cls: 'status-closed' };
+  if (svc.open_now === true) return { text: t('openNow'), cls: 'status-open' };
+  if (svc.open_now === false) return { text: t('closedNow'), cls: 'status-shut' };
+  return null;
+}
+
+/**
+ * serviceDetails returns a <dl> of a service's address, phone (a tel: link), opening
+ * hours a line a span, status or open-now, offers, capacity and note.
+ */
+export function serviceDetails(svc) {
+  const dl = el('dl', { class: 'svc-details' });
+  const row = (label, ...value) => dl.append(el('div', { class: 'svc-row' }, el('dt', {}, label), el('dd', {}, ...value)));
+
+  if (svc.address) row(t('address'), svc.address);
+  if (svc.phone) {
+    row(
+      t('phone'),
+      el('a', { href: telHref(svc.phone), class: 'tel', 'aria-label': t('callPhone', { phone: svc.phone }) }, svc.phone),
+    );
+  }
+  const lines = formatHours(svc.hours);
+  row(
+    t('hours'),
+    lines.length ? el('ul', { class: 'hours' }, lines.map((l) => el('li', {}, l))) : el('span', { class: 'muted' }, t('hoursUnknown')),
+  );
+  const st = statusOf(svc);
+  if (st) row(t('status'), el('span', { class: `status ${st.cls}` }, st.text));
+  if (Array.isArray(svc.offers) && svc.offers.length) row(t('offers'), svc.offers.join(t('listSep')));
+  if (svc.capacity !== null && svc.capacity !== undefined) row(t('capacity'), t('capacityValue', { n: svc.capacity }));
+  if (svc.note) row(t('note'), svc.note);
+  if (svc.verified_at) {
+    const d = formatDate(svc.verified_at);
+    if (d) dl.append(el('p', { class: 'verified muted' }, t('verifiedAt', { date: d })));
+  }
+  return dl;
+}
+
+/** serviceTitle returns the service's name with a "sample" tag when it is sample data. */
+export function serviceTitle(tag, svc, cls = 'svc-name') {
+  return el(tag, { class: cls }, serviceName(svc), svc.sample ? el('span', { class: 'tag-sample' }, t('sampleTag')) : null);
+}
+
+/** servicePopup is the content of a map marker's popup: category, name and details. */
+export function servicePopup(svc, cat) {
+  return el(
+    'div',
+    { class: 'popup', lang: document.documentElement.lang },
+    el('p', { class: 'popup-cat' }, swatch(svc.category), categoryName(cat) || svc.category),
+    serviceTitle('h3', svc),
+    serviceDetails(svc),
+  );
+}
+
+/**
+ * answerMeta describes where an answer starts from and at which speed, and says when
+ * the distances are straight-line estimates.
+ */
+export function answerMeta(answer, areaName) {
+  const parts = [
+    el('span', { class: 'from' }, areaName ? t('fromArea', { area: areaName }) : t('fromPoint')),
+    el('span', { class: 'speed' }, t('speedUsed', { speed: formatNumber(answer.speed_m_per_min) })),
+  ];
+  if (answer.estimate === 'straight_line') parts.push(el('span', { class: 'estimate' }, t('estimate')));
+  return parts;
+}
+
+/**
+ * answerRows returns one <li> a category, in the answer's order: the category, the
+ * nearest service with its distance and walking minutes, the doorstep and circle
+ * badges, and its details; or "none found".
+ */
+export function answerRows(answer, categoriesById) {
+  return (answer.categories || []).map((entry) => {
+    const cat = categoriesById.get(entry.category) || { id: entry.category };
+    const li = el(
+      'li',
+      { class: 'answer-row', 'data-category': entry.category },
+      el('h3', { class: 'row-head' }, swatch(entry.category), el('span', {}, categoryName(cat) || entry.category)),
+    );
+    const svc = entry.service;
+    if (!svc) {
+      li.classList.add('answer-none');
+      li.append(el('p', { class: 'none' }, t('noneFound')));
+      return li;
+    }
+    const circle = cat.circle_minutes || 15;
+    li.append(
+      serviceTitle('p', svc),
+      el(
+        'p',
+        { class: 'distance' },
+        el('strong', { class: 'metres' }, t('distance', { m: Math.round(svc.distance_m) })),
+        ' · ',
+        el('strong', { class: 'walk-minutes', 'data-minutes': svc.walk_minutes }, t('walkMinutes', { min: formatNumber(svc.walk_minutes) })),
+      ),
+      el(
+        'p',
+        { class: 'badges' },
+        entry.at_doorstep ? el('span', { class: 'badge badge-doorstep' }, t('badgeDoorstep')) : null,
+        entry.in_circle
+          ? el('span', { class: 'badge badge-circle' }, t('badgeCircle', { n: circle }))
+          : el('span', { class: 'badge badge-beyond' }, t('badgeBeyond', { n: circle })),
+      ),
+      serviceDetails(svc),
+    );
+    return li;
+  });
+}
+
+/**
+ * servicesByCategory returns one <details> a category with its services sorted by
+ * name: the list equivalent of the map's markers.
+ */
+export function servicesByCategory(services, categories) {
+  return categories.map((cat) => {
+    const mine = services
+      .filter((s) => s.category === cat.id)
+      .sort((a, b) => serviceName(a).localeCompare(serviceName(b), document.documentElement.lang, { numeric: true }));
+    return el(
+      'details',
+      { class: 'cat-group', 'data-category': cat.id },
+      el(
+        'summary',
+        {},
+        swatch(cat.id),
+        el('span', { class: 'cat-name' }, categoryName(cat)),
+        el('span', { class: 'count' }, t('serviceCount', { n: mine.length })),
+      ),
+      mine.length
+        ? el(
+            'ul',
+            { class: 'svc-list' },
+            mine.map((s) => el('li', { class: 'svc-card', 'data-service': s.id }, serviceTitle('h4', s), serviceDetails(s))),
+          )
+        : el('p', { class: 'muted' }, t('noServices')),
+    );
+  });
+}
+
+/** legendItems returns one <li> a category with its swatch and name, then the starting point. */
+export function legendItems(categories) {
+  return [
+    ...categories.map((cat) =>
+      el('li', { class: 'legend-item', 'data-category': cat.id }, swatch(cat.id), el('span', {}, categoryName(cat))),
+    ),
+    el('li', { class: 'legend-item legend-origin' }, swatch('', { origin: true }), el('span', {}, t('legendOrigin'))),
+  ];
+}

@@ -1,0 +1,115 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"doorstep"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/encoding/wkb"
+	orbgeo "github.com/paulmach/orb/geo"
+)
+
+// ReplaceNetwork replaces the walking network with lines, in one transaction: on
+// any error the previous network stays as it was. progress, when not nil, is
+// called now and then with the number of lines written.
+func (db *DB) ReplaceNetwork(ctx context.Context, lines []doorstep.NetworkLine, progress func(done int)) error {
+	return db.writeTx(ctx, func(tx *sql.Tx) error {
+		return replaceNetwork(ctx, tx, lines, progress)
+	})
+}
+
+func replaceNetwork(ctx context.Context, tx *sql.Tx, lines []doorstep.NetworkLine, progress func(done int)) error {
+	for _, q := range []string{`DELETE FROM network_edges`, `DELETE FROM network_nodes`} {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return err
+		}
+	}
+	nodeStmt, err := tx.PrepareContext(ctx, `INSERT INTO network_nodes (lon, lat) VALUES (?, ?)
+		ON CONFLICT (lon, lat) DO UPDATE SET lon = excluded.lon RETURNING id`)
+	if err != nil {
+		return err
+	}
+	defer nodeStmt.Close()
+	edgeStmt, err := tx.PrepareContext(ctx, `INSERT INTO network_edges (from_node, to_node, length_m, kind, name, sample, geom)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`)
+	if err != nil {
+		return err
+	}
+	defer edgeStmt.Close()
+	nodes := map[orb.Point]int64{}
+	nodeID := func(p orb.Point) (int64, error) {
+		if id, ok := nodes[p]; ok {
+			return id, nil
+		}
+		var id int64
+		if err := nodeStmt.QueryRowContext(ctx, p[0], p[1]).Scan(&id); err != nil {
+			return 0, err
+		}
+		nodes[p] = id
+		return id, nil
+	}
+	for i, l := range lines {
+		if len(l.Geometry) < 2 {
+			return fmt.Errorf("line %d: needs at least 2 points", i+1)
+		}
+		from, err := nodeID(l.Geometry[0])
+		if err != nil {
+			return err
+		}
+		to, err := nodeID(l.Geometry[len(l.Geometry)-1])
+		if err != nil {
+			return err
+		}
+		geom, err := wkb.Marshal(l.Geometry)
+		if err != nil {
+			return err
+		}
+		if _, err := edgeStmt.ExecContext(ctx, from, to, orbgeo.LengthHaversine(l.Geometry), l.Kind, l.Name, l.Sample, geom); err != nil {
+			return fmt.Errorf("line %d: %w", i+1, err)
+		}
+		if progress != nil && (i+1)%50_000 == 0 {
+			progress(i + 1)
+		}
+	}
+	if progress != nil {
+		progress(len(lines))
+	}
+	return nil
+}
+
+// NetworkLines returns the walking network's lines in id order; none before a
+// network is loaded.
+func (db *DB) NetworkLines(ctx context.Context) ([]doorstep.NetworkLine, error) {
+	var lines []doorstep.NetworkLine
+	err := db.readTx(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT kind, name, sample, geom FROM network_edges ORDER BY id`)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var (
+				l    doorstep.NetworkLine
+				geom []byte
+			)
+			if err := rows.Scan(&l.Kind, &l.Name, &l.Sample, &geom); err != nil {
+				return err
+			}
+			g, err := wkb.Unmarshal(geom)
+			if err != nil {
+				return err
+			}
+			ls, ok := g.(orb.LineString)
+			if !ok {
+				return fmt.Errorf("network edge geometry is %s, want LineString", g.GeoJSONType())
+			}
+			l.Geometry = ls
+			lines = append(lines, l)
+		}
+		return rows.Err()
+	})
+	return lines, err
+}

@@ -1,0 +1,232 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+
+	"doorstep"
+	"doorstep/geo"
+	"doorstep/store/sample"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/encoding/wkb"
+	"github.com/paulmach/orb/geojson"
+)
+
+// Meta keys describing where the data came from.
+const (
+	MetaSample      = "sample"
+	MetaAttribution = "attribution"
+)
+
+// LoadSample fills an empty database with the embedded sample of Liangcheng Xincun
+// street: its real OpenStreetMap boundary and main roads, and generated residential
+// areas, services and walking lanes marked as sample data. It reports whether it loaded anything;
+// a database that already has a street or any service is left untouched, so it is
+// safe to call at every start.
+func (db *DB) LoadSample(ctx context.Context) (bool, error) {
+	return db.loadSampleFS(ctx, sample.Files)
+}
+
+func (db *DB) loadSampleFS(ctx context.Context, files fs.FS) (bool, error) {
+	loaded := false
+	err := db.writeTx(ctx, func(tx *sql.Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM street) + (SELECT COUNT(*) FROM services)`).Scan(&n); err != nil {
+			return err
+		} else if n > 0 {
+			return nil
+		}
+		steps := []struct {
+			file string
+			load func(context.Context, *sql.Tx, *geojson.FeatureCollection) error
+		}{
+			{"boundary.geojson", loadSampleBoundary},
+			{"roads.geojson", loadSampleRoads},
+			{"areas.geojson", loadSampleAreas},
+			{"services.geojson", db.loadSampleServices},
+		}
+		for _, step := range steps {
+			data, err := fs.ReadFile(files, step.file)
+			if err != nil {
+				return err
+			}
+			fc, err := geojson.UnmarshalFeatureCollection(data)
+			if err != nil {
+				return fmt.Errorf("%s: %w", step.file, err)
+			}
+			if err := step.load(ctx, tx, fc); err != nil {
+				return fmt.Errorf("%s: %w", step.file, err)
+			}
+		}
+		data, err := fs.ReadFile(files, "network.geojson")
+		if err != nil {
+			return err
+		}
+		lines, err := geo.ReadNetworkGeoJSON(data)
+		if err != nil {
+			return fmt.Errorf("network.geojson: %w", err)
+		}
+		if err := replaceNetwork(ctx, tx, lines, nil); err != nil {
+			return fmt.Errorf("network.geojson: %w", err)
+		}
+		for k, v := range map[string]string{MetaSample: "true", MetaAttribution: "© OpenStreetMap contributors"} {
+			if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)`, k, v); err != nil {
+				return err
+			}
+		}
+		loaded = true
+		return nil
+	})
+	if err != nil {
+		return false, fmt.Errorf("store: load sample: %w", err)
+	}
+	return loaded, nil
+}
+
+func loadSampleBoundary(ctx context.Context, tx *sql.Tx, fc *geojson.FeatureCollection) error {
+	found := false
+	for _, f := range fc.Features {
+		name := f.Properties.MustString("name", "")
+		if f.Properties.MustString("role", "") == "target" {
+			found = true
+			geom, err := wkb.Marshal(f.Geometry)
+			if err != nil {
+				return err
+			}
+			// The boundary is real OSM data; what is sample is the rest of the street.
+			if _, err := tx.ExecContext(ctx, `INSERT INTO street (id, name, sample, geom) VALUES (1, ?, 1, ?)`, name, geom); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := insertMapFeature(ctx, tx, "neighbour", name, f.Geometry); err != nil {
+			return err
+		}
+	}
+	if !found {
+		return fmt.Errorf("no feature with role target")
+	}
+	return nil
+}
+
+func loadSampleRoads(ctx context.Context, tx *sql.Tx, fc *geojson.FeatureCollection) error {
+	kinds := map[string]string{"metro_line": "metro", "metro_station": "station", "elevated_road": "road"}
+	for _, f := range fc.Features {
+		kind, ok := kinds[f.Properties.MustString("layer", "")]
+		if !ok {
+			continue
+		}
+		if kind == "road" && f.Properties.MustString("scope", "") == "major" {
+			kind = "expressway"
+		}
+		if err := insertMapFeature(ctx, tx, kind, f.Properties.MustString("name", ""), f.Geometry); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func insertMapFeature(ctx context.Context, tx *sql.Tx, kind, name string, g orb.Geometry) error {
+	geom, err := wkb.Marshal(g)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO map_features (kind, name, geom) VALUES (?, ?, ?)`, kind, name, geom)
+	return err
+}
+
+func loadSampleAreas(ctx context.Context, tx *sql.Tx, fc *geojson.FeatureCollection) error {
+	for i, f := range fc.Features {
+		a := doorstep.Area{
+			Name:       f.Properties.MustString("name", ""),
+			Committee:  f.Properties.MustString("committee", ""),
+			Population: f.Properties.MustInt("population", 0),
+			Elderly:    f.Properties.MustInt("elderly", 0),
+			Sample:     f.Properties.MustBool("sample", true),
+		}
+		switch g := f.Geometry.(type) {
+		case orb.Polygon:
+			a.Geometry = orb.MultiPolygon{g}
+		case orb.MultiPolygon:
+			a.Geometry = g
+		default:
+			return fmt.Errorf("feature %d: geometry must be a Polygon or MultiPolygon", i+1)
+		}
+		if err := insertArea(ctx, tx, &a); err != nil {
+			return fmt.Errorf("feature %d: %w", i+1, err)
+		}
+	}
+	return nil
+}
+
+func insertArea(ctx context.Context, tx *sql.Tx, a *doorstep.Area) error {
+	var g orb.Geometry = a.Geometry
+	if len(a.Geometry) == 1 {
+		g = a.Geometry[0]
+	}
+	geom, err := wkb.Marshal(g)
+	if err != nil {
+		return err
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO areas (name, committee, population, elderly, sample, geom) VALUES (?, ?, ?, ?, ?, ?)`,
+		a.Name, a.Committee, a.Population, a.Elderly, a.Sample, geom)
+	if err != nil {
+		return err
+	}
+	a.ID, err = res.LastInsertId()
+	return err
+}
+
+// sampleServiceProperties is the shape of a feature's properties in services.geojson.
+type sampleServiceProperties struct {
+	Category         string            `json:"category"`
+	Organization     string            `json:"organization"`
+	OrganizationKind string            `json:"organization_kind"`
+	Name             string            `json:"name"`
+	NameEn           string            `json:"name_en"`
+	Address          string            `json:"address"`
+	Phone            string            `json:"phone"`
+	Hours            doorstep.Schedule `json:"hours"`
+	Offers           []string          `json:"offers"`
+	Capacity         *int              `json:"capacity"`
+	Status           string            `json:"status"`
+	Note             string            `json:"note"`
+	Sample           *bool             `json:"sample"`
+}
+
+func (db *DB) loadSampleServices(ctx context.Context, tx *sql.Tx, fc *geojson.FeatureCollection) error {
+	for i, f := range fc.Features {
+		pt, ok := f.Geometry.(orb.Point)
+		if !ok {
+			return fmt.Errorf("feature %d: geometry must be a Point", i+1)
+		}
+		raw, err := json.Marshal(f.Properties)
+		if err != nil {
+			return err
+		}
+		var p sampleServiceProperties
+		if err := json.Unmarshal(raw, &p); err != nil {
+			return fmt.Errorf("feature %d: %w", i+1, err)
+		}
+		orgID, err := ensureOrganization(ctx, tx, p.Organization, p.OrganizationKind)
+		if err != nil {
+			return err
+		}
+		s := doorstep.Service{
+			Category: p.Category, OrganizationID: orgID, Name: p.Name, NameEn: p.NameEn, Address: p.Address,
+			Lon: pt[0], Lat: pt[1], Phone: p.Phone, Hours: p.Hours, Offers: p.Offers, Capacity: p.Capacity,
+			Status: p.Status, Note: p.Note, Sample: p.Sample == nil || *p.Sample,
+		}
+		if err := s.Hours.Validate(); err != nil {
+			return fmt.Errorf("feature %d: %w", i+1, err)
+		}
+		if err := db.insertService(ctx, tx, &s); err != nil {
+			return fmt.Errorf("feature %d: %w", i+1, err)
+		}
+	}
+	return nil
+}
