@@ -109,7 +109,12 @@ function renderAreaSelect() {
   const select = $('area-select');
   const chosen = select.value;
   const placeholder = el('option', { value: '' }, t('areaPlaceholder'));
-  const options = state.areas.map((f) => el('option', { value: String(f.properties.id) }, f.properties.name || String(f.properties.id)));
+  // Sorted as a resident looks for a name: by pinyin in Chinese.
+  const collator = new Intl.Collator('zh-Hans-CN', { numeric: true });
+  const name = (f) => f.properties.name || String(f.properties.id);
+  const options = [...state.areas]
+    .sort((a, b) => collator.compare(name(a), name(b)))
+    .map((f) => el('option', { value: String(f.properties.id) }, name(f)));
   select.replaceChildren(placeholder, ...options);
   select.value = chosen;
 }

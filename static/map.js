@@ -62,6 +62,13 @@ export class FinderMap {
     this.answerLayer = L.layerGroup().addTo(map);
 
     map.on('click', (e) => this.onPick({ lon: e.latlng.lng, lat: e.latlng.lat }));
+    // data-moving is set while the map pans or zooms, so a test (or a style) can wait for it to settle.
+    map.on('movestart zoomstart', () => {
+      container.dataset.moving = 'true';
+    });
+    map.on('moveend', () => {
+      delete container.dataset.moving;
+    });
     // Keyboard: the map pans with the arrow keys once focused (Leaflet); Enter or
     // Space then chooses the map's centre, shown by a cross-hair while focused.
     container.addEventListener('keydown', (e) => {

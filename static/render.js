@@ -27,10 +27,12 @@ export function telHref(phone) {
   return `tel:${digits}`;
 }
 
-/** statusLine returns the text and class for a service's status and open-now state. */
+/** statusOf returns the text and class for a service's status and open-now state, or null. */
 export function statusOf(svc) {
   if (svc.status === 'temporarily_closed') return { text: t('statusTemporarilyClosed'), cls: 'status-closed' };
   if (svc.status === 'closed') return { text: t('statusClosed'), cls: 'status-closed' };
+  // With no hours listed, "closed now" would be a guess: say nothing (the hours row asks to phone).
+  if (!Array.isArray(svc.hours) || svc.hours.length === 0) return null;
   if (svc.open_now === true) return { text: t('openNow'), cls: 'status-open' };
   if (svc.open_now === false) return { text: t('closedNow'), cls: 'status-shut' };
   return null;
@@ -58,6 +60,7 @@ export function serviceDetails(svc) {
   );
   const st = statusOf(svc);
   if (st) row(t('status'), el('span', { class: `status ${st.cls}` }, st.text));
+  if (svc.reopens_on && svc.status !== 'open') row(t('reopensOn'), formatDate(svc.reopens_on) || svc.reopens_on);
   if (Array.isArray(svc.offers) && svc.offers.length) row(t('offers'), svc.offers.join(t('listSep')));
   if (svc.capacity !== null && svc.capacity !== undefined) row(t('capacity'), t('capacityValue', { n: svc.capacity }));
   if (svc.note) row(t('note'), svc.note);
@@ -163,7 +166,7 @@ export function servicesByCategory(services, categories) {
         ? el(
             'ul',
             { class: 'svc-list' },
-            mine.map((s) => el('li', { class: 'svc-card', 'data-service': s.id }, serviceTitle('h4', s), serviceDetails(s))),
+            mine.map((s) => el('li', { class: 'svc-card', 'data-service': s.id }, serviceTitle('h3', s), serviceDetails(s))),
           )
         : el('p', { class: 'muted' }, t('noServices')),
     );
