@@ -168,3 +168,31 @@ func TestDoorstepRules(t *testing.T) {
 		t.Errorf("from outside: area %v, at doorstep %v", ans.Area, ans.Categories[0].AtDoorstep)
 	}
 }
+
+func TestServicesMatches(t *testing.T) {
+	services := randomServices(60, 11)
+	snap := Build(Input{Categories: testCategories, Services: services})
+	var open []int64
+	for _, s := range services {
+		if s.Status != doorstep.StatusClosed {
+			open = append(open, s.ID)
+		}
+	}
+	// Three hits, ranked in the reverse of id order, and one closed id that must not show.
+	matches := map[int64]float64{open[0]: 3, open[1]: 2, open[2]: 1}
+	for _, s := range services {
+		if s.Status == doorstep.StatusClosed {
+			matches[s.ID] = 0
+			break
+		}
+	}
+	hits, total := snap.Services(Query{Matches: matches, Limit: 10})
+	if total != 3 || len(hits) != 3 || hits[0].Service.ID != open[2] || hits[2].Service.ID != open[0] {
+		t.Errorf("total %d, hits %v", total, hits)
+	}
+	origin := orb.Point{121.465, 31.285}
+	near, total := snap.Services(Query{Matches: matches, Origin: &origin, SpeedMPerMin: 50, Limit: 10})
+	if total != 3 || len(near) != 3 || near[0].Walk.DistanceM > near[2].Walk.DistanceM {
+		t.Errorf("with origin: total %d, hits %v", total, near)
+	}
+}

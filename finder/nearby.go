@@ -1,6 +1,8 @@
 package finder
 
 import (
+	"cmp"
+	"slices"
 	"time"
 
 	"doorstep"
@@ -16,6 +18,9 @@ type Query struct {
 	SpeedMPerMin  float64    // walking speed in metres a minute; required with Origin
 	WithinMinutes float64    // 0: no limit; else only services within this walk
 	OpenNow       bool       // only services open at Now by their hours and status
+	// Matches, when not nil, keeps only these service ids (a text search's hits);
+	// without an origin they are listed by their value, lowest (best) first.
+	Matches       map[int64]float64
 	Now           time.Time
 	Limit, Offset int
 }
@@ -33,6 +38,11 @@ func (s *Snapshot) Services(q Query) ([]Hit, int) {
 		svc := s.services[i]
 		if svc.Status == doorstep.StatusClosed || (q.Category != "" && svc.Category != q.Category) {
 			return false
+		}
+		if q.Matches != nil {
+			if _, ok := q.Matches[svc.ID]; !ok {
+				return false
+			}
 		}
 		return !q.OpenNow || IsOpen(svc, q.Now)
 	}
@@ -66,18 +76,23 @@ func (s *Snapshot) Services(q Query) ([]Hit, int) {
 }
 
 func (s *Snapshot) list(q Query, keep func(int) bool) ([]Hit, int) {
-	var hits []Hit
-	total := 0
+	var kept []*doorstep.Service
 	for i, svc := range s.services {
-		if !keep(i) {
-			continue
+		if keep(i) {
+			kept = append(kept, svc)
 		}
-		if total >= q.Offset && len(hits) < q.Limit {
-			hits = append(hits, Hit{Service: svc})
-		}
-		total++
 	}
-	return hits, total
+	if q.Matches != nil {
+		slices.SortStableFunc(kept, func(a, b *doorstep.Service) int {
+			return cmp.Compare(q.Matches[a.ID], q.Matches[b.ID])
+		})
+	}
+	page := page(kept, q.Offset, q.Limit)
+	hits := make([]Hit, len(page))
+	for i, svc := range page {
+		hits[i] = Hit{Service: svc}
+	}
+	return hits, len(kept)
 }
 
 func page[T any](list []T, offset, limit int) []T {

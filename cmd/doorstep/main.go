@@ -46,6 +46,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready cha
 	switch cmd {
 	case "serve":
 		return runServe(ctx, args, stderr, ready)
+	case "import":
+		return runImport(ctx, args, stdout, stderr)
 	case "help":
 		fmt.Fprintln(stdout, usage)
 		return nil
@@ -57,6 +59,7 @@ const usage = `usage: doorstep <command> [flags]
 
 commands:
   serve    run the portal (the default command)
+  import   load services, residential areas or the walking network from a file (doorstep import help)
   help     show this text
 
 Run "doorstep <command> -h" for a command's flags.`

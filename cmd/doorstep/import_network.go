@@ -1,0 +1,73 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"doorstep"
+	"doorstep/geo"
+	"doorstep/store"
+)
+
+func init() {
+	importers["network"] = importer{
+		summary: "the walking network from OpenStreetMap (.osm, .osm.pbf) or GeoJSON lines (.geojson, .json)",
+		run:     runImportNetwork,
+	}
+}
+
+// runImportNetwork replaces the walking network with the walkable ways of a file.
+// The whole file is read and checked before the database is touched, and the
+// replacement is one transaction, so a bad file leaves the database unchanged.
+func runImportNetwork(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("import network", stderr)
+	dbPath := fs.String("db", envDefault("DOORSTEP_DB", "doorstep.db"), "SQLite database file (DOORSTEP_DB)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return errors.New("import network: give exactly one file")
+	}
+	path := fs.Arg(0)
+	start := time.Now()
+	lines, err := readNetworkFile(ctx, path, func(pass string, n int64) {
+		fmt.Fprintf(stderr, "reading %s: %s pass, %d objects\n", path, pass, n)
+	})
+	if err != nil {
+		return fmt.Errorf("import network %s: %w (database unchanged)", path, err)
+	}
+	db, err := store.Open(ctx, *dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	err = db.ReplaceNetwork(ctx, lines, func(done int) {
+		fmt.Fprintf(stderr, "writing: %d of %d lines\n", done, len(lines))
+	})
+	if err != nil {
+		return fmt.Errorf("import network %s: %w (database unchanged)", path, err)
+	}
+	fmt.Fprintf(stdout, "imported %d walkable lines from %s in %s\n", len(lines), path, time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+func readNetworkFile(ctx context.Context, path string, progress func(string, int64)) ([]doorstep.NetworkLine, error) {
+	if format, ok := geo.OSMFormatOf(path); ok {
+		open := func() (io.ReadCloser, error) { return os.Open(path) }
+		return geo.ReadOSM(ctx, open, format, progress)
+	}
+	lower := strings.ToLower(path)
+	if strings.HasSuffix(lower, ".geojson") || strings.HasSuffix(lower, ".json") {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return nil, err
+		}
+		return geo.ReadNetworkGeoJSON(data)
+	}
+	return nil, errors.New("unknown file type: use .osm, .osm.pbf, .geojson or .json")
+}
