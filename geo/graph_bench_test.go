@@ -160,6 +160,18 @@ func BenchmarkCircle15Min1M(b *testing.B) {
 	b.ReportMetric(float64(vertices)/float64(i), "vertices/op")
 }
 
+// BenchmarkIsochrone15Min1M is the polygon alone, after one walk of 750 m.
+func BenchmarkIsochrone15Min1M(b *testing.B) {
+	g := graphBenchCity(b)
+	w := g.NewWalker()
+	w.FromSnaps(graphBench.snaps[:1], graphBenchCircle)
+	thresholds := []float64{graphBenchCircle}
+	b.ReportAllocs()
+	for b.Loop() {
+		g.Isochrone(w, thresholds, IsochroneCellMetres)
+	}
+}
+
 // BenchmarkCircle5_10_15Min1M draws three bands (5, 10 and 15 minutes) from one walk.
 func BenchmarkCircle5_10_15Min1M(b *testing.B) {
 	g := graphBenchCity(b)

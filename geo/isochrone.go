@@ -24,7 +24,8 @@ import (
 // straight part shrinks at most as fast as the walked part grows). So the best point is
 // the first one within reach of c: the stretch's start if that is close enough (a disc
 // around every reached node), else where the circle of that radius about c first meets
-// the stretch (a band along every edge).
+// the stretch (a band along every edge, walked from either end up to where the walks
+// from both ends meet).
 
 // isochroneStepOffMetres is how far a walker may leave the network, straight, to reach
 // a place: into a courtyard, across a square.
@@ -41,12 +42,12 @@ const isochroneMaxCells = 1 << 22
 // contour never touch.
 const isochroneFracMin = 1e-3
 
-// isochronePiece is a straight stretch walked away from its start (x0, y0), reached at
-// t0 metres, for the given metres towards (x1, y1); coordinates are metres in the
+// isochroneSegment is a straight stretch between a and b, reached at ta and tb metres
+// (+Inf when not reached), metres long on foot; coordinates are metres in the
 // isochrone's local projection.
-type isochronePiece struct {
-	x0, y0, x1, y1 float64
-	t0, metres     float64
+type isochroneSegment struct {
+	ax, ay, bx, by float64
+	ta, tb, metres float64
 }
 
 // isochroneDisc is a point reached at t0 metres: a node, a snap point or a source.
@@ -56,12 +57,12 @@ type isochroneDisc struct {
 
 // isochroneScratch is the reusable memory of Graph.Isochrone, kept in the Walker.
 type isochroneScratch struct {
-	pieces []isochronePiece
-	discs  []isochroneDisc
-	grid   []float32
-	next   []int32 // per grid-edge crossing: the next crossing along its ring, or -1
-	starts []int32 // crossings with a next, to visit and then reset
-	ring   []float64
+	segments []isochroneSegment
+	discs    []isochroneDisc
+	grid     []float32
+	next     []int32 // per grid-edge crossing: the next crossing along its ring, or -1
+	starts   []int32 // crossings with a next, to visit and then reset
+	ring     []float64
 }
 
 // Isochrone returns, for each threshold in metres walked, the area within that walk
@@ -98,22 +99,43 @@ func (g *Graph) Isochrone(w *Walker, thresholdsMetres []float64, cellMetres floa
 	proj := isochroneProjection{lon0: lon0, lat0: lat0, kx: graphMetresPerDegreeLon(lat0), ky: graphMetresPerDegree}
 
 	sc := &w.iso
-	sc.pieces, sc.discs = sc.pieces[:0], sc.discs[:0]
+	sc.segments, sc.discs = sc.segments[:0], sc.discs[:0]
 	g.isochroneParts(w, sc, top, proj)
 	if len(sc.discs) == 0 {
 		return out
 	}
 
 	// The grid: lattice points (cell centres) at x0 + i*cell, y0 + j*cell, with at
-	// least one row of unreached points all round so every contour closes.
+	// least one row of unreached points all round so every contour closes. Only
+	// what is within top metres counts, and nothing is farther than reach from a
+	// reached node or snap point, or from a segment's reached part.
 	minX, minY, maxX, maxY := math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
 	for _, d := range sc.discs {
 		minX, maxX = min(minX, d.x), max(maxX, d.x)
 		minY, maxY = min(minY, d.y), max(maxY, d.y)
 	}
-	for _, p := range sc.pieces {
-		minX, maxX = min(minX, p.x1), max(maxX, p.x1)
-		minY, maxY = min(minY, p.y1), max(maxY, p.y1)
+	for _, sg := range sc.segments {
+		for _, end := range [2][3]float64{{sg.ax, sg.ay, sg.ta}, {sg.bx, sg.by, sg.tb}} {
+			if end[2] >= top {
+				// Unreached end: the reach stops before it.
+				continue
+			}
+			minX, maxX = min(minX, end[0]), max(maxX, end[0])
+			minY, maxY = min(minY, end[1]), max(maxY, end[1])
+		}
+		if sg.ta >= top || sg.tb >= top {
+			// A partly reached segment: include its reached part.
+			f := 0.0
+			if sg.metres > 0 {
+				f = min(max((top-min(sg.ta, sg.tb))/sg.metres, 0), 1)
+			}
+			x, y := sg.ax+f*(sg.bx-sg.ax), sg.ay+f*(sg.by-sg.ay)
+			if sg.tb < sg.ta {
+				x, y = sg.bx+f*(sg.ax-sg.bx), sg.by+f*(sg.ay-sg.by)
+			}
+			minX, maxX = min(minX, x), max(maxX, x)
+			minY, maxY = min(minY, y), max(maxY, y)
+		}
 	}
 	reach := float64(isochroneStepOffMetres)
 	cell := cellMetres
@@ -123,7 +145,7 @@ func (g *Graph) Isochrone(w *Walker, thresholdsMetres []float64, cellMetres floa
 	r := isochroneRaster{
 		x0:   math.Floor((minX-reach)/cell)*cell - cell,
 		y0:   math.Floor((minY-reach)/cell)*cell - cell,
-		cell: cell, reach: reach,
+		cell: cell, inv: 1 / cell, reach: reach, top: top,
 	}
 	r.nx = int(math.Ceil((maxX+reach-r.x0)/cell)) + 2
 	r.ny = int(math.Ceil((maxY+reach-r.y0)/cell)) + 2
@@ -136,8 +158,8 @@ func (g *Graph) Isochrone(w *Walker, thresholdsMetres []float64, cellMetres floa
 	for _, d := range sc.discs {
 		r.disc(d)
 	}
-	for _, p := range sc.pieces {
-		r.band(p)
+	for _, sg := range sc.segments {
+		r.band(sg)
 	}
 
 	toLonLat := func(x, y float64) orb.Point {
@@ -167,25 +189,12 @@ func (p isochroneProjection) lonLat(x, y float64) orb.Point {
 }
 
 // isochroneParts lists what the search reached within top metres: a disc at every
-// reached node, snap point and source point, and the stretches walked from them: each
-// reached edge from either end up to where the walks from both ends meet or the bound
-// stops them, each source's edge both ways from its snap point, and each source's
-// straight step onto the network.
+// reached node, snap point and source point, and the segments walked from them: every
+// edge with a reached end, each source's edge split at its snap point, and each
+// source's straight step onto the network.
 func (g *Graph) isochroneParts(w *Walker, sc *isochroneScratch, top float64, proj isochroneProjection) {
-	pieces, discs := sc.pieces, sc.discs
-	piece := func(ax, ay, bx, by, length, t0, metres float64) {
-		if metres <= 0 || t0 >= top {
-			return
-		}
-		f := 1.0
-		if length > 0 {
-			f = min(metres/length, 1)
-		}
-		pieces = append(pieces, isochronePiece{
-			x0: ax, y0: ay, x1: ax + f*(bx-ax), y1: ay + f*(by-ay),
-			t0: t0, metres: metres,
-		})
-	}
+	segments, discs := sc.segments, sc.discs
+	inf := math.Inf(1)
 	for _, u := range w.settled {
 		du := float64(w.state[u].metres)
 		if du >= top {
@@ -195,13 +204,14 @@ func (g *Graph) isochroneParts(w *Walker, sc *isochroneScratch, top float64, pro
 		discs = append(discs, isochroneDisc{ax, ay, du})
 		for _, h := range g.half[g.first[u]:g.first[u+1]] {
 			dv, reached := w.NodeDistance(int(h.to))
-			length := float64(h.metres)
-			meet := length // where the walks from both ends meet
-			if reached {
-				meet = min(max((dv+length-du)/2, 0), length)
+			if reached && dv < top && h.to < u {
+				continue // done from the other end
+			}
+			if !reached {
+				dv = inf
 			}
 			bx, by := proj.nodeXY(g.coords[h.to])
-			piece(ax, ay, bx, by, length, du, min(meet, top-du))
+			segments = append(segments, isochroneSegment{ax, ay, bx, by, du, dv, float64(h.metres)})
 		}
 	}
 	for _, s := range w.sources {
@@ -211,32 +221,63 @@ func (g *Graph) isochroneParts(w *Walker, sc *isochroneScratch, top float64, pro
 		}
 		length := float64(g.half[s.Edge].metres)
 		px, py := proj.xy(s.Point)
-		ax, ay := proj.nodeXY(g.coords[s.From])
-		bx, by := proj.nodeXY(g.coords[s.To])
 		discs = append(discs, isochroneDisc{px, py, s.Offset})
-		piece(px, py, ax, ay, s.Along, s.Offset, min(s.Along, top-s.Offset))
-		piece(px, py, bx, by, length-s.Along, s.Offset, min(length-s.Along, top-s.Offset))
+		for _, end := range [2]struct {
+			node   int
+			metres float64
+		}{{s.From, s.Along}, {s.To, length - s.Along}} {
+			d, ok := w.NodeDistance(end.node)
+			if !ok {
+				d = inf
+			}
+			bx, by := proj.nodeXY(g.coords[end.node])
+			segments = append(segments, isochroneSegment{px, py, bx, by, s.Offset, d, max(end.metres, 0)})
+		}
 		if s.Offset > 0 {
 			qx, qy := proj.xy(s.Query)
 			discs = append(discs, isochroneDisc{qx, qy, 0})
-			piece(qx, qy, px, py, s.Offset, 0, min(s.Offset, top))
+			segments = append(segments, isochroneSegment{qx, qy, px, py, 0, s.Offset, s.Offset})
 		}
 	}
-	sc.pieces, sc.discs = pieces, discs
+	sc.segments, sc.discs = segments, discs
 }
 
 // isochroneRaster is the grid of walk values: lattice point (i, j) at (x0 + i*cell,
-// y0 + j*cell) metres holds grid[j*nx+i], +Inf where nothing reaches.
+// y0 + j*cell) metres holds grid[j*nx+i], +Inf where nothing reaches within top.
 type isochroneRaster struct {
 	grid         []float32
 	nx, ny       int
 	x0, y0, cell float64
-	reach        float64
+	inv          float64 // 1 / cell
+	reach, top   float64
 }
 
-// rows returns the lattice rows from y-reach to y+reach.
+// colCeil and colFloor return the first lattice column at or after x and the last at
+// or before x.
+func (r *isochroneRaster) colCeil(x float64) int  { return isochroneCeil((x - r.x0) * r.inv) }
+func (r *isochroneRaster) colFloor(x float64) int { return isochroneFloor((x - r.x0) * r.inv) }
+
+// isochroneCeil and isochroneFloor round finite values of grid size (math.Ceil and
+// math.Floor are calls without SSE4.1, Go's default amd64 level).
+func isochroneCeil(v float64) int {
+	i := int(v)
+	if float64(i) < v {
+		i++
+	}
+	return i
+}
+
+func isochroneFloor(v float64) int {
+	i := int(v)
+	if float64(i) > v {
+		i--
+	}
+	return i
+}
+
+// rows returns the lattice rows from ylo to yhi.
 func (r *isochroneRaster) rows(ylo, yhi float64) (int, int) {
-	return max(int(math.Ceil((ylo-r.y0)/r.cell)), 0), min(int(math.Floor((yhi-r.y0)/r.cell)), r.ny-1)
+	return max(isochroneCeil((ylo-r.y0)*r.inv), 0), min(isochroneFloor((yhi-r.y0)*r.inv), r.ny-1)
 }
 
 // disc lowers the lattice points within reach of d to t0 plus the straight walk.
@@ -246,99 +287,140 @@ func (r *isochroneRaster) disc(d isochroneDisc) {
 	for j := j0; j <= j1; j++ {
 		dy := r.y0 + float64(j)*r.cell - d.y
 		half := math.Sqrt(max(reach2-dy*dy, 0))
-		i0 := max(int(math.Ceil((d.x-half-r.x0)/r.cell)), 0)
-		i1 := min(int(math.Floor((d.x+half-r.x0)/r.cell)), r.nx-1)
-		row := r.grid[j*r.nx : (j+1)*r.nx]
+		i0 := max(r.colCeil(d.x-half), 0)
+		i1 := min(r.colFloor(d.x+half), r.nx-1)
+		if i0 > i1 {
+			continue
+		}
+		row := r.grid[j*r.nx+i0 : j*r.nx+i1+1]
 		dx := r.x0 + float64(i0)*r.cell - d.x
-		for i := i0; i <= i1; i++ {
-			v := float32(d.t0 + math.Sqrt(dx*dx+dy*dy))
-			if v < row[i] {
-				row[i] = v
-			}
+		dy2 := dy * dy
+		for i := range row {
+			row[i] = min(row[i], float32(d.t0+math.Sqrt(dx*dx+dy2)))
 			dx += r.cell
 		}
 	}
 }
 
-// band lowers the lattice points within reach of the piece but beyond reach of its
-// start (the start's disc has those) to the walk along the piece to the first point
-// within reach, plus reach.
-func (r *isochroneRaster) band(p isochronePiece) {
-	dx, dy := p.x1-p.x0, p.y1-p.y0
-	l := math.Hypot(dx, dy)
-	if l == 0 {
+// band rasterises the segment walked from both ends: from a up to where the walks from
+// both ends meet, from b the rest of the way, neither beyond top.
+func (r *isochroneRaster) band(sg isochroneSegment) {
+	dx, dy := sg.bx-sg.ax, sg.by-sg.ay
+	l := math.Sqrt(dx*dx + dy*dy)
+	if l == 0 || sg.metres <= 0 {
 		return
 	}
+	meet := sg.metres // where the walks meet, metres from a
+	switch {
+	case sg.ta < r.top && sg.tb < r.top:
+		meet = min(max((sg.tb+sg.metres-sg.ta)/2, 0), sg.metres)
+	case sg.tb < r.top:
+		meet = 0
+	}
+	scale := sg.metres / l // metres walked per projected metre
 	ux, uy := dx/l, dy/l
-	scale := p.metres / l // metres walked per projected metre
+	if sg.ta < r.top {
+		if walked := min(meet, r.top-sg.ta) / scale; walked > 0 {
+			r.piece(sg.ax, sg.ay, ux, uy, walked, sg.ta, scale)
+		}
+	}
+	if sg.tb < r.top {
+		if walked := min(sg.metres-meet, r.top-sg.tb) / scale; walked > 0 {
+			r.piece(sg.bx, sg.by, -ux, -uy, walked, sg.tb, scale)
+		}
+	}
+}
+
+// piece lowers the lattice points within reach of the stretch walked from (sx, sy),
+// reached at t0 metres, along the unit direction (ux, uy) for walked projected metres,
+// to the walk along it to its first point within reach, plus reach. Points within reach
+// of the start itself are skipped: its disc has them. Every point visited is within
+// reach of the stretch, so the inner loop has no tests.
+func (r *isochroneRaster) piece(sx, sy, ux, uy, walked, t0, scale float64) {
 	reach, reach2 := r.reach, r.reach*r.reach
-	j0, j1 := r.rows(min(p.y0, p.y1)-reach, max(p.y0, p.y1)+reach)
+	ex, ey := sx+walked*ux, sy+walked*uy
+	// Row chords of the rectangle 0 ≤ along ≤ walked, |across| ≤ reach, where
+	// along = cx*ux + cy*uy and across = cx*uy - cy*ux for (cx, cy) = c - s: linear
+	// in cx, so bounded by (v - cy*uy)/ux for along and (v + cy*ux)/uy for across.
+	var invUx, invUy float64
+	if ux != 0 {
+		invUx = 1 / ux
+	}
+	if uy != 0 {
+		invUy = 1 / uy
+	}
+	j0, j1 := r.rows(min(sy, ey)-reach, max(sy, ey)+reach)
+	stepAlong, stepAcross := r.cell*ux, r.cell*uy
 	for j := j0; j <= j1; j++ {
 		y := r.y0 + float64(j)*r.cell
-		// The row's chord of the capsule (points within reach of the piece): the
-		// hull of the chords of the discs at both ends and of the rectangle between.
+		cy := y - sy
 		lo, hi := math.Inf(1), math.Inf(-1)
-		sLo, sHi := isochroneChord(p.x0, y-p.y0, reach2)
-		if sLo <= sHi {
+		sLo, sHi := 1.0, 0.0 // the start's chord
+		if h2 := reach2 - cy*cy; h2 >= 0 {
+			h := math.Sqrt(h2)
+			sLo, sHi = sx-h, sx+h
 			lo, hi = sLo, sHi
 		}
-		if eLo, eHi := isochroneChord(p.x1, y-p.y1, reach2); eLo <= eHi {
-			lo, hi = min(lo, eLo), max(hi, eHi)
+		if dyE := y - ey; dyE*dyE <= reach2 {
+			h := math.Sqrt(reach2 - dyE*dyE)
+			lo, hi = min(lo, ex-h), max(hi, ex+h)
 		}
-		// Rectangle: 0 ≤ (c-P0)·u ≤ l and |(c-P0)×u| ≤ reach, for c = (x, y).
 		rLo, rHi := math.Inf(-1), math.Inf(1)
-		ry := y - p.y0
-		rLo, rHi = isochroneClip(rLo, rHi, ux, -p.x0*ux+ry*uy, 0, l)
-		rLo, rHi = isochroneClip(rLo, rHi, -uy, p.x0*uy+ry*ux, -reach, reach)
+		if ux != 0 {
+			a, b := -cy*uy*invUx, (walked-cy*uy)*invUx
+			rLo, rHi = max(rLo, min(a, b)), min(rHi, max(a, b))
+		} else if along := cy * uy; along < 0 || along > walked {
+			rLo, rHi = 1, 0
+		}
+		if uy != 0 {
+			a, b := (-reach+cy*ux)*invUy, (reach+cy*ux)*invUy
+			rLo, rHi = max(rLo, min(a, b)), min(rHi, max(a, b))
+		} else if across := cy * ux; across*across > reach2 {
+			rLo, rHi = 1, 0
+		}
 		if rLo <= rHi {
-			lo, hi = min(lo, rLo), max(hi, rHi)
+			lo, hi = min(lo, sx+rLo), max(hi, sx+rHi)
 		}
 		if lo > hi {
 			continue
 		}
-		i0 := max(int(math.Ceil((lo-r.x0)/r.cell)), 0)
-		i1 := min(int(math.Floor((hi-r.x0)/r.cell)), r.nx-1)
+		i0 := max(r.colCeil(lo), 0)
+		i1 := min(r.colFloor(hi), r.nx-1)
 		row := r.grid[j*r.nx : (j+1)*r.nx]
-		for i := i0; i <= i1; i++ {
-			cx := r.x0 + float64(i)*r.cell - p.x0
-			if cx >= sLo-p.x0 && cx <= sHi-p.x0 {
-				continue // within reach of the start: its disc
+		// Left and right of the start's chord, computed exactly as disc does.
+		for run := range 2 {
+			a, b := i0, i1
+			if sLo <= sHi {
+				if run == 0 {
+					b = min(i1, r.colCeil(sLo)-1)
+				} else {
+					a = max(i0, r.colFloor(sHi)+1)
+				}
+			} else if run == 1 {
+				break
 			}
-			s := cx*ux + ry*uy
-			q := cx*uy - ry*ux
-			q2 := q * q
-			if q2 > reach2 {
+			if a > b {
 				continue
 			}
-			first := s - math.Sqrt(reach2-q2) // first point within reach
-			if first > l {
-				continue
-			}
-			var v float32
-			if first <= 0 {
-				v = float32(p.t0 + math.Sqrt(cx*cx+ry*ry))
-			} else {
-				v = float32(p.t0 + first*scale + reach)
-			}
-			if v < row[i] {
-				row[i] = v
+			cx := r.x0 + float64(a)*r.cell - sx
+			along := cx*ux + cy*uy
+			across := cx*uy - cy*ux
+			for i := a; i <= b; i++ {
+				// Every point here is within reach of the stretch and out of
+				// reach of its start, so the root is real and first > 0 (Abs
+				// and a first a hair below 0 only absorb rounding).
+				first := along - math.Sqrt(math.Abs(reach2-across*across))
+				if v := float32(t0 + first*scale + reach); v < row[i] {
+					row[i] = v
+				}
+				along += stepAlong
+				across += stepAcross
 			}
 		}
 	}
 }
 
-// isochroneChord returns the x-range of the row dy away from a disc of squared radius
-// r2 centred at x, or lo > hi when the row misses it.
-func isochroneChord(x, dy, r2 float64) (lo, hi float64) {
-	h2 := r2 - dy*dy
-	if h2 < 0 {
-		return 1, 0
-	}
-	h := math.Sqrt(h2)
-	return x - h, x + h
-}
-
-// isochroneClip narrows [lo, hi] to the x with a*x + b in [min, max].
+// isochroneClip narrows [lo, hi] to the x with a*x + b in [vMin, vMax].
 func isochroneClip(lo, hi, a, b, vMin, vMax float64) (float64, float64) {
 	if a == 0 {
 		if b < vMin || b > vMax {
