@@ -1,0 +1,408 @@
+package geo
+
+import (
+	"iter"
+	"math"
+	"slices"
+	"sort"
+	"unsafe"
+
+	"github.com/paulmach/orb"
+)
+
+// The walking graph is stored in compressed sparse rows (CSR): node i's half-edges are
+// half[first[i]:first[i+1]], each 8 bytes (target uint32, length float32 metres), and
+// node coordinates are int32 fixed point at 1e-7 degree (about 1 cm, as OSM stores
+// them). Nodes are renumbered along a Hilbert curve at build time, so nodes close on
+// the ground are close in memory and a bounded walk touches few cache lines.
+
+// graphE7 is the fixed-point scale of node coordinates: 1e-7 degree.
+const graphE7 = 1e7
+
+// graphMetresPerDegree is the length of one degree of latitude (and of longitude at
+// the equator) on orb's spherical earth, in metres.
+const graphMetresPerDegree = orb.EarthRadius * math.Pi / 180
+
+// graphMaxKinds is how many distinct edge kinds a graph keeps apart; later kinds share
+// the last slot.
+const graphMaxKinds = 256
+
+// graphCoordE7 is a node position in 1e-7 degrees, [lon, lat] order.
+type graphCoordE7 struct {
+	lon, lat int32
+}
+
+// graphHalfEdge is one direction of a walking edge: its target node and length.
+type graphHalfEdge struct {
+	to     uint32
+	metres float32
+}
+
+// Graph is an undirected walking network in compressed sparse rows. Node ids are
+// 0..NumNodes()-1; edge ids are half-edge indexes 0..2*NumEdges()-1, each undirected
+// edge being stored once from each end. Lengths are metres (haversine on orb's
+// spherical earth, stored as float32); coordinates are WGS84 [lon, lat] kept to 1e-7
+// degree.
+//
+// A Graph is immutable after GraphBuilder.Build and safe for any number of concurrent
+// readers. Searches need a Walker each (see NewWalker), which is not shared.
+type Graph struct {
+	coords []graphCoordE7  // per node
+	first  []uint32        // per node, and one more: half-edge offsets
+	half   []graphHalfEdge // per half-edge
+	kind   []uint8         // per half-edge: index into kinds
+	kinds  []string
+
+	bound     orb.Bound
+	maxMetres float64 // longest edge
+	snap      snapGrid
+}
+
+// NumNodes returns the number of nodes.
+func (g *Graph) NumNodes() int { return len(g.coords) }
+
+// NumEdges returns the number of undirected edges (half the number of half-edges).
+func (g *Graph) NumEdges() int { return len(g.half) / 2 }
+
+// Bound returns the bounding box of all nodes, WGS84 degrees.
+func (g *Graph) Bound() orb.Bound { return g.bound }
+
+// NodePoint returns node's position, WGS84 [lon, lat], to 1e-7 degree.
+func (g *Graph) NodePoint(node int) orb.Point {
+	c := g.coords[node]
+	return orb.Point{float64(c.lon) / graphE7, float64(c.lat) / graphE7}
+}
+
+// Degree returns how many edges meet at node.
+func (g *Graph) Degree(node int) int {
+	return int(g.first[node+1] - g.first[node])
+}
+
+// Neighbors iterates over node's edges: each neighbouring node and the edge length in
+// metres, ordered by neighbour id.
+func (g *Graph) Neighbors(node int) iter.Seq2[int, float64] {
+	return func(yield func(int, float64) bool) {
+		for _, h := range g.half[g.first[node]:g.first[node+1]] {
+			if !yield(int(h.to), float64(h.metres)) {
+				return
+			}
+		}
+	}
+}
+
+// Edges iterates over node's half-edges by edge id, ordered by neighbour id. Use
+// EdgeEnds, EdgeLength and EdgeKind on the ids.
+func (g *Graph) Edges(node int) iter.Seq[int] {
+	return func(yield func(int) bool) {
+		for e := g.first[node]; e < g.first[node+1]; e++ {
+			if !yield(int(e)) {
+				return
+			}
+		}
+	}
+}
+
+// EdgeEnds returns the node a half-edge leaves and the node it reaches.
+func (g *Graph) EdgeEnds(edge int) (from, to int) {
+	// The first node whose offset passes edge, less one.
+	from = sort.Search(len(g.coords), func(i int) bool { return int(g.first[i+1]) > edge })
+	return from, int(g.half[edge].to)
+}
+
+// EdgeLength returns a half-edge's length in metres.
+func (g *Graph) EdgeLength(edge int) float64 { return float64(g.half[edge].metres) }
+
+// EdgeKind returns the kind given to GraphBuilder.AddLine for the line the edge came
+// from (the first line to add it, if two lines share a segment).
+func (g *Graph) EdgeKind(edge int) string { return g.kinds[g.kind[edge]] }
+
+// MemoryBytes returns the heap bytes the graph holds, including its snapping index.
+func (g *Graph) MemoryBytes() int {
+	n := int(unsafe.Sizeof(*g))
+	n += cap(g.coords) * int(unsafe.Sizeof(graphCoordE7{}))
+	n += cap(g.first) * 4
+	n += cap(g.half) * int(unsafe.Sizeof(graphHalfEdge{}))
+	n += cap(g.kind)
+	for _, k := range g.kinds {
+		n += int(unsafe.Sizeof(k)) + len(k)
+	}
+	n += g.snap.memoryBytes()
+	return n
+}
+
+// Components returns the number of connected components and the number of nodes in
+// the largest one.
+func (g *Graph) Components() (count, largest int) {
+	n := len(g.coords)
+	seen := make([]bool, n)
+	queue := make([]uint32, 0, 1024)
+	for start := range n {
+		if seen[start] {
+			continue
+		}
+		count++
+		seen[start] = true
+		queue = append(queue[:0], uint32(start))
+		for head := 0; head < len(queue); head++ {
+			u := queue[head]
+			for _, h := range g.half[g.first[u]:g.first[u+1]] {
+				if !seen[h.to] {
+					seen[h.to] = true
+					queue = append(queue, h.to)
+				}
+			}
+		}
+		largest = max(largest, len(queue))
+	}
+	return count, largest
+}
+
+// edgeLookup returns the half-edge from→to, or -1.
+func (g *Graph) edgeLookup(from, to uint32) int {
+	hs := g.half[g.first[from]:g.first[from+1]]
+	i, ok := slices.BinarySearchFunc(hs, to, func(h graphHalfEdge, t uint32) int {
+		switch {
+		case h.to < t:
+			return -1
+		case h.to > t:
+			return 1
+		}
+		return 0
+	})
+	if !ok {
+		return -1
+	}
+	return int(g.first[from]) + i
+}
+
+// GraphBuilder collects walking lines and builds a Graph. Nodes are merged where lines
+// share an exact coordinate, and every vertex of every line becomes a node, so lines
+// are split wherever they share a vertex (and a line that passes a vertex twice forms
+// a loop). Consecutive repeated vertices are dropped, as are non-finite coordinates.
+// When two lines share a segment the graph keeps one edge.
+//
+// The zero GraphBuilder is ready to use. It is not safe for concurrent use.
+type GraphBuilder struct {
+	index map[orb.Point]uint32
+	pts   []orb.Point
+	edges []graphBuildEdge
+
+	kinds     []string
+	kindIndex map[string]uint8
+}
+
+// graphBuildEdge is an undirected edge waiting for Build.
+type graphBuildEdge struct {
+	u, v   uint32
+	metres float32
+	kind   uint8
+}
+
+// AddLine adds a walking line (a footway, a street side, a lane…) of the given kind.
+// Each pair of consecutive vertices becomes one edge whose length is their haversine
+// distance in metres.
+func (b *GraphBuilder) AddLine(ls orb.LineString, kind string) {
+	if b.index == nil {
+		b.index = make(map[orb.Point]uint32)
+		b.kindIndex = make(map[string]uint8)
+	}
+	k, ok := b.kindIndex[kind]
+	if !ok {
+		if len(b.kinds) < graphMaxKinds {
+			k = uint8(len(b.kinds))
+			b.kinds = append(b.kinds, kind)
+			b.kindIndex[kind] = k
+		} else {
+			k = graphMaxKinds - 1
+		}
+	}
+	var prev orb.Point
+	prevID, havePrev := uint32(0), false
+	for _, p := range ls {
+		if !graphValidPoint(p) || (havePrev && p == prev) {
+			continue
+		}
+		id, ok := b.index[p]
+		if !ok {
+			id = uint32(len(b.pts))
+			b.index[p] = id
+			b.pts = append(b.pts, p)
+		}
+		if havePrev && id != prevID {
+			b.edges = append(b.edges, graphBuildEdge{
+				u: prevID, v: id, metres: float32(walkHaversine(prev, p)), kind: k,
+			})
+		}
+		prev, prevID, havePrev = p, id, true
+	}
+}
+
+// graphValidPoint reports whether p is a finite WGS84 position.
+func graphValidPoint(p orb.Point) bool {
+	return p[0] >= -180 && p[0] <= 180 && p[1] >= -90 && p[1] <= 90
+}
+
+// NumNodes returns the number of distinct vertices added so far; nodes of lines that
+// make no edge count too until Build drops them.
+func (b *GraphBuilder) NumNodes() int { return len(b.pts) }
+
+// Build returns the graph of all lines added so far. The builder may go on collecting
+// lines and build again. Build takes about a second for a million nodes.
+func (b *GraphBuilder) Build() *Graph {
+	g := &Graph{kinds: slices.Clone(b.kinds)}
+	if len(g.kinds) == 0 {
+		g.kinds = []string{""}
+	}
+
+	// Keep only vertices that are edge ends (a line of one distinct vertex adds a
+	// vertex but no edge), in Hilbert-curve order.
+	used := make([]bool, len(b.pts))
+	for _, e := range b.edges {
+		used[e.u], used[e.v] = true, true
+	}
+	bound := orb.Bound{Min: orb.Point{math.Inf(1), math.Inf(1)}, Max: orb.Point{math.Inf(-1), math.Inf(-1)}}
+	for i, p := range b.pts {
+		if used[i] {
+			bound = bound.Extend(p)
+		}
+	}
+	order := graphHilbertOrder(b.pts, used, bound)
+	n := len(order)
+	newID := make([]uint32, len(b.pts))
+	g.coords = make([]graphCoordE7, n)
+	for i, old := range order {
+		newID[old] = uint32(i)
+		p := b.pts[old]
+		g.coords[i] = graphCoordE7{lon: int32(math.Round(p[0] * graphE7)), lat: int32(math.Round(p[1] * graphE7))}
+	}
+	if n == 0 {
+		bound = orb.Bound{}
+	}
+	g.bound = bound
+
+	// Count, fill, then sort each row by target and merge parallel edges.
+	first := make([]uint32, n+1)
+	for _, e := range b.edges {
+		first[newID[e.u]+1]++
+		first[newID[e.v]+1]++
+	}
+	for i := range n {
+		first[i+1] += first[i]
+	}
+	half := make([]graphHalfEdge, first[n])
+	kind := make([]uint8, first[n])
+	fill := slices.Clone(first[:n])
+	for _, e := range b.edges {
+		u, v := newID[e.u], newID[e.v]
+		half[fill[u]], kind[fill[u]] = graphHalfEdge{to: v, metres: e.metres}, e.kind
+		fill[u]++
+		half[fill[v]], kind[fill[v]] = graphHalfEdge{to: u, metres: e.metres}, e.kind
+		fill[v]++
+	}
+	w := uint32(0)
+	for u := range n {
+		lo, hi := first[u], first[u+1]
+		first[u] = w
+		graphSortRow(half[lo:hi], kind[lo:hi])
+		for i := lo; i < hi; i++ {
+			if w > first[u] && half[w-1].to == half[i].to {
+				// Parallel edge: the row is sorted by (target, length), so the
+				// kept one is the shortest.
+				continue
+			}
+			half[w], kind[w] = half[i], kind[i]
+			w++
+		}
+	}
+	first[n] = w
+	g.first = first
+	g.half = slices.Clip(half[:w])
+	g.kind = slices.Clip(kind[:w])
+	if int(w) < len(half) {
+		// Parallel edges were merged: give the memory back.
+		g.half = slices.Clone(g.half)
+		g.kind = slices.Clone(g.kind)
+	}
+	for _, h := range g.half {
+		g.maxMetres = max(g.maxMetres, float64(h.metres))
+	}
+	g.snap = buildSnapGrid(g)
+	return g
+}
+
+// graphSortRow sorts one CSR row by (target, length) with insertion sort: rows are
+// short (walking nodes have a handful of edges).
+func graphSortRow(hs []graphHalfEdge, ks []uint8) {
+	less := func(a, b graphHalfEdge) bool {
+		return a.to < b.to || (a.to == b.to && a.metres < b.metres)
+	}
+	for i := 1; i < len(hs); i++ {
+		for j := i; j > 0 && less(hs[j], hs[j-1]); j-- {
+			hs[j], hs[j-1] = hs[j-1], hs[j]
+			ks[j], ks[j-1] = ks[j-1], ks[j]
+		}
+	}
+}
+
+// graphHilbertOrder returns the used vertices ordered along a Hilbert curve over
+// bound (65536 × 65536 cells), ties by insertion order.
+func graphHilbertOrder(pts []orb.Point, used []bool, bound orb.Bound) []uint32 {
+	keys := make([]uint64, 0, len(pts))
+	sx := 65535 / math.Max(bound.Max[0]-bound.Min[0], 1e-12)
+	sy := 65535 / math.Max(bound.Max[1]-bound.Min[1], 1e-12)
+	for i, p := range pts {
+		if !used[i] {
+			continue
+		}
+		x := uint32(math.Min(65535, math.Max(0, (p[0]-bound.Min[0])*sx)))
+		y := uint32(math.Min(65535, math.Max(0, (p[1]-bound.Min[1])*sy)))
+		keys = append(keys, uint64(graphHilbertKey(x, y))<<32|uint64(i))
+	}
+	slices.Sort(keys)
+	order := make([]uint32, len(keys))
+	for i, k := range keys {
+		order[i] = uint32(k)
+	}
+	return order
+}
+
+// graphHilbertKey maps a cell of a 65536 × 65536 grid to its position along the
+// Hilbert curve (the classic xy2d; Hilbert 1891, as given by Wikipedia "Hilbert curve").
+func graphHilbertKey(x, y uint32) uint32 {
+	const n = 1 << 16
+	var d uint32
+	for s := uint32(n / 2); s > 0; s /= 2 {
+		var rx, ry uint32
+		if x&s != 0 {
+			rx = 1
+		}
+		if y&s != 0 {
+			ry = 1
+		}
+		d += s * s * ((3 * rx) ^ ry)
+		if ry == 0 {
+			if rx == 1 {
+				x = n - 1 - x
+				y = n - 1 - y
+			}
+			x, y = y, x
+		}
+	}
+	return d
+}
+
+// walkHaversine returns the great-circle distance between a and b in metres on orb's
+// spherical earth (orb.EarthRadius).
+func walkHaversine(a, b orb.Point) float64 {
+	const rad = math.Pi / 180
+	dLat := (b[1] - a[1]) * rad
+	dLon := (b[0] - a[0]) * rad
+	s := math.Sin(dLat/2)*math.Sin(dLat/2) +
+		math.Cos(a[1]*rad)*math.Cos(b[1]*rad)*math.Sin(dLon/2)*math.Sin(dLon/2)
+	return 2 * orb.EarthRadius * math.Asin(math.Min(1, math.Sqrt(s)))
+}
+
+// graphMetresPerDegreeLon returns the length of one degree of longitude at lat.
+func graphMetresPerDegreeLon(lat float64) float64 {
+	return graphMetresPerDegree * math.Cos(lat*math.Pi/180)
+}

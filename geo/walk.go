@@ -1,0 +1,240 @@
+package geo
+
+import (
+	"cmp"
+	"math"
+	"slices"
+)
+
+// Walker runs bounded shortest-walk searches (Dijkstra's algorithm) on one Graph and
+// keeps the result of the last search for DistanceTo, Reached and Graph.Isochrone.
+//
+// A Walker owns buffers the size of the graph (8 bytes a node) and reuses them: a node's
+// distance is valid only when its stamp equals the search's generation, so starting a
+// search costs nothing proportional to the graph, and a search allocates nothing once
+// the buffers have grown to what it needs. A Walker is not safe for concurrent use;
+// give each goroutine its own, or keep them in a sync.Pool.
+type Walker struct {
+	g       *Graph
+	state   []walkNodeState
+	gen     uint32
+	heap    []walkHeapItem
+	settled []uint32 // nodes reached, in order of distance
+
+	maxMetres float64
+	sources   []Snap
+	byEdge    []walkSourceRef // sources sorted by edge, for DistanceTo
+
+	iso isochroneScratch
+}
+
+// walkNodeState is a node's distance in metres, valid when gen is the walker's.
+type walkNodeState struct {
+	gen    uint32
+	metres float32
+}
+
+// walkHeapItem is a heap entry; entries made stale by a shorter walk are skipped when
+// popped (lazy deletion) rather than removed.
+type walkHeapItem struct {
+	metres float32
+	node   uint32
+}
+
+// walkSourceRef points at a source by the undirected edge it lies on.
+type walkSourceRef struct {
+	key uint64 // lower node << 32 | higher node
+	i   int
+}
+
+// NewWalker returns a Walker for g. It allocates 8 bytes a node.
+func (g *Graph) NewWalker() *Walker {
+	return &Walker{g: g, state: make([]walkNodeState, len(g.coords))}
+}
+
+// walkEdgeKey identifies the undirected edge between two nodes.
+func walkEdgeKey(a, b int) uint64 {
+	if a > b {
+		a, b = b, a
+	}
+	return uint64(a)<<32 | uint64(b)
+}
+
+// FromSnaps walks from every source at once (each source starts at its snap point,
+// having walked its Offset already) and finds every node within maxMetres of the
+// nearest source; math.Inf(1) walks the whole component. Sources that do not belong to
+// the walker's graph are ignored. It replaces the previous search.
+func (w *Walker) FromSnaps(sources []Snap, maxMetres float64) {
+	g := w.g
+	w.gen++
+	if w.gen == 0 {
+		// The stamps wrapped around: forget them all once every 4 billion searches.
+		clear(w.state)
+		w.gen = 1
+	}
+	w.heap = w.heap[:0]
+	w.settled = w.settled[:0]
+	w.sources = append(w.sources[:0], sources...)
+	w.byEdge = w.byEdge[:0]
+	if math.IsNaN(maxMetres) || maxMetres < 0 {
+		maxMetres = 0
+	}
+	w.maxMetres = maxMetres
+	limit := float32(maxMetres)
+
+	n := len(g.coords)
+	for i, s := range sources {
+		if s.From < 0 || s.To < 0 || s.From >= n || s.To >= n || s.Edge < 0 || s.Edge >= len(g.half) {
+			continue
+		}
+		length := float64(g.half[s.Edge].metres)
+		w.seed(uint32(s.From), float32(s.Offset+s.Along), limit)
+		w.seed(uint32(s.To), float32(s.Offset+max(length-s.Along, 0)), limit)
+		w.byEdge = append(w.byEdge, walkSourceRef{key: walkEdgeKey(s.From, s.To), i: i})
+	}
+	if len(w.byEdge) > 1 {
+		slices.SortFunc(w.byEdge, func(a, b walkSourceRef) int { return cmp.Compare(a.key, b.key) })
+	}
+
+	state, half, first, gen := w.state, g.half, g.first, w.gen
+	for len(w.heap) > 0 {
+		top := w.pop()
+		u := top.node
+		if top.metres > state[u].metres {
+			continue // stale: u was reached by a shorter walk
+		}
+		w.settled = append(w.settled, u)
+		for _, h := range half[first[u]:first[u+1]] {
+			d := top.metres + h.metres
+			if d > limit {
+				continue
+			}
+			st := &state[h.to]
+			if st.gen != gen || d < st.metres {
+				st.gen, st.metres = gen, d
+				w.push(walkHeapItem{metres: d, node: h.to})
+			}
+		}
+	}
+}
+
+// seed starts the walk at node with the metres already walked.
+func (w *Walker) seed(node uint32, metres, limit float32) {
+	if metres > limit {
+		return
+	}
+	st := &w.state[node]
+	if st.gen != w.gen || metres < st.metres {
+		st.gen, st.metres = w.gen, metres
+		w.push(walkHeapItem{metres: metres, node: node})
+	}
+}
+
+// push adds an item to the 4-ary min-heap.
+func (w *Walker) push(it walkHeapItem) {
+	h := append(w.heap, it)
+	i := len(h) - 1
+	for i > 0 {
+		p := (i - 1) / 4
+		if h[p].metres <= it.metres {
+			break
+		}
+		h[i] = h[p]
+		i = p
+	}
+	h[i] = it
+	w.heap = h
+}
+
+// pop removes and returns the smallest item of the 4-ary min-heap.
+func (w *Walker) pop() walkHeapItem {
+	h := w.heap
+	top := h[0]
+	last := h[len(h)-1]
+	h = h[:len(h)-1]
+	n := len(h)
+	if n > 0 {
+		i := 0
+		for {
+			c := 4*i + 1
+			if c >= n {
+				break
+			}
+			// The smallest of up to four children.
+			m := c
+			end := min(c+4, n)
+			for j := c + 1; j < end; j++ {
+				if h[j].metres < h[m].metres {
+					m = j
+				}
+			}
+			if h[m].metres >= last.metres {
+				break
+			}
+			h[i] = h[m]
+			i = m
+		}
+		h[i] = last
+	}
+	w.heap = h
+	return top
+}
+
+// MaxMetres returns the bound of the last search, in metres.
+func (w *Walker) MaxMetres() float64 { return w.maxMetres }
+
+// NumReached returns how many nodes the last search reached.
+func (w *Walker) NumReached() int { return len(w.settled) }
+
+// NodeDistance returns the walking distance in metres from the nearest source to node,
+// and false when the last search did not reach it within its bound.
+func (w *Walker) NodeDistance(node int) (float64, bool) {
+	st := w.state[node]
+	if st.gen != w.gen || w.gen == 0 {
+		return math.Inf(1), false
+	}
+	return float64(st.metres), true
+}
+
+// Reached calls fn for every node the last search reached, nearest first, with its
+// walking distance in metres.
+func (w *Walker) Reached(fn func(node int, metres float64)) {
+	for _, u := range w.settled {
+		fn(int(u), float64(w.state[u].metres))
+	}
+}
+
+// DistanceTo returns the walking distance in metres from the nearest source to a snapped
+// point: through either end of its edge, or straight along the edge from a source on the
+// same edge, plus the target's Offset. It returns false when that is beyond the search's
+// bound. It allocates nothing.
+func (w *Walker) DistanceTo(t Snap) (float64, bool) {
+	g := w.g
+	if w.gen == 0 || t.Edge < 0 || t.Edge >= len(g.half) {
+		return math.Inf(1), false
+	}
+	length := float64(g.half[t.Edge].metres)
+	best := math.Inf(1)
+	if d, ok := w.NodeDistance(t.From); ok {
+		best = d + t.Along
+	}
+	if d, ok := w.NodeDistance(t.To); ok {
+		best = min(best, d+max(length-t.Along, 0))
+	}
+	// Sources on the same edge: walk straight along it.
+	key := walkEdgeKey(t.From, t.To)
+	i, _ := slices.BinarySearchFunc(w.byEdge, key, func(r walkSourceRef, k uint64) int { return cmp.Compare(r.key, k) })
+	for ; i < len(w.byEdge) && w.byEdge[i].key == key; i++ {
+		s := w.sources[w.byEdge[i].i]
+		along := s.Along
+		if s.From != t.From {
+			along = length - s.Along // the source is given from the other end
+		}
+		best = min(best, s.Offset+math.Abs(along-t.Along))
+	}
+	best += t.Offset
+	if math.IsInf(best, 1) || !(best <= w.maxMetres) {
+		return best, false
+	}
+	return best, true
+}
