@@ -1,13 +1,19 @@
 // Package finder answers residents' questions — what is nearest, how many minutes on
-// foot, what is at my doorstep — from an immutable snapshot of the listings, areas and
-// street. A Snapshot is built from plain domain values (the caller reads them from
-// the store), never changes after Build, and is safe for any number of concurrent
-// readers; a write in the store is followed by building a new snapshot and swapping
-// it in atomically.
+// foot, what is at my doorstep, what lies in my 15-minute circle — from an immutable
+// snapshot of the listings, areas, street and walking network. A Snapshot is built
+// from plain domain values (the caller reads them from the store), never changes
+// after it is built, and is safe for any number of concurrent readers; after a write
+// the caller builds a new snapshot and swaps it in atomically.
+//
+// Building has two parts. A Base holds what changes rarely and is slow to build at
+// city scale — the walking graph, the residential areas and their sample points
+// snapped to the graph. Base.Index adds the listings, which change with every edit,
+// and reuses the previous snapshot's snaps for listings that did not move.
 package finder
 
 import (
 	"math"
+	"sync"
 	"time"
 
 	"doorstep"
@@ -20,28 +26,134 @@ import (
 // doorstep.StraightLineDetour rather than walks on the network.
 const EstimateStraightLine = "straight_line"
 
-// Input is what a snapshot is built from.
-type Input struct {
+// AreaSampleMetres is the grid on which an area's residents are spread.
+const AreaSampleMetres = 20
+
+// BaseInput is what a Base is built from.
+type BaseInput struct {
 	Street     *doorstep.Street
 	Categories []doorstep.Category
 	Areas      []*doorstep.Area
-	Services   []*doorstep.Service
+	Network    []doorstep.NetworkLine // none: every walk is a straight-line estimate
 }
 
-// Snapshot is an immutable index of everything a lookup needs.
-type Snapshot struct {
+// Base is the slowly changing part of a snapshot. It is immutable once built.
+type Base struct {
 	street     *doorstep.Street
 	categories []doorstep.Category
 	catIndex   map[string]int
 	areas      []*doorstep.Area
 	areaLoc    *geo.AreaLocator
-	services   []*doorstep.Service // all services, by position
-	byID       map[int64]int
-	serviceIn  []int           // area position per service, -1 outside every area
-	visible    *geo.PointIndex // over services; closed ones are filtered at query time
+	network    []doorstep.NetworkLine
+	graph      *geo.Graph // nil without a network
+	walkers    sync.Pool  // of *geo.Walker on graph
+	// areaPoints are each area's sample points, and areaSnaps where each joins the
+	// network (ok false when off it), for catchments and coverage.
+	areaPoints [][]orb.Point
+	areaSnaps  [][]pointSnap
+	builtIn    time.Duration
+}
+
+// pointSnap is a point joined to the network, if it could be.
+type pointSnap struct {
+	snap geo.Snap
+	ok   bool
+}
+
+// NewBase builds the walking graph, locates areas and snaps their sample points.
+func NewBase(in BaseInput) *Base {
+	start := time.Now()
+	b := &Base{
+		street:     in.Street,
+		categories: in.Categories,
+		catIndex:   make(map[string]int, len(in.Categories)),
+		areas:      in.Areas,
+		network:    in.Network,
+	}
+	for i, c := range in.Categories {
+		b.catIndex[c.ID] = i
+	}
+	polys := make([]orb.MultiPolygon, len(in.Areas))
+	for i, a := range in.Areas {
+		polys[i] = a.Geometry
+	}
+	b.areaLoc = geo.NewAreaLocator(polys)
+	if len(in.Network) > 0 {
+		var gb geo.GraphBuilder
+		for _, l := range in.Network {
+			gb.AddLine(l.Geometry, l.Kind)
+		}
+		if g := gb.Build(); g.NumNodes() > 0 {
+			b.graph = g
+			b.walkers.New = func() any { return g.NewWalker() }
+		}
+	}
+	b.areaPoints = make([][]orb.Point, len(in.Areas))
+	b.areaSnaps = make([][]pointSnap, len(in.Areas))
+	for i, a := range in.Areas {
+		b.areaPoints[i] = geo.AreaSamplePoints(a.Geometry, AreaSampleMetres)
+		b.areaSnaps[i] = make([]pointSnap, len(b.areaPoints[i]))
+		for j, p := range b.areaPoints[i] {
+			b.areaSnaps[i][j] = b.snap(p)
+		}
+	}
+	b.builtIn = time.Since(start)
+	return b
+}
+
+// snap joins p to the network within geo.MaxSnapMetres.
+func (b *Base) snap(p orb.Point) pointSnap {
+	if b.graph == nil {
+		return pointSnap{}
+	}
+	s, err := b.graph.Snap(p, geo.MaxSnapMetres)
+	return pointSnap{snap: s, ok: err == nil}
+}
+
+// HasNetwork reports whether walks follow a walking network.
+func (b *Base) HasNetwork() bool { return b.graph != nil }
+
+// BuildTime is how long NewBase took.
+func (b *Base) BuildTime() time.Duration { return b.builtIn }
+
+// GraphStats describes the walking graph: nodes, edges and bytes held.
+func (b *Base) GraphStats() (nodes, edges, bytes int) {
+	if b.graph == nil {
+		return 0, 0, 0
+	}
+	return b.graph.NumNodes(), b.graph.NumEdges(), b.graph.MemoryBytes()
+}
+
+func (b *Base) walker() *geo.Walker   { return b.walkers.Get().(*geo.Walker) }
+func (b *Base) release(w *geo.Walker) { b.walkers.Put(w) }
+
+// Input is everything a snapshot is built from in one go.
+type Input struct {
+	Street     *doorstep.Street
+	Categories []doorstep.Category
+	Areas      []*doorstep.Area
+	Services   []*doorstep.Service
+	Network    []doorstep.NetworkLine
+}
+
+// Build builds a Base and indexes the services on it.
+func Build(in Input) *Snapshot {
+	base := NewBase(BaseInput{Street: in.Street, Categories: in.Categories, Areas: in.Areas, Network: in.Network})
+	return base.Index(in.Services, nil)
+}
+
+// Snapshot is an immutable index of everything a lookup needs.
+type Snapshot struct {
+	*Base
+	services  []*doorstep.Service // all services, by position
+	byID      map[int64]int
+	serviceIn []int           // area position per service, -1 outside every area
+	snaps     []pointSnap     // where each service joins the network
+	visible   *geo.PointIndex // over services; closed ones are filtered at query time
 	// perCategory holds, per category, an index over its services with status open,
 	// the ones a doorstep answer may name.
 	perCategory map[string]categoryIndex
+	visibleN    map[string]int // services not closed, per category and "" for all
 	builtAt     time.Time
 }
 
@@ -50,36 +162,39 @@ type categoryIndex struct {
 	services []int // positions in Snapshot.services
 }
 
-// Build indexes the input. The input values must not be changed afterwards.
-func Build(in Input) *Snapshot {
+// Index builds a snapshot of services on the base. Snaps of services that stand
+// where they stood in prev (a snapshot of the same base) are reused.
+func (b *Base) Index(services []*doorstep.Service, prev *Snapshot) *Snapshot {
 	s := &Snapshot{
-		street:      in.Street,
-		categories:  in.Categories,
-		catIndex:    make(map[string]int, len(in.Categories)),
-		areas:       in.Areas,
-		services:    in.Services,
-		byID:        make(map[int64]int, len(in.Services)),
-		serviceIn:   make([]int, len(in.Services)),
-		perCategory: make(map[string]categoryIndex, len(in.Categories)),
+		Base:        b,
+		services:    services,
+		byID:        make(map[int64]int, len(services)),
+		serviceIn:   make([]int, len(services)),
+		snaps:       make([]pointSnap, len(services)),
+		perCategory: make(map[string]categoryIndex, len(b.categories)),
+		visibleN:    map[string]int{},
 		builtAt:     time.Now(),
 	}
-	for i, c := range in.Categories {
-		s.catIndex[c.ID] = i
+	if prev != nil && prev.Base != b {
+		prev = nil
 	}
-	polys := make([]orb.MultiPolygon, len(in.Areas))
-	for i, a := range in.Areas {
-		polys[i] = a.Geometry
-	}
-	s.areaLoc = geo.NewAreaLocator(polys)
-
-	points := make([]orb.Point, len(in.Services))
+	points := make([]orb.Point, len(services))
 	catPoints := map[string][]orb.Point{}
 	catServices := map[string][]int{}
-	for i, svc := range in.Services {
+	for i, svc := range services {
 		p := svc.Point()
 		points[i] = p
 		s.byID[svc.ID] = i
-		s.serviceIn[i] = s.areaLoc.Locate(p)
+		s.serviceIn[i] = b.areaLoc.Locate(p)
+		if j, ok := prev.position(svc.ID); ok && prev.services[j].Point() == p {
+			s.snaps[i] = prev.snaps[j]
+		} else {
+			s.snaps[i] = b.snap(p)
+		}
+		if svc.Status != doorstep.StatusClosed {
+			s.visibleN[svc.Category]++
+			s.visibleN[""]++
+		}
 		if svc.Status == doorstep.StatusOpen {
 			catPoints[svc.Category] = append(catPoints[svc.Category], p)
 			catServices[svc.Category] = append(catServices[svc.Category], i)
@@ -92,33 +207,54 @@ func Build(in Input) *Snapshot {
 	return s
 }
 
+// position returns where the service with this id stands in s.services.
+func (s *Snapshot) position(id int64) (int, bool) {
+	if s == nil {
+		return 0, false
+	}
+	i, ok := s.byID[id]
+	return i, ok
+}
+
 // BuiltAt returns when the snapshot was built.
 func (s *Snapshot) BuiltAt() time.Time { return s.builtAt }
 
 // Street returns the street, or nil when none is loaded.
-func (s *Snapshot) Street() *doorstep.Street { return s.street }
+func (b *Base) Street() *doorstep.Street { return b.street }
 
 // Categories returns the categories in display order.
-func (s *Snapshot) Categories() []doorstep.Category { return s.categories }
+func (b *Base) Categories() []doorstep.Category { return b.categories }
 
 // Category returns the category with this id.
-func (s *Snapshot) Category(id string) (doorstep.Category, bool) {
-	i, ok := s.catIndex[id]
+func (b *Base) Category(id string) (doorstep.Category, bool) {
+	i, ok := b.catIndex[id]
 	if !ok {
 		return doorstep.Category{}, false
 	}
-	return s.categories[i], true
+	return b.categories[i], true
 }
 
 // Areas returns the residential areas.
-func (s *Snapshot) Areas() []*doorstep.Area { return s.areas }
+func (b *Base) Areas() []*doorstep.Area { return b.areas }
+
+// Network returns the walking network's lines as loaded.
+func (b *Base) Network() []doorstep.NetworkLine { return b.network }
 
 // AreaAt returns the residential area containing p, or nil.
-func (s *Snapshot) AreaAt(p orb.Point) *doorstep.Area {
-	if i := s.areaLoc.Locate(p); i >= 0 {
-		return s.areas[i]
+func (b *Base) AreaAt(p orb.Point) *doorstep.Area {
+	if i := b.areaLoc.Locate(p); i >= 0 {
+		return b.areas[i]
 	}
 	return nil
+}
+
+// StreetDistance returns how far p lies outside the street's boundary in metres
+// (0 inside), or +Inf when no street is loaded.
+func (b *Base) StreetDistance(p orb.Point) float64 {
+	if b.street == nil {
+		return math.Inf(1)
+	}
+	return geo.DistanceToPolygon(p, b.street.Geometry)
 }
 
 // Service returns the service with this id from the snapshot.
@@ -143,14 +279,10 @@ func walkFromStraight(metres, speed float64) Walk {
 	return Walk{DistanceM: math.Round(d), WalkMinutes: roundMinutes(d / speed), Estimate: EstimateStraightLine}
 }
 
+// walkOnNetwork is a walk of metres along the network.
+func walkOnNetwork(metres, speed float64) Walk {
+	return Walk{DistanceM: math.Round(metres), WalkMinutes: roundMinutes(metres / speed)}
+}
+
 // roundMinutes rounds minutes to one decimal, as answers give them.
 func roundMinutes(m float64) float64 { return math.Round(m*10) / 10 }
-
-// StreetDistance returns how far p lies outside the street's boundary in metres
-// (0 inside), or +Inf when no street is loaded.
-func (s *Snapshot) StreetDistance(p orb.Point) float64 {
-	if s.street == nil {
-		return math.Inf(1)
-	}
-	return geo.DistanceToPolygon(p, s.street.Geometry)
-}

@@ -2,6 +2,7 @@ package finder
 
 import (
 	"cmp"
+	"math"
 	"slices"
 	"time"
 
@@ -13,15 +14,15 @@ import (
 
 // Query selects services for a list or a nearby search.
 type Query struct {
-	Origin        *orb.Point // nil: a list in id order; else nearest first
+	Origin        *orb.Point // nil: a list in id order; else nearest first by walking time
 	Category      string     // "" for every category
 	SpeedMPerMin  float64    // walking speed in metres a minute; required with Origin
 	WithinMinutes float64    // 0: no limit; else only services within this walk
 	OpenNow       bool       // only services open at Now by their hours and status
+	Now           time.Time
 	// Matches, when not nil, keeps only these service ids (a text search's hits);
 	// without an origin they are listed by their value, lowest (best) first.
 	Matches       map[int64]float64
-	Now           time.Time
 	Limit, Offset int
 }
 
@@ -30,6 +31,14 @@ type Hit struct {
 	Service *doorstep.Service
 	Walk    *Walk
 }
+
+// Search bounds for nearest-first lists without a time limit: walks start at
+// nearbyFirstBound metres and double until enough services are found or
+// nearbyMaxBound is passed; services beyond get straight-line estimates.
+const (
+	nearbyFirstBound = 1000
+	nearbyMaxBound   = 16000
+)
 
 // Services answers a query: the page of matching services (nearest first when an
 // origin is given) and how many match in all. Closed services are never listed.
@@ -49,30 +58,128 @@ func (s *Snapshot) Services(q Query) ([]Hit, int) {
 	if q.Origin == nil {
 		return s.list(q, keep)
 	}
-	var neighbours []geo.Neighbor
+	origin, speed := *q.Origin, q.SpeedMPerMin
+	w, src, onNetwork := s.startWalk(origin)
+	if w != nil {
+		defer s.release(w)
+	}
+	var found []rankedWalk
 	total := 0
 	if q.WithinMinutes > 0 {
-		// Walks are estimated as straight line × detour, so the straight-line radius
-		// that can still be within the limit is the walk divided by the detour.
-		radius := q.WithinMinutes * q.SpeedMPerMin / doorstep.StraightLineDetour
-		neighbours = s.visible.Within(*q.Origin, radius, keep, nil)
-		total = len(neighbours)
-		neighbours = page(neighbours, q.Offset, q.Limit)
+		bound := q.WithinMinutes * speed
+		found = s.walksWithin(origin, w, src, onNetwork, bound, keep)
+		total = len(found)
 	} else {
-		for i := range s.services {
-			if keep(i) {
-				total++
+		total = s.countKept(q, keep)
+		want := q.Offset + q.Limit
+		for bound := float64(nearbyFirstBound); ; bound *= 2 {
+			found = s.walksWithin(origin, w, src, onNetwork, bound, keep)
+			if len(found) >= want || len(found) == total || bound >= nearbyMaxBound || !onNetwork {
+				break
 			}
 		}
-		neighbours = s.visible.Nearest(*q.Origin, q.Offset+q.Limit, 0, keep, nil)
-		neighbours = page(neighbours, q.Offset, q.Limit)
+		if len(found) < want {
+			found = s.appendEstimates(found, origin, want, keep)
+		}
 	}
-	hits := make([]Hit, len(neighbours))
-	for i, n := range neighbours {
-		w := walkFromStraight(n.Distance, q.SpeedMPerMin)
-		hits[i] = Hit{Service: s.services[n.Index], Walk: &w}
+	found = page(found, q.Offset, q.Limit)
+	hits := make([]Hit, len(found))
+	for i, r := range found {
+		walk := r.walk(speed)
+		hits[i] = Hit{Service: s.services[r.pos], Walk: &walk}
 	}
 	return hits, total
+}
+
+// countKept counts the services a query keeps, from the per-category counts when
+// only the category filters.
+func (s *Snapshot) countKept(q Query, keep func(int) bool) int {
+	if !q.OpenNow && q.Matches == nil {
+		return s.visibleN[q.Category]
+	}
+	n := 0
+	for i := range s.services {
+		if keep(i) {
+			n++
+		}
+	}
+	return n
+}
+
+// rankedWalk is a service position and how far it is: metres on the network, or a
+// straight-line estimate when estimate is set.
+type rankedWalk struct {
+	pos      int
+	metres   float64
+	estimate bool
+}
+
+func (r rankedWalk) walk(speed float64) Walk {
+	if r.estimate {
+		return Walk{DistanceM: math.Round(r.metres), WalkMinutes: roundMinutes(r.metres / speed), Estimate: EstimateStraightLine}
+	}
+	return walkOnNetwork(r.metres, speed)
+}
+
+// startWalk snaps origin to the network and takes a walker for it. Without a
+// network, or more than geo.MaxSnapMetres from it, walks are straight-line
+// estimates: onNetwork is false (and w nil without a network).
+func (s *Snapshot) startWalk(origin orb.Point) (w *geo.Walker, src geo.Snap, onNetwork bool) {
+	if s.graph == nil {
+		return nil, geo.Snap{}, false
+	}
+	ps := s.snap(origin)
+	if !ps.ok {
+		return nil, geo.Snap{}, false
+	}
+	return s.walker(), ps.snap, true
+}
+
+// walksWithin returns, nearest first, the kept services within bound metres on
+// foot: walked on the network when both ends are on it, else estimated as the
+// straight line × detour. A network walk is never shorter than the straight
+// line, so only services within bound in a straight line are candidates.
+func (s *Snapshot) walksWithin(origin orb.Point, w *geo.Walker, src geo.Snap, onNetwork bool, bound float64, keep func(int) bool) []rankedWalk {
+	if onNetwork {
+		w.FromSnaps([]geo.Snap{src}, bound)
+	}
+	radius := bound
+	if !onNetwork {
+		radius = bound / doorstep.StraightLineDetour
+	}
+	var found []rankedWalk
+	for _, n := range s.visible.Within(origin, radius, keep, nil) {
+		if r, ok := s.walkTo(w, onNetwork, n); ok && r.metres <= bound {
+			found = append(found, r)
+		}
+	}
+	slices.SortStableFunc(found, func(a, b rankedWalk) int { return cmp.Compare(a.metres, b.metres) })
+	return found
+}
+
+// walkTo is how far the neighbour n (an index into s.visible, whose positions are
+// service positions) is by the walker's last walk; ok is false when the walk did
+// not reach it.
+func (s *Snapshot) walkTo(w *geo.Walker, onNetwork bool, n geo.Neighbor) (rankedWalk, bool) {
+	if !onNetwork || !s.snaps[n.Index].ok {
+		return rankedWalk{pos: n.Index, metres: n.Distance * doorstep.StraightLineDetour, estimate: true}, true
+	}
+	d, ok := w.DistanceTo(s.snaps[n.Index].snap)
+	return rankedWalk{pos: n.Index, metres: d}, ok
+}
+
+// appendEstimates fills found up to want services with the nearest others by
+// straight line, estimated: they lie beyond what the walks reached.
+func (s *Snapshot) appendEstimates(found []rankedWalk, origin orb.Point, want int, keep func(int) bool) []rankedWalk {
+	have := make(map[int]bool, len(found))
+	for _, r := range found {
+		have[r.pos] = true
+	}
+	more := s.visible.Nearest(origin, want, 0, func(i int) bool { return !have[i] && keep(i) }, nil)
+	for _, n := range more[:min(len(more), want-len(found))] {
+		found = append(found, rankedWalk{pos: n.Index, metres: n.Distance * doorstep.StraightLineDetour, estimate: true})
+	}
+	return found
 }
 
 func (s *Snapshot) list(q Query, keep func(int) bool) ([]Hit, int) {
@@ -117,7 +224,7 @@ type DoorstepAnswer struct {
 	Origin       orb.Point
 	Area         *doorstep.Area // the residential area containing Origin, or nil
 	SpeedMPerMin float64
-	Estimate     string
+	Estimate     string // EstimateStraightLine when the origin is off the network
 	Categories   []DoorstepCategory
 }
 
@@ -130,28 +237,94 @@ type DoorstepCategory struct {
 	InCircle   bool // within the category's service-circle minutes
 }
 
+// doorstepFarFactor widens the walk for categories with nothing inside the circle.
+const doorstepFarFactor = 8
+
 // Doorstep answers "what is at my doorstep": per category, in display order, the
-// nearest open service by walking time from origin at the given speed.
+// nearest open service by walking time from origin at the given speed. One walk
+// to the widest circle answers most categories; a second, wider walk the rest;
+// what neither reaches is estimated in a straight line.
 func (s *Snapshot) Doorstep(origin orb.Point, speed float64) DoorstepAnswer {
-	ans := DoorstepAnswer{Origin: origin, SpeedMPerMin: speed, Estimate: EstimateStraightLine}
+	ans := DoorstepAnswer{Origin: origin, SpeedMPerMin: speed}
 	areaPos := s.areaLoc.Locate(origin)
 	if areaPos >= 0 {
 		ans.Area = s.areas[areaPos]
 	}
-	var buf [1]geo.Neighbor
-	for _, cat := range s.categories {
-		line := DoorstepCategory{Category: cat}
-		if ci, ok := s.perCategory[cat.ID]; ok {
-			if ns := ci.points.Nearest(origin, 1, 0, nil, buf[:0]); len(ns) == 1 {
-				pos := ci.services[ns[0].Index]
-				w := walkFromStraight(ns[0].Distance, speed)
-				line.Service, line.Walk = s.services[pos], &w
-				line.InCircle = w.WalkMinutes <= float64(cat.CircleMinutes)
-				line.AtDoorstep = w.WalkMinutes <= float64(cat.DoorstepMinutes) ||
-					(areaPos >= 0 && s.serviceIn[pos] == areaPos)
+	w, src, onNetwork := s.startWalk(origin)
+	if w != nil {
+		defer s.release(w)
+	}
+	if !onNetwork {
+		ans.Estimate = EstimateStraightLine
+	}
+	widest := 0
+	for _, c := range s.categories {
+		widest = max(widest, c.CircleMinutes)
+	}
+	best := make([]rankedWalk, len(s.categories))
+	missing := 0
+	for i := range best {
+		best[i].pos = -1
+	}
+	for round, bound := range []float64{float64(widest) * speed, float64(widest) * speed * doorstepFarFactor} {
+		if round > 0 && missing == 0 {
+			break
+		}
+		if onNetwork {
+			w.FromSnaps([]geo.Snap{src}, bound)
+		}
+		missing = 0
+		for i, cat := range s.categories {
+			if best[i].pos >= 0 {
+				continue
 			}
+			if r, ok := s.nearestOfCategory(cat.ID, origin, w, onNetwork, bound); ok {
+				best[i] = r
+			} else {
+				missing++
+			}
+		}
+	}
+	for i, cat := range s.categories {
+		line := DoorstepCategory{Category: cat}
+		r := best[i]
+		if r.pos < 0 {
+			// Beyond every walk: the nearest by straight line, estimated.
+			if ci, ok := s.perCategory[cat.ID]; ok {
+				if ns := ci.points.Nearest(origin, 1, 0, nil, nil); len(ns) == 1 {
+					r = rankedWalk{pos: ci.services[ns[0].Index], metres: ns[0].Distance * doorstep.StraightLineDetour, estimate: true}
+				}
+			}
+		}
+		if r.pos >= 0 {
+			w := r.walk(speed)
+			line.Service, line.Walk = s.services[r.pos], &w
+			line.InCircle = w.WalkMinutes <= float64(cat.CircleMinutes)
+			line.AtDoorstep = w.WalkMinutes <= float64(cat.DoorstepMinutes) ||
+				(areaPos >= 0 && s.serviceIn[r.pos] == areaPos)
 		}
 		ans.Categories = append(ans.Categories, line)
 	}
 	return ans
+}
+
+// nearestOfCategory is the open service of a category nearest on foot within
+// bound metres, by the walker's last walk.
+func (s *Snapshot) nearestOfCategory(category string, origin orb.Point, w *geo.Walker, onNetwork bool, bound float64) (rankedWalk, bool) {
+	ci, ok := s.perCategory[category]
+	if !ok {
+		return rankedWalk{}, false
+	}
+	radius := bound
+	if !onNetwork {
+		radius = bound / doorstep.StraightLineDetour
+	}
+	best, found := rankedWalk{metres: math.Inf(1)}, false
+	for _, n := range ci.points.Within(origin, radius, nil, nil) {
+		r, ok := s.walkTo(w, onNetwork, geo.Neighbor{Index: ci.services[n.Index], Distance: n.Distance})
+		if ok && r.metres <= bound && r.metres < best.metres {
+			best, found = r, true
+		}
+	}
+	return best, found
 }

@@ -2,7 +2,6 @@ package server
 
 import (
 	"net/http"
-	"strconv"
 	"time"
 
 	"doorstep"
@@ -143,9 +142,9 @@ func (s *Server) handleService(c *gin.Context) {
 	if !ok {
 		return
 	}
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
-	if err != nil || id <= 0 {
-		writeError(c, doorstep.FieldErrorf("id", "id must be a positive whole number."))
+	id, err := serviceID(c)
+	if err != nil {
+		writeError(c, err)
 		return
 	}
 	svc, found := s.Snapshot().Service(id)

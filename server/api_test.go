@@ -59,10 +59,28 @@ func allServices(t *testing.T, h http.Handler) []serviceJSON {
 	return list.Services
 }
 
+// nearby lists services from origin with the extra query, nearest first.
+func nearby(t *testing.T, h http.Handler, origin orb.Point, query string) serviceList {
+	t.Helper()
+	var list serviceList
+	path := fmt.Sprintf("/api/services?lon=%v&lat=%v&%s", origin[0], origin[1], query)
+	if code := getJSON(t, h, path, &list); code != http.StatusOK {
+		t.Fatalf("%s: status %d", path, code)
+	}
+	return list
+}
+
 func TestServicesNearby(t *testing.T) {
 	s := newTestPortal(t)
 	all := allServices(t, s)
 	origin := orb.Point{121.4650, 31.2900}
+	everything := nearby(t, s, origin, "limit=500")
+	if everything.Total != len(all) || len(everything.Services) != len(all) {
+		t.Fatalf("nearby all: %d of %d, want %d", len(everything.Services), everything.Total, len(all))
+	}
+	within := func(minutes, speed float64) func(serviceJSON) bool {
+		return func(svc serviceJSON) bool { return *svc.DistanceM <= minutes*speed }
+	}
 	tests := []struct {
 		name  string
 		query string
@@ -71,48 +89,47 @@ func TestServicesNearby(t *testing.T) {
 	}{
 		{"nearest 10", "limit=10", func(serviceJSON) bool { return true }, 10},
 		{"meal points", "category=meal_point&limit=50", func(s serviceJSON) bool { return s.Category == "meal_point" }, 50},
-		{"within 10 min elder", "within_minutes=10&limit=500", func(s serviceJSON) bool {
-			return geo.Distance(origin, orb.Point{s.Lon, s.Lat})*1.3 <= 10*50
-		}, 500},
-		{"within 10 min adult", "within_minutes=10&speed=adult&limit=500", func(s serviceJSON) bool {
-			return geo.Distance(origin, orb.Point{s.Lon, s.Lat})*1.3 <= 10*67
-		}, 500},
+		{"within 10 min elder", "within_minutes=10&limit=500", within(10, 50), 500},
+		{"within 10 min adult", "within_minutes=10&speed=adult&limit=500", within(10, 67), 500},
 		{"open now", "open_now=true&limit=500", func(s serviceJSON) bool { return s.OpenNow }, 500},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			var list serviceList
-			path := fmt.Sprintf("/api/services?lon=%v&lat=%v&%s", origin[0], origin[1], tc.query)
-			if code := getJSON(t, s, path, &list); code != http.StatusOK {
-				t.Fatalf("status %d", code)
-			}
-			want := 0
-			for _, svc := range all {
+			list := nearby(t, s, origin, tc.query)
+			// The same services, in the same order, as the unfiltered list keeps.
+			var want []serviceJSON
+			for _, svc := range everything.Services {
 				if tc.keep(svc) {
-					want++
+					want = append(want, svc)
 				}
 			}
-			if list.Total != want {
-				t.Errorf("total %d, want %d", list.Total, want)
+			if list.Total != len(want) {
+				t.Errorf("total %d, want %d", list.Total, len(want))
 			}
-			if len(list.Services) != min(want, tc.limit) {
-				t.Errorf("%d items, want %d", len(list.Services), min(want, tc.limit))
+			if len(list.Services) != min(len(want), tc.limit) {
+				t.Fatalf("%d items, want %d", len(list.Services), min(len(want), tc.limit))
 			}
 			prev := -1.0
-			for _, svc := range list.Services {
+			for i, svc := range list.Services {
 				if !tc.keep(svc) {
 					t.Errorf("service %d %q does not match the filter", svc.ID, svc.Name)
 				}
-				if svc.DistanceM == nil || svc.WalkMinutes == nil || svc.Estimate != "straight_line" {
-					t.Fatalf("service %d lacks its walk: %+v", svc.ID, svc)
+				if svc.DistanceM == nil || svc.WalkMinutes == nil || svc.Estimate != "" {
+					t.Fatalf("service %d lacks its network walk: %+v", svc.ID, svc)
 				}
 				if *svc.DistanceM < prev {
 					t.Errorf("not nearest first: %v after %v", *svc.DistanceM, prev)
 				}
 				prev = *svc.DistanceM
-				wantM := geo.Distance(origin, orb.Point{svc.Lon, svc.Lat}) * 1.3
-				if math.Abs(*svc.DistanceM-wantM) > 1 {
-					t.Errorf("service %d distance %v, want %v", svc.ID, *svc.DistanceM, wantM)
+				if *svc.DistanceM != *want[i].DistanceM {
+					t.Errorf("item %d: %v m, the unfiltered list says %v m", i, *svc.DistanceM, *want[i].DistanceM)
+				}
+				// A walk on the network is never shorter than the straight line.
+				if straight := geo.Distance(origin, orb.Point{svc.Lon, svc.Lat}); *svc.DistanceM < straight-1 {
+					t.Errorf("service %d: walk %v m shorter than the straight line %v m", svc.ID, *svc.DistanceM, straight)
+				}
+				if math.Abs(*svc.WalkMinutes-*svc.DistanceM/50) > 0.051 && !strings.Contains(tc.query, "adult") {
+					t.Errorf("service %d: %v min for %v m at 50 m/min", svc.ID, *svc.WalkMinutes, *svc.DistanceM)
 				}
 			}
 		})
@@ -149,6 +166,19 @@ func TestServiceByID(t *testing.T) {
 	}
 }
 
+type doorstepAnswer struct {
+	Origin       [2]float64 `json:"origin"`
+	Area         *areaRef   `json:"area"`
+	SpeedMPerMin float64    `json:"speed_m_per_min"`
+	Estimate     string     `json:"estimate"`
+	Categories   []struct {
+		Category   string       `json:"category"`
+		Service    *serviceJSON `json:"service"`
+		AtDoorstep bool         `json:"at_doorstep"`
+		InCircle   bool         `json:"in_circle"`
+	} `json:"categories"`
+}
+
 func TestDoorstep(t *testing.T) {
 	s := newTestPortal(t)
 	all := allServices(t, s)
@@ -160,34 +190,22 @@ func TestDoorstep(t *testing.T) {
 		}
 	}
 	origin := orb.Point{room.Lon, room.Lat}
-	var ans struct {
-		Origin       [2]float64 `json:"origin"`
-		Area         *areaRef   `json:"area"`
-		SpeedMPerMin float64    `json:"speed_m_per_min"`
-		Estimate     string     `json:"estimate"`
-		Categories   []struct {
-			Category   string       `json:"category"`
-			Service    *serviceJSON `json:"service"`
-			AtDoorstep bool         `json:"at_doorstep"`
-			InCircle   bool         `json:"in_circle"`
-		} `json:"categories"`
-	}
+	var ans doorstepAnswer
 	path := fmt.Sprintf("/api/doorstep?lon=%v&lat=%v", origin[0], origin[1])
 	if code := getJSON(t, s, path, &ans); code != http.StatusOK {
 		t.Fatalf("status %d", code)
 	}
-	if len(ans.Categories) != 9 || ans.SpeedMPerMin != 50 || ans.Estimate != "straight_line" || ans.Area == nil {
+	if len(ans.Categories) != 9 || ans.SpeedMPerMin != 50 || ans.Estimate != "" || ans.Area == nil {
 		t.Fatalf("answer = %+v", ans)
 	}
 	for _, line := range ans.Categories {
-		// The nearest open service of the category by brute force.
+		// The nearest open service of the category, from the nearby list.
 		var want *serviceJSON
-		best := math.Inf(1)
-		for i, svc := range all {
-			if svc.Category == line.Category && svc.Status == "open" {
-				if d := geo.Distance(origin, orb.Point{svc.Lon, svc.Lat}); d < best {
-					best, want = d, &all[i]
-				}
+		list := nearby(t, s, origin, "limit=500&category="+line.Category)
+		for i, svc := range list.Services {
+			if svc.Status == "open" {
+				want = &list.Services[i]
+				break
 			}
 		}
 		if want == nil {
@@ -196,8 +214,8 @@ func TestDoorstep(t *testing.T) {
 			}
 			continue
 		}
-		if line.Service == nil || line.Service.ID != want.ID {
-			t.Errorf("%s: got %+v, want %q", line.Category, line.Service, want.Name)
+		if line.Service == nil || *line.Service.DistanceM != *want.DistanceM || line.Service.Estimate != "" {
+			t.Errorf("%s: got %+v, want %q at %v m", line.Category, line.Service, want.Name, *want.DistanceM)
 			continue
 		}
 		minutes := *line.Service.WalkMinutes
@@ -208,18 +226,13 @@ func TestDoorstep(t *testing.T) {
 			t.Errorf("%s: %v min but not at doorstep", line.Category, minutes)
 		}
 	}
-	if ans.Categories[5].Category != "activity_room" || ans.Categories[5].Service.ID != room.ID ||
-		*ans.Categories[5].Service.DistanceM != 0 || !ans.Categories[5].AtDoorstep {
-		t.Errorf("activity room line = %+v, want the room itself at the doorstep", ans.Categories[5])
+	if line := ans.Categories[5]; line.Category != "activity_room" || line.Service.ID != room.ID ||
+		*line.Service.DistanceM > 2*100 || !line.AtDoorstep {
+		t.Errorf("activity room line = %+v, want the room itself at the doorstep", line)
 	}
 
 	// The adult profile walks faster, so the same distance takes fewer minutes.
-	var adult struct {
-		SpeedMPerMin float64 `json:"speed_m_per_min"`
-		Categories   []struct {
-			Service *serviceJSON `json:"service"`
-		} `json:"categories"`
-	}
+	var adult doorstepAnswer
 	getJSON(t, s, path+"&speed=adult", &adult)
 	if adult.SpeedMPerMin != 67 || *adult.Categories[0].Service.WalkMinutes >= *ans.Categories[0].Service.WalkMinutes {
 		t.Errorf("adult answer %+v", adult)

@@ -62,25 +62,55 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.engine.Se
 // Snapshot returns the current finder snapshot.
 func (s *Server) Snapshot() *finder.Snapshot { return s.snapshot.Load() }
 
-// Rebuild reads the store and swaps in a new snapshot. Concurrent rebuilds are
-// serialised so a slower, older read never replaces a newer one.
+// Rebuild re-reads the listings and swaps in a new snapshot on the current base
+// (street, areas, walking network), reusing the snaps of listings that did not move.
+// Concurrent rebuilds are serialised so a slower, older read never replaces a
+// newer one.
 func (s *Server) Rebuild(ctx context.Context) error {
 	s.rebuild.Lock()
 	defer s.rebuild.Unlock()
-	in, meta, err := s.readSnapshotInput(ctx)
+	prev := s.snapshot.Load()
+	if prev == nil {
+		return s.rebuildBaseLocked(ctx)
+	}
+	return s.indexLocked(ctx, prev.Base, prev)
+}
+
+// RebuildBase re-reads everything — street, categories, areas, the walking network
+// and the listings — as after an import, and swaps in a new snapshot.
+func (s *Server) RebuildBase(ctx context.Context) error {
+	s.rebuild.Lock()
+	defer s.rebuild.Unlock()
+	return s.rebuildBaseLocked(ctx)
+}
+
+func (s *Server) rebuildBaseLocked(ctx context.Context) error {
+	in, meta, err := s.readBaseInput(ctx)
+	if err != nil {
+		return fmt.Errorf("server: build snapshot: %w", err)
+	}
+	base := finder.NewBase(in)
+	nodes, edges, bytes := base.GraphStats()
+	slog.Info("walking network built", "lines", len(in.Network), "nodes", nodes, "edges", edges,
+		"graph_bytes", bytes, "areas", len(in.Areas), "took", base.BuildTime())
+	s.meta.Store(meta)
+	return s.indexLocked(ctx, base, nil)
+}
+
+func (s *Server) indexLocked(ctx context.Context, base *finder.Base, prev *finder.Snapshot) error {
+	services, _, err := s.db.Services(ctx, doorstep.ServiceFilter{})
 	if err != nil {
 		return fmt.Errorf("server: build snapshot: %w", err)
 	}
 	start := time.Now()
-	snap := finder.Build(in)
-	slog.Info("snapshot built", "services", len(in.Services), "areas", len(in.Areas), "took", time.Since(start))
+	snap := base.Index(services, prev)
+	slog.Debug("snapshot built", "services", len(services), "took", time.Since(start))
 	s.snapshot.Store(snap)
-	s.meta.Store(meta)
 	return nil
 }
 
-func (s *Server) readSnapshotInput(ctx context.Context) (finder.Input, *metaInfo, error) {
-	var in finder.Input
+func (s *Server) readBaseInput(ctx context.Context) (finder.BaseInput, *metaInfo, error) {
+	var in finder.BaseInput
 	var err error
 	if in.Categories, err = s.db.Categories(ctx); err != nil {
 		return in, nil, err
@@ -88,7 +118,7 @@ func (s *Server) readSnapshotInput(ctx context.Context) (finder.Input, *metaInfo
 	if in.Areas, err = s.db.Areas(ctx); err != nil {
 		return in, nil, err
 	}
-	if in.Services, _, err = s.db.Services(ctx, doorstep.ServiceFilter{}); err != nil {
+	if in.Network, err = s.db.NetworkLines(ctx); err != nil {
 		return in, nil, err
 	}
 	street, sample, err := s.db.Street(ctx)
@@ -135,6 +165,9 @@ func (s *Server) routes() {
 	api.GET("/services", s.handleServices)
 	api.GET("/services/:id", s.handleService)
 	api.GET("/doorstep", s.handleDoorstep)
+	api.GET("/circle", s.handleCircle)
+	api.GET("/services/:id/catchment", s.handleCatchment)
+	api.GET("/network", s.handleNetwork)
 
 	pages, err := fs.Sub(static.Files, ".")
 	if err != nil {

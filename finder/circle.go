@@ -1,0 +1,176 @@
+package finder
+
+import (
+	"cmp"
+	"slices"
+
+	"doorstep"
+	"doorstep/geo"
+
+	"github.com/paulmach/orb"
+)
+
+// CircleBand is the area reachable within Minutes on foot.
+type CircleBand struct {
+	Minutes float64
+	Area    orb.MultiPolygon
+}
+
+// ReachedService is a service inside a circle, with its walk.
+type ReachedService struct {
+	Service *doorstep.Service
+	Walk    Walk
+}
+
+// AreaReach is how much of a residential area lies inside a circle: the share of
+// its sample points within reach, and the residents and older residents that share
+// stands for.
+type AreaReach struct {
+	Area         *doorstep.Area
+	ShareWithin  float64
+	Residents    float64
+	Elderly      float64
+	WalkMinutes  float64 // median walk of the area's points that are within reach
+	PointsWithin int
+	PointsTotal  int
+}
+
+// Circle is a service circle (服务圈): bands of what is reachable on foot from a
+// point or a service, the services inside, and the residential areas it covers.
+type Circle struct {
+	Origin       orb.Point
+	SpeedMPerMin float64
+	Bands        []CircleBand // ascending minutes; the last is the circle asked for
+	Services     []ReachedService
+	Areas        []AreaReach // areas with any point within reach, most residents first
+	Residents    float64
+	Elderly      float64
+}
+
+// ErrOffNetwork is answered when a circle is asked for where no walk can start.
+var ErrOffNetwork = doorstep.Errorf(doorstep.EUNPROCESSABLE,
+	"This point is more than 300 m from the walking network, so no walking circle can be drawn here.")
+
+// ErrNoNetwork is answered when a circle is asked for before a network is loaded.
+var ErrNoNetwork = doorstep.Errorf(doorstep.EUNPROCESSABLE,
+	"No walking network is loaded, so no walking circle can be drawn. Import one with: doorstep import network.")
+
+// Circle returns what lies within minutes on foot of origin at speed, with smaller
+// bands (for example 5 and 10 minutes inside 15) from the same walk. Services
+// listed are the ones not closed, nearest first.
+func (s *Snapshot) Circle(origin orb.Point, speed, minutes float64, bands []float64) (*Circle, error) {
+	if s.graph == nil {
+		return nil, ErrNoNetwork
+	}
+	ps := s.snap(origin)
+	if !ps.ok {
+		return nil, ErrOffNetwork
+	}
+	return s.circleFrom(origin, ps.snap, speed, minutes, bands), nil
+}
+
+// Catchment returns where a service can be reached from within minutes on foot:
+// walking is the same both ways, so it is the circle around the service.
+func (s *Snapshot) Catchment(id int64, speed, minutes float64, bands []float64) (*Circle, error) {
+	i, ok := s.byID[id]
+	if !ok {
+		return nil, doorstep.Errorf(doorstep.ENOTFOUND, "Service %d not found.", id)
+	}
+	if s.graph == nil {
+		return nil, ErrNoNetwork
+	}
+	if !s.snaps[i].ok {
+		return nil, doorstep.Errorf(doorstep.EUNPROCESSABLE,
+			"Service %d is more than 300 m from the walking network, so no catchment can be drawn.", id)
+	}
+	return s.circleFrom(s.services[i].Point(), s.snaps[i].snap, speed, minutes, bands), nil
+}
+
+func (s *Snapshot) circleFrom(origin orb.Point, src geo.Snap, speed, minutes float64, bands []float64) *Circle {
+	w := s.walker()
+	defer s.release(w)
+	bound := minutes * speed
+	w.FromSnaps([]geo.Snap{src}, bound)
+
+	thresholds := []float64{}
+	for _, b := range bands {
+		if b > 0 && b < minutes && !slices.Contains(thresholds, b) {
+			thresholds = append(thresholds, b)
+		}
+	}
+	slices.Sort(thresholds)
+	thresholds = append(thresholds, minutes)
+	metres := make([]float64, len(thresholds))
+	for i, m := range thresholds {
+		metres[i] = m * speed
+	}
+	polys := s.graph.Isochrone(w, metres, 0)
+	c := &Circle{Origin: origin, SpeedMPerMin: speed}
+	for i, m := range thresholds {
+		c.Bands = append(c.Bands, CircleBand{Minutes: m, Area: polys[i]})
+	}
+
+	notClosed := func(i int) bool { return s.services[i].Status != doorstep.StatusClosed }
+	var found []rankedWalk
+	for _, n := range s.visible.Within(origin, bound, notClosed, nil) {
+		if r, ok := s.walkTo(w, true, n); ok && !r.estimate && r.metres <= bound {
+			found = append(found, r)
+		}
+	}
+	slices.SortStableFunc(found, func(a, b rankedWalk) int { return cmp.Compare(a.metres, b.metres) })
+	for _, r := range found {
+		c.Services = append(c.Services, ReachedService{Service: s.services[r.pos], Walk: r.walk(speed)})
+	}
+
+	c.Areas = s.areasReached(w, bound, speed)
+	for _, a := range c.Areas {
+		c.Residents += a.Residents
+		c.Elderly += a.Elderly
+	}
+	return c
+}
+
+// areasReached measures each area against the walker's last walk.
+func (s *Snapshot) areasReached(w *geo.Walker, bound, speed float64) []AreaReach {
+	var out []AreaReach
+	var walks []float64
+	for i, a := range s.areas {
+		walks = walks[:0]
+		for _, ps := range s.areaSnaps[i] {
+			if !ps.ok {
+				continue
+			}
+			if d, ok := w.DistanceTo(ps.snap); ok && d <= bound {
+				walks = append(walks, d)
+			}
+		}
+		if len(walks) == 0 {
+			continue
+		}
+		total := len(s.areaSnaps[i])
+		share := float64(len(walks)) / float64(total)
+		slices.Sort(walks)
+		out = append(out, AreaReach{
+			Area: a, ShareWithin: share, PointsWithin: len(walks), PointsTotal: total,
+			Residents: float64(a.Population) * share, Elderly: float64(a.Elderly) * share,
+			WalkMinutes: roundMinutes(walks[len(walks)/2] / speed),
+		})
+	}
+	slices.SortStableFunc(out, func(a, b AreaReach) int { return cmp.Compare(b.Residents, a.Residents) })
+	return out
+}
+
+// NetworkLinesIn returns the walking lines whose bounds meet the box, at most max
+// of them, and whether more were left out.
+func (b *Base) NetworkLinesIn(box orb.Bound, max int) ([]doorstep.NetworkLine, bool) {
+	var out []doorstep.NetworkLine
+	for _, l := range b.network {
+		if l.Geometry.Bound().Intersects(box) {
+			if len(out) == max {
+				return out, true
+			}
+			out = append(out, l)
+		}
+	}
+	return out, false
+}
