@@ -52,6 +52,9 @@ type Base struct {
 	areaPoints [][]orb.Point
 	areaSnaps  [][]pointSnap
 	builtIn    time.Duration
+
+	demandOnce  sync.Once
+	demandCache *coverageDemand
 }
 
 // pointSnap is a point joined to the network, if it could be.
@@ -155,6 +158,7 @@ type Snapshot struct {
 	perCategory map[string]categoryIndex
 	visibleN    map[string]int // services not closed, per category and "" for all
 	builtAt     time.Time
+	cache       *memo // coverage answers, dropped with the snapshot
 }
 
 type categoryIndex struct {
@@ -174,6 +178,7 @@ func (b *Base) Index(services []*doorstep.Service, prev *Snapshot) *Snapshot {
 		perCategory: make(map[string]categoryIndex, len(b.categories)),
 		visibleN:    map[string]int{},
 		builtAt:     time.Now(),
+		cache:       &memo{},
 	}
 	if prev != nil && prev.Base != b {
 		prev = nil

@@ -1,0 +1,385 @@
+package finder
+
+import (
+	"math"
+	"slices"
+	"sync"
+
+	"doorstep"
+	"doorstep/geo"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/planar"
+)
+
+// Coverage follows DESIGN.md: each residential area's residents are spread evenly
+// over its sample points (AreaSampleMetres apart); a point is inside a category's
+// circle when an open service of the category is within the threshold on foot.
+// One many-source walk per category gives every point's walk to the nearest such
+// service; thresholds and speeds only compare against it, so it is computed once
+// per snapshot and category and kept with the snapshot.
+
+// whatIfReachMinutes bounds the walk from a hypothetical site: points farther than
+// this from it keep their old walk (it changes neither the share within any circle
+// of up to 60 minutes nor, in practice, a median).
+const whatIfReachMinutes = 60
+
+// suggestGridMetres thins candidate sites to one network node per cell.
+const suggestGridMetres = 40
+
+// CategoryCoverage is DESIGN.md's per-category summary.
+type CategoryCoverage struct {
+	Category          string
+	AreasTotal        int
+	AreasFull         int // every sample point within the threshold
+	AreasNone         int // no sample point within the threshold
+	ElderlyTotal      int
+	ElderlyCovered    float64
+	ElderlyShare      float64
+	PopulationTotal   int
+	PopulationCovered float64
+}
+
+// AreaCoverage is one area's share of sample points within the threshold and the
+// median walk of its points (nil when more than half cannot reach any service).
+type AreaCoverage struct {
+	Share       float64
+	WalkMinutes *float64
+}
+
+// CoverageReport is coverage at one threshold and speed for some categories.
+type CoverageReport struct {
+	Minutes      float64
+	SpeedMPerMin float64
+	Categories   []CategoryCoverage
+	Areas        []*doorstep.Area
+	// PerArea[i][j] is area i's coverage for category j of Categories.
+	PerArea [][]AreaCoverage
+}
+
+// coverageDemand is every area's sample points in one list, areas contiguous.
+type coverageDemand struct {
+	areaStart []int // area i's points are [areaStart[i], areaStart[i+1])
+	points    []orb.Point
+	snaps     []pointSnap
+	elderly   []float64 // older residents a point stands for
+	residents []float64
+	index     *geo.PointIndex
+}
+
+func (b *Base) demand() *coverageDemand {
+	b.demandOnce.Do(func() {
+		d := &coverageDemand{areaStart: make([]int, len(b.areas)+1)}
+		for i, a := range b.areas {
+			d.areaStart[i] = len(d.points)
+			n := float64(len(b.areaPoints[i]))
+			for j, p := range b.areaPoints[i] {
+				d.points = append(d.points, p)
+				d.snaps = append(d.snaps, b.areaSnaps[i][j])
+				d.elderly = append(d.elderly, float64(a.Elderly)/n)
+				d.residents = append(d.residents, float64(a.Population)/n)
+			}
+		}
+		d.areaStart[len(b.areas)] = len(d.points)
+		d.index = geo.NewPointIndex(d.points)
+		b.demandCache = d
+	})
+	return b.demandCache
+}
+
+// memo computes each value once per snapshot, however many requests ask at once.
+type memo struct {
+	mu      sync.Mutex
+	entries map[any]*memoEntry
+}
+
+type memoEntry struct {
+	once sync.Once
+	val  any
+}
+
+func (m *memo) get(key any, compute func() any) any {
+	m.mu.Lock()
+	if m.entries == nil {
+		m.entries = map[any]*memoEntry{}
+	}
+	e, ok := m.entries[key]
+	if !ok {
+		e = &memoEntry{}
+		m.entries[key] = e
+	}
+	m.mu.Unlock()
+	e.once.Do(func() { e.val = compute() })
+	return e.val
+}
+
+// categoryWalks returns, per demand point, the metres to the nearest open service
+// of the category on foot (+Inf when none can be reached).
+func (s *Snapshot) categoryWalks(category string) []float32 {
+	return s.cache.get("walks:"+category, func() any {
+		d := s.demand()
+		out := make([]float32, len(d.points))
+		for i := range out {
+			out[i] = float32(math.Inf(1))
+		}
+		if s.graph == nil {
+			return out
+		}
+		var sources []geo.Snap
+		if ci, ok := s.perCategory[category]; ok {
+			for _, pos := range ci.services {
+				if s.snaps[pos].ok {
+					sources = append(sources, s.snaps[pos].snap)
+				}
+			}
+		}
+		if len(sources) == 0 {
+			return out
+		}
+		w := s.walker()
+		defer s.release(w)
+		w.FromSnaps(sources, math.Inf(1))
+		for i, ps := range d.snaps {
+			if ps.ok {
+				if m, ok := w.DistanceTo(ps.snap); ok {
+					out[i] = float32(m)
+				}
+			}
+		}
+		return out
+	}).([]float32)
+}
+
+type coverageKey struct {
+	category       string
+	minutes, speed float64
+}
+
+type categoryResult struct {
+	summary CategoryCoverage
+	areas   []AreaCoverage
+}
+
+// CheckCategory returns EINVALID for an unknown category id.
+func (b *Base) CheckCategory(id string) error {
+	if _, ok := b.catIndex[id]; !ok {
+		return doorstep.FieldErrorf("category", "Unknown category %q.", id)
+	}
+	return nil
+}
+
+// Coverage reports, for each of categories (every category when empty), how much of
+// each residential area and how many older residents lie within minutes on foot
+// at speed of an open service. Answers are kept with the snapshot.
+func (s *Snapshot) Coverage(categories []string, minutes, speed float64) (*CoverageReport, error) {
+	if len(categories) == 0 {
+		for _, c := range s.categories {
+			categories = append(categories, c.ID)
+		}
+	}
+	r := &CoverageReport{Minutes: minutes, SpeedMPerMin: speed, Areas: s.areas, PerArea: make([][]AreaCoverage, len(s.areas))}
+	for _, id := range categories {
+		if err := s.CheckCategory(id); err != nil {
+			return nil, err
+		}
+		res := s.cache.get(coverageKey{id, minutes, speed}, func() any {
+			summary, areas := s.summarise(id, s.categoryWalks(id), minutes*speed, speed)
+			return categoryResult{summary, areas}
+		}).(categoryResult)
+		r.Categories = append(r.Categories, res.summary)
+		for i := range s.areas {
+			r.PerArea[i] = append(r.PerArea[i], res.areas[i])
+		}
+	}
+	return r, nil
+}
+
+// summarise measures walks (per demand point) against a threshold in metres.
+func (s *Snapshot) summarise(category string, walks []float32, threshold, speed float64) (CategoryCoverage, []AreaCoverage) {
+	d := s.demand()
+	sum := CategoryCoverage{Category: category, AreasTotal: len(s.areas)}
+	areas := make([]AreaCoverage, len(s.areas))
+	var scratch []float32
+	for i, a := range s.areas {
+		pts := walks[d.areaStart[i]:d.areaStart[i+1]]
+		within := 0
+		for _, m := range pts {
+			if float64(m) <= threshold {
+				within++
+			}
+		}
+		share := 0.0
+		if len(pts) > 0 {
+			share = float64(within) / float64(len(pts))
+		}
+		areas[i].Share = share
+		if len(pts) > 0 {
+			scratch = append(scratch[:0], pts...)
+			slices.Sort(scratch)
+			if med := float64(scratch[len(scratch)/2]); !math.IsInf(med, 1) {
+				m := roundMinutes(med / speed)
+				areas[i].WalkMinutes = &m
+			}
+		}
+		switch {
+		case within == len(pts):
+			sum.AreasFull++
+		case within == 0:
+			sum.AreasNone++
+		}
+		sum.ElderlyTotal += a.Elderly
+		sum.ElderlyCovered += float64(a.Elderly) * share
+		sum.PopulationTotal += a.Population
+		sum.PopulationCovered += float64(a.Population) * share
+	}
+	if sum.ElderlyTotal > 0 {
+		sum.ElderlyShare = sum.ElderlyCovered / float64(sum.ElderlyTotal)
+	}
+	return sum, areas
+}
+
+// WhatIfAnswer is a category's coverage before and after a hypothetical new site.
+type WhatIfAnswer struct {
+	Site          orb.Point
+	Before, After CategoryCoverage
+	Areas         []*doorstep.Area
+	BeforeAreas   []AreaCoverage
+	AfterAreas    []AreaCoverage
+}
+
+// WhatIf answers "what if we opened one here?": the category's coverage with one
+// more open service at site. It reuses the category's walks and walks only around
+// the new site, up to whatIfReachMinutes.
+func (s *Snapshot) WhatIf(category string, site orb.Point, minutes, speed float64) (*WhatIfAnswer, error) {
+	if err := s.CheckCategory(category); err != nil {
+		return nil, err
+	}
+	if s.StreetDistance(site) > 0 {
+		return nil, doorstep.FieldErrorf("lon", "The site must lie inside the street.")
+	}
+	if s.graph == nil {
+		return nil, ErrNoNetwork
+	}
+	ps := s.snap(site)
+	if !ps.ok {
+		return nil, ErrOffNetwork
+	}
+	threshold := minutes * speed
+	old := s.categoryWalks(category)
+	walks := slices.Clone(old)
+	reach := max(threshold, whatIfReachMinutes*speed)
+	w := s.walker()
+	defer s.release(w)
+	w.FromSnaps([]geo.Snap{ps.snap}, reach)
+	d := s.demand()
+	for _, n := range d.index.Within(site, reach, nil, nil) {
+		if t := d.snaps[n.Index]; t.ok {
+			if m, ok := w.DistanceTo(t.snap); ok && float32(m) < walks[n.Index] {
+				walks[n.Index] = float32(m)
+			}
+		}
+	}
+	ans := &WhatIfAnswer{Site: site, Areas: s.areas}
+	before, err := s.Coverage([]string{category}, minutes, speed)
+	if err != nil {
+		return nil, err
+	}
+	ans.Before = before.Categories[0]
+	for _, a := range before.PerArea {
+		ans.BeforeAreas = append(ans.BeforeAreas, a[0])
+	}
+	ans.After, ans.AfterAreas = s.summarise(category, walks, threshold, speed)
+	return ans, nil
+}
+
+// SuggestedSite is a proposed new site and the residents it would bring inside
+// the circle, counting only those no earlier suggestion already brought in.
+type SuggestedSite struct {
+	Point          orb.Point
+	ElderlyAdded   float64
+	ResidentsAdded float64
+}
+
+type suggestKey struct {
+	category       string
+	count          int
+	minutes, speed float64
+}
+
+// Suggest proposes up to count new sites for a category, chosen greedily to bring
+// the most older residents inside the circle (GreedyMaximalCover). Candidates are
+// the walking network's nodes inside the street, thinned to one per
+// suggestGridMetres cell.
+func (s *Snapshot) Suggest(category string, count int, minutes, speed float64) ([]SuggestedSite, error) {
+	if err := s.CheckCategory(category); err != nil {
+		return nil, err
+	}
+	if s.graph == nil {
+		return nil, ErrNoNetwork
+	}
+	return s.cache.get(suggestKey{category, count, minutes, speed}, func() any {
+		return s.suggest(category, count, minutes*speed)
+	}).([]SuggestedSite), nil
+}
+
+func (s *Snapshot) suggest(category string, count int, threshold float64) []SuggestedSite {
+	d := s.demand()
+	walks := s.categoryWalks(category)
+	covered := make([]bool, len(walks))
+	for i, m := range walks {
+		covered[i] = float64(m) <= threshold
+	}
+	candidates := s.candidateSites()
+	covers := make([][]int32, len(candidates))
+	w := s.walker()
+	defer s.release(w)
+	for c, p := range candidates {
+		src, err := s.graph.Snap(p, 1)
+		if err != nil {
+			continue
+		}
+		w.FromSnaps([]geo.Snap{src}, threshold)
+		for _, n := range d.index.Within(p, threshold, func(i int) bool { return !covered[i] && d.snaps[i].ok }, nil) {
+			if m, ok := w.DistanceTo(d.snaps[n.Index].snap); ok && m <= threshold {
+				covers[c] = append(covers[c], int32(n.Index))
+			}
+		}
+	}
+	picks := geo.GreedyMaximalCover(covers, d.elderly, slices.Clone(covered), count)
+	sites := make([]SuggestedSite, 0, len(picks))
+	for _, pick := range picks {
+		site := SuggestedSite{Point: candidates[pick.Candidate], ElderlyAdded: pick.Gain}
+		for _, p := range covers[pick.Candidate] {
+			if !covered[p] {
+				covered[p] = true
+				site.ResidentsAdded += d.residents[p]
+			}
+		}
+		sites = append(sites, site)
+	}
+	return sites
+}
+
+// candidateSites are network nodes inside the street, one per grid cell.
+func (s *Snapshot) candidateSites() []orb.Point {
+	if s.street == nil || s.graph == nil {
+		return nil
+	}
+	bound := s.street.Geometry.Bound()
+	pr := geo.NewProjection(bound.Center())
+	seen := map[[2]int]bool{}
+	var out []orb.Point
+	for node := range s.graph.NumNodes() {
+		p := s.graph.NodePoint(node)
+		if !bound.Contains(p) || !planar.MultiPolygonContains(s.street.Geometry, p) {
+			continue
+		}
+		xy := pr.Forward(p)
+		cell := [2]int{int(math.Floor(xy[0] / suggestGridMetres)), int(math.Floor(xy[1] / suggestGridMetres))}
+		if !seen[cell] {
+			seen[cell] = true
+			out = append(out, p)
+		}
+	}
+	return out
+}

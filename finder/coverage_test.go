@@ -1,0 +1,175 @@
+package finder
+
+import (
+	"math"
+	"testing"
+
+	"doorstep"
+	"doorstep/geo"
+
+	"github.com/paulmach/orb"
+)
+
+// coverageTown is the river town with two areas, one on each bank, and meal points
+// on the west bank only (one of them temporarily closed, which must not count).
+func coverageTown(t *testing.T, extra ...*doorstep.Service) (*Snapshot, riverTown) {
+	t.Helper()
+	town := newRiverTown()
+	west := &doorstep.Area{ID: 1, Name: "west", Population: 1000, Elderly: 400, Geometry: town.square(0, 0, 400, 900)}
+	east := &doorstep.Area{ID: 2, Name: "east", Population: 2000, Elderly: 700, Geometry: town.square(500, 0, 900, 900)}
+	a, b := town.at(100, 150), town.at(300, 800)
+	services := []*doorstep.Service{
+		{ID: 1, Category: "meal_point", Status: doorstep.StatusOpen, Lon: a[0], Lat: a[1]},
+		{ID: 2, Category: "meal_point", Status: doorstep.StatusTemporarilyClosed, Lon: b[0], Lat: b[1]},
+	}
+	services = append(services, extra...)
+	street := &doorstep.Street{Name: "river town", Geometry: town.square(-20, -20, 920, 920)}
+	return Build(Input{Street: street, Categories: testCategories, Areas: []*doorstep.Area{west, east},
+		Services: services, Network: town.lines}), town
+}
+
+// bruteCoverage walks from every sample point to every open service of the category.
+func bruteCoverage(t *testing.T, s *Snapshot, category string, threshold float64) (elderly float64, shares []float64) {
+	t.Helper()
+	w := s.graph.NewWalker()
+	for i, a := range s.areas {
+		within := 0
+		for _, ps := range s.areaSnaps[i] {
+			if !ps.ok {
+				continue
+			}
+			w.FromSnaps([]geo.Snap{ps.snap}, math.Inf(1))
+			best := math.Inf(1)
+			for pos, svc := range s.services {
+				if svc.Category == category && svc.Status == doorstep.StatusOpen && s.snaps[pos].ok {
+					if d, ok := w.DistanceTo(s.snaps[pos].snap); ok {
+						best = min(best, d)
+					}
+				}
+			}
+			if best <= threshold {
+				within++
+			}
+		}
+		share := float64(within) / float64(len(s.areaSnaps[i]))
+		shares = append(shares, share)
+		elderly += float64(a.Elderly) * share
+	}
+	return elderly, shares
+}
+
+func TestCoverageMatchesBruteForce(t *testing.T) {
+	snap, _ := coverageTown(t)
+	for _, minutes := range []float64{5, 10, 15} {
+		report, err := snap.Coverage([]string{"meal_point", "health"}, minutes, doorstep.SpeedElder)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantElderly, wantShares := bruteCoverage(t, snap, "meal_point", minutes*doorstep.SpeedElder)
+		meal := report.Categories[0]
+		if math.Abs(meal.ElderlyCovered-wantElderly) > 1e-6 || meal.ElderlyTotal != 1100 || meal.AreasTotal != 2 {
+			t.Errorf("%v min: %+v, want %v elderly covered", minutes, meal, wantElderly)
+		}
+		for i, want := range wantShares {
+			if got := report.PerArea[i][0].Share; math.Abs(got-want) > 1e-9 {
+				t.Errorf("%v min area %d: share %v, want %v", minutes, i, got, want)
+			}
+		}
+		// The east bank is across the river: no point is within 15 minutes.
+		if report.PerArea[1][0].Share != 0 || meal.AreasNone < 1 {
+			t.Errorf("%v min: east bank covered %v", minutes, report.PerArea[1][0].Share)
+		}
+		// No health service at all: nothing covered, no median walk.
+		if h := report.Categories[1]; h.ElderlyCovered != 0 || h.AreasNone != 2 || report.PerArea[0][1].WalkMinutes != nil {
+			t.Errorf("health %+v", h)
+		}
+	}
+	if _, err := snap.Coverage([]string{"bar"}, 15, 50); doorstep.ErrorField(err) != "category" {
+		t.Errorf("unknown category: %v", err)
+	}
+}
+
+func TestWhatIfEqualsRebuiltCoverage(t *testing.T) {
+	snap, town := coverageTown(t)
+	site := town.at(700, 450)
+	got, err := snap.WhatIf("meal_point", site, 15, doorstep.SpeedElder)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The same town with a real meal point there.
+	with, _ := coverageTown(t, &doorstep.Service{ID: 3, Category: "meal_point", Status: doorstep.StatusOpen, Lon: site[0], Lat: site[1]})
+	want, err := with.Coverage([]string{"meal_point"}, 15, doorstep.SpeedElder)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if math.Abs(got.After.ElderlyCovered-want.Categories[0].ElderlyCovered) > 1e-6 || got.After.AreasNone != want.Categories[0].AreasNone {
+		t.Errorf("what-if %+v, rebuilt %+v", got.After, want.Categories[0])
+	}
+	if got.After.ElderlyCovered <= got.Before.ElderlyCovered {
+		t.Errorf("a site on the uncovered bank adds nothing: %v → %v", got.Before.ElderlyCovered, got.After.ElderlyCovered)
+	}
+	for i := range got.AfterAreas {
+		a, b := got.AfterAreas[i], want.PerArea[i][0]
+		if math.Abs(a.Share-b.Share) > 1e-9 || (a.WalkMinutes == nil) != (b.WalkMinutes == nil) ||
+			(a.WalkMinutes != nil && *a.WalkMinutes != *b.WalkMinutes) {
+			t.Errorf("area %d: what-if %+v, rebuilt %+v", i, a, b)
+		}
+	}
+
+	tests := []struct {
+		name  string
+		cat   string
+		site  orb.Point
+		field string
+		code  string
+	}{
+		{"outside the street", "meal_point", town.at(2000, 0), "lon", doorstep.EINVALID},
+		{"unknown category", "bar", site, "category", doorstep.EINVALID},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := snap.WhatIf(tc.cat, tc.site, 15, 50)
+			if doorstep.ErrorCode(err) != tc.code || doorstep.ErrorField(err) != tc.field {
+				t.Errorf("err %v, want %s on %q", err, tc.code, tc.field)
+			}
+		})
+	}
+}
+
+func TestSuggestGreedy(t *testing.T) {
+	snap, _ := coverageTown(t)
+	sites, err := snap.Suggest("meal_point", 3, 10, doorstep.SpeedElder)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sites) == 0 {
+		t.Fatal("no site suggested")
+	}
+	// The first suggestion adds what a what-if at its place adds, and no candidate
+	// would add more.
+	first := sites[0]
+	w, err := snap.WhatIf("meal_point", first.Point, 10, doorstep.SpeedElder)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if gain := w.After.ElderlyCovered - w.Before.ElderlyCovered; math.Abs(gain-first.ElderlyAdded) > 1e-6 {
+		t.Errorf("first site adds %v, its what-if %v", first.ElderlyAdded, gain)
+	}
+	for _, p := range snap.candidateSites() {
+		w, err := snap.WhatIf("meal_point", p, 10, doorstep.SpeedElder)
+		if err != nil {
+			continue
+		}
+		if gain := w.After.ElderlyCovered - w.Before.ElderlyCovered; gain > first.ElderlyAdded+1e-6 {
+			t.Errorf("candidate %v adds %v, more than the first suggestion's %v", p, gain, first.ElderlyAdded)
+		}
+	}
+	for i := 1; i < len(sites); i++ {
+		if sites[i].ElderlyAdded > sites[i-1].ElderlyAdded+1e-9 || sites[i].ResidentsAdded <= 0 {
+			t.Errorf("site %d adds %+v after %+v", i, sites[i], sites[i-1])
+		}
+	}
+	if _, err := snap.Suggest("bar", 3, 15, 50); doorstep.ErrorField(err) != "category" {
+		t.Errorf("unknown category: %v", err)
+	}
+}
