@@ -122,7 +122,7 @@ func (s *Snapshot) circleFrom(origin orb.Point, src geo.Snap, speed, minutes flo
 		c.Services = append(c.Services, ReachedService{Service: s.services[r.pos], Walk: r.walk(speed)})
 	}
 
-	c.Areas = s.areasReached(w, bound, speed)
+	c.Areas = s.areasReached(w, origin, bound, speed)
 	for _, a := range c.Areas {
 		c.Residents += a.Residents
 		c.Elderly += a.Elderly
@@ -130,33 +130,36 @@ func (s *Snapshot) circleFrom(origin orb.Point, src geo.Snap, speed, minutes flo
 	return c
 }
 
-// areasReached measures each area against the walker's last walk.
-func (s *Snapshot) areasReached(w *geo.Walker, bound, speed float64) []AreaReach {
-	var out []AreaReach
-	var walks []float64
-	for i, a := range s.areas {
-		walks = walks[:0]
-		for _, ps := range s.areaSnaps[i] {
-			if !ps.ok {
-				continue
-			}
-			if d, ok := w.DistanceTo(ps.snap); ok && d <= bound {
-				walks = append(walks, d)
-			}
+// areasReached measures each area against the walker's last walk from origin. Only
+// sample points within bound in a straight line can be within bound on foot, so
+// the demand index narrows the points to look at.
+func (s *Snapshot) areasReached(w *geo.Walker, origin orb.Point, bound, speed float64) []AreaReach {
+	d := s.demand()
+	walks := map[int][]float64{} // area position → walks of its points within bound
+	for _, n := range d.index.WithinUnordered(origin, bound, func(i int) bool { return d.snaps[i].ok }, nil) {
+		if m, ok := w.DistanceTo(d.snaps[n.Index].snap); ok && m <= bound {
+			area := d.areaOf(n.Index)
+			walks[area] = append(walks[area], m)
 		}
-		if len(walks) == 0 {
-			continue
-		}
-		total := len(s.areaSnaps[i])
-		share := float64(len(walks)) / float64(total)
-		slices.Sort(walks)
+	}
+	out := make([]AreaReach, 0, len(walks))
+	for i, ws := range walks {
+		a := s.areas[i]
+		total := d.areaStart[i+1] - d.areaStart[i]
+		share := float64(len(ws)) / float64(total)
+		slices.Sort(ws)
 		out = append(out, AreaReach{
-			Area: a, ShareWithin: share, PointsWithin: len(walks), PointsTotal: total,
+			Area: a, ShareWithin: share, PointsWithin: len(ws), PointsTotal: total,
 			Residents: float64(a.Population) * share, Elderly: float64(a.Elderly) * share,
-			WalkMinutes: roundMinutes(walks[len(walks)/2] / speed),
+			WalkMinutes: roundMinutes(ws[len(ws)/2] / speed),
 		})
 	}
-	slices.SortStableFunc(out, func(a, b AreaReach) int { return cmp.Compare(b.Residents, a.Residents) })
+	slices.SortFunc(out, func(a, b AreaReach) int {
+		if c := cmp.Compare(b.Residents, a.Residents); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Area.ID, b.Area.ID)
+	})
 	return out
 }
 

@@ -67,15 +67,29 @@ type coverageDemand struct {
 	index     *geo.PointIndex
 }
 
+// areaOf returns the position of the area a demand point belongs to.
+func (d *coverageDemand) areaOf(point int) int {
+	i, found := slices.BinarySearch(d.areaStart, point)
+	if found {
+		// Several empty areas may start at the same point: take the last.
+		for i+1 < len(d.areaStart) && d.areaStart[i+1] == point {
+			i++
+		}
+		return i
+	}
+	return i - 1
+}
+
 func (b *Base) demand() *coverageDemand {
 	b.demandOnce.Do(func() {
+		areaPoints, areaSnaps := b.samples()
 		d := &coverageDemand{areaStart: make([]int, len(b.areas)+1)}
 		for i, a := range b.areas {
 			d.areaStart[i] = len(d.points)
-			n := float64(len(b.areaPoints[i]))
-			for j, p := range b.areaPoints[i] {
+			n := float64(len(areaPoints[i]))
+			for j, p := range areaPoints[i] {
 				d.points = append(d.points, p)
-				d.snaps = append(d.snaps, b.areaSnaps[i][j])
+				d.snaps = append(d.snaps, areaSnaps[i][j])
 				d.elderly = append(d.elderly, float64(a.Elderly)/n)
 				d.residents = append(d.residents, float64(a.Population)/n)
 			}

@@ -32,9 +32,10 @@ func coverageTown(t *testing.T, extra ...*doorstep.Service) (*Snapshot, riverTow
 func bruteCoverage(t *testing.T, s *Snapshot, category string, threshold float64) (elderly float64, shares []float64) {
 	t.Helper()
 	w := s.graph.NewWalker()
+	_, areaSnaps := s.samples()
 	for i, a := range s.areas {
 		within := 0
-		for _, ps := range s.areaSnaps[i] {
+		for _, ps := range areaSnaps[i] {
 			if !ps.ok {
 				continue
 			}
@@ -51,7 +52,7 @@ func bruteCoverage(t *testing.T, s *Snapshot, category string, threshold float64
 				within++
 			}
 		}
-		share := float64(within) / float64(len(s.areaSnaps[i]))
+		share := float64(within) / float64(len(areaSnaps[i]))
 		shares = append(shares, share)
 		elderly += float64(a.Elderly) * share
 	}

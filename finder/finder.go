@@ -48,10 +48,12 @@ type Base struct {
 	graph      *geo.Graph // nil without a network
 	walkers    sync.Pool  // of *geo.Walker on graph
 	// areaPoints are each area's sample points, and areaSnaps where each joins the
-	// network (ok false when off it), for catchments and coverage.
-	areaPoints [][]orb.Point
-	areaSnaps  [][]pointSnap
-	builtIn    time.Duration
+	// network (ok false when off it), for catchments and coverage. At city scale
+	// they are millions of points, so they are made on first use (or by Warm).
+	samplesOnce sync.Once
+	areaPoints  [][]orb.Point
+	areaSnaps   [][]pointSnap
+	builtIn     time.Duration
 
 	demandOnce  sync.Once
 	demandCache *coverageDemand
@@ -91,18 +93,29 @@ func NewBase(in BaseInput) *Base {
 			b.walkers.New = func() any { return g.NewWalker() }
 		}
 	}
-	b.areaPoints = make([][]orb.Point, len(in.Areas))
-	b.areaSnaps = make([][]pointSnap, len(in.Areas))
-	for i, a := range in.Areas {
-		b.areaPoints[i] = geo.AreaSamplePoints(a.Geometry, AreaSampleMetres)
-		b.areaSnaps[i] = make([]pointSnap, len(b.areaPoints[i]))
-		for j, p := range b.areaPoints[i] {
-			b.areaSnaps[i][j] = b.snap(p)
-		}
-	}
 	b.builtIn = time.Since(start)
 	return b
 }
+
+// samples returns the areas' sample points and their snaps, making them once.
+func (b *Base) samples() ([][]orb.Point, [][]pointSnap) {
+	b.samplesOnce.Do(func() {
+		b.areaPoints = make([][]orb.Point, len(b.areas))
+		b.areaSnaps = make([][]pointSnap, len(b.areas))
+		for i, a := range b.areas {
+			b.areaPoints[i] = geo.AreaSamplePoints(a.Geometry, AreaSampleMetres)
+			b.areaSnaps[i] = make([]pointSnap, len(b.areaPoints[i]))
+			for j, p := range b.areaPoints[i] {
+				b.areaSnaps[i][j] = b.snap(p)
+			}
+		}
+	})
+	return b.areaPoints, b.areaSnaps
+}
+
+// Warm makes what is otherwise made on first use — the areas' sample points and
+// the coverage demand — so the first catchment or coverage request is not slow.
+func (b *Base) Warm() { b.demand() }
 
 // snap joins p to the network within geo.MaxSnapMetres.
 func (b *Base) snap(p orb.Point) pointSnap {

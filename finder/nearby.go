@@ -237,13 +237,18 @@ type DoorstepCategory struct {
 	InCircle   bool // within the category's service-circle minutes
 }
 
-// doorstepFarFactor widens the walk for categories with nothing inside the circle.
-const doorstepFarFactor = 8
+// Widening of the doorstep walk for categories with nothing inside the circle: first
+// to doorstepDetourRoom times the straight line to their nearest service, then, if
+// the network winds more than that, doorstepFarFactor times wider.
+const (
+	doorstepDetourRoom = 1.6
+	doorstepFarFactor  = 4
+)
 
 // Doorstep answers "what is at my doorstep": per category, in display order, the
 // nearest open service by walking time from origin at the given speed. One walk
-// to the widest circle answers most categories; a second, wider walk the rest;
-// what neither reaches is estimated in a straight line.
+// to the widest circle answers most categories; wider walks the rest; what none
+// reaches is estimated in a straight line.
 func (s *Snapshot) Doorstep(origin orb.Point, speed float64) DoorstepAnswer {
 	ans := DoorstepAnswer{Origin: origin, SpeedMPerMin: speed}
 	areaPos := s.areaLoc.Locate(origin)
@@ -262,27 +267,37 @@ func (s *Snapshot) Doorstep(origin orb.Point, speed float64) DoorstepAnswer {
 		widest = max(widest, c.CircleMinutes)
 	}
 	best := make([]rankedWalk, len(s.categories))
-	missing := 0
 	for i := range best {
 		best[i].pos = -1
 	}
-	for round, bound := range []float64{float64(widest) * speed, float64(widest) * speed * doorstepFarFactor} {
-		if round > 0 && missing == 0 {
-			break
-		}
+	// First walk to the widest circle. Categories with nothing there get a second
+	// walk just wide enough for their nearest services by straight line (with room
+	// for detours), and a last, much wider one if even that finds nothing.
+	bound := float64(widest) * speed
+	for round := 0; round < 3; round++ {
 		if onNetwork {
 			w.FromSnaps([]geo.Snap{src}, bound)
 		}
-		missing = 0
+		farthest := 0.0
 		for i, cat := range s.categories {
 			if best[i].pos >= 0 {
 				continue
 			}
 			if r, ok := s.nearestOfCategory(cat.ID, origin, w, onNetwork, bound); ok {
 				best[i] = r
-			} else {
-				missing++
+			} else if ci, ok := s.perCategory[cat.ID]; ok {
+				if ns := ci.points.Nearest(origin, 1, 0, nil, nil); len(ns) == 1 {
+					farthest = max(farthest, ns[0].Distance)
+				}
 			}
+		}
+		if farthest == 0 {
+			break
+		}
+		if round == 0 {
+			bound = max(bound*1.5, farthest*doorstepDetourRoom)
+		} else {
+			bound = max(bound, farthest) * doorstepFarFactor
 		}
 	}
 	for i, cat := range s.categories {

@@ -360,9 +360,19 @@ func (ix *PointIndex) Within(p orb.Point, radius float64, keep func(i int) bool,
 	if !(radius >= 0) || len(ix.xyz) == 0 || !finitePoint(p) {
 		return buf[:0]
 	}
+	out := ix.WithinUnordered(p, radius, keep, buf)
+	slices.SortFunc(out, kdCompare)
+	return out
+}
+
+// WithinUnordered is Within without the final sort: the same points, in no
+// particular order, for callers that aggregate them and need no ranking.
+func (ix *PointIndex) WithinUnordered(p orb.Point, radius float64, keep func(i int) bool, buf []Neighbor) []Neighbor {
+	if !(radius >= 0) || len(ix.xyz) == 0 || !finitePoint(p) {
+		return buf[:0]
+	}
 	s := newKDSearch(p, radius, keep, buf)
 	ix.kdWithin(&s, 0, len(ix.xyz), 0, [3]float64{})
-	slices.SortFunc(s.out, kdCompare)
 	return s.out
 }
 

@@ -169,6 +169,11 @@ func TestPointIndexMatchesBruteForce(t *testing.T) {
 					for _, radius := range []float64{0, 1, 300, 2500, 2e6, math.Inf(1)} {
 						buf = ix.Within(q, radius, f.keep, buf)
 						assertNeighbors(t, buf, pointIndexPrefixWithin(all, radius))
+						unordered := ix.WithinUnordered(q, radius, f.keep, nil)
+						slices.SortFunc(unordered, func(a, b geo.Neighbor) int {
+							return cmp.Or(cmp.Compare(a.Distance, b.Distance), cmp.Compare(a.Index, b.Index))
+						})
+						assertNeighbors(t, unordered, buf)
 					}
 				}
 			}

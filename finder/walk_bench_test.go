@@ -1,0 +1,102 @@
+package finder
+
+import (
+	"math/rand/v2"
+	"sync"
+	"testing"
+
+	"doorstep"
+	"doorstep/synth"
+
+	"github.com/paulmach/orb"
+)
+
+// Lookups on a city at DESIGN.md's scale: a million network nodes, 100,000
+// services, 5,000 areas. Targets: a doorstep answer for all categories ≤ 1 ms,
+// a 15-minute circle with its polygon ≤ 1 ms, nearest-10 by walking time.
+//
+//	go test -run '^$' -bench 'City' -benchmem ./finder
+
+var benchCity struct {
+	once    sync.Once
+	snap    *Snapshot
+	origins []orb.Point
+}
+
+var benchCategories = []doorstep.Category{
+	{ID: "meal_point", CircleMinutes: 15, DoorstepMinutes: 5}, {ID: "elderly_centre", CircleMinutes: 15, DoorstepMinutes: 5},
+	{ID: "day_care", CircleMinutes: 15, DoorstepMinutes: 5}, {ID: "nursing_home", CircleMinutes: 15, DoorstepMinutes: 5},
+	{ID: "citizen_station", CircleMinutes: 15, DoorstepMinutes: 5}, {ID: "activity_room", CircleMinutes: 15, DoorstepMinutes: 5},
+	{ID: "service_centre", CircleMinutes: 15, DoorstepMinutes: 5}, {ID: "health", CircleMinutes: 15, DoorstepMinutes: 5},
+	{ID: "culture", CircleMinutes: 15, DoorstepMinutes: 5},
+}
+
+func cityForBench(b *testing.B) *Snapshot {
+	b.Helper()
+	benchCity.once.Do(func() {
+		c := synth.NewCity(1, 1_000_000, 100_000, 5_000)
+		benchCity.snap = Build(Input{Street: c.Street, Categories: benchCategories, Areas: c.Areas,
+			Services: c.Services, Network: c.Network})
+		r := rand.New(rand.NewPCG(9, 9))
+		bound := c.Street.Geometry.Bound()
+		for range 1024 {
+			benchCity.origins = append(benchCity.origins, orb.Point{
+				bound.Min[0] + (0.1+0.8*r.Float64())*(bound.Max[0]-bound.Min[0]),
+				bound.Min[1] + (0.1+0.8*r.Float64())*(bound.Max[1]-bound.Min[1]),
+			})
+		}
+	})
+	return benchCity.snap
+}
+
+func BenchmarkCityBuild(b *testing.B) {
+	c := synth.NewCity(1, 1_000_000, 100_000, 5_000)
+	b.ReportAllocs()
+	for b.Loop() {
+		Build(Input{Street: c.Street, Categories: benchCategories, Areas: c.Areas, Services: c.Services, Network: c.Network})
+	}
+}
+
+func BenchmarkCityDoorstep(b *testing.B) {
+	s := cityForBench(b)
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		s.Doorstep(benchCity.origins[i%len(benchCity.origins)], doorstep.SpeedElder)
+		i++
+	}
+}
+
+func BenchmarkCityNearest10ByWalk(b *testing.B) {
+	s := cityForBench(b)
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		origin := benchCity.origins[i%len(benchCity.origins)]
+		s.Services(Query{Origin: &origin, SpeedMPerMin: doorstep.SpeedElder, Limit: 10})
+		i++
+	}
+}
+
+func BenchmarkCityNearest10Straight(b *testing.B) {
+	s := cityForBench(b)
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		s.visible.Nearest(benchCity.origins[i%len(benchCity.origins)], 10, 0, nil, nil)
+		i++
+	}
+}
+
+func BenchmarkCityCircle15(b *testing.B) {
+	s := cityForBench(b)
+	s.Warm()
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		if _, err := s.Circle(benchCity.origins[i%len(benchCity.origins)], doorstep.SpeedElder, 15, nil); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}
