@@ -42,9 +42,12 @@ type Circle struct {
 	SpeedMPerMin float64
 	Bands        []CircleBand // ascending minutes; the last is the circle asked for
 	Services     []ReachedService
-	Areas        []AreaReach // areas with any point within reach, most residents first
-	Residents    float64
-	Elderly      float64
+	// Areas with any point within reach, most residents first, and the residents
+	// and older residents inside; measured only when WithAreas is set.
+	WithAreas bool
+	Areas     []AreaReach
+	Residents float64
+	Elderly   float64
 }
 
 // ErrOffNetwork is answered when a circle is asked for where no walk can start.
@@ -57,7 +60,8 @@ var ErrNoNetwork = doorstep.Errorf(doorstep.EUNPROCESSABLE,
 
 // Circle returns what lies within minutes on foot of origin at speed, with smaller
 // bands (for example 5 and 10 minutes inside 15) from the same walk. Services
-// listed are the ones not closed, nearest first.
+// listed are the ones not closed, nearest first. Areas are left out: Catchment
+// measures them.
 func (s *Snapshot) Circle(origin orb.Point, speed, minutes float64, bands []float64) (*Circle, error) {
 	if s.graph == nil {
 		return nil, ErrNoNetwork
@@ -66,7 +70,7 @@ func (s *Snapshot) Circle(origin orb.Point, speed, minutes float64, bands []floa
 	if !ps.ok {
 		return nil, ErrOffNetwork
 	}
-	return s.circleFrom(origin, ps.snap, speed, minutes, bands), nil
+	return s.circleFrom(origin, ps.snap, speed, minutes, bands, false), nil
 }
 
 // Catchment returns where a service can be reached from within minutes on foot:
@@ -83,10 +87,12 @@ func (s *Snapshot) Catchment(id int64, speed, minutes float64, bands []float64) 
 		return nil, doorstep.Errorf(doorstep.EUNPROCESSABLE,
 			"Service %d is more than 300 m from the walking network, so no catchment can be drawn.", id)
 	}
-	return s.circleFrom(s.services[i].Point(), s.snaps[i].snap, speed, minutes, bands), nil
+	return s.circleFrom(s.services[i].Point(), s.snaps[i].snap, speed, minutes, bands, true), nil
 }
 
-func (s *Snapshot) circleFrom(origin orb.Point, src geo.Snap, speed, minutes float64, bands []float64) *Circle {
+// circleFrom draws the circle around src; withAreas also measures the residential
+// areas inside (a catchment's question, and the costlier part at city scale).
+func (s *Snapshot) circleFrom(origin orb.Point, src geo.Snap, speed, minutes float64, bands []float64, withAreas bool) *Circle {
 	w := s.walker()
 	defer s.release(w)
 	bound := minutes * speed
@@ -122,6 +128,10 @@ func (s *Snapshot) circleFrom(origin orb.Point, src geo.Snap, speed, minutes flo
 		c.Services = append(c.Services, ReachedService{Service: s.services[r.pos], Walk: r.walk(speed)})
 	}
 
+	if !withAreas {
+		return c
+	}
+	c.WithAreas = true
 	c.Areas = s.areasReached(w, origin, bound, speed)
 	for _, a := range c.Areas {
 		c.Residents += a.Residents

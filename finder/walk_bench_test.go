@@ -100,3 +100,22 @@ func BenchmarkCityCircle15(b *testing.B) {
 		i++
 	}
 }
+
+func BenchmarkCityCatchment15(b *testing.B) {
+	s := cityForBench(b)
+	s.Warm()
+	ids := make([]int64, 0, 1024)
+	for i := 0; i < len(s.services) && len(ids) < cap(ids); i += 97 {
+		if s.snaps[i].ok {
+			ids = append(ids, s.services[i].ID)
+		}
+	}
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		if _, err := s.Catchment(ids[i%len(ids)], doorstep.SpeedElder, 15, nil); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}

@@ -126,8 +126,12 @@ func circleFeatures(circle *finder.Circle, crs geo.CRS) *geojson.FeatureCollecti
 	main := geojson.NewFeature(toCRS(crs, polygonOrMulti(circle.Bands[last].Area)))
 	main.Properties = geojson.Properties{
 		"kind": "circle", "minutes": circle.Bands[last].Minutes, "speed_m_per_min": circle.SpeedMPerMin,
-		"origin": geo.FromWGS84(crs, circle.Origin), "residents_within": math.Round(circle.Residents),
-		"elderly_within": math.Round(circle.Elderly), "areas": areas,
+		"origin": geo.FromWGS84(crs, circle.Origin),
+	}
+	if circle.WithAreas {
+		main.Properties["residents_within"] = math.Round(circle.Residents)
+		main.Properties["elderly_within"] = math.Round(circle.Elderly)
+		main.Properties["areas"] = areas
 	}
 	fc.Append(main)
 	for _, r := range circle.Services {
