@@ -2,7 +2,9 @@ package doorstep
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -116,4 +118,272 @@ func (s Schedule) OpenAt(t time.Time) bool {
 		}
 	}
 	return false
+}
+
+// OpenAt reports whether the listing is open at t: its status lets it open and its
+// weekly hours, read in Asia/Shanghai, include t. A listing is in service when its
+// status is open, or when it is temporarily closed and its reopening date
+// (ReopensOn, a Shanghai calendar date) has come; a closed listing, and a temporary
+// closure without a reopening date, are never open.
+func (s *Service) OpenAt(t time.Time) bool {
+	return s.inServiceAt(t) && s.Hours.OpenAt(t)
+}
+
+func (s *Service) inServiceAt(t time.Time) bool {
+	switch s.Status {
+	case StatusOpen:
+		return true
+	case StatusTemporarilyClosed:
+		// Dates in DateLayout compare as strings.
+		return s.ReopensOn != "" && t.In(Shanghai).Format(DateLayout) >= s.ReopensOn
+	}
+	return false
+}
+
+// Kinds of Change.
+const (
+	ChangeOpens  = "opens"
+	ChangeCloses = "closes"
+)
+
+// Change is the next moment a listing opens or closes.
+type Change struct {
+	Kind string    // ChangeOpens or ChangeCloses
+	At   time.Time // in Asia/Shanghai, on a whole minute
+}
+
+// changeHorizon is how many days past the start of the search NextChange looks:
+// a weekly timetable repeats, so a week and a day covers every edge.
+const changeHorizon = 8
+
+// NextChange returns the first moment after t at which OpenAt changes: when an open
+// listing closes, or when a shut one opens next — later today, tomorrow, or on its
+// reopening date after a temporary closure. It reports false when nothing will
+// change: hours unknown, open around the clock, closed for good, or temporarily
+// closed with no reopening date.
+func (s *Service) NextChange(t time.Time) (Change, bool) {
+	t = t.In(Shanghai)
+	open := s.OpenAt(t)
+	from := t
+	var candidates []time.Time
+	switch s.Status {
+	case StatusOpen:
+	case StatusTemporarilyClosed:
+		if !s.inServiceAt(t) {
+			reopen, err := time.ParseInLocation(DateLayout, s.ReopensOn, Shanghai)
+			if s.ReopensOn == "" || err != nil {
+				return Change{}, false
+			}
+			from = reopen
+			candidates = append(candidates, reopen)
+		}
+	default:
+		return Change{}, false
+	}
+	day := time.Date(from.Year(), from.Month(), from.Day(), 0, 0, 0, 0, Shanghai)
+	for d := -1; d <= changeHorizon; d++ {
+		date := day.AddDate(0, 0, d)
+		key := weekdayKey(date.Weekday())
+		for _, span := range s.Hours {
+			opens, err1 := ParseClock(span.Opens)
+			closes, err2 := ParseClock(span.Closes)
+			if err1 != nil || err2 != nil || !slices.Contains(span.Days, key) {
+				continue
+			}
+			if closes <= opens {
+				closes += 24 * 60 // runs past midnight
+			}
+			candidates = append(candidates, date.Add(time.Duration(opens)*time.Minute), date.Add(time.Duration(closes)*time.Minute))
+		}
+	}
+	slices.SortFunc(candidates, func(a, b time.Time) int { return a.Compare(b) })
+	for _, c := range candidates {
+		if c.After(t) && s.OpenAt(c) != open {
+			kind := ChangeOpens
+			if open {
+				kind = ChangeCloses
+			}
+			return Change{Kind: kind, At: c}, true
+		}
+	}
+	return Change{}, false
+}
+
+var weekdayZh = map[string]string{"mon": "周一", "tue": "周二", "wed": "周三", "thu": "周四", "fri": "周五", "sat": "周六", "sun": "周日"}
+
+// Words says the change as a resident reads it, relative to now, in Simplified
+// Chinese and in English: "13:00关门" / "closes 13:00" later today, "明天10:30开门" /
+// "opens tomorrow 10:30", "周一10:30开门" / "opens Mon 10:30" within the week, and
+// "12月1日10:30开门" / "opens 1 Dec 10:30" further ahead. A closing at midnight
+// reads "24:00".
+func (c Change) Words(now time.Time) (zh, en string) {
+	at, now := c.At.In(Shanghai), now.In(Shanghai)
+	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, Shanghai)
+	atDay := time.Date(at.Year(), at.Month(), at.Day(), 0, 0, 0, 0, Shanghai)
+	days := int(atDay.Sub(today).Hours()/24 + 0.5)
+	clock := at.Format("15:04")
+	if c.Kind == ChangeCloses && clock == "00:00" && days >= 1 {
+		days, clock = days-1, "24:00"
+		atDay = atDay.AddDate(0, 0, -1)
+	}
+	var dayZh, dayEn string
+	switch {
+	case days <= 0:
+	case days == 1:
+		dayZh, dayEn = "明天", "tomorrow "
+	case days < 7:
+		key := weekdayKey(atDay.Weekday())
+		dayZh, dayEn = weekdayZh[key], strings.ToUpper(key[:1])+key[1:]+" "
+	default:
+		dayZh, dayEn = fmt.Sprintf("%d月%d日", atDay.Month(), atDay.Day()), atDay.Format("2 Jan ")
+	}
+	verbZh := "开门"
+	if c.Kind == ChangeCloses {
+		verbZh = "关门"
+	}
+	return dayZh + clock + verbZh, c.Kind + " " + dayEn + clock
+}
+
+// String writes the schedule in the text form of ParseSchedule, one span after
+// another: "mon-fri 10:30-13:00; sat,sun 09:00-11:30". Days are in week order and
+// runs of three or more days are written as a range. An empty schedule is "".
+func (s Schedule) String() string {
+	parts := make([]string, len(s))
+	for i, span := range s {
+		parts[i] = formatDays(span.Days) + " " + span.Opens + "-" + span.Closes
+	}
+	return strings.Join(parts, "; ")
+}
+
+func formatDays(days []string) string {
+	var idx []int
+	for i, d := range Weekdays {
+		if slices.Contains(days, d) {
+			idx = append(idx, i)
+		}
+	}
+	var parts []string
+	for i := 0; i < len(idx); {
+		j := i
+		for j+1 < len(idx) && idx[j+1] == idx[j]+1 {
+			j++
+		}
+		if j-i >= 2 {
+			parts = append(parts, Weekdays[idx[i]]+"-"+Weekdays[idx[j]])
+		} else {
+			for k := i; k <= j; k++ {
+				parts = append(parts, Weekdays[idx[k]])
+			}
+		}
+		i = j + 1
+	}
+	return strings.Join(parts, ",")
+}
+
+// dayNames maps the ways a spreadsheet names a day to the schedule's day names.
+var dayNames = func() map[string]string {
+	m := map[string]string{}
+	zh := []string{"一", "二", "三", "四", "五", "六", "日"}
+	long := []string{"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+	for i, d := range Weekdays {
+		m[d], m[long[i]] = d, d
+		m["周"+zh[i]], m["星期"+zh[i]] = d, d
+	}
+	m["周天"], m["星期天"] = "sun", "sun"
+	return m
+}()
+
+// everyDay are the words for all seven days.
+var everyDay = map[string]bool{"daily": true, "every day": true, "everyday": true, "每天": true, "每日": true}
+
+var (
+	spanPattern      = regexp.MustCompile(`^(.*?)\s*(\d{1,2}:\d{2})\s*(?:-|–|—|~|～|至|到)\s*(\d{1,2}:\d{2})$`)
+	spanSeparator    = regexp.MustCompile(`[;；\n]`)
+	dayListSeparator = regexp.MustCompile(`[,，、\s]+`)
+	dayRange         = regexp.MustCompile(`^(.+?)(?:-|–|—|~|～|至|到)(.+)$`)
+	rangeSpaces      = regexp.MustCompile(`\s*(-|–|—|~|～|至|到)\s*`)
+)
+
+// ParseSchedule reads opening hours written as text, the form String writes and
+// the ways people type them in a spreadsheet: spans separated by ";" (or "；" or a
+// new line), each days then a time range — "mon-fri 10:30-13:00",
+// "周一至周五 10:30-13:00", "sat,sun 9:00-11:30", "每天 08:00-20:00". Days are
+// mon..sun, Monday..Sunday or 周一..周日 (星期一.., 周天), as a list ("," "、") or
+// a range ("-", "至"); times are H:MM or HH:MM, "24:00" for midnight at the end of
+// a day, and a span that closes before it opens runs past midnight. Empty text is
+// an empty schedule (hours unknown). Errors are EINVALID naming "hours".
+func ParseSchedule(text string) (Schedule, error) {
+	text = strings.ReplaceAll(text, "：", ":")
+	s := Schedule{}
+	for i, part := range spanSeparator.Split(text, -1) {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		m := spanPattern.FindStringSubmatch(part)
+		if m == nil {
+			return nil, FieldErrorf("hours", "hours part %d %q is not days and a time range such as \"mon-fri 10:30-13:00\".", i+1, part)
+		}
+		days, err := parseDays(m[1])
+		if err != nil {
+			return nil, FieldErrorf("hours", "hours part %d %q: %v", i+1, part, err)
+		}
+		s = append(s, OpeningSpan{Days: days, Opens: padClock(m[2]), Closes: padClock(m[3])})
+	}
+	if err := s.Validate(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+func padClock(s string) string {
+	if len(s) == 4 {
+		return "0" + s
+	}
+	return s
+}
+
+// parseDays reads a list of days and day ranges into week order.
+func parseDays(text string) ([]string, error) {
+	text = strings.ToLower(strings.TrimSpace(text))
+	if everyDay[text] {
+		return slices.Clone(Weekdays), nil
+	}
+	text = rangeSpaces.ReplaceAllString(text, "$1")
+	if text == "" {
+		return nil, fmt.Errorf("no days given (use mon..sun or 周一..周日)")
+	}
+	set := map[string]bool{}
+	for _, item := range dayListSeparator.Split(text, -1) {
+		if item == "" {
+			continue
+		}
+		if d, ok := dayNames[item]; ok {
+			set[d] = true
+			continue
+		}
+		m := dayRange.FindStringSubmatch(item)
+		if m == nil {
+			return nil, fmt.Errorf("unknown day %q (use mon..sun or 周一..周日)", item)
+		}
+		from, ok1 := dayNames[m[1]]
+		to, ok2 := dayNames[m[2]]
+		if !ok1 || !ok2 {
+			return nil, fmt.Errorf("unknown day range %q (use e.g. mon-fri or 周一至周五)", item)
+		}
+		i, j := slices.Index(Weekdays, from), slices.Index(Weekdays, to)
+		if j < i {
+			return nil, fmt.Errorf("day range %q runs backwards (write it as two parts, e.g. sat,sun,mon)", item)
+		}
+		for _, d := range Weekdays[i : j+1] {
+			set[d] = true
+		}
+	}
+	var days []string
+	for _, d := range Weekdays {
+		if set[d] {
+			days = append(days, d)
+		}
+	}
+	return days, nil
 }

@@ -213,10 +213,11 @@ func page[T any](list []T, offset, limit int) []T {
 	return list
 }
 
-// IsOpen reports whether a service is open at t: its status is open and its weekly
-// hours, read in Asia/Shanghai, include t.
+// IsOpen reports whether a service is open at t: its status is open, or it is
+// temporarily closed and its reopening date has come, and its weekly hours, read in
+// Asia/Shanghai, include t (doorstep.Service.OpenAt).
 func IsOpen(svc *doorstep.Service, t time.Time) bool {
-	return svc.Status == doorstep.StatusOpen && svc.Hours.OpenAt(t)
+	return svc.OpenAt(t)
 }
 
 // DoorstepAnswer is the nearest open service of every category from one origin.

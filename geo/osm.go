@@ -107,7 +107,9 @@ func ReadOSM(ctx context.Context, open func() (io.ReadCloser, error), format OSM
 		if !ok {
 			return
 		}
-		if _, want := needed[n.ID]; want {
+		// A node with coordinates no place has (out of range, NaN) counts as missing:
+		// its ways are split there, as at the edge of a clipped extract.
+		if _, want := needed[n.ID]; want && validLonLat(orb.Point{n.Lon, n.Lat}) {
 			needed[n.ID] = orb.Point{n.Lon, n.Lat}
 			found[n.ID] = true
 		}
@@ -189,9 +191,13 @@ func ReadNetworkGeoJSON(data []byte) ([]doorstep.NetworkLine, error) {
 	}
 	var lines []doorstep.NetworkLine
 	for i, f := range fc.Features {
-		kind := f.Properties.MustString("kind", "footway")
-		name := f.Properties.MustString("name", "")
-		sample := f.Properties.MustBool("sample", false)
+		// Properties of the wrong type are refused (orb's Must* would panic on them).
+		kind, okKind := propertyOr(f.Properties, "kind", "footway")
+		name, okName := propertyOr(f.Properties, "name", "")
+		sample, okSample := propertyOr(f.Properties, "sample", false)
+		if !okKind || !okName || !okSample {
+			return nil, fmt.Errorf("geo: feature %d: properties kind and name must be text, sample true or false", i+1)
+		}
 		var parts []orb.LineString
 		switch g := f.Geometry.(type) {
 		case orb.LineString:
@@ -217,6 +223,17 @@ func ReadNetworkGeoJSON(data []byte) ([]doorstep.NetworkLine, error) {
 		return nil, errors.New("geo: the file has no lines")
 	}
 	return lines, nil
+}
+
+// propertyOr returns the property name as a T, def when it is absent or null, and
+// ok false when it has another type.
+func propertyOr[T any](props geojson.Properties, name string, def T) (T, bool) {
+	v, given := props[name]
+	if !given || v == nil {
+		return def, true
+	}
+	t, ok := v.(T)
+	return t, ok
 }
 
 func validLonLat(p orb.Point) bool {

@@ -14,10 +14,6 @@ import (
 	"github.com/paulmach/orb/project"
 )
 
-func (s *Server) handleHealth(c *gin.Context) {
-	c.JSON(http.StatusOK, gin.H{"status": "ok"})
-}
-
 func (s *Server) handleMeta(c *gin.Context) {
 	meta := s.meta.Load()
 	body := gin.H{"street": "", "sample": meta.sample, "attribution": meta.attribution, "tile_url": s.cfg.TileURL, "bounds": nil}
@@ -55,12 +51,18 @@ func (s *Server) handleCategories(c *gin.Context) {
 }
 
 func (s *Server) handleAreas(c *gin.Context) {
-	_, crs, ok := s.requestParams(c)
+	p, crs, ok := s.requestParams(c)
 	if !ok {
 		return
 	}
+	// ?q= finds areas by name or committee ("凉城四村"), best match first.
+	matches, err := textSearch(c.Request.Context(), p, s.db.SearchAreas)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
 	fc := geojson.NewFeatureCollection()
-	for _, a := range s.Snapshot().Areas() {
+	for _, a := range rankedAreas(s.Snapshot().Areas(), matches) {
 		var g orb.Geometry = a.Geometry
 		if len(a.Geometry) == 1 {
 			g = a.Geometry[0]
@@ -83,6 +85,10 @@ func (s *Server) handleServices(c *gin.Context) {
 	}
 	snap := s.Snapshot()
 	q, err := servicesQuery(p, crs, snap)
+	if err == nil {
+		// ?q= keeps the listings whose text matches, best first without an origin.
+		q.Matches, err = textSearch(c.Request.Context(), p, s.db.SearchServices)
+	}
 	if err != nil {
 		writeError(c, err)
 		return
@@ -228,21 +234,25 @@ type doorstepCategoryJSON struct {
 }
 
 // serviceJSON is the service object of the API: the listing with its coordinates
-// in the answer's crs, whether it is open now, and its walk when the request had
-// an origin.
+// in the answer's crs, whether it is open now and when that changes next, and its
+// walk when the request had an origin.
 type serviceJSON struct {
 	*doorstep.Service
-	Lon         float64  `json:"lon"` // shadows the embedded WGS84 coordinates
-	Lat         float64  `json:"lat"`
-	OpenNow     bool     `json:"open_now"`
-	DistanceM   *float64 `json:"distance_m,omitempty"`
-	WalkMinutes *float64 `json:"walk_minutes,omitempty"`
-	Estimate    string   `json:"estimate,omitempty"`
+	Lon         float64         `json:"lon"` // shadows the embedded WGS84 coordinates
+	Lat         float64         `json:"lat"`
+	OpenNow     bool            `json:"open_now"`
+	NextChange  *nextChangeJSON `json:"next_change"` // null: hours unknown, always open, or no reopening date
+	DistanceM   *float64        `json:"distance_m,omitempty"`
+	WalkMinutes *float64        `json:"walk_minutes,omitempty"`
+	Estimate    string          `json:"estimate,omitempty"`
 }
 
 func newServiceJSON(svc *doorstep.Service, walk *finder.Walk, crs geo.CRS, now time.Time) serviceJSON {
 	pt := geo.FromWGS84(crs, svc.Point())
 	sj := serviceJSON{Service: svc, Lon: pt[0], Lat: pt[1], OpenNow: finder.IsOpen(svc, now)}
+	if change, ok := svc.NextChange(now); ok {
+		sj.NextChange = newNextChangeJSON(change, now)
+	}
 	if walk != nil {
 		d, m := walk.DistanceM, walk.WalkMinutes
 		sj.DistanceM, sj.WalkMinutes, sj.Estimate = &d, &m, walk.Estimate

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -25,7 +26,7 @@ func newTestServer(tb testing.TB) *httptest.Server {
 func newTestPortal(tb testing.TB) *Server {
 	tb.Helper()
 	db := storetest.MustOpenSampleDB(tb)
-	s, err := New(context.Background(), db, Config{})
+	s, err := New(context.Background(), db, Config{Logger: quietLogger()})
 	if err != nil {
 		tb.Fatalf("new server: %v", err)
 	}
@@ -60,3 +61,7 @@ func isJSON(contentType string) bool {
 	return len(contentType) >= 16 && contentType[:16] == "application/json" ||
 		len(contentType) >= 20 && contentType[:20] == "application/geo+json"
 }
+
+// quietLogger discards the server's logs (access lines, snapshot builds), so test
+// output shows only failures.
+func quietLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }

@@ -8,7 +8,6 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
-	"os"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -26,6 +25,15 @@ type Config struct {
 	// TileURL is an optional raster tile template for the map background; the
 	// street is drawn from the portal's own GeoJSON when it is empty.
 	TileURL string
+	// SessionKey signs and encrypts session cookies (DOORSTEP_SESSION_KEY; format in
+	// parseSessionKeys). Empty: keys generated once and kept in the database.
+	SessionKey string
+	// SecureCookies marks the session cookie Secure even when requests arrive over
+	// plain HTTP (behind a TLS-terminating proxy); over TLS it always is.
+	SecureCookies bool
+	// Logger receives the server's logs: the access log, panics, snapshot builds.
+	// nil: slog.Default(). Tests pass a discarding logger.
+	Logger *slog.Logger
 }
 
 // Server serves the portal. Readers take the current snapshot without a lock;
@@ -38,19 +46,33 @@ type Server struct {
 	rebuild  sync.Mutex
 	engine   *gin.Engine
 	now      func() time.Time
+	auth     *authState
+	log      *slog.Logger // records carry the request id (LogHandler)
+	metrics  *metrics
+	ids      *requestIDs
+	headers  securityHeaders
 }
 
 // New builds the first snapshot from db and registers the routes.
 func New(ctx context.Context, db *store.DB, cfg Config) (*Server, error) {
-	s := &Server{db: db, cfg: cfg, now: time.Now}
+	logger := cfg.Logger
+	if logger == nil {
+		logger = slog.Default()
+	}
+	s := &Server{db: db, cfg: cfg, now: time.Now, log: slog.New(LogHandler(logger.Handler())),
+		ids: newRequestIDs(), headers: newSecurityHeaders(cfg)}
+	s.metrics = newMetrics(s)
 	if err := s.Rebuild(ctx); err != nil {
+		return nil, err
+	}
+	if err := s.initAuth(ctx); err != nil {
 		return nil, err
 	}
 	gin.SetMode(gin.ReleaseMode)
 	e := gin.New()
 	e.HandleMethodNotAllowed = true
 	e.ContextWithFallback = true
-	e.Use(recovery())
+	e.Use(s.observe, s.recoverPanic, s.secureHeaders, s.limitRequest) // middleware.go
 	s.engine = e
 	s.routes()
 	return s, nil
@@ -91,7 +113,8 @@ func (s *Server) rebuildBaseLocked(ctx context.Context) error {
 	}
 	base := finder.NewBase(in)
 	nodes, edges, bytes := base.GraphStats()
-	slog.Info("walking network built", "lines", len(in.Network), "nodes", nodes, "edges", edges,
+	s.metrics.observeBuild(buildBase, base.BuildTime())
+	s.log.Info("walking network built", "lines", len(in.Network), "nodes", nodes, "edges", edges,
 		"graph_bytes", bytes, "areas", len(in.Areas), "took", base.BuildTime())
 	s.meta.Store(meta)
 	return s.indexLocked(ctx, base, nil)
@@ -104,28 +127,18 @@ func (s *Server) indexLocked(ctx context.Context, base *finder.Base, prev *finde
 	}
 	start := time.Now()
 	snap := base.Index(services, prev)
-	slog.Debug("snapshot built", "services", len(services), "took", time.Since(start))
+	took := time.Since(start)
+	s.metrics.observeBuild(buildListings, took)
+	s.log.Debug("snapshot built", "services", len(services), "took", took)
 	s.snapshot.Store(snap)
 	return nil
 }
 
 func (s *Server) readBaseInput(ctx context.Context) (finder.BaseInput, *metaInfo, error) {
-	var in finder.BaseInput
-	var err error
-	if in.Categories, err = s.db.Categories(ctx); err != nil {
+	in, sample, err := readBase(ctx, s.db)
+	if err != nil {
 		return in, nil, err
 	}
-	if in.Areas, err = s.db.Areas(ctx); err != nil {
-		return in, nil, err
-	}
-	if in.Network, err = s.db.NetworkLines(ctx); err != nil {
-		return in, nil, err
-	}
-	street, sample, err := s.db.Street(ctx)
-	if err != nil && doorstep.ErrorCode(err) != doorstep.ENOTFOUND {
-		return in, nil, err
-	}
-	in.Street = street
 	features, err := s.db.MapFeatures(ctx)
 	if err != nil {
 		return in, nil, err
@@ -134,8 +147,31 @@ func (s *Server) readBaseInput(ctx context.Context) (finder.BaseInput, *metaInfo
 	if err != nil {
 		return in, nil, err
 	}
-	meta := &metaInfo{street: street, sample: sample, attribution: attribution, features: features}
+	meta := &metaInfo{street: in.Street, sample: sample, attribution: attribution, features: features}
 	return in, meta, nil
+}
+
+// readBase reads what a finder.Base is built from — categories, areas, the walking
+// network and the street (nil before one is loaded) — and whether the street is
+// sample data. The server and LoadSnapshot (the command line) share it.
+func readBase(ctx context.Context, db *store.DB) (finder.BaseInput, bool, error) {
+	var in finder.BaseInput
+	var err error
+	if in.Categories, err = db.Categories(ctx); err != nil {
+		return in, false, err
+	}
+	if in.Areas, err = db.Areas(ctx); err != nil {
+		return in, false, err
+	}
+	if in.Network, err = db.NetworkLines(ctx); err != nil {
+		return in, false, err
+	}
+	street, sample, err := db.Street(ctx)
+	if err != nil && doorstep.ErrorCode(err) != doorstep.ENOTFOUND {
+		return in, false, err
+	}
+	in.Street = street
+	return in, sample, nil
 }
 
 // metaInfo is what the map draws besides listings: the street and its orientation
@@ -155,7 +191,9 @@ func (s *Server) routes() {
 	e.NoMethod(func(c *gin.Context) {
 		writeStatusError(c, http.StatusMethodNotAllowed, "method_not_allowed", "This method is not allowed here.")
 	})
-	e.GET("/healthz", s.handleHealth)
+	e.GET("/healthz", s.handleHealth) // health.go
+	e.GET("/readyz", s.handleReady)
+	e.GET("/metrics", s.metrics.handler())
 
 	api := e.Group("/api")
 	api.GET("/meta", s.handleMeta)
@@ -168,6 +206,13 @@ func (s *Server) routes() {
 	api.GET("/circle", s.handleCircle)
 	api.GET("/services/:id/catchment", s.handleCatchment)
 	api.GET("/network", s.handleNetwork)
+	s.coverageRoutes(api)
+
+	// Staff: sign-in, editing listings, the audit log and the /staff page (edit.go).
+	s.staffRoutes(e, api)
+
+	// Open Referral HSDS 3.0: /hsds/, /hsds/services, /hsds/services/{id} (hsds.go).
+	s.hsdsRoutes(e)
 
 	pages, err := fs.Sub(static.Files, ".")
 	if err != nil {
@@ -175,12 +220,4 @@ func (s *Server) routes() {
 	}
 	e.GET("/", func(c *gin.Context) { c.FileFromFS("/", http.FS(pages)) })
 	e.StaticFS("/static", http.FS(pages))
-}
-
-// recovery answers a panic with the JSON 500 and logs the stack.
-func recovery() gin.HandlerFunc {
-	return gin.CustomRecoveryWithWriter(os.Stderr, func(c *gin.Context, err any) {
-		slog.ErrorContext(c.Request.Context(), "panic", "path", c.Request.URL.Path, "err", err)
-		writeStatusError(c, http.StatusInternalServerError, doorstep.EINTERNAL, "Internal error.")
-	})
 }

@@ -6,7 +6,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
+	"time"
 
 	"doorstep"
 )
@@ -153,11 +155,7 @@ func scanService(rows *sql.Rows, total *int) (*doorstep.Service, error) {
 
 // insertService stores a new service and sets its id, times and version.
 func (db *DB) insertService(ctx context.Context, tx *sql.Tx, s *doorstep.Service) error {
-	hours, err := json.Marshal(nonNilSchedule(s.Hours))
-	if err != nil {
-		return err
-	}
-	offers, err := json.Marshal(nonNilStrings(s.Offers))
+	hours, offers, verified, err := encodeListing(s)
 	if err != nil {
 		return err
 	}
@@ -166,20 +164,33 @@ func (db *DB) insertService(ctx context.Context, tx *sql.Tx, s *doorstep.Service
 	if s.Status == "" {
 		s.Status = doorstep.StatusOpen
 	}
-	var verified any
-	if s.VerifiedAt != nil {
-		verified = formatTime(*s.VerifiedAt)
-	}
 	res, err := tx.ExecContext(ctx, `INSERT INTO services (category, organization_id, name, name_en, address, lon, lat,
 		phone, hours, offers, capacity, status, note, reopens_on, sample, verified_at, created_at, updated_at, version)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		s.Category, s.OrganizationID, s.Name, s.NameEn, s.Address, s.Lon, s.Lat, s.Phone, string(hours), string(offers),
+		s.Category, s.OrganizationID, s.Name, s.NameEn, s.Address, s.Lon, s.Lat, s.Phone, hours, offers,
 		s.Capacity, s.Status, s.Note, s.ReopensOn, s.Sample, verified, formatTime(now), formatTime(now), s.Version)
 	if err != nil {
 		return err
 	}
 	s.ID, err = res.LastInsertId()
 	return err
+}
+
+// encodeListing returns the columns of s that are not plain values: hours and offers
+// as JSON, verified_at as text or NULL.
+func encodeListing(s *doorstep.Service) (hours, offers string, verified any, err error) {
+	h, err := json.Marshal(nonNilSchedule(s.Hours))
+	if err != nil {
+		return "", "", nil, err
+	}
+	o, err := json.Marshal(nonNilStrings(s.Offers))
+	if err != nil {
+		return "", "", nil, err
+	}
+	if s.VerifiedAt != nil {
+		verified = formatTime(*s.VerifiedAt)
+	}
+	return string(h), string(o), verified, nil
 }
 
 func nonNilSchedule(s doorstep.Schedule) doorstep.Schedule {
@@ -253,4 +264,267 @@ func ensureOrganization(ctx context.Context, tx *sql.Tx, name, kind string) (int
 		return 0, err
 	}
 	return res.LastInsertId()
+}
+
+// Audit actions on listings.
+const (
+	ActionCreate = "create"
+	ActionUpdate = "update"
+	ActionDelete = "delete"
+	ActionVerify = "verify"
+)
+
+// ConflictError answers a change that names a version of a listing which is no
+// longer current. Its code is ECONFLICT; Current is the listing as it is now, for
+// the editor to show and re-apply their change to.
+type ConflictError struct {
+	Err     *doorstep.Error
+	Current *doorstep.Service
+}
+
+// Error implements the error interface.
+func (e *ConflictError) Error() string { return e.Err.Error() }
+
+// Unwrap lets doorstep.ErrorCode and ErrorMessage see the coded error.
+func (e *ConflictError) Unwrap() error { return e.Err }
+
+// ListingFilter selects listings for the staff page. Unlike the resident lookups it
+// includes closed listings.
+type ListingFilter struct {
+	OrganizationID int64 // 0 for every organization
+	Limit, Offset  int
+}
+
+// Listings returns the listings matching the filter, least recently checked first
+// (never checked before all others), and the total before Limit and Offset.
+func (db *DB) Listings(ctx context.Context, filter ListingFilter) ([]*doorstep.Service, int, error) {
+	var (
+		list  []*doorstep.Service
+		total int
+	)
+	err := db.readTx(ctx, func(tx *sql.Tx) error {
+		where, args := "1 = 1", []any{}
+		if filter.OrganizationID != 0 {
+			where, args = "organization_id = ?", append(args, filter.OrganizationID)
+		}
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM services WHERE `+where, args...).Scan(&total); err != nil {
+			return err
+		}
+		limit := filter.Limit
+		if limit <= 0 {
+			limit = -1
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT `+serviceColumns+`, 0 FROM services WHERE `+where+`
+			ORDER BY verified_at IS NOT NULL, verified_at, id LIMIT ? OFFSET ?`, append(args, limit, filter.Offset)...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		var ignored int
+		for rows.Next() {
+			s, err := scanService(rows, &ignored)
+			if err != nil {
+				return err
+			}
+			list = append(list, s)
+		}
+		return rows.Err()
+	})
+	return list, total, err
+}
+
+// CreateService stores a new listing on behalf of the user in ctx, who must be
+// allowed to edit its organization's listings, and audits it in the same
+// transaction. The caller has validated s (doorstep.Service.Validate and the
+// street-distance rule). A listing created by its keeper counts as checked now.
+// On success s carries its id, times and version 1.
+func (db *DB) CreateService(ctx context.Context, s *doorstep.Service) error {
+	user, err := editor(ctx)
+	if err != nil {
+		return err
+	}
+	return db.writeTx(ctx, func(tx *sql.Tx) error {
+		if err := checkOrganization(ctx, tx, user, s.OrganizationID); err != nil {
+			return err
+		}
+		now := db.Now()
+		s.VerifiedAt, s.Sample = &now, false
+		if err := db.insertService(ctx, tx, s); err != nil {
+			return err
+		}
+		stored, err := findService(ctx, tx, s.ID)
+		if err != nil {
+			return err
+		}
+		*s = *stored
+		return insertAudit(ctx, tx, auditRecord{
+			At: now, User: user, Action: ActionCreate, Entity: EntityService, EntityID: s.ID,
+			OrganizationID: &s.OrganizationID, After: s,
+		})
+	})
+}
+
+// UpdateService changes the listing id on behalf of the user in ctx: apply gets a
+// copy of the current listing, changes and validates it; the result is stored as
+// the next version and audited, all in one transaction. version must be the
+// current version (else a *ConflictError carrying the current listing). Staff may
+// change only their own organization's listings and may not move one to another
+// organization (EFORBIDDEN). A change that changes nothing stores nothing and
+// returns the current listing.
+func (db *DB) UpdateService(ctx context.Context, id, version int64, apply func(*doorstep.Service) error) (*doorstep.Service, error) {
+	return db.changeService(ctx, id, version, ActionUpdate, apply)
+}
+
+// DeleteService closes the listing id for good (status closed) on behalf of the user
+// in ctx; the row stays, for the audit log and to be reopened. version 0 skips the
+// version check. Closing a closed listing changes nothing.
+func (db *DB) DeleteService(ctx context.Context, id, version int64) (*doorstep.Service, error) {
+	return db.changeService(ctx, id, version, ActionDelete, func(s *doorstep.Service) error {
+		s.Status, s.ReopensOn = doorstep.StatusClosed, ""
+		return nil
+	})
+}
+
+// MarkVerified records that the user in ctx checked the listing id today: its
+// verified_at becomes now. version 0 skips the version check.
+func (db *DB) MarkVerified(ctx context.Context, id, version int64) (*doorstep.Service, error) {
+	now := db.Now()
+	return db.changeService(ctx, id, version, ActionVerify, func(s *doorstep.Service) error {
+		s.VerifiedAt = &now
+		return nil
+	})
+}
+
+// changeService is the one path of every change to an existing listing: read it,
+// check the user and the version, apply, check the user again for the listing's
+// new organization, store the next version and audit before and after.
+func (db *DB) changeService(ctx context.Context, id, version int64, action string, apply func(*doorstep.Service) error) (*doorstep.Service, error) {
+	user, err := editor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var result *doorstep.Service
+	err = db.writeTx(ctx, func(tx *sql.Tx) error {
+		current, err := findService(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if !user.CanEdit(current.OrganizationID) {
+			return doorstep.Errorf(doorstep.EFORBIDDEN, "You may change only your own organization's listings.")
+		}
+		if version != 0 && version != current.Version {
+			return &ConflictError{
+				Err: doorstep.Errorf(doorstep.ECONFLICT,
+					"This listing was changed by someone else: it is now at version %d, not %d.", current.Version, version),
+				Current: current,
+			}
+		}
+		next := cloneService(current)
+		if err := apply(next); err != nil {
+			return err
+		}
+		// What the store keeps track of is not the caller's to change.
+		next.ID, next.Sample, next.CreatedAt, next.UpdatedAt, next.Version =
+			current.ID, current.Sample, current.CreatedAt, current.UpdatedAt, current.Version
+		if next.OrganizationID != current.OrganizationID {
+			if err := checkOrganization(ctx, tx, user, next.OrganizationID); err != nil {
+				return err
+			}
+		}
+		if sameListing(current, next) {
+			result = current
+			return nil
+		}
+		now := db.Now()
+		if err := updateService(ctx, tx, next, now); err != nil {
+			return err
+		}
+		if result, err = findService(ctx, tx, id); err != nil {
+			return err
+		}
+		return insertAudit(ctx, tx, auditRecord{
+			At: now, User: user, Action: action, Entity: EntityService, EntityID: id,
+			OrganizationID: &result.OrganizationID, Before: current, After: result,
+		})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return result, nil
+}
+
+// editor returns the signed-in user in ctx, who must be enabled.
+func editor(ctx context.Context) (*doorstep.User, error) {
+	user := doorstep.UserFromContext(ctx)
+	if user == nil || user.Disabled {
+		return nil, doorstep.Errorf(doorstep.EUNAUTHORIZED, "Please sign in first.")
+	}
+	return user, nil
+}
+
+// checkOrganization checks that the organization exists and that user may keep its
+// listings.
+func checkOrganization(ctx context.Context, tx *sql.Tx, user *doorstep.User, id int64) error {
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM organizations WHERE id = ?`, id).Scan(&n); err != nil {
+		return err
+	}
+	if n == 0 {
+		return doorstep.FieldErrorf("organization_id", "Unknown organization %d.", id)
+	}
+	if !user.CanEdit(id) {
+		return &doorstep.Error{Code: doorstep.EFORBIDDEN, Field: "organization_id",
+			Message: "You may keep only your own organization's listings."}
+	}
+	return nil
+}
+
+// updateService stores s as the version after s.Version, if that is still the
+// current one.
+func updateService(ctx context.Context, tx *sql.Tx, s *doorstep.Service, now time.Time) error {
+	hours, offers, verified, err := encodeListing(s)
+	if err != nil {
+		return err
+	}
+	res, err := tx.ExecContext(ctx, `UPDATE services SET category = ?, organization_id = ?, name = ?, name_en = ?,
+		address = ?, lon = ?, lat = ?, phone = ?, hours = ?, offers = ?, capacity = ?, status = ?, note = ?,
+		reopens_on = ?, verified_at = ?, updated_at = ?, version = version + 1
+		WHERE id = ? AND version = ?`,
+		s.Category, s.OrganizationID, s.Name, s.NameEn, s.Address, s.Lon, s.Lat, s.Phone, hours, offers,
+		s.Capacity, s.Status, s.Note, s.ReopensOn, verified, formatTime(now), s.ID, s.Version)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n != 1 {
+		return fmt.Errorf("store: service %d version %d changed during its transaction", s.ID, s.Version)
+	}
+	return nil
+}
+
+// cloneService returns a deep copy of s, so a change never reaches the original.
+func cloneService(s *doorstep.Service) *doorstep.Service {
+	c := *s
+	c.Hours = make(doorstep.Schedule, len(s.Hours))
+	for i, span := range s.Hours {
+		c.Hours[i] = doorstep.OpeningSpan{Days: slices.Clone(span.Days), Opens: span.Opens, Closes: span.Closes}
+	}
+	c.Offers = slices.Clone(s.Offers)
+	if s.Capacity != nil {
+		v := *s.Capacity
+		c.Capacity = &v
+	}
+	if s.VerifiedAt != nil {
+		v := *s.VerifiedAt
+		c.VerifiedAt = &v
+	}
+	return &c
+}
+
+// sameListing reports whether a and b would be stored alike.
+func sameListing(a, b *doorstep.Service) bool {
+	ja, errA := json.Marshal(a)
+	jb, errB := json.Marshal(b)
+	return errA == nil && errB == nil && string(ja) == string(jb)
 }

@@ -17,6 +17,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -46,8 +47,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready cha
 	switch cmd {
 	case "serve":
 		return runServe(ctx, args, stderr, ready)
+	case "user":
+		return runUser(ctx, args, os.Stdin, stdout, stderr)
 	case "import":
 		return runImport(ctx, args, stdout, stderr)
+	case "coverage":
+		return runCoverage(ctx, args, stdout, stderr)
+	case "backup":
+		return runBackup(ctx, args, stdout, stderr)
+	case "restore":
+		return runRestore(ctx, args, stdout, stderr)
 	case "help":
 		fmt.Fprintln(stdout, usage)
 		return nil
@@ -59,7 +68,11 @@ const usage = `usage: doorstep <command> [flags]
 
 commands:
   serve    run the portal (the default command)
+  user     add, disable and change the password of staff accounts (doorstep user help)
   import   load services, residential areas or the walking network from a file (doorstep import help)
+  coverage the street office's report: older residents within each service circle (doorstep coverage -h)
+  backup   copy the database consistently while the portal serves (doorstep backup -h)
+  restore  replace the database by a backup, with the server stopped (doorstep restore -h)
   help     show this text
 
 Run "doorstep <command> -h" for a command's flags.`
@@ -84,10 +97,24 @@ func runServe(ctx context.Context, args []string, stderr io.Writer, ready chan<-
 	dbPath := fs.String("db", envDefault("DOORSTEP_DB", "doorstep.db"), "SQLite database file (DOORSTEP_DB)")
 	addr := fs.String("addr", envDefault("DOORSTEP_ADDR", ":8080"), "listen address (DOORSTEP_ADDR)")
 	tileURL := fs.String("tile-url", envDefault("DOORSTEP_TILE_URL", ""), "optional map tile URL template (DOORSTEP_TILE_URL)")
+	secureDefault, _ := strconv.ParseBool(os.Getenv("DOORSTEP_SECURE_COOKIES"))
+	secureCookies := fs.Bool("secure-cookies", secureDefault,
+		"mark the session cookie Secure although requests arrive over plain HTTP, behind a TLS proxy (DOORSTEP_SECURE_COOKIES)")
+	logFormat := fs.String("log-format", envDefault("DOORSTEP_LOG_FORMAT", "text"), "log format: text or json (DOORSTEP_LOG_FORMAT)")
+	logLevel := fs.String("log-level", envDefault("DOORSTEP_LOG_LEVEL", "info"),
+		"least level logged: debug, info (one line a request), warn or error (DOORSTEP_LOG_LEVEL)")
+	shutdownTimeout := fs.Duration("shutdown-timeout", durationEnv("DOORSTEP_SHUTDOWN_TIMEOUT", 10*time.Second),
+		"on SIGTERM or SIGINT, how long in-flight requests may take to finish (DOORSTEP_SHUTDOWN_TIMEOUT)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	logger := slog.New(slog.NewTextHandler(stderr, nil))
+	handler, err := newLogHandler(stderr, *logFormat, *logLevel)
+	if err != nil {
+		return err
+	}
+	// Every record logged with a request's context carries its request_id, the
+	// server's own and the handlers' slog calls alike.
+	logger := slog.New(server.LogHandler(handler))
 	slog.SetDefault(logger)
 
 	db, err := store.Open(ctx, *dbPath)
@@ -102,7 +129,14 @@ func runServe(ctx context.Context, args []string, stderr io.Writer, ready chan<-
 	if loaded {
 		logger.Info("empty database filled with the embedded sample street", "db", *dbPath)
 	}
-	srv, err := server.New(ctx, db, server.Config{TileURL: *tileURL})
+	srv, err := server.New(ctx, db, server.Config{
+		TileURL: *tileURL,
+		// The session key is a secret: taken from the environment only, never a flag
+		// that ps would show.
+		SessionKey:    os.Getenv("DOORSTEP_SESSION_KEY"),
+		SecureCookies: *secureCookies,
+		Logger:        logger,
+	})
 	if err != nil {
 		return err
 	}
@@ -116,6 +150,7 @@ func runServe(ctx context.Context, args []string, stderr io.Writer, ready chan<-
 		ReadTimeout:       15 * time.Second,
 		WriteTimeout:      30 * time.Second,
 		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
 	logger.Info("doorstep listening", "addr", ln.Addr().String(), "db", *dbPath)
 	if ready != nil {
@@ -128,8 +163,40 @@ func runServe(ctx context.Context, args []string, stderr io.Writer, ready chan<-
 		return err
 	case <-ctx.Done():
 	}
-	logger.Info("shutting down")
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	// Stop accepting, let in-flight requests finish within the bound, then close the
+	// database (the deferred Close checkpoints the WAL and removes it).
+	logger.Info("shutting down", "timeout", *shutdownTimeout)
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), *shutdownTimeout)
 	defer cancel()
-	return httpServer.Shutdown(shutdownCtx)
+	if err := httpServer.Shutdown(shutdownCtx); err != nil {
+		logger.Warn("in-flight requests cut off at the shutdown timeout", "err", err)
+		httpServer.Close()
+	}
+	logger.Info("stopped")
+	return nil
+}
+
+// newLogHandler returns the log handler the flags ask for.
+func newLogHandler(w io.Writer, format, level string) (slog.Handler, error) {
+	var lv slog.Level
+	if err := lv.UnmarshalText([]byte(level)); err != nil {
+		return nil, fmt.Errorf("--log-level %q: use debug, info, warn or error", level)
+	}
+	opts := &slog.HandlerOptions{Level: lv}
+	switch strings.ToLower(format) {
+	case "text":
+		return slog.NewTextHandler(w, opts), nil
+	case "json":
+		return slog.NewJSONHandler(w, opts), nil
+	}
+	return nil, fmt.Errorf("--log-format %q: use text or json", format)
+}
+
+// durationEnv returns the environment variable's value as a duration, or def when
+// it is unset or does not parse.
+func durationEnv(name string, def time.Duration) time.Duration {
+	if d, err := time.ParseDuration(os.Getenv(name)); err == nil {
+		return d
+	}
+	return def
 }

@@ -1,0 +1,87 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"doorstep/store"
+)
+
+func init() {
+	importers["areas"] = importer{
+		summary: "residential areas: GeoJSON polygons with name, committee, population, elderly (replaces them all)",
+		run:     runImportAreas,
+	}
+}
+
+// runImportAreas replaces the residential areas with a GeoJSON file's. Every
+// feature is checked first and every problem listed (up to store.MaxFeatureProblems)
+// with its feature number and field; the replacement is one transaction, so a bad
+// file or a failure leaves the database as it was. --dry-run only checks.
+func runImportAreas(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("import areas", stderr)
+	dbPath := fs.String("db", envDefault("DOORSTEP_DB", "doorstep.db"), "SQLite database file (DOORSTEP_DB)")
+	dryRun := fs.Bool("dry-run", false, "check the file and say what would change, without changing the database")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return errors.New("import areas: give exactly one GeoJSON file")
+	}
+	path := fs.Arg(0)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("import areas: %w", err)
+	}
+	areas, err := store.ParseAreasGeoJSON(data)
+	var problems *store.FeatureErrors
+	if errors.As(err, &problems) {
+		for _, p := range problems.Problems {
+			fmt.Fprintln(stderr, path+": "+p.String())
+		}
+		if problems.Omitted > 0 {
+			fmt.Fprintf(stderr, "%s: … and %d more problems\n", path, problems.Omitted)
+		}
+		return fmt.Errorf("import areas %s: %d problems, nothing imported (database unchanged)", path, problems.Count())
+	} else if err != nil {
+		return fmt.Errorf("import areas %s: %w (database unchanged)", path, err)
+	}
+	population, elderly := 0, 0
+	for _, a := range areas {
+		population += a.Population
+		elderly += a.Elderly
+	}
+	if *dryRun {
+		// Read only: a dry run must not even create the database file.
+		before := "no database yet"
+		if _, err := os.Stat(*dbPath); err == nil {
+			db, err := store.Open(ctx, *dbPath)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			old, err := db.Areas(ctx)
+			if err != nil {
+				return err
+			}
+			before = fmt.Sprintf("%d areas now", len(old))
+		}
+		fmt.Fprintf(stdout, "%s is fine: %d areas, %d residents, %d aged 60 and over, would replace the areas of %s (%s); dry run, nothing changed\n",
+			path, len(areas), population, elderly, *dbPath, before)
+		return nil
+	}
+	db, err := store.Open(ctx, *dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := db.ReplaceAreas(ctx, areas); err != nil {
+		return fmt.Errorf("import areas %s: %w (database unchanged)", path, err)
+	}
+	fmt.Fprintf(stdout, "imported %d areas (%d residents, %d aged 60 and over) from %s; restart the server to use them\n",
+		len(areas), population, elderly, path)
+	return nil
+}

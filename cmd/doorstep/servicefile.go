@@ -1,0 +1,546 @@
+package main
+
+// The services file formats of import and export: CSV with one listing a row, and
+// GeoJSON with one Point feature a listing. Both carry the same fields under the
+// same names (README.md, "Import and export").
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"doorstep"
+	"doorstep/geo"
+	"doorstep/store"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+)
+
+// serviceColumns are the columns of a services CSV file in the order export
+// writes them; an import file may have any of them in any order, and must have
+// external_id. crs says which coordinate system lon and lat are in.
+var serviceColumns = []string{
+	store.FieldExternalID, store.FieldName, store.FieldNameEn, store.FieldCategory, store.FieldOrganization,
+	store.FieldOrganizationKind, store.FieldAddress, store.FieldLon, store.FieldLat, columnCRS, store.FieldPhone,
+	store.FieldHours, store.FieldOffers, store.FieldCapacity, store.FieldStatus, store.FieldReopensOn, store.FieldNote,
+	store.FieldVerifiedAt, store.FieldSample,
+}
+
+const columnCRS = "crs"
+
+// utf8BOM starts a UTF-8 file written by Excel and WPS; it is skipped on reading.
+var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
+
+// statusWords are the ways a spreadsheet may write a status.
+var statusWords = map[string]string{
+	"open": doorstep.StatusOpen, "开放": doorstep.StatusOpen, "正常": doorstep.StatusOpen,
+	"temporarily_closed": doorstep.StatusTemporarilyClosed, "temporarily closed": doorstep.StatusTemporarilyClosed,
+	"暂停": doorstep.StatusTemporarilyClosed, "暂停服务": doorstep.StatusTemporarilyClosed,
+	"closed": doorstep.StatusClosed, "关闭": doorstep.StatusClosed, "停止服务": doorstep.StatusClosed,
+}
+
+// offerSeparators split an offers cell written as text: "助餐; 送餐上门" or "助餐、送餐上门".
+const offerSeparators = ";；、|\n"
+
+// parseServiceRow reads one listing from its cells by column, with lon and lat in
+// the cell's crs (or defaultCRS). Every cell that cannot be read is an error of the
+// row; the store checks the rest.
+func parseServiceRow(line int, cells map[string]string, defaultCRS geo.CRS) store.ImportRow {
+	row := store.ImportRow{Line: line, Set: map[string]bool{}}
+	bad := func(field, format string, args ...any) {
+		row.Errors = append(row.Errors, store.ImportError{Line: line, Field: field, Message: fmt.Sprintf(format, args...)})
+	}
+	for col, v := range cells {
+		if !utf8.ValidString(v) {
+			bad(col, "%s is not UTF-8 text (save the file as UTF-8, or use --encoding gb18030).", col)
+			delete(cells, col)
+		}
+	}
+	svc := &row.Service
+	for _, col := range slices.Sorted(maps.Keys(cells)) {
+		v := cells[col]
+		if col != columnCRS {
+			row.Set[col] = true
+		}
+		switch col {
+		case store.FieldExternalID:
+			row.ExternalID = v
+		case store.FieldOrganization:
+			row.Organization = v
+		case store.FieldOrganizationKind:
+			row.OrganizationKind = v
+		case store.FieldCategory:
+			svc.Category = v
+		case store.FieldName:
+			svc.Name = v
+		case store.FieldNameEn:
+			svc.NameEn = v
+		case store.FieldAddress:
+			svc.Address = v
+		case store.FieldPhone:
+			svc.Phone = v
+		case store.FieldNote:
+			svc.Note = v
+		case store.FieldReopensOn:
+			svc.ReopensOn = v
+		case store.FieldStatus:
+			s, ok := statusWords[strings.ToLower(v)]
+			if !ok {
+				bad(col, "status %q: use open, temporarily_closed or closed.", v)
+			}
+			svc.Status = s
+		case store.FieldHours:
+			h, err := parseHoursCell(v)
+			if err != nil {
+				bad(col, "%s", doorstep.ErrorMessage(err))
+			}
+			svc.Hours = h
+		case store.FieldOffers:
+			o, err := parseOffersCell(v)
+			if err != nil {
+				bad(col, "offers: %v", err)
+			}
+			svc.Offers = o
+		case store.FieldCapacity:
+			if v != "" {
+				n, err := strconv.Atoi(v)
+				if err != nil {
+					bad(col, "capacity %q must be a whole number, or empty when unknown.", v)
+				}
+				svc.Capacity = &n
+			}
+		case store.FieldVerifiedAt:
+			if v != "" {
+				t, err := parseVerifiedAt(v)
+				if err != nil {
+					bad(col, "verified_at %q must be a date (2026-11-25) or an RFC 3339 time.", v)
+				}
+				svc.VerifiedAt = &t
+			}
+		case store.FieldSample:
+			b, ok := map[string]bool{"": false, "false": false, "0": false, "no": false, "否": false,
+				"true": true, "1": true, "yes": true, "是": true}[strings.ToLower(v)]
+			if !ok {
+				bad(col, "sample %q must be true or false.", v)
+			}
+			svc.Sample = b
+		}
+	}
+	lonText, hasLon := cells[store.FieldLon]
+	latText, hasLat := cells[store.FieldLat]
+	if hasLon || hasLat {
+		crs := defaultCRS
+		if c := cells[columnCRS]; c != "" {
+			parsed, err := geo.ParseCRS(strings.ToLower(c))
+			if err != nil {
+				bad(columnCRS, "crs %q: use wgs84, gcj02 (Amap, Tencent) or bd09 (Baidu).", c)
+			}
+			crs = parsed
+		}
+		lon, errLon := strconv.ParseFloat(lonText, 64)
+		lat, errLat := strconv.ParseFloat(latText, 64)
+		if errLon != nil {
+			bad(store.FieldLon, "lon %q must be a number (degrees east).", lonText)
+		}
+		if errLat != nil {
+			bad(store.FieldLat, "lat %q must be a number (degrees north).", latText)
+		}
+		if errLon == nil && errLat == nil && crs != "" {
+			p := geo.ToWGS84(crs, orb.Point{lon, lat})
+			svc.Lon, svc.Lat = p[0], p[1]
+		}
+	}
+	return row
+}
+
+// parseHoursCell reads hours as JSON (the API's form) or as text ("mon-fri 10:30-13:00").
+func parseHoursCell(v string) (doorstep.Schedule, error) {
+	if strings.HasPrefix(v, "[") {
+		var s doorstep.Schedule
+		if err := json.Unmarshal([]byte(v), &s); err != nil {
+			return nil, doorstep.FieldErrorf("hours", `hours is not a list of {"days": [...], "opens": "HH:MM", "closes": "HH:MM"}: %v`, err)
+		}
+		if s == nil {
+			s = doorstep.Schedule{}
+		}
+		return s, s.Validate()
+	}
+	return doorstep.ParseSchedule(v)
+}
+
+// parseOffersCell reads offers as a JSON list of texts, or as text separated by
+// ";", "；", "、", "|" or new lines.
+func parseOffersCell(v string) ([]string, error) {
+	if strings.HasPrefix(v, "[") {
+		var o []string
+		if err := json.Unmarshal([]byte(v), &o); err != nil {
+			return nil, errors.New("not a JSON list of texts")
+		}
+		return nonNil(o), nil
+	}
+	offers := []string{}
+	for _, part := range strings.FieldsFunc(v, func(r rune) bool { return strings.ContainsRune(offerSeparators, r) }) {
+		if part = strings.TrimSpace(part); part != "" {
+			offers = append(offers, part)
+		}
+	}
+	return offers, nil
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+func parseVerifiedAt(v string) (time.Time, error) {
+	if t, err := time.Parse(time.RFC3339Nano, v); err == nil {
+		return t.UTC(), nil
+	}
+	t, err := time.ParseInLocation(doorstep.DateLayout, v, doorstep.Shanghai)
+	return t.UTC(), err
+}
+
+// offersCell writes offers as text, or as JSON when an offer holds a separator.
+func offersCell(offers []string) string {
+	for _, o := range offers {
+		if strings.ContainsAny(o, offerSeparators) || strings.HasPrefix(o, "[") || o != strings.TrimSpace(o) {
+			b, _ := json.Marshal(nonNil(offers))
+			return string(b)
+		}
+	}
+	return strings.Join(offers, "; ")
+}
+
+func formatCoord(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+
+// listingFile is what an export writes of each listing besides the listing itself.
+type listingFile struct {
+	externalIDs   map[int64]string
+	organizations map[int64]doorstep.Organization
+	crs           geo.CRS
+}
+
+// cells returns the listing's cells in serviceColumns order.
+func (f *listingFile) cells(s *doorstep.Service) []string {
+	p := geo.FromWGS84(f.crs, s.Point())
+	org := f.organizations[s.OrganizationID]
+	capacity, verified := "", ""
+	if s.Capacity != nil {
+		capacity = strconv.Itoa(*s.Capacity)
+	}
+	if s.VerifiedAt != nil {
+		verified = s.VerifiedAt.UTC().Format(time.RFC3339Nano)
+	}
+	return []string{
+		f.externalIDs[s.ID], s.Name, s.NameEn, s.Category, org.Name, org.Kind, s.Address, formatCoord(p[0]), formatCoord(p[1]),
+		string(f.crs), s.Phone, s.Hours.String(), offersCell(s.Offers), capacity, s.Status, s.ReopensOn, s.Note, verified,
+		strconv.FormatBool(s.Sample),
+	}
+}
+
+// writeServicesCSV writes the listings as CSV, a header row first.
+func (f *listingFile) writeServicesCSV(w io.Writer, list []*doorstep.Service, bom bool) error {
+	if bom {
+		if _, err := w.Write(utf8BOM); err != nil {
+			return err
+		}
+	}
+	cw := csv.NewWriter(w)
+	if err := cw.Write(serviceColumns); err != nil {
+		return err
+	}
+	for _, s := range list {
+		if err := cw.Write(f.cells(s)); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// writeServicesGeoJSON writes the listings as a FeatureCollection of Points, each
+// with the CSV's columns as properties (hours and offers as JSON lists, capacity a
+// number, sample a boolean) and its external id as the feature id.
+func (f *listingFile) writeServicesGeoJSON(w io.Writer, list []*doorstep.Service) error {
+	fc := geojson.NewFeatureCollection()
+	for _, s := range list {
+		p := geo.FromWGS84(f.crs, s.Point())
+		feat := geojson.NewFeature(p)
+		feat.ID = f.externalIDs[s.ID]
+		cells := f.cells(s)
+		props := geojson.Properties{}
+		for i, col := range serviceColumns {
+			switch col {
+			case store.FieldLon, store.FieldLat:
+			case store.FieldHours:
+				props[col] = s.Hours
+			case store.FieldOffers:
+				props[col] = nonNil(s.Offers)
+			case store.FieldCapacity:
+				props[col] = s.Capacity
+			case store.FieldSample:
+				props[col] = s.Sample
+			case store.FieldVerifiedAt:
+				if s.VerifiedAt == nil {
+					props[col] = nil
+				} else {
+					props[col] = cells[i]
+				}
+			default:
+				props[col] = cells[i]
+			}
+		}
+		feat.Properties = props
+		fc.Append(feat)
+	}
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	return enc.Encode(fc)
+}
+
+// fileError is a problem with a whole file (its header, its syntax), which stops
+// the import before any row is checked.
+type fileError struct {
+	Line    int
+	Message string
+}
+
+func (e *fileError) Error() string {
+	if e.Line == 0 {
+		return e.Message
+	}
+	return fmt.Sprintf("line %d: %s", e.Line, e.Message)
+}
+
+// readServicesCSV reads a services CSV file (UTF-8, a BOM allowed): a header row
+// naming columns of serviceColumns, then one listing a row. Blank rows are skipped;
+// cells are trimmed. A row whose cells do not match the header is an error of
+// that row; a file that is not CSV stops at its first bad line.
+func readServicesCSV(data []byte, defaultCRS geo.CRS) ([]store.ImportRow, error) {
+	data = bytes.TrimPrefix(data, utf8BOM)
+	r := csv.NewReader(bytes.NewReader(data))
+	r.FieldsPerRecord = -1
+	header, err := r.Read()
+	if errors.Is(err, io.EOF) {
+		return nil, &fileError{Message: "the file is empty: the first row must name the columns"}
+	} else if err != nil {
+		return nil, csvFileError(err)
+	}
+	seen := map[string]bool{}
+	for i, h := range header {
+		h = strings.ToLower(strings.TrimSpace(h))
+		header[i] = h
+		switch {
+		case !slices.Contains(serviceColumns, h):
+			return nil, &fileError{Line: 1, Message: fmt.Sprintf("unknown column %q; the columns are %s", h, strings.Join(serviceColumns, ", "))}
+		case seen[h]:
+			return nil, &fileError{Line: 1, Message: fmt.Sprintf("column %q is given twice", h)}
+		}
+		seen[h] = true
+	}
+	switch {
+	case !seen[store.FieldExternalID]:
+		return nil, &fileError{Line: 1, Message: "the external_id column is required: a stable id of each listing, so a re-import updates it instead of adding a copy"}
+	case seen[store.FieldLon] != seen[store.FieldLat]:
+		return nil, &fileError{Line: 1, Message: "lon and lat columns go together"}
+	}
+	var rows []store.ImportRow
+	for {
+		record, err := r.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		} else if err != nil {
+			return nil, csvFileError(err)
+		}
+		line, _ := r.FieldPos(0)
+		if strings.TrimSpace(strings.Join(record, "")) == "" {
+			continue
+		}
+		if len(record) != len(header) {
+			rows = append(rows, store.ImportRow{Line: line, Errors: []store.ImportError{{Line: line,
+				Message: fmt.Sprintf("the row has %d cells, the header %d (a comma or line break inside a cell needs \"quotes\")", len(record), len(header))}}})
+			continue
+		}
+		cells := make(map[string]string, len(header))
+		for i, h := range header {
+			cells[h] = strings.TrimSpace(record[i])
+		}
+		rows = append(rows, parseServiceRow(line, cells, defaultCRS))
+	}
+	return rows, nil
+}
+
+func csvFileError(err error) error {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		return &fileError{Line: pe.StartLine, Message: "not valid CSV: " + pe.Err.Error()}
+	}
+	return err
+}
+
+// readServicesGeoJSON reads a FeatureCollection of Point features whose properties
+// are the CSV's columns (hours and offers may be JSON lists); a feature's id stands
+// in for a missing external_id, and its point gives lon and lat. Properties that
+// are not columns are ignored and returned, for a warning. Each row's line is where
+// its feature starts.
+func readServicesGeoJSON(data []byte, defaultCRS geo.CRS) (rows []store.ImportRow, ignored []string, err error) {
+	data = bytes.TrimPrefix(data, utf8BOM)
+	dec := json.NewDecoder(bytes.NewReader(data))
+	lines := newLineCounter(data)
+	syntax := func(err error) error {
+		return &fileError{Line: lines.at(dec.InputOffset()), Message: "not valid GeoJSON: " + err.Error()}
+	}
+	if t, err := dec.Token(); err != nil {
+		return nil, nil, syntax(err)
+	} else if t != json.Delim('{') {
+		return nil, nil, &fileError{Line: 1, Message: "not a GeoJSON FeatureCollection: the file must be one JSON object"}
+	}
+	typ, sawFeatures := "", false
+	unknown := map[string]bool{}
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return nil, nil, syntax(err)
+		}
+		switch key, _ := t.(string); key {
+		case "type":
+			if err := dec.Decode(&typ); err != nil {
+				return nil, nil, syntax(err)
+			}
+		case "features":
+			sawFeatures = true
+			if t, err := dec.Token(); err != nil {
+				return nil, nil, syntax(err)
+			} else if t != json.Delim('[') {
+				return nil, nil, &fileError{Line: lines.at(dec.InputOffset()), Message: "features must be a list"}
+			}
+			for n := 1; dec.More(); n++ {
+				line := lines.at(skipSeparators(data, dec.InputOffset()))
+				var f geoFeature
+				if err := dec.Decode(&f); err != nil {
+					return nil, nil, syntax(err)
+				}
+				rows = append(rows, f.row(line, n, defaultCRS, unknown))
+			}
+			if _, err := dec.Token(); err != nil {
+				return nil, nil, syntax(err)
+			}
+		default:
+			var skip json.RawMessage
+			if err := dec.Decode(&skip); err != nil {
+				return nil, nil, syntax(err)
+			}
+		}
+	}
+	if typ != "FeatureCollection" || !sawFeatures {
+		return nil, nil, &fileError{Line: 1, Message: `not a GeoJSON FeatureCollection: "type" must be "FeatureCollection" with a "features" list`}
+	}
+	return rows, slices.Sorted(maps.Keys(unknown)), nil
+}
+
+type geoFeature struct {
+	Type     string          `json:"type"`
+	ID       json.RawMessage `json:"id"`
+	Geometry *struct {
+		Type        string    `json:"type"`
+		Coordinates []float64 `json:"coordinates"`
+	} `json:"geometry"`
+	Properties map[string]json.RawMessage `json:"properties"`
+}
+
+// row turns the feature into cells and reads them as a CSV row is read.
+func (f *geoFeature) row(line, n int, defaultCRS geo.CRS, unknown map[string]bool) store.ImportRow {
+	cells := map[string]string{}
+	var errs []store.ImportError
+	bad := func(field, format string, args ...any) {
+		errs = append(errs, store.ImportError{Line: line, Field: field, Message: fmt.Sprintf("feature %d: ", n) + fmt.Sprintf(format, args...)})
+	}
+	for key, raw := range f.Properties {
+		if !slices.Contains(serviceColumns, key) || key == store.FieldLon || key == store.FieldLat {
+			unknown[key] = true
+			continue
+		}
+		v, err := cellOf(raw, key == store.FieldHours || key == store.FieldOffers)
+		if err != nil {
+			bad(key, "%s %v", key, err)
+			continue
+		}
+		cells[key] = strings.TrimSpace(v)
+	}
+	if _, ok := cells[store.FieldExternalID]; !ok && len(f.ID) > 0 && string(f.ID) != "null" {
+		if v, err := cellOf(f.ID, false); err == nil {
+			cells[store.FieldExternalID] = v
+		}
+	}
+	switch {
+	case f.Type != "Feature":
+		bad("", `"type" must be "Feature"`)
+	case f.Geometry == nil || f.Geometry.Type != "Point" || len(f.Geometry.Coordinates) < 2:
+		bad(store.FieldLon, "the geometry must be a Point [lon, lat]")
+	default:
+		cells[store.FieldLon] = formatCoord(f.Geometry.Coordinates[0])
+		cells[store.FieldLat] = formatCoord(f.Geometry.Coordinates[1])
+	}
+	row := parseServiceRow(line, cells, defaultCRS)
+	row.Errors = append(errs, row.Errors...)
+	return row
+}
+
+// cellOf turns a property's JSON value into a cell: text as it is, a number or
+// boolean as written, null as empty; a list or object only where allowed.
+func cellOf(raw json.RawMessage, listAllowed bool) (string, error) {
+	raw = bytes.TrimSpace(raw)
+	switch {
+	case len(raw) == 0 || string(raw) == "null":
+		return "", nil
+	case raw[0] == '"':
+		var s string
+		err := json.Unmarshal(raw, &s)
+		return s, err
+	case raw[0] == '[' || raw[0] == '{':
+		if !listAllowed || raw[0] == '{' {
+			return "", errors.New("must be text, a number or a boolean")
+		}
+		return string(raw), nil
+	}
+	return string(raw), nil
+}
+
+// skipSeparators moves past white space and commas to where the next value starts.
+func skipSeparators(data []byte, off int64) int64 {
+	for off < int64(len(data)) && strings.IndexByte(" \t\r\n,", data[off]) >= 0 {
+		off++
+	}
+	return off
+}
+
+// lineCounter turns byte offsets, asked in increasing order, into line numbers.
+type lineCounter struct {
+	data []byte
+	off  int64
+	line int
+}
+
+func newLineCounter(data []byte) *lineCounter { return &lineCounter{data: data, line: 1} }
+
+func (c *lineCounter) at(off int64) int {
+	if off < c.off {
+		c.off, c.line = 0, 1
+	}
+	off = min(off, int64(len(c.data)))
+	c.line += bytes.Count(c.data[c.off:off], []byte{'\n'})
+	c.off = off
+	return c.line
+}

@@ -1,0 +1,86 @@
+package server
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"slices"
+
+	"doorstep"
+
+	"github.com/gin-gonic/gin"
+)
+
+// maxBodyBytes bounds every JSON request body.
+const maxBodyBytes = 1 << 20
+
+// jsonObject is a request body's members by name, each still JSON, so every member
+// is decoded (and refused) by name.
+type jsonObject map[string]json.RawMessage
+
+// readJSONObject reads the request body as one JSON object, answering the error
+// itself: 415 unless the Content-Type is application/json, 413 over maxBodyBytes,
+// 400 naming "body" when it is not one JSON object.
+func readJSONObject(c *gin.Context) (jsonObject, bool) {
+	if mt, _, err := mime.ParseMediaType(c.GetHeader("Content-Type")); err != nil || mt != "application/json" {
+		abortJSON(c, http.StatusUnsupportedMediaType, &doorstep.Error{Code: "unsupported_media_type", Field: "Content-Type",
+			Message: "Send the body as JSON with Content-Type: application/json."})
+		return nil, false
+	}
+	data, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, maxBodyBytes))
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		abortJSON(c, http.StatusRequestEntityTooLarge, &doorstep.Error{Code: "too_large", Field: "body",
+			Message: "The body is larger than 1 MiB."})
+		return nil, false
+	} else if err != nil {
+		writeError(c, doorstep.FieldErrorf("body", "The body could not be read."))
+		return nil, false
+	}
+	var obj jsonObject
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&obj); err != nil || obj == nil {
+		writeError(c, doorstep.FieldErrorf("body", "The body must be one JSON object."))
+		return nil, false
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		writeError(c, doorstep.FieldErrorf("body", "The body must be one JSON object, with nothing after it."))
+		return nil, false
+	}
+	return obj, true
+}
+
+// names returns the members' names in order, so the first error is always the same.
+func (o jsonObject) names() []string {
+	names := make([]string, 0, len(o))
+	for k := range o {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	return names
+}
+
+// decode decodes member name into dst strictly (no unknown members in nested
+// objects), and refuses null unless nullable. what says what the member must be,
+// for the error.
+func (o jsonObject) decode(name string, dst any, what string, nullable bool) error {
+	raw := o[name]
+	if string(bytes.TrimSpace(raw)) == "null" && !nullable {
+		return doorstep.FieldErrorf(name, "%s must be %s, not null.", name, what)
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(dst); err != nil {
+		return doorstep.FieldErrorf(name, "%s must be %s.", name, what)
+	}
+	return nil
+}
+
+// abortJSON answers with the JSON error of DESIGN.md and a status the error codes
+// do not carry (413, 415, 428, 429).
+func abortJSON(c *gin.Context, status int, e *doorstep.Error) {
+	c.AbortWithStatusJSON(status, errorBody{Error: errorDetail{Code: e.Code, Message: e.Message, Field: e.Field}})
+}

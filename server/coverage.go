@@ -1,0 +1,287 @@
+package server
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"math"
+	"net/http"
+	"strings"
+
+	"doorstep"
+	"doorstep/finder"
+	"doorstep/geo"
+
+	"github.com/gin-gonic/gin"
+	"github.com/paulmach/orb"
+)
+
+// coverageRoutes are the street office's planning tools: office and admin users only.
+func (s *Server) coverageRoutes(api *gin.RouterGroup) {
+	cov := api.Group("/coverage", noStore, s.requireUser, s.requireCSRF, requireRole(doorstep.RoleOffice, doorstep.RoleAdmin))
+	cov.GET("", s.handleCoverage)
+	cov.POST("/whatif", s.handleWhatIf)
+	cov.GET("/suggest", s.handleSuggest)
+}
+
+// requireRole lets through only signed-in users with one of the roles; it runs
+// after requireUser.
+func requireRole(roles ...doorstep.Role) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		u := doorstep.UserFromContext(c.Request.Context())
+		for _, r := range roles {
+			if u != nil && u.Role == r {
+				c.Next()
+				return
+			}
+		}
+		writeError(c, doorstep.Errorf(doorstep.EFORBIDDEN, "This needs a street-office account."))
+	}
+}
+
+// CoverageJSON is the answer of GET /api/coverage; `doorstep coverage --format json`
+// prints the same.
+type CoverageJSON struct {
+	Minutes      float64                `json:"minutes"`
+	SpeedMPerMin float64                `json:"speed_m_per_min"`
+	Categories   []CategoryCoverageJSON `json:"categories"`
+	Areas        []AreaCoverageJSON     `json:"areas"`
+}
+
+// CategoryCoverageJSON is one category's summary.
+type CategoryCoverageJSON struct {
+	Category          string  `json:"category"`
+	AreasTotal        int     `json:"areas_total"`
+	AreasFull         int     `json:"areas_full"`
+	AreasNone         int     `json:"areas_none"`
+	ElderlyTotal      int     `json:"elderly_total"`
+	ElderlyCovered    float64 `json:"elderly_covered"`
+	ElderlyShare      float64 `json:"elderly_share"`
+	PopulationTotal   int     `json:"population_total"`
+	PopulationCovered float64 `json:"population_covered"`
+}
+
+// AreaCoverageJSON is one area's share within the circle and median walk per category.
+type AreaCoverageJSON struct {
+	ID          int64               `json:"id"`
+	Name        string              `json:"name"`
+	Elderly     int                 `json:"elderly"`
+	Population  int                 `json:"population"`
+	ShareWithin map[string]float64  `json:"share_within"`
+	WalkMinutes map[string]*float64 `json:"walk_minutes"`
+}
+
+// NewCoverageJSON encodes a coverage report.
+func NewCoverageJSON(r *finder.CoverageReport) CoverageJSON {
+	out := CoverageJSON{Minutes: r.Minutes, SpeedMPerMin: r.SpeedMPerMin, Areas: []AreaCoverageJSON{}}
+	for _, c := range r.Categories {
+		out.Categories = append(out.Categories, newCategoryCoverageJSON(c))
+	}
+	for i, a := range r.Areas {
+		aj := AreaCoverageJSON{ID: a.ID, Name: a.Name, Elderly: a.Elderly, Population: a.Population,
+			ShareWithin: map[string]float64{}, WalkMinutes: map[string]*float64{}}
+		for j, c := range r.Categories {
+			aj.ShareWithin[c.Category] = round3(r.PerArea[i][j].Share)
+			aj.WalkMinutes[c.Category] = r.PerArea[i][j].WalkMinutes
+		}
+		out.Areas = append(out.Areas, aj)
+	}
+	return out
+}
+
+func newCategoryCoverageJSON(c finder.CategoryCoverage) CategoryCoverageJSON {
+	return CategoryCoverageJSON{
+		Category: c.Category, AreasTotal: c.AreasTotal, AreasFull: c.AreasFull, AreasNone: c.AreasNone,
+		ElderlyTotal: c.ElderlyTotal, ElderlyCovered: math.Round(c.ElderlyCovered), ElderlyShare: round3(c.ElderlyShare),
+		PopulationTotal: c.PopulationTotal, PopulationCovered: math.Round(c.PopulationCovered),
+	}
+}
+
+// coverageParams reads minutes (1–60, default 15) and speed.
+func coverageParams(p *params) (minutes, speed float64, err error) {
+	if speed, err = p.speed(); err != nil {
+		return
+	}
+	var given bool
+	if minutes, given, err = p.float("minutes", 1, 60); err == nil && !given {
+		minutes = doorstep.DefaultCircleMinutes
+	}
+	return
+}
+
+func (s *Server) handleCoverage(c *gin.Context) {
+	p, _, ok := s.requestParams(c)
+	if !ok {
+		return
+	}
+	report, err := coverageReport(s.Snapshot(), p) // report.go, shared with the command line
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, NewCoverageJSON(report))
+}
+
+// whatIfRequest is the body of POST /api/coverage/whatif.
+type whatIfRequest struct {
+	Category string   `json:"category"`
+	Lon      *float64 `json:"lon"`
+	Lat      *float64 `json:"lat"`
+	Minutes  *float64 `json:"minutes"`
+	Speed    *float64 `json:"speed"`
+	CRS      string   `json:"crs"`
+}
+
+func (s *Server) handleWhatIf(c *gin.Context) {
+	var req whatIfRequest
+	if err := decodeStrictJSON(c, &req); err != nil {
+		writeError(c, err)
+		return
+	}
+	crs, err := geo.ParseCRS(req.CRS)
+	if err != nil {
+		writeError(c, doorstep.FieldErrorf("crs", "crs must be wgs84, gcj02 or bd09."))
+		return
+	}
+	minutes, speed := float64(doorstep.DefaultCircleMinutes), doorstep.SpeedElder
+	checks := []struct {
+		field    string
+		v        *float64
+		min, max float64
+		required bool
+		dst      *float64
+	}{
+		{"lon", req.Lon, -180, 180, true, nil},
+		{"lat", req.Lat, -90, 90, true, nil},
+		{"minutes", req.Minutes, 1, 60, false, &minutes},
+		{"speed", req.Speed, doorstep.SpeedMin, doorstep.SpeedMax, false, &speed},
+	}
+	for _, ck := range checks {
+		switch {
+		case ck.v == nil && ck.required:
+			writeError(c, doorstep.FieldErrorf(ck.field, "%s is required.", ck.field))
+			return
+		case ck.v == nil:
+		case *ck.v < ck.min || *ck.v > ck.max:
+			writeError(c, doorstep.FieldErrorf(ck.field, "%s must be between %g and %g.", ck.field, ck.min, ck.max))
+			return
+		case ck.dst != nil:
+			*ck.dst = *ck.v
+		}
+	}
+	if req.Category == "" {
+		writeError(c, doorstep.FieldErrorf("category", "category is required."))
+		return
+	}
+	site := geo.ToWGS84(crs, orb.Point{*req.Lon, *req.Lat})
+	ans, err := s.Snapshot().WhatIf(req.Category, site, minutes, speed)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	before, after := newCategoryCoverageJSON(ans.Before), newCategoryCoverageJSON(ans.After)
+	var areas []gin.H
+	for i, a := range ans.Areas {
+		b, f := ans.BeforeAreas[i], ans.AfterAreas[i]
+		if b.Share == f.Share && minutesEqual(b.WalkMinutes, f.WalkMinutes) {
+			continue
+		}
+		areas = append(areas, gin.H{
+			"id": a.ID, "name": a.Name, "elderly": a.Elderly, "population": a.Population,
+			"share_before": round3(b.Share), "share_after": round3(f.Share),
+			"walk_minutes_before": b.WalkMinutes, "walk_minutes_after": f.WalkMinutes,
+		})
+	}
+	c.JSON(http.StatusOK, gin.H{
+		"category": req.Category, "site": geo.FromWGS84(crs, site), "minutes": minutes, "speed_m_per_min": speed,
+		"before": before, "after": after,
+		"difference": gin.H{
+			"elderly_covered":    after.ElderlyCovered - before.ElderlyCovered,
+			"elderly_share":      round3(ans.After.ElderlyShare - ans.Before.ElderlyShare),
+			"population_covered": after.PopulationCovered - before.PopulationCovered,
+			"areas_full":         after.AreasFull - before.AreasFull,
+			"areas_none":         after.AreasNone - before.AreasNone,
+		},
+		"areas": nonNil(areas),
+	})
+}
+
+func minutesEqual(a, b *float64) bool {
+	return (a == nil) == (b == nil) && (a == nil || *a == *b)
+}
+
+func nonNil(list []gin.H) []gin.H {
+	if list == nil {
+		return []gin.H{}
+	}
+	return list
+}
+
+func (s *Server) handleSuggest(c *gin.Context) {
+	p, crs, ok := s.requestParams(c)
+	if !ok {
+		return
+	}
+	minutes, speed, err := coverageParams(p)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	snap := s.Snapshot()
+	id, err := category(p, snap)
+	if err != nil {
+		writeError(c, err)
+		return
+	} else if id == "" {
+		writeError(c, doorstep.FieldErrorf("category", "category is required."))
+		return
+	}
+	count, err := p.int("count", 3, 1, 10)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	sites, err := snap.Suggest(id, count, minutes, speed)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	list := []gin.H{}
+	for _, site := range sites {
+		pt := geo.FromWGS84(crs, site.Point)
+		list = append(list, gin.H{"lon": pt[0], "lat": pt[1],
+			"elderly_added": math.Round(site.ElderlyAdded), "residents_added": math.Round(site.ResidentsAdded)})
+	}
+	c.JSON(http.StatusOK, gin.H{"category": id, "minutes": minutes, "speed_m_per_min": speed, "count": count,
+		"method": "greedy maximal covering (Church and ReVelle, 1974)", "sites": list})
+}
+
+// decodeStrictJSON reads a JSON object body into dst: unknown fields, wrong types,
+// trailing data and a wrong Content-Type are EINVALID errors naming what is wrong.
+func decodeStrictJSON(c *gin.Context, dst any) error {
+	if ct := c.ContentType(); ct != "application/json" {
+		return doorstep.FieldErrorf("Content-Type", "Send the body as application/json.")
+	}
+	dec := json.NewDecoder(http.MaxBytesReader(c.Writer, c.Request.Body, 1<<20))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(dst); err != nil {
+		var typeErr *json.UnmarshalTypeError
+		var maxErr *http.MaxBytesError
+		switch {
+		case errors.As(err, &typeErr):
+			return doorstep.FieldErrorf(typeErr.Field, "%s has the wrong type.", typeErr.Field)
+		case errors.As(err, &maxErr):
+			return doorstep.FieldErrorf("body", "The body is larger than 1 MiB.")
+		case strings.HasPrefix(err.Error(), "json: unknown field "):
+			name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+			return doorstep.FieldErrorf(name, "Unknown field %q.", name)
+		case errors.Is(err, io.EOF):
+			return doorstep.FieldErrorf("body", "The body is empty.")
+		}
+		return doorstep.FieldErrorf("body", "The body is not valid JSON.")
+	}
+	if dec.More() {
+		return doorstep.FieldErrorf("body", "The body holds more than one JSON value.")
+	}
+	return nil
+}

@@ -1,0 +1,498 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"doorstep"
+	"doorstep/geo"
+)
+
+// Import fields: the columns of a services file (see README.md) that a row may set.
+// The file's crs is read by the file reader, which gives the store WGS84.
+const (
+	FieldExternalID       = "external_id"
+	FieldOrganization     = "organization"
+	FieldOrganizationKind = "organization_kind"
+	FieldCategory         = "category"
+	FieldName             = "name"
+	FieldNameEn           = "name_en"
+	FieldAddress          = "address"
+	FieldLon              = "lon"
+	FieldLat              = "lat"
+	FieldPhone            = "phone"
+	FieldHours            = "hours"
+	FieldOffers           = "offers"
+	FieldCapacity         = "capacity"
+	FieldStatus           = "status"
+	FieldReopensOn        = "reopens_on"
+	FieldNote             = "note"
+	FieldVerifiedAt       = "verified_at"
+	FieldSample           = "sample"
+)
+
+// Limits of an import.
+const (
+	MaxExternalIDRunes = 100
+	// MaxImportErrors is how many errors a report lists; ErrorCount counts them all.
+	MaxImportErrors = 1000
+)
+
+// ImportRow is one listing of a services file as read. Set names the fields the
+// row gives: on an update, a field the file does not have keeps its stored value;
+// on a creation it takes the default (status open, no hours, no offers). Service
+// holds the values, with WGS84 coordinates; OrganizationID is ignored (the
+// organization is named). Errors are what the reader could not read; such a row is
+// reported, not validated further.
+type ImportRow struct {
+	Line             int
+	ExternalID       string
+	Organization     string
+	OrganizationKind string
+	Service          doorstep.Service
+	Set              map[string]bool
+	Errors           []ImportError
+}
+
+// ImportError is one problem of an import file: the line it starts on, the field,
+// and what is wrong.
+type ImportError struct {
+	Line    int    `json:"line"`
+	Field   string `json:"field,omitempty"`
+	Message string `json:"message"`
+}
+
+// String reads "line 12, lat: lat must be a number between -90 and 90."
+func (e ImportError) String() string {
+	if e.Field == "" {
+		return fmt.Sprintf("line %d: %s", e.Line, e.Message)
+	}
+	return fmt.Sprintf("line %d, %s: %s", e.Line, e.Field, e.Message)
+}
+
+// ImportOptions change how ImportServices runs.
+type ImportOptions struct {
+	// DryRun checks and writes everything, then rolls back: the report says what
+	// an import would do, and the database stays as it was.
+	DryRun bool
+	// Progress, when set, is told how far each stage ("checking", "writing") is.
+	Progress func(stage string, done, total int)
+}
+
+// ImportReport says what an import did (or, dry, would do).
+type ImportReport struct {
+	Rows                 int
+	Created, Updated     int
+	Unchanged            int
+	OrganizationsCreated int
+	DryRun               bool
+	Errors               []ImportError // sorted by line, at most MaxImportErrors
+	ErrorCount           int
+	NoStreet             bool // no street loaded: the distance to the street was not checked
+}
+
+// progressEvery is how many rows pass between two progress calls.
+const progressEvery = 500
+
+// ImportServices loads listings all or nothing, in one transaction: each row is
+// matched to a listing by its external id and updates it (an unchanged row is left
+// alone), or creates one; an organization named but missing is created. Every row
+// is checked as the editing API checks a listing — doorstep.Service.Validate, and a
+// place within doorstep.MaxStreetDistance of the street when one is loaded — and an
+// external id may appear once in a file. When any row has an error, nothing is
+// written, the report lists the errors, and the error is an EINVALID. Each change
+// is audited as made from the command line (no user).
+func (db *DB) ImportServices(ctx context.Context, rows []ImportRow, opts ImportOptions) (*ImportReport, error) {
+	report := &ImportReport{Rows: len(rows), DryRun: opts.DryRun}
+	progress := opts.Progress
+	if progress == nil {
+		progress = func(string, int, int) {}
+	}
+	tx, err := db.db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+
+	st, err := loadImportState(ctx, tx, rows)
+	if err != nil {
+		return nil, err
+	}
+	report.NoStreet = st.street == nil
+	plans := make([]importPlan, 0, len(rows))
+	var errs []ImportError
+	firstLine := map[string]int{}
+	for i := range rows {
+		row := &rows[i]
+		if i%progressEvery == 0 {
+			progress("checking", i, len(rows))
+		}
+		if len(row.Errors) > 0 {
+			errs = append(errs, row.Errors...)
+			continue
+		}
+		if line, seen := firstLine[row.ExternalID]; seen && row.ExternalID != "" {
+			errs = append(errs, ImportError{Line: row.Line, Field: FieldExternalID,
+				Message: fmt.Sprintf("external_id %q is also on line %d; each listing may appear once.", row.ExternalID, line)})
+			continue
+		}
+		firstLine[row.ExternalID] = row.Line
+		plan, err := st.plan(row)
+		if err != nil {
+			errs = append(errs, ImportError{Line: row.Line, Field: doorstep.ErrorField(err), Message: doorstep.ErrorMessage(err)})
+			continue
+		}
+		plans = append(plans, plan)
+	}
+	progress("checking", len(rows), len(rows))
+	if len(errs) > 0 {
+		slices.SortStableFunc(errs, func(a, b ImportError) int { return a.Line - b.Line })
+		report.ErrorCount = len(errs)
+		report.Errors = errs[:min(len(errs), MaxImportErrors)]
+		return report, doorstep.Errorf(doorstep.EINVALID, "%d errors in the file; nothing was imported.", len(errs))
+	}
+
+	w, err := db.newImportWriter(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	defer w.close()
+	for i, p := range plans {
+		if i%progressEvery == 0 {
+			progress("writing", i, len(plans))
+		}
+		switch {
+		case p.current == nil:
+			report.Created++
+		case sameListing(p.current, p.next):
+			report.Unchanged++
+			continue
+		default:
+			report.Updated++
+		}
+		created, err := w.write(ctx, p)
+		if err != nil {
+			return nil, fmt.Errorf("store: import line %d: %w", p.line, err)
+		}
+		report.OrganizationsCreated += created
+	}
+	progress("writing", len(plans), len(plans))
+	if opts.DryRun {
+		return report, nil // the deferred rollback undoes it all
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, err
+	}
+	return report, nil
+}
+
+// importState is what checking rows needs from the database.
+type importState struct {
+	categories    map[string]bool
+	organizations map[string]int64 // by name
+	street        *doorstep.Street
+	existing      map[string]*doorstep.Service // by external id, the file's only
+}
+
+func loadImportState(ctx context.Context, tx *sql.Tx, rows []ImportRow) (*importState, error) {
+	st := &importState{categories: map[string]bool{}, organizations: map[string]int64{}, existing: map[string]*doorstep.Service{}}
+	if err := queryEach(ctx, tx, `SELECT id FROM categories`, func(r *sql.Rows) error {
+		var id string
+		err := r.Scan(&id)
+		st.categories[id] = true
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	if err := queryEach(ctx, tx, `SELECT id, name FROM organizations`, func(r *sql.Rows) error {
+		var (
+			id   int64
+			name string
+		)
+		err := r.Scan(&id, &name)
+		st.organizations[name] = id
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	var geom []byte
+	err := tx.QueryRowContext(ctx, `SELECT name, geom FROM street WHERE id = 1`).Scan(new(string), &geom)
+	if err == nil {
+		mp, err := decodeMultiPolygon(geom)
+		if err != nil {
+			return nil, fmt.Errorf("street: %w", err)
+		}
+		st.street = &doorstep.Street{Geometry: mp}
+	} else if !errors.Is(err, sql.ErrNoRows) {
+		return nil, err
+	}
+	// The listings the file names, read in chunks below SQLite's variable limit.
+	wanted := map[string]bool{}
+	for _, r := range rows {
+		if r.ExternalID != "" {
+			wanted[r.ExternalID] = true
+		}
+	}
+	idOf := map[string]int64{}
+	if err := queryEach(ctx, tx, `SELECT id, external_id FROM services WHERE external_id IS NOT NULL`, func(r *sql.Rows) error {
+		var (
+			id  int64
+			ext string
+		)
+		err := r.Scan(&id, &ext)
+		if wanted[ext] {
+			idOf[ext] = id
+		}
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	ids := make([]int64, 0, len(idOf))
+	extOf := make(map[int64]string, len(idOf))
+	for ext, id := range idOf {
+		ids = append(ids, id)
+		extOf[id] = ext
+	}
+	for chunk := range slices.Chunk(ids, 500) {
+		list, _, err := findServices(ctx, tx, doorstep.ServiceFilter{IDs: chunk})
+		if err != nil {
+			return nil, err
+		}
+		for _, s := range list {
+			st.existing[extOf[s.ID]] = s
+		}
+	}
+	return st, nil
+}
+
+// queryEach runs a query and calls fn on each row.
+func queryEach(ctx context.Context, tx *sql.Tx, query string, fn func(*sql.Rows) error) error {
+	rows, err := tx.QueryContext(ctx, query)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := fn(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// importPlan is one checked row: the listing as it is (nil for a new one) and as it
+// will be, with the organization to create when it does not exist yet.
+type importPlan struct {
+	line             int
+	externalID       string
+	current, next    *doorstep.Service
+	newOrganization  string
+	organizationKind string
+}
+
+// plan merges a row into the listing it names, or a new one, and checks the result.
+func (st *importState) plan(row *ImportRow) (importPlan, error) {
+	p := importPlan{line: row.Line, externalID: row.ExternalID}
+	ext := row.ExternalID
+	switch {
+	case strings.TrimSpace(ext) == "":
+		return p, doorstep.FieldErrorf(FieldExternalID, "external_id is required: a stable id of the listing, so a re-import updates it instead of adding a copy.")
+	case !utf8.ValidString(ext) || utf8.RuneCountInString(ext) > MaxExternalIDRunes || ext != strings.TrimSpace(ext):
+		return p, doorstep.FieldErrorf(FieldExternalID, "external_id must be text of at most %d characters without surrounding spaces.", MaxExternalIDRunes)
+	}
+	set, in := row.Set, &row.Service
+	p.current = st.existing[ext]
+	var next *doorstep.Service
+	if p.current != nil {
+		next = cloneService(p.current)
+	} else {
+		next = &doorstep.Service{Status: doorstep.StatusOpen, Hours: doorstep.Schedule{}, Offers: []string{}}
+		for _, f := range []string{FieldName, FieldCategory, FieldOrganization, FieldLon, FieldLat} {
+			if !set[f] {
+				return p, doorstep.FieldErrorf(f, "%s is required for a new listing.", f)
+			}
+		}
+	}
+	copyIf := func(field string, apply func()) {
+		if set[field] {
+			apply()
+		}
+	}
+	copyIf(FieldCategory, func() { next.Category = in.Category })
+	copyIf(FieldName, func() { next.Name = in.Name })
+	copyIf(FieldNameEn, func() { next.NameEn = in.NameEn })
+	copyIf(FieldAddress, func() { next.Address = in.Address })
+	copyIf(FieldLon, func() { next.Lon = in.Lon })
+	copyIf(FieldLat, func() { next.Lat = in.Lat })
+	copyIf(FieldPhone, func() { next.Phone = in.Phone })
+	copyIf(FieldHours, func() { next.Hours = nonNilSchedule(in.Hours) })
+	copyIf(FieldOffers, func() { next.Offers = nonNilStrings(in.Offers) })
+	copyIf(FieldCapacity, func() { next.Capacity = in.Capacity })
+	copyIf(FieldStatus, func() { next.Status = in.Status })
+	copyIf(FieldReopensOn, func() { next.ReopensOn = in.ReopensOn })
+	copyIf(FieldNote, func() { next.Note = in.Note })
+	copyIf(FieldVerifiedAt, func() { next.VerifiedAt = in.VerifiedAt })
+	copyIf(FieldSample, func() { next.Sample = in.Sample })
+	if set[FieldStatus] && !set[FieldReopensOn] && next.Status != doorstep.StatusTemporarilyClosed {
+		next.ReopensOn = "" // as the editor does: a reopening date belongs to a temporary closure
+	}
+	if next.Status == "" {
+		return p, doorstep.FieldErrorf(FieldStatus, "status must be open, temporarily_closed or closed.")
+	}
+	if set[FieldOrganization] {
+		name := strings.TrimSpace(row.Organization)
+		if name == "" || !utf8.ValidString(name) || utf8.RuneCountInString(name) > doorstep.MaxNameRunes {
+			return p, doorstep.FieldErrorf(FieldOrganization, "organization must be the name of who runs the listing, at most %d characters.", doorstep.MaxNameRunes)
+		}
+		if id, ok := st.organizations[name]; ok {
+			next.OrganizationID = id
+		} else {
+			next.OrganizationID = 0 // set when the organization is created
+			p.newOrganization, p.organizationKind = name, row.OrganizationKind
+		}
+	}
+	if err := next.Validate(func(id string) bool { return st.categories[id] }); err != nil {
+		return p, err
+	}
+	if st.street != nil && (p.current == nil || set[FieldLon] || set[FieldLat]) {
+		if d := geo.DistanceToPolygon(next.Point(), st.street.Geometry); d > doorstep.MaxStreetDistance {
+			return p, doorstep.FieldErrorf(FieldLon, "The place is %.1f km outside the street; a listing must lie within %.0f km of it (check lon/lat order and crs).",
+				d/1000, doorstep.MaxStreetDistance/1000.0)
+		}
+	}
+	p.next = next
+	return p, nil
+}
+
+// importWriter holds the prepared statements of an import: preparing once keeps
+// the search triggers compiled once, not once a row.
+type importWriter struct {
+	db                   *DB
+	tx                   *sql.Tx
+	insert, update, org  *sql.Stmt
+	organizationsCreated map[string]int64
+}
+
+func (db *DB) newImportWriter(ctx context.Context, tx *sql.Tx) (*importWriter, error) {
+	w := &importWriter{db: db, tx: tx, organizationsCreated: map[string]int64{}}
+	var err error
+	if w.insert, err = tx.PrepareContext(ctx, `INSERT INTO services (category, organization_id, name, name_en, address, lon, lat,
+		phone, hours, offers, capacity, status, note, reopens_on, sample, verified_at, external_id, created_at, updated_at, version)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`); err != nil {
+		return nil, err
+	}
+	if w.update, err = tx.PrepareContext(ctx, `UPDATE services SET category = ?, organization_id = ?, name = ?, name_en = ?,
+		address = ?, lon = ?, lat = ?, phone = ?, hours = ?, offers = ?, capacity = ?, status = ?, note = ?, reopens_on = ?,
+		sample = ?, verified_at = ?, updated_at = ?, version = version + 1
+		WHERE id = ? AND version = ?`); err != nil {
+		return nil, err
+	}
+	if w.org, err = tx.PrepareContext(ctx, `INSERT INTO organizations (name, kind) VALUES (?, ?)`); err != nil {
+		return nil, err
+	}
+	return w, nil
+}
+
+func (w *importWriter) close() {
+	for _, s := range []*sql.Stmt{w.insert, w.update, w.org} {
+		if s != nil {
+			s.Close()
+		}
+	}
+}
+
+// write stores one planned change and its audit entry, creating the organization
+// first when needed; it returns how many organizations it created (0 or 1).
+func (w *importWriter) write(ctx context.Context, p importPlan) (int, error) {
+	created := 0
+	next := p.next
+	if p.newOrganization != "" {
+		id, ok := w.organizationsCreated[p.newOrganization]
+		if !ok {
+			res, err := w.org.ExecContext(ctx, p.newOrganization, p.organizationKind)
+			if err != nil {
+				return 0, err
+			}
+			if id, err = res.LastInsertId(); err != nil {
+				return 0, err
+			}
+			w.organizationsCreated[p.newOrganization] = id
+			created = 1
+		}
+		next.OrganizationID = id
+	}
+	hours, err := json.Marshal(nonNilSchedule(next.Hours))
+	if err != nil {
+		return 0, err
+	}
+	offers, err := json.Marshal(nonNilStrings(next.Offers))
+	if err != nil {
+		return 0, err
+	}
+	var verified any
+	if next.VerifiedAt != nil {
+		verified = formatTime(*next.VerifiedAt)
+	}
+	now := w.db.Now()
+	action := ActionCreate
+	if p.current == nil {
+		res, err := w.insert.ExecContext(ctx, next.Category, next.OrganizationID, next.Name, next.NameEn, next.Address,
+			next.Lon, next.Lat, next.Phone, string(hours), string(offers), next.Capacity, next.Status, next.Note,
+			next.ReopensOn, next.Sample, verified, p.externalID, formatTime(now), formatTime(now))
+		if err != nil {
+			return 0, err
+		}
+		if next.ID, err = res.LastInsertId(); err != nil {
+			return 0, err
+		}
+	} else {
+		action = ActionUpdate
+		res, err := w.update.ExecContext(ctx, next.Category, next.OrganizationID, next.Name, next.NameEn, next.Address,
+			next.Lon, next.Lat, next.Phone, string(hours), string(offers), next.Capacity, next.Status, next.Note,
+			next.ReopensOn, next.Sample, verified, formatTime(now), next.ID, next.Version)
+		if err != nil {
+			return 0, err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return 0, err
+		} else if n != 1 {
+			return 0, fmt.Errorf("service %d changed during the import", next.ID)
+		}
+	}
+	after, err := findService(ctx, w.tx, next.ID)
+	if err != nil {
+		return 0, err
+	}
+	var before any
+	if p.current != nil {
+		before = p.current
+	}
+	return created, insertAudit(ctx, w.tx, auditRecord{
+		At: now, Action: action, Entity: EntityService, EntityID: after.ID,
+		OrganizationID: &after.OrganizationID, Before: before, After: after,
+	})
+}
+
+// ExternalIDs returns every listing's external id by listing id: the id an export
+// writes and an import matches on.
+func (db *DB) ExternalIDs(ctx context.Context) (map[int64]string, error) {
+	ids := map[int64]string{}
+	err := db.readTx(ctx, func(tx *sql.Tx) error {
+		return queryEach(ctx, tx, `SELECT id, external_id FROM services WHERE external_id IS NOT NULL`, func(r *sql.Rows) error {
+			var (
+				id  int64
+				ext string
+			)
+			err := r.Scan(&id, &ext)
+			ids[id] = ext
+			return err
+		})
+	})
+	return ids, err
+}
