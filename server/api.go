@@ -242,6 +242,7 @@ type serviceJSON struct {
 	Lat         float64         `json:"lat"`
 	OpenNow     bool            `json:"open_now"`
 	NextChange  *nextChangeJSON `json:"next_change"` // null: hours unknown, always open, or no reopening date
+	Stale       bool            `json:"stale"`       // not checked by its staff within doorstep.StaleAfter
 	DistanceM   *float64        `json:"distance_m,omitempty"`
 	WalkMinutes *float64        `json:"walk_minutes,omitempty"`
 	Estimate    string          `json:"estimate,omitempty"`
@@ -249,7 +250,7 @@ type serviceJSON struct {
 
 func newServiceJSON(svc *doorstep.Service, walk *finder.Walk, crs geo.CRS, now time.Time) serviceJSON {
 	pt := geo.FromWGS84(crs, svc.Point())
-	sj := serviceJSON{Service: svc, Lon: pt[0], Lat: pt[1], OpenNow: finder.IsOpen(svc, now)}
+	sj := serviceJSON{Service: svc, Lon: pt[0], Lat: pt[1], OpenNow: finder.IsOpen(svc, now), Stale: svc.Stale(now)}
 	if change, ok := svc.NextChange(now); ok {
 		sj.NextChange = newNextChangeJSON(change, now)
 	}

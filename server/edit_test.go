@@ -354,8 +354,8 @@ func TestEditsReachResidents(t *testing.T) {
 	if r.status != http.StatusOK || r.listing(t).Stale {
 		t.Fatalf("verify: %d %s", r.status, r.body)
 	}
-	if got := public(); got.VerifiedAt == nil || !got.VerifiedAt.Equal(p.clock.now()) {
-		t.Errorf("resident sees verified_at %v, want %v", got.VerifiedAt, p.clock.now())
+	if got := public(); got.VerifiedAt == nil || !got.VerifiedAt.Equal(p.clock.now()) || got.Stale {
+		t.Errorf("resident sees verified_at %v stale %v, want %v and not stale", got.VerifiedAt, got.Stale, p.clock.now())
 	}
 
 	// A new listing is there on the next request; a deleted one leaves the list.

@@ -49,6 +49,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready cha
 		return runServe(ctx, args, stderr, ready)
 	case "user":
 		return runUser(ctx, args, os.Stdin, stdout, stderr)
+	case "gen":
+		return runGen(ctx, args, stdout, stderr)
 	case "import":
 		return runImport(ctx, args, stdout, stderr)
 	case "coverage":
@@ -69,6 +71,7 @@ const usage = `usage: doorstep <command> [flags]
 commands:
   serve    run the portal (the default command)
   user     add, disable and change the password of staff accounts (doorstep user help)
+  gen      write a synthetic city (sample data) for benchmarks and load tests
   import   load services, residential areas or the walking network from a file (doorstep import help)
   coverage the street office's report: older residents within each service circle (doorstep coverage -h)
   backup   copy the database consistently while the portal serves (doorstep backup -h)

@@ -1,0 +1,54 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"doorstep"
+
+	"github.com/paulmach/orb/encoding/wkb"
+)
+
+// LoadCity fills an empty database with a whole street or city at once — its
+// boundary, residential areas, listings (run by one sample organization) and
+// walking network — in one transaction, marked as sample data. It is how
+// `doorstep gen` makes the synthetic city for benchmarks and load tests; a
+// database that already has a street or any listing is refused.
+func (db *DB) LoadCity(ctx context.Context, street *doorstep.Street, areas []*doorstep.Area, services []*doorstep.Service, network []doorstep.NetworkLine) error {
+	return db.writeTx(ctx, func(tx *sql.Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM street) + (SELECT COUNT(*) FROM services)`).Scan(&n); err != nil {
+			return err
+		} else if n > 0 {
+			return doorstep.Errorf(doorstep.ECONFLICT, "The database already holds a street or listings.")
+		}
+		geom, err := wkb.Marshal(street.Geometry)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO street (id, name, sample, geom) VALUES (1, ?, 1, ?)`, street.Name, geom); err != nil {
+			return err
+		}
+		for i, a := range areas {
+			if err := insertArea(ctx, tx, a); err != nil {
+				return fmt.Errorf("area %d: %w", i+1, err)
+			}
+		}
+		org, err := ensureOrganization(ctx, tx, "示例运营方 Sample operator", "operator")
+		if err != nil {
+			return err
+		}
+		for i, s := range services {
+			s.OrganizationID = org
+			if err := db.insertService(ctx, tx, s); err != nil {
+				return fmt.Errorf("service %d: %w", i+1, err)
+			}
+		}
+		if err := replaceNetwork(ctx, tx, network, nil); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `INSERT OR REPLACE INTO meta (key, value) VALUES (?, 'true')`, MetaSample)
+		return err
+	})
+}
