@@ -3,6 +3,7 @@ package geo
 import (
 	"context"
 	"io"
+	"math"
 	"os"
 	"strings"
 	"testing"
@@ -36,9 +37,26 @@ func openFile(path string) func() (io.ReadCloser, error) {
 	return func() (io.ReadCloser, error) { return os.Open(path) }
 }
 
-func TestReadOSMXML(t *testing.T) {
+// TestReadOSM reads the same ways as XML and as PBF (testdata/walk.osm.pbf was made
+// from walk.osm with `osmium cat walk.osm -o walk.osm.pbf`).
+func TestReadOSM(t *testing.T) {
+	for _, tc := range []struct {
+		file   string
+		format OSMFormat
+	}{{"testdata/walk.osm", OSMXML}, {"testdata/walk.osm.pbf", OSMPBF}} {
+		t.Run(tc.file, func(t *testing.T) {
+			if f, ok := OSMFormatOf(tc.file); !ok || f != tc.format {
+				t.Errorf("OSMFormatOf(%q) = %v, %v", tc.file, f, ok)
+			}
+			checkWalkOSM(t, tc.file, tc.format)
+		})
+	}
+}
+
+func checkWalkOSM(t *testing.T, file string, format OSMFormat) {
+	t.Helper()
 	var passes []string
-	lines, err := ReadOSM(context.Background(), openFile("testdata/walk.osm"), OSMXML, func(pass string, n int64) {
+	lines, err := ReadOSM(context.Background(), openFile(file), format, func(pass string, n int64) {
 		passes = append(passes, pass)
 	})
 	if err != nil {
@@ -63,7 +81,8 @@ func TestReadOSMXML(t *testing.T) {
 			t.Errorf("line %d = %+v, want %+v", i, lines[i], w)
 		}
 	}
-	if lines[0].Geometry[0][0] != 121.46 || lines[0].Geometry[0][1] != 31.29 {
+	// PBF keeps coordinates in units of 1e-7°.
+	if first := lines[0].Geometry[0]; math.Abs(first[0]-121.46) > 1e-7 || math.Abs(first[1]-31.29) > 1e-7 {
 		t.Errorf("first point %v, want [121.46 31.29]", lines[0].Geometry[0])
 	}
 	if len(passes) < 2 || passes[0] != "ways" || passes[len(passes)-1] != "nodes" {
