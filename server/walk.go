@@ -23,36 +23,30 @@ const (
 )
 
 func (s *Server) handleCircle(c *gin.Context) {
-	p, crs, ok := s.requestParams(c)
-	if !ok {
-		return
-	}
-	origin, err := p.requiredPoint(crs)
-	if err != nil {
-		writeError(c, err)
-		return
-	}
-	speed, minutes, bands, err := circleParams(p)
-	if err != nil {
-		writeError(c, err)
-		return
-	}
-	circle, err := s.Snapshot().Circle(origin, speed, minutes, bands)
-	if err != nil {
-		writeError(c, err)
-		return
-	}
-	writeGeoJSON(c, circleFeatures(circle, crs))
+	s.serveCircle(c, func(snap *finder.Snapshot, p *params, crs geo.CRS, speed, minutes float64, bands []float64) (*finder.Circle, error) {
+		origin, err := p.requiredPoint(crs)
+		if err != nil {
+			return nil, err
+		}
+		return snap.Circle(origin, speed, minutes, bands)
+	})
 }
 
 func (s *Server) handleCatchment(c *gin.Context) {
+	s.serveCircle(c, func(snap *finder.Snapshot, _ *params, _ geo.CRS, speed, minutes float64, bands []float64) (*finder.Circle, error) {
+		id, err := serviceID(c)
+		if err != nil {
+			return nil, err
+		}
+		return snap.Catchment(id, speed, minutes, bands)
+	})
+}
+
+// serveCircle reads the circle parameters, asks draw for the circle and answers
+// with its GeoJSON or the error.
+func (s *Server) serveCircle(c *gin.Context, draw func(*finder.Snapshot, *params, geo.CRS, float64, float64, []float64) (*finder.Circle, error)) {
 	p, crs, ok := s.requestParams(c)
 	if !ok {
-		return
-	}
-	id, err := serviceID(c)
-	if err != nil {
-		writeError(c, err)
 		return
 	}
 	speed, minutes, bands, err := circleParams(p)
@@ -60,7 +54,7 @@ func (s *Server) handleCatchment(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
-	circle, err := s.Snapshot().Catchment(id, speed, minutes, bands)
+	circle, err := draw(s.Snapshot(), p, crs, speed, minutes, bands)
 	if err != nil {
 		writeError(c, err)
 		return
