@@ -114,28 +114,19 @@ func (g *Graph) Isochrone(w *Walker, thresholdsMetres []float64, cellMetres floa
 		minX, maxX = min(minX, d.x), max(maxX, d.x)
 		minY, maxY = min(minY, d.y), max(maxY, d.y)
 	}
-	for _, sg := range sc.segments {
-		for _, end := range [2][3]float64{{sg.ax, sg.ay, sg.ta}, {sg.bx, sg.by, sg.tb}} {
-			if end[2] >= top {
-				// Unreached end: the reach stops before it.
-				continue
-			}
-			minX, maxX = min(minX, end[0]), max(maxX, end[0])
-			minY, maxY = min(minY, end[1]), max(maxY, end[1])
+	for i := range sc.segments {
+		sg := &sc.segments[i]
+		// A segment's reached part: up to the end reached first, and on from it
+		// as far as top allows (all of it when both ends are reached).
+		x, y, t, fx, fy := sg.ax, sg.ay, sg.ta, sg.bx, sg.by
+		if sg.tb < sg.ta {
+			x, y, t, fx, fy = sg.bx, sg.by, sg.tb, sg.ax, sg.ay
 		}
-		if sg.ta >= top || sg.tb >= top {
-			// A partly reached segment: include its reached part.
-			f := 0.0
-			if sg.metres > 0 {
-				f = min(max((top-min(sg.ta, sg.tb))/sg.metres, 0), 1)
-			}
-			x, y := sg.ax+f*(sg.bx-sg.ax), sg.ay+f*(sg.by-sg.ay)
-			if sg.tb < sg.ta {
-				x, y = sg.bx+f*(sg.ax-sg.bx), sg.by+f*(sg.ay-sg.by)
-			}
-			minX, maxX = min(minX, x), max(maxX, x)
-			minY, maxY = min(minY, y), max(maxY, y)
+		if f := (top - t) / sg.metres; f < 1 {
+			fx, fy = x+f*(fx-x), y+f*(fy-y)
 		}
+		minX, maxX = min(minX, x, fx), max(maxX, x, fx)
+		minY, maxY = min(minY, y, fy), max(maxY, y, fy)
 	}
 	reach := float64(isochroneStepOffMetres)
 	cell := cellMetres
@@ -286,7 +277,11 @@ func (r *isochroneRaster) disc(d isochroneDisc) {
 	j0, j1 := r.rows(d.y-r.reach, d.y+r.reach)
 	for j := j0; j <= j1; j++ {
 		dy := r.y0 + float64(j)*r.cell - d.y
-		half := math.Sqrt(max(reach2-dy*dy, 0))
+		dy2 := dy * dy
+		if dy2 > reach2 {
+			continue
+		}
+		half := math.Sqrt(reach2 - dy2)
 		i0 := max(r.colCeil(d.x-half), 0)
 		i1 := min(r.colFloor(d.x+half), r.nx-1)
 		if i0 > i1 {
@@ -294,7 +289,6 @@ func (r *isochroneRaster) disc(d isochroneDisc) {
 		}
 		row := r.grid[j*r.nx+i0 : j*r.nx+i1+1]
 		dx := r.x0 + float64(i0)*r.cell - d.x
-		dy2 := dy * dy
 		for i := range row {
 			row[i] = min(row[i], float32(d.t0+math.Sqrt(dx*dx+dy2)))
 			dx += r.cell
@@ -334,90 +328,122 @@ func (r *isochroneRaster) band(sg isochroneSegment) {
 // piece lowers the lattice points within reach of the stretch walked from (sx, sy),
 // reached at t0 metres, along the unit direction (ux, uy) for walked projected metres,
 // to the walk along it to its first point within reach, plus reach. Points within reach
-// of the start itself are skipped: its disc has them. Every point visited is within
-// reach of the stretch, so the inner loop has no tests.
+// of the start itself are left to its disc, so what remains is a crescent: along the
+// stretch at most walked+reach, across it at most reach, and a few points thick. It is
+// scanned in lines across the stretch's main direction (rows for a northward stretch,
+// columns for an eastward one), and per line work dominates, so it is kept to plain
+// comparisons (Go's float min and max handle NaN and cost more).
 func (r *isochroneRaster) piece(sx, sy, ux, uy, walked, t0, scale float64) {
+	// Lines run along x; for a mostly east-west stretch swap the axes, so that
+	// lines are columns.
+	v := isochroneView{
+		x0: r.x0, y0: r.y0, nx: r.nx, ny: r.ny, strideX: 1, strideY: r.nx,
+	}
+	if math.Abs(ux) > math.Abs(uy) {
+		sx, sy, ux, uy = sy, sx, uy, ux
+		v = isochroneView{x0: r.y0, y0: r.x0, nx: r.ny, ny: r.nx, strideX: r.nx, strideY: 1}
+	}
+	cell, inv := r.cell, r.inv
 	reach, reach2 := r.reach, r.reach*r.reach
+	skip2 := (reach - 1e-6) * (reach - 1e-6) // surely within the start's disc
 	ex, ey := sx+walked*ux, sy+walked*uy
-	// Row chords of the rectangle 0 ≤ along ≤ walked, |across| ≤ reach, where
-	// along = cx*ux + cy*uy and across = cx*uy - cy*ux for (cx, cy) = c - s: linear
-	// in cx, so bounded by (v - cy*uy)/ux for along and (v + cy*ux)/uy for across.
-	var invUx, invUy float64
-	if ux != 0 {
-		invUx = 1 / ux
+	// A line cy above the start meets the rectangle 0 ≤ along ≤ walked,
+	// |across| ≤ reach (along = cx*ux + cy*uy, across = cx*uy - cy*ux, cx = x - sx)
+	// in the cx between two lines in cy: 0 ≤ along gives cx ≥ -cy*uy/ux when ux > 0,
+	// and so on. A direction along an axis is tilted by a nanoradian to keep the
+	// lines finite.
+	const tilt = 1e-9
+	if math.Abs(ux) < tilt {
+		ux = math.Copysign(tilt, ux)
 	}
-	if uy != 0 {
-		invUy = 1 / uy
+	aLo0, aHi0, aK := 0.0, walked/ux, -uy/ux // along
+	if ux < 0 {
+		aLo0, aHi0 = aHi0, aLo0
 	}
-	j0, j1 := r.rows(min(sy, ey)-reach, max(sy, ey)+reach)
-	stepAlong, stepAcross := r.cell*ux, r.cell*uy
+	cLo0, cHi0, cK := -reach/uy, reach/uy, ux/uy // across (|uy| ≥ 0.7 here)
+	if uy < 0 {
+		cLo0, cHi0 = cHi0, cLo0
+	}
+	// Lines: within reach of the stretch (rectangle and end disc), and on the
+	// forward side of the start, where cy = along*uy - across*ux with along in
+	// [0, walked+reach] and |across| ≤ reach.
+	yLo, yHi := min(sy, ey)-reach, max(sy, ey)+reach
+	fwd := (walked + reach) * uy
+	yLo = max(yLo, sy+min(0, fwd)-reach*math.Abs(ux))
+	yHi = min(yHi, sy+max(0, fwd)+reach*math.Abs(ux))
+	j0 := max(isochroneCeil((yLo-v.y0)*inv), 0)
+	j1 := min(isochroneFloor((yHi-v.y0)*inv), v.ny-1)
+	stepAlong, stepAcross := cell*ux, cell*uy
+	base := t0 + reach
+	grid := r.grid
 	for j := j0; j <= j1; j++ {
-		y := r.y0 + float64(j)*r.cell
+		y := v.y0 + float64(j)*cell
 		cy := y - sy
-		lo, hi := math.Inf(1), math.Inf(-1)
-		sLo, sHi := 1.0, 0.0 // the start's chord
-		if h2 := reach2 - cy*cy; h2 >= 0 {
-			h := math.Sqrt(h2)
-			sLo, sHi = sx-h, sx+h
-			lo, hi = sLo, sHi
+		lo, hi := aLo0+aK*cy, aHi0+aK*cy
+		if c := cLo0 + cK*cy; c > lo {
+			lo = c
+		}
+		if c := cHi0 + cK*cy; c < hi {
+			hi = c
+		}
+		lo, hi = lo+sx, hi+sx
+		if lo > hi {
+			lo, hi = math.Inf(1), math.Inf(-1)
 		}
 		if dyE := y - ey; dyE*dyE <= reach2 {
 			h := math.Sqrt(reach2 - dyE*dyE)
-			lo, hi = min(lo, ex-h), max(hi, ex+h)
-		}
-		rLo, rHi := math.Inf(-1), math.Inf(1)
-		if ux != 0 {
-			a, b := -cy*uy*invUx, (walked-cy*uy)*invUx
-			rLo, rHi = max(rLo, min(a, b)), min(rHi, max(a, b))
-		} else if along := cy * uy; along < 0 || along > walked {
-			rLo, rHi = 1, 0
-		}
-		if uy != 0 {
-			a, b := (-reach+cy*ux)*invUy, (reach+cy*ux)*invUy
-			rLo, rHi = max(rLo, min(a, b)), min(rHi, max(a, b))
-		} else if across := cy * ux; across*across > reach2 {
-			rLo, rHi = 1, 0
-		}
-		if rLo <= rHi {
-			lo, hi = min(lo, sx+rLo), max(hi, sx+rHi)
+			if ex-h < lo {
+				lo = ex - h
+			}
+			if ex+h > hi {
+				hi = ex + h
+			}
 		}
 		if lo > hi {
 			continue
 		}
-		i0 := max(r.colCeil(lo), 0)
-		i1 := min(r.colFloor(hi), r.nx-1)
-		row := r.grid[j*r.nx : (j+1)*r.nx]
-		// Left and right of the start's chord, computed exactly as disc does.
-		for run := range 2 {
-			a, b := i0, i1
-			if sLo <= sHi {
-				if run == 0 {
-					b = min(i1, r.colCeil(sLo)-1)
-				} else {
-					a = max(i0, r.colFloor(sHi)+1)
-				}
-			} else if run == 1 {
-				break
-			}
-			if a > b {
+		i0 := max(isochroneCeil((lo-v.x0)*inv), 0)
+		i1 := min(isochroneFloor((hi-v.x0)*inv), v.nx-1)
+		// The start's chord, left to its disc.
+		skipLo, skipHi := i1+1, i1
+		if h2 := skip2 - cy*cy; h2 >= 0 {
+			h := math.Sqrt(h2)
+			skipLo, skipHi = isochroneCeil((sx-h-v.x0)*inv), isochroneFloor((sx+h-v.x0)*inv)
+		}
+		for i0 <= i1 {
+			b := i1
+			if i0 >= skipLo && i0 <= skipHi {
+				i0 = skipHi + 1
 				continue
 			}
-			cx := r.x0 + float64(a)*r.cell - sx
+			if i0 < skipLo && b >= skipLo {
+				b = skipLo - 1
+			}
+			cx := v.x0 + float64(i0)*cell - sx
 			along := cx*ux + cy*uy
 			across := cx*uy - cy*ux
-			for i := a; i <= b; i++ {
+			k := j*v.strideY + i0*v.strideX
+			for range b - i0 + 1 {
 				// Every point here is within reach of the stretch and out of
-				// reach of its start, so the root is real and first > 0 (Abs
-				// and a first a hair below 0 only absorb rounding).
+				// reach of its start (or on its rim), so the root is real and
+				// first ≥ 0 (Abs and a first a hair below 0 absorb rounding).
 				first := along - math.Sqrt(math.Abs(reach2-across*across))
-				if v := float32(t0 + first*scale + reach); v < row[i] {
-					row[i] = v
-				}
+				grid[k] = min(grid[k], float32(base+first*scale))
 				along += stepAlong
 				across += stepAcross
+				k += v.strideX
 			}
+			i0 = b + 1
 		}
 	}
+}
+
+// isochroneView is the raster seen with lines along x (rows) or, with the axes
+// swapped, along y (columns).
+type isochroneView struct {
+	x0, y0           float64
+	nx, ny           int
+	strideX, strideY int
 }
 
 // isochroneClip narrows [lo, hi] to the x with a*x + b in [vMin, vMax].
