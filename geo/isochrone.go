@@ -296,6 +296,12 @@ func (r *isochroneRaster) disc(d isochroneDisc) {
 	}
 }
 
+// isochroneMinPieceMetres is the shortest stretch rasterised on its own: a quarter of
+// stretches are shorter (where the walk along an edge barely goes past the meeting
+// point), and leaving them to their start's disc moves the rim of reach by less than
+// this.
+const isochroneMinPieceMetres = 1
+
 // band rasterises the segment walked from both ends: from a up to where the walks from
 // both ends meet, from b the rest of the way, neither beyond top.
 func (r *isochroneRaster) band(sg isochroneSegment) {
@@ -314,12 +320,12 @@ func (r *isochroneRaster) band(sg isochroneSegment) {
 	scale := sg.metres / l // metres walked per projected metre
 	ux, uy := dx/l, dy/l
 	if sg.ta < r.top {
-		if walked := min(meet, r.top-sg.ta) / scale; walked > 0 {
+		if walked := min(meet, r.top-sg.ta) / scale; walked*scale >= isochroneMinPieceMetres {
 			r.piece(sg.ax, sg.ay, ux, uy, walked, sg.ta, scale)
 		}
 	}
 	if sg.tb < r.top {
-		if walked := min(sg.metres-meet, r.top-sg.tb) / scale; walked > 0 {
+		if walked := min(sg.metres-meet, r.top-sg.tb) / scale; walked*scale >= isochroneMinPieceMetres {
 			r.piece(sg.bx, sg.by, -ux, -uy, walked, sg.tb, scale)
 		}
 	}

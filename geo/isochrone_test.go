@@ -157,7 +157,7 @@ func TestIsochroneBandsNest(t *testing.T) {
 			w.FromSnaps(tc.sources, 750)
 			bands := g.Isochrone(w, []float64{250, 500, 750}, 0)
 			b := g.Bound()
-			for range 20000 {
+			for range 5000 {
 				p := orb.Point{b.Min[0] + rng.Float64()*(b.Max[0]-b.Min[0]), b.Min[1] + rng.Float64()*(b.Max[1]-b.Min[1])}
 				in5 := planar.MultiPolygonContains(bands[0], p)
 				in10 := planar.MultiPolygonContains(bands[1], p)
