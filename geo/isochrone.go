@@ -156,8 +156,22 @@ func (g *Graph) Isochrone(w *Walker, thresholdsMetres []float64, cellMetres floa
 	toLonLat := func(x, y float64) orb.Point {
 		return proj.lonLat(r.x0+x*cell, r.y0+y*cell)
 	}
+	// An unbounded threshold (or one beyond float32) means everything reached: the
+	// largest finite value (unreached points are +Inf and must stay outside).
+	var reached float32
+	if math.IsInf(float64(float32(top)), 1) {
+		for _, v := range r.grid {
+			if v > reached && !math.IsInf(float64(v), 1) {
+				reached = v
+			}
+		}
+	}
 	for i, t := range thresholdsMetres {
-		out[i] = sc.contour(r.grid, r.nx, r.ny, float32(min(t, top)), float32(cell), toLonLat)
+		level := float32(min(t, top))
+		if math.IsInf(float64(level), 1) {
+			level = reached
+		}
+		out[i] = sc.contour(r.grid, r.nx, r.ny, level, float32(cell), toLonLat)
 	}
 	return out
 }

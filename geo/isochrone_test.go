@@ -303,3 +303,105 @@ func TestIsochroneTwoSourcesApart(t *testing.T) {
 		t.Fatalf("%d polygons, want 2", len(mp))
 	}
 }
+
+func TestIsochroneWholeComponentAndCoarsening(t *testing.T) {
+	g := synthGraph(t, 13, 3000)
+	src, err := g.Snap(g.Bound().Center(), MaxSnapMetres)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := g.NewWalker()
+	w.FromSnaps([]Snap{src}, math.Inf(1))
+	tests := []struct {
+		name string
+		cell float64
+	}{
+		{"default cells", 0},
+		// Half-metre cells over a town 2 km across would need 16 million
+		// cells; the grid coarsens to stay within isochroneMaxCells.
+		{"too fine, coarsened", 0.5},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			mp := g.Isochrone(w, []float64{math.Inf(1)}, tc.cell)[0]
+			if len(mp) == 0 {
+				t.Fatal("nothing reached")
+			}
+			checkMultiPolygon(t, mp)
+			// Every node of the (one) component is inside.
+			for u := range g.NumNodes() {
+				if !planar.MultiPolygonContains(mp, g.NodePoint(u)) {
+					t.Fatalf("node %d at %v outside the whole-town polygon", u, g.NodePoint(u))
+				}
+			}
+		})
+	}
+}
+
+func TestIsochroneSourceTooFarOff(t *testing.T) {
+	g := buildLines(t, orb.LineString{{121.470, 31.23}, {121.471, 31.23}})
+	near, err := g.Snap(orb.Point{121.4705, 31.2301}, MaxSnapMetres) // 11 m off
+	if err != nil {
+		t.Fatal(err)
+	}
+	far, err := g.Snap(orb.Point{121.4705, 31.2320}, MaxSnapMetres) // 222 m off
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := g.NewWalker()
+	w.FromSnaps([]Snap{far, near}, 200)
+	mp := g.Isochrone(w, []float64{100, 200}, 0)
+	checkMultiPolygon(t, mp[0])
+	if planar.MultiPolygonContains(mp[1], far.Query) {
+		t.Error("a source 222 m off the network is inside its 200 m polygon")
+	}
+	if !planar.MultiPolygonContains(mp[0], near.Query) {
+		t.Error("a source 11 m off the network is outside its 100 m polygon")
+	}
+}
+
+func TestIsochroneConcurrentWalkers(t *testing.T) {
+	g := synthGraph(t, 14, 5000)
+	rng := rand.New(rand.NewPCG(14, 1))
+	var queries []orb.Point
+	for len(queries) < 8 {
+		if s, ok := randomSnap(g, rng); ok {
+			queries = append(queries, s.Query)
+		}
+	}
+	circle := func(w *Walker, q orb.Point) orb.MultiPolygon {
+		s, err := g.Snap(q, MaxSnapMetres)
+		if err != nil {
+			t.Error(err)
+			return nil
+		}
+		w.FromSnaps([]Snap{s}, 500)
+		return g.Isochrone(w, []float64{500}, 0)[0]
+	}
+	want := make([]orb.MultiPolygon, len(queries))
+	w := g.NewWalker()
+	for i, q := range queries {
+		want[i] = circle(w, q)
+	}
+	done := make(chan bool)
+	for range 4 {
+		go func() {
+			w := g.NewWalker() // one walker per goroutine; the graph is shared
+			ok := true
+			for round := range 3 {
+				for i := range queries {
+					i := (i + round) % len(queries)
+					if !circle(w, queries[i]).Equal(want[i]) {
+						ok = false
+					}
+				}
+			}
+			done <- ok
+		}()
+	}
+	for range 4 {
+		if !<-done {
+			t.Fatal("a concurrent circle differs from the sequential one")
+		}
+	}
+}
