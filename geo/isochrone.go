@@ -66,14 +66,21 @@ type isochroneScratch struct {
 }
 
 // Isochrone returns, for each threshold in metres walked, the area within that walk
-// of w's last search's sources (the reachable area: 服务圈). Polygons are WGS84, rings
-// closed, outer rings counter-clockwise and holes clockwise (RFC 7946), the largest
-// polygon first; a threshold that nothing reaches gives an empty MultiPolygon. Thresholds
-// beyond the search's bound are cut to it. cellMetres is the grid cell (≤ 0 means
-// IsochroneCellMetres); smaller is finer and slower.
+// of w's last search's sources (the reachable area: 服务圈): the places reached by
+// walking from a source's query point straight onto the network, along it, and
+// straight off it again for at most 40 m, all counted in the threshold. Convert
+// minutes with the caller's speed (metres = minutes × metres a minute).
 //
-// w must be a walker of g after FromSnaps. Isochrone uses w's scratch memory, so it is
-// safe for concurrent use only with distinct walkers.
+// Polygons are WGS84, rings closed, outer rings counter-clockwise and holes clockwise
+// (RFC 7946), the largest polygon first; a threshold that nothing reaches gives an
+// empty, non-nil MultiPolygon. Thresholds beyond the search's bound are cut to it; an
+// infinite one (with an unbounded search) gives everything reached. cellMetres is the
+// grid cell (≤ 0 means IsochroneCellMetres): the boundary is interpolated between grid
+// points that far apart, so it is good to about a cell; smaller is finer and slower,
+// and a grid that would pass about 4 million points is coarsened.
+//
+// w must be a walker of g after FromSnaps. Isochrone keeps its working memory in w and
+// allocates only the polygons, so it is safe for concurrent use with distinct walkers.
 func (g *Graph) Isochrone(w *Walker, thresholdsMetres []float64, cellMetres float64) []orb.MultiPolygon {
 	if w.g != g {
 		panic("geo: Isochrone with a walker of another graph")
@@ -464,21 +471,6 @@ type isochroneView struct {
 	x0, y0           float64
 	nx, ny           int
 	strideX, strideY int
-}
-
-// isochroneClip narrows [lo, hi] to the x with a*x + b in [vMin, vMax].
-func isochroneClip(lo, hi, a, b, vMin, vMax float64) (float64, float64) {
-	if a == 0 {
-		if b < vMin || b > vMax {
-			return 1, 0
-		}
-		return lo, hi
-	}
-	x1, x2 := (vMin-b)/a, (vMax-b)/a
-	if a < 0 {
-		x1, x2 = x2, x1
-	}
-	return max(lo, x1), min(hi, x2)
 }
 
 // contour traces the boundary of the grid points at most t with marching squares and
