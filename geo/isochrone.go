@@ -361,18 +361,19 @@ func (r *isochroneRaster) band(sg isochroneSegment) {
 // columns for an eastward one), and per line work dominates, so it is kept to plain
 // comparisons (Go's float min and max handle NaN and cost more).
 func (r *isochroneRaster) piece(sx, sy, ux, uy, walked, t0, scale float64) {
-	// Lines run along x; for a mostly east-west stretch swap the axes, so that
-	// lines are columns.
-	v := isochroneView{
-		x0: r.x0, y0: r.y0, nx: r.nx, ny: r.ny, strideX: 1, strideY: r.nx,
-	}
+	// Work in lattice units (lattice points at whole numbers), with lines along x;
+	// for a mostly east-west stretch swap the axes, so that lines are columns.
+	inv := r.inv
+	sx, sy = (sx-r.x0)*inv, (sy-r.y0)*inv
+	nx, ny, strideX, strideY := r.nx, r.ny, 1, r.nx
 	if math.Abs(ux) > math.Abs(uy) {
 		sx, sy, ux, uy = sy, sx, uy, ux
-		v = isochroneView{x0: r.y0, y0: r.x0, nx: r.ny, ny: r.nx, strideX: r.nx, strideY: 1}
+		nx, ny, strideX, strideY = r.ny, r.nx, r.nx, 1
 	}
-	cell, inv := r.cell, r.inv
-	reach, reach2 := r.reach, r.reach*r.reach
-	skip2 := (reach - 1e-6) * (reach - 1e-6) // surely within the start's disc
+	walked *= inv
+	reach := r.reach * inv
+	reach2 := reach * reach
+	skip2 := (reach - 1e-9) * (reach - 1e-9) // surely within the start's disc
 	ex, ey := sx+walked*ux, sy+walked*uy
 	// A line cy above the start meets the rectangle 0 ≤ along ≤ walked,
 	// |across| ≤ reach (along = cx*ux + cy*uy, across = cx*uy - cy*ux, cx = x - sx)
@@ -383,13 +384,13 @@ func (r *isochroneRaster) piece(sx, sy, ux, uy, walked, t0, scale float64) {
 	if math.Abs(ux) < tilt {
 		ux = math.Copysign(tilt, ux)
 	}
-	aLo0, aHi0, aK := 0.0, walked/ux, -uy/ux // along
+	aLo, aHi, aK := 0.0, walked/ux, -uy/ux // along
 	if ux < 0 {
-		aLo0, aHi0 = aHi0, aLo0
+		aLo, aHi = aHi, aLo
 	}
-	cLo0, cHi0, cK := -reach/uy, reach/uy, ux/uy // across (|uy| ≥ 0.7 here)
+	cLo, cHi, cK := -reach/uy, reach/uy, ux/uy // across (|uy| ≥ 0.7 here)
 	if uy < 0 {
-		cLo0, cHi0 = cHi0, cLo0
+		cLo, cHi = cHi, cLo
 	}
 	// Lines: within reach of the stretch (rectangle and end disc), and on the
 	// forward side of the start, where cy = along*uy - across*ux with along in
@@ -398,26 +399,20 @@ func (r *isochroneRaster) piece(sx, sy, ux, uy, walked, t0, scale float64) {
 	fwd := (walked + reach) * uy
 	yLo = max(yLo, sy+min(0, fwd)-reach*math.Abs(ux))
 	yHi = min(yHi, sy+max(0, fwd)+reach*math.Abs(ux))
-	j0 := max(isochroneCeil((yLo-v.y0)*inv), 0)
-	j1 := min(isochroneFloor((yHi-v.y0)*inv), v.ny-1)
-	stepAlong, stepAcross := cell*ux, cell*uy
-	base := t0 + reach
+	j0 := max(isochroneCeil(yLo), 0)
+	j1 := min(isochroneFloor(yHi), ny-1)
+	base, scale := t0+r.reach, scale*r.cell // metres walked per lattice unit
+	// The rectangle's bounds, moved line by line.
+	cy := float64(j0) - sy
+	aLo, aHi = sx+aLo+aK*cy, sx+aHi+aK*cy
+	cLo, cHi = sx+cLo+cK*cy, sx+cHi+cK*cy
 	grid := r.grid
-	for j := j0; j <= j1; j++ {
-		y := v.y0 + float64(j)*cell
-		cy := y - sy
-		lo, hi := aLo0+aK*cy, aHi0+aK*cy
-		if c := cLo0 + cK*cy; c > lo {
-			lo = c
-		}
-		if c := cHi0 + cK*cy; c < hi {
-			hi = c
-		}
-		lo, hi = lo+sx, hi+sx
+	for j := j0; j <= j1; j, cy, aLo, aHi, cLo, cHi = j+1, cy+1, aLo+aK, aHi+aK, cLo+cK, cHi+cK {
+		lo, hi := max(aLo, cLo), min(aHi, cHi)
 		if lo > hi {
 			lo, hi = math.Inf(1), math.Inf(-1)
 		}
-		if dyE := y - ey; dyE*dyE <= reach2 {
+		if dyE := cy + sy - ey; dyE*dyE <= reach2 {
 			h := math.Sqrt(reach2 - dyE*dyE)
 			if ex-h < lo {
 				lo = ex - h
@@ -429,13 +424,13 @@ func (r *isochroneRaster) piece(sx, sy, ux, uy, walked, t0, scale float64) {
 		if lo > hi {
 			continue
 		}
-		i0 := max(isochroneCeil((lo-v.x0)*inv), 0)
-		i1 := min(isochroneFloor((hi-v.x0)*inv), v.nx-1)
+		i0 := max(isochroneCeil(lo), 0)
+		i1 := min(isochroneFloor(hi), nx-1)
 		// The start's chord, left to its disc.
 		skipLo, skipHi := i1+1, i1
 		if h2 := skip2 - cy*cy; h2 >= 0 {
 			h := math.Sqrt(h2)
-			skipLo, skipHi = isochroneCeil((sx-h-v.x0)*inv), isochroneFloor((sx+h-v.x0)*inv)
+			skipLo, skipHi = isochroneCeil(sx-h), isochroneFloor(sx+h)
 		}
 		for i0 <= i1 {
 			b := i1
@@ -446,31 +441,23 @@ func (r *isochroneRaster) piece(sx, sy, ux, uy, walked, t0, scale float64) {
 			if i0 < skipLo && b >= skipLo {
 				b = skipLo - 1
 			}
-			cx := v.x0 + float64(i0)*cell - sx
+			cx := float64(i0) - sx
 			along := cx*ux + cy*uy
 			across := cx*uy - cy*ux
-			k := j*v.strideY + i0*v.strideX
+			k := j*strideY + i0*strideX
 			for range b - i0 + 1 {
 				// Every point here is within reach of the stretch and out of
 				// reach of its start (or on its rim), so the root is real and
 				// first ≥ 0 (Abs and a first a hair below 0 absorb rounding).
 				first := along - math.Sqrt(math.Abs(reach2-across*across))
 				grid[k] = min(grid[k], float32(base+first*scale))
-				along += stepAlong
-				across += stepAcross
-				k += v.strideX
+				along += ux
+				across += uy
+				k += strideX
 			}
 			i0 = b + 1
 		}
 	}
-}
-
-// isochroneView is the raster seen with lines along x (rows) or, with the axes
-// swapped, along y (columns).
-type isochroneView struct {
-	x0, y0           float64
-	nx, ny           int
-	strideX, strideY int
 }
 
 // contour traces the boundary of the grid points at most t with marching squares and
