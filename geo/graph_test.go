@@ -248,6 +248,15 @@ func TestGraphSynthCity(t *testing.T) {
 	}
 }
 
+func TestSynthCityTiny(t *testing.T) {
+	for _, n := range []int{-5, 0, 1, 10} {
+		g := buildLines(t, SynthCity(1, n)...)
+		if g.NumNodes() < 4 || g.NumNodes() > 40 {
+			t.Errorf("SynthCity(%d): %d nodes", n, g.NumNodes())
+		}
+	}
+}
+
 func TestSynthCityDeterministic(t *testing.T) {
 	a, b := SynthCity(7, 2000), SynthCity(7, 2000)
 	if len(a) != len(b) {
