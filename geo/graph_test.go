@@ -273,19 +273,25 @@ func TestSynthCityDeterministic(t *testing.T) {
 }
 
 func TestGraphHilbertKey(t *testing.T) {
-	// Neighbouring cells along the curve are adjacent: walk the first 4096 keys of
-	// a 64 × 64 corner and check each key appears once.
-	seen := make(map[uint32]bool)
+	// The 64 × 64 corner of the curve is its first 4096 cells, each next to the one
+	// before it.
+	cells := make([][2]uint32, 64*64)
+	seen := make([]bool, 64*64)
 	for y := range uint32(64) {
 		for x := range uint32(64) {
 			k := graphHilbertKey(x, y)
-			if seen[k] {
-				t.Fatalf("key %d twice", k)
+			if k >= 64*64 || seen[k] {
+				t.Fatalf("key %d for (%d, %d): outside the corner or repeated", k, x, y)
 			}
 			seen[k] = true
+			cells[k] = [2]uint32{x, y}
 		}
 	}
-	if graphHilbertKey(0, 0) != 0 {
-		t.Fatalf("origin key %d", graphHilbertKey(0, 0))
+	for k := 1; k < len(cells); k++ {
+		a, b := cells[k-1], cells[k]
+		dx, dy := int(a[0])-int(b[0]), int(a[1])-int(b[1])
+		if dx*dx+dy*dy != 1 {
+			t.Fatalf("keys %d and %d are cells %v and %v, not neighbours", k-1, k, a, b)
+		}
 	}
 }
