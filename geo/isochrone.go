@@ -227,8 +227,7 @@ func (g *Graph) isochroneParts(w *Walker, sc *isochroneScratch, top float64, pro
 		}
 	}
 	for _, s := range w.sources {
-		if s.Edge < 0 || s.Edge >= len(g.half) || s.From < 0 || s.From >= len(g.coords) ||
-			s.To < 0 || s.To >= len(g.coords) || s.Offset >= top {
+		if s.Offset >= top { // the walker kept only valid sources
 			continue
 		}
 		length := float64(g.half[s.Edge].metres)
@@ -245,7 +244,8 @@ func (g *Graph) isochroneParts(w *Walker, sc *isochroneScratch, top float64, pro
 			bx, by := proj.nodeXY(g.coords[end.node])
 			segments = append(segments, isochroneSegment{px, py, bx, by, s.Offset, d, max(end.metres, 0)})
 		}
-		if s.Offset > 0 {
+		// The straight step from the query point, if the snap has a sensible one.
+		if s.Offset > 0 && math.Abs(walkHaversine(s.Query, s.Point)-s.Offset) <= 1+0.01*s.Offset {
 			qx, qy := proj.xy(s.Query)
 			discs = append(discs, isochroneDisc{qx, qy, 0})
 			segments = append(segments, isochroneSegment{qx, qy, px, py, 0, s.Offset, s.Offset})

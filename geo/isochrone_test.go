@@ -405,3 +405,41 @@ func TestIsochroneConcurrentWalkers(t *testing.T) {
 		}
 	}
 }
+
+func TestIsochroneHandMadeSources(t *testing.T) {
+	g := buildLines(t, orb.LineString{{121.470, 31.23}, {121.471, 31.23}, {121.472, 31.23}})
+	var e int
+	for e = range g.Edges(0) {
+		break
+	}
+	from, to := g.EdgeEnds(e)
+	tests := []struct {
+		name string
+		src  Snap
+	}{
+		{"edge and along only", Snap{Edge: e, From: from, To: to, Along: 10}},
+		{"offset without a query point", Snap{Edge: e, From: from, To: to, Along: 10, Offset: 20}},
+		{"along past the edge", Snap{Edge: e, From: from, To: to, Along: 1e6}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			w := g.NewWalker()
+			w.FromSnaps([]Snap{tc.src}, 300)
+			mp := g.Isochrone(w, []float64{300}, 0)[0]
+			checkMultiPolygon(t, mp)
+			if len(mp) != 1 || !planar.MultiPolygonContains(mp, g.NodePoint(from)) {
+				t.Fatalf("%d polygons, not around the edge", len(mp))
+			}
+			if b := mp.Bound(); walkHaversine(b.Min, b.Max) > 1000 {
+				t.Fatalf("polygon spans %v", b)
+			}
+		})
+	}
+	t.Run("invalid sources are ignored", func(t *testing.T) {
+		w := g.NewWalker()
+		w.FromSnaps([]Snap{{Edge: e, From: from, To: to, Offset: math.NaN()}, {Edge: e, From: from, To: to, Offset: -1}}, 300)
+		if w.NumReached() != 0 || len(g.Isochrone(w, []float64{300}, 0)[0]) != 0 {
+			t.Fatal("a NaN or negative offset started a walk")
+		}
+	})
+}

@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"math"
 	"slices"
+
+	"github.com/paulmach/orb"
 )
 
 // Walker runs bounded shortest-walk searches (Dijkstra's algorithm) on one Graph and
@@ -69,7 +71,8 @@ func walkEdgeKey(a, b int) uint64 {
 // FromSnaps walks from every source at once (each source starts at its snap point,
 // having walked its Offset already) and finds every node within maxMetres of the
 // nearest source; math.Inf(1) walks the whole component. Sources that do not belong to
-// the walker's graph are ignored. It replaces the previous search.
+// the walker's graph, or have a negative or non-finite Offset, are ignored. It replaces
+// the previous search.
 func (w *Walker) FromSnaps(sources []Snap, maxMetres float64) {
 	g := w.g
 	w.gen++
@@ -80,7 +83,7 @@ func (w *Walker) FromSnaps(sources []Snap, maxMetres float64) {
 	}
 	w.heap = w.heap[:0]
 	w.settled = w.settled[:0]
-	w.sources = append(w.sources[:0], sources...)
+	w.sources = w.sources[:0]
 	w.byEdge = w.byEdge[:0]
 	if math.IsNaN(maxMetres) || maxMetres < 0 {
 		maxMetres = 0
@@ -89,14 +92,25 @@ func (w *Walker) FromSnaps(sources []Snap, maxMetres float64) {
 	limit := float32(maxMetres)
 
 	n := len(g.coords)
-	for i, s := range sources {
-		if s.From < 0 || s.To < 0 || s.From >= n || s.To >= n || s.Edge < 0 || s.Edge >= len(g.half) {
+	for _, s := range sources {
+		if s.From < 0 || s.To < 0 || s.From >= n || s.To >= n || s.Edge < 0 || s.Edge >= len(g.half) ||
+			!(s.Offset >= 0) || math.IsInf(s.Offset, 1) || math.IsNaN(s.Along) {
 			continue
 		}
 		length := float64(g.half[s.Edge].metres)
+		s.Along = min(max(s.Along, 0), length)
+		if length > 0 {
+			// The snap point from the edge itself, whatever the caller filled in.
+			a, b := g.NodePoint(s.From), g.NodePoint(s.To)
+			f := s.Along / length
+			s.Point = orb.Point{a[0] + f*(b[0]-a[0]), a[1] + f*(b[1]-a[1])}
+		} else {
+			s.Point = g.NodePoint(s.From)
+		}
 		w.seed(uint32(s.From), float32(s.Offset+s.Along), limit)
-		w.seed(uint32(s.To), float32(s.Offset+max(length-s.Along, 0)), limit)
-		w.byEdge = append(w.byEdge, walkSourceRef{key: walkEdgeKey(s.From, s.To), i: i})
+		w.seed(uint32(s.To), float32(s.Offset+length-s.Along), limit)
+		w.byEdge = append(w.byEdge, walkSourceRef{key: walkEdgeKey(s.From, s.To), i: len(w.sources)})
+		w.sources = append(w.sources, s)
 	}
 	if len(w.byEdge) > 1 {
 		slices.SortFunc(w.byEdge, func(a, b walkSourceRef) int { return cmp.Compare(a.key, b.key) })
