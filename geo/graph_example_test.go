@@ -10,10 +10,10 @@ import (
 	"github.com/paulmach/orb/planar"
 )
 
-// exampleStreets is a small street grid near 121.47°E 31.23°N: three streets each
+// graphExampleStreets is a small street grid near 121.47°E 31.23°N: three streets each
 // way, 0.001° apart (about 95 m east-west, 111 m north-south), every line split
 // where it crosses another by a shared vertex.
-func exampleStreets() *geo.Graph {
+func graphExampleStreets() *geo.Graph {
 	var b geo.GraphBuilder
 	for i := range 3 {
 		lat := 31.230 + 0.001*float64(i)
@@ -25,7 +25,7 @@ func exampleStreets() *geo.Graph {
 }
 
 func ExampleGraphBuilder() {
-	g := exampleStreets()
+	g := graphExampleStreets()
 	count, largest := g.Components()
 	fmt.Println("nodes:", g.NumNodes(), "edges:", g.NumEdges())
 	fmt.Println("components:", count, "largest:", largest)
@@ -37,7 +37,7 @@ func ExampleGraphBuilder() {
 }
 
 func ExampleGraph_Snap() {
-	g := exampleStreets()
+	g := graphExampleStreets()
 	// A doorway 20 m south of the southern street, between its first two
 	// crossings.
 	door := orb.Point{121.4705, 31.23 - 20/111319.5}
@@ -56,7 +56,7 @@ func ExampleGraph_Snap() {
 }
 
 func ExampleWalker_DistanceTo() {
-	g := exampleStreets()
+	g := graphExampleStreets()
 	home, _ := g.Snap(orb.Point{121.4701, 31.2301}, geo.MaxSnapMetres)
 	meals, _ := g.Snap(orb.Point{121.4719, 31.2319}, geo.MaxSnapMetres)
 
@@ -73,7 +73,7 @@ func ExampleWalker_DistanceTo() {
 // The blocks are about 95 m by 111 m, and a walker leaves the network for at most
 // 40 m, so in 10 minutes the middle of each block is still out of reach: a hole.
 func ExampleGraph_Isochrone() {
-	g := exampleStreets()
+	g := graphExampleStreets()
 	home, _ := g.Snap(orb.Point{121.4701, 31.2301}, geo.MaxSnapMetres)
 	const speed = 50.0
 	w := g.NewWalker()
