@@ -223,6 +223,35 @@ func BenchmarkCoverageWalk1M(b *testing.B) {
 	}
 }
 
+// BenchmarkCoverage1M is a whole coverage answer for one category: the walk from
+// 11,000 sources bounded at 15 minutes, then the walking distance to 200,000 sample
+// points of residential areas (5,000 areas of 40 points), snapped beforehand as the
+// finder snapshot would.
+func BenchmarkCoverage1M(b *testing.B) {
+	g := graphBenchCity(b)
+	pts := graphBenchPoints(g, 4, 200_000)
+	samples := make([]Snap, 0, len(pts))
+	for _, p := range pts {
+		if s, err := g.Snap(p, MaxSnapMetres); err == nil {
+			samples = append(samples, s)
+		}
+	}
+	w := g.NewWalker()
+	w.FromSnaps(graphBench.many, graphBenchCircle)
+	b.ReportAllocs()
+	within := 0
+	for b.Loop() {
+		w.FromSnaps(graphBench.many, graphBenchCircle)
+		within = 0
+		for _, s := range samples {
+			if _, ok := w.DistanceTo(s); ok {
+				within++
+			}
+		}
+	}
+	b.ReportMetric(float64(within)/float64(len(samples)), "share_within")
+}
+
 func graphBenchVertices(mp orb.MultiPolygon) int {
 	n := 0
 	for _, p := range mp {
