@@ -7,8 +7,8 @@ import (
 	"github.com/paulmach/orb"
 )
 
-// graphEdge is an edge as tests see it: its ends' positions and its length.
-type graphEdge struct {
+// graphTestEdge is an edge as tests see it: its ends' positions and its length.
+type graphTestEdge struct {
 	a, b   orb.Point
 	metres float64
 }
@@ -38,7 +38,7 @@ func TestGraphBuilder(t *testing.T) {
 		name       string
 		lines      []orb.LineString
 		wantNodes  int
-		wantEdges  []graphEdge // each undirected edge once
+		wantEdges  []graphTestEdge // each undirected edge once
 		wantDegree map[orb.Point]int
 		wantComps  int
 	}{
@@ -46,7 +46,7 @@ func TestGraphBuilder(t *testing.T) {
 			name:      "one line keeps every vertex",
 			lines:     []orb.LineString{{w, c, e}},
 			wantNodes: 3,
-			wantEdges: []graphEdge{{w, c, walkHaversine(w, c)}, {c, e, walkHaversine(c, e)}},
+			wantEdges: []graphTestEdge{{w, c, walkHaversine(w, c)}, {c, e, walkHaversine(c, e)}},
 			wantComps: 1,
 		},
 		{
@@ -81,7 +81,7 @@ func TestGraphBuilder(t *testing.T) {
 			name:      "repeated vertices and a shared segment give one edge",
 			lines:     []orb.LineString{{w, w, c, c}, {c, w}},
 			wantNodes: 2,
-			wantEdges: []graphEdge{{w, c, walkHaversine(w, c)}},
+			wantEdges: []graphTestEdge{{w, c, walkHaversine(w, c)}},
 			wantComps: 1,
 		},
 		{
@@ -100,17 +100,17 @@ func TestGraphBuilder(t *testing.T) {
 			name:      "invalid coordinates are skipped",
 			lines:     []orb.LineString{{w, {math.NaN(), 31}, c, {200, 31}, e}},
 			wantNodes: 3,
-			wantEdges: []graphEdge{{w, c, walkHaversine(w, c)}, {c, e, walkHaversine(c, e)}},
+			wantEdges: []graphTestEdge{{w, c, walkHaversine(w, c)}, {c, e, walkHaversine(c, e)}},
 			wantComps: 1,
 		},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			g := buildLines(t, tc.lines...)
+			g := graphTestBuild(t, tc.lines...)
 			if g.NumNodes() != tc.wantNodes {
 				t.Fatalf("NumNodes = %d, want %d", g.NumNodes(), tc.wantNodes)
 			}
-			checkGraphInvariants(t, g)
+			graphTestCheckInvariants(t, g)
 			if tc.wantEdges != nil {
 				if g.NumEdges() != len(tc.wantEdges) {
 					t.Fatalf("NumEdges = %d, want %d", g.NumEdges(), len(tc.wantEdges))
@@ -154,9 +154,9 @@ func TestGraphBuilder(t *testing.T) {
 	}
 }
 
-// checkGraphInvariants checks the CSR structure: every edge has its reverse with the
+// graphTestCheckInvariants checks the CSR structure: every edge has its reverse with the
 // same length, rows are sorted without repeats or loops, and EdgeEnds agrees.
-func checkGraphInvariants(t *testing.T, g *Graph) {
+func graphTestCheckInvariants(t *testing.T, g *Graph) {
 	t.Helper()
 	half := 0
 	for u := range g.NumNodes() {
@@ -213,7 +213,7 @@ func TestGraphSynthCity(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			g := synthGraph(t, tc.seed, tc.nodes)
+			g := synthTestGraph(t, tc.seed, tc.nodes)
 			if n := g.NumNodes(); math.Abs(float64(n-tc.nodes)) > 0.05*float64(tc.nodes) {
 				t.Errorf("SynthCity(%d) has %d nodes", tc.nodes, n)
 			}
@@ -242,9 +242,18 @@ func TestGraphSynthCity(t *testing.T) {
 			t.Logf("%d nodes, %d edges, %.1f bytes a node, edges %.1f–%.1f m (mean %.1f)",
 				g.NumNodes(), g.NumEdges(), perNode, minL, maxL, mean)
 			if tc.nodes <= 10000 {
-				checkGraphInvariants(t, g)
+				graphTestCheckInvariants(t, g)
 			}
 		})
+	}
+}
+
+func TestSynthCityTiny(t *testing.T) {
+	for _, n := range []int{-5, 0, 1, 10} {
+		g := graphTestBuild(t, SynthCity(1, n)...)
+		if g.NumNodes() < 4 || g.NumNodes() > 40 {
+			t.Errorf("SynthCity(%d): %d nodes", n, g.NumNodes())
+		}
 	}
 }
 
@@ -264,19 +273,25 @@ func TestSynthCityDeterministic(t *testing.T) {
 }
 
 func TestGraphHilbertKey(t *testing.T) {
-	// Neighbouring cells along the curve are adjacent: walk the first 4096 keys of
-	// a 64 × 64 corner and check each key appears once.
-	seen := make(map[uint32]bool)
+	// The 64 × 64 corner of the curve is its first 4096 cells, each next to the one
+	// before it.
+	cells := make([][2]uint32, 64*64)
+	seen := make([]bool, 64*64)
 	for y := range uint32(64) {
 		for x := range uint32(64) {
 			k := graphHilbertKey(x, y)
-			if seen[k] {
-				t.Fatalf("key %d twice", k)
+			if k >= 64*64 || seen[k] {
+				t.Fatalf("key %d for (%d, %d): outside the corner or repeated", k, x, y)
 			}
 			seen[k] = true
+			cells[k] = [2]uint32{x, y}
 		}
 	}
-	if graphHilbertKey(0, 0) != 0 {
-		t.Fatalf("origin key %d", graphHilbertKey(0, 0))
+	for k := 1; k < len(cells); k++ {
+		a, b := cells[k-1], cells[k]
+		dx, dy := int(a[0])-int(b[0]), int(a[1])-int(b[1])
+		if dx*dx+dy*dy != 1 {
+			t.Fatalf("keys %d and %d are cells %v and %v, not neighbours", k-1, k, a, b)
+		}
 	}
 }

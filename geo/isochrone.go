@@ -66,14 +66,21 @@ type isochroneScratch struct {
 }
 
 // Isochrone returns, for each threshold in metres walked, the area within that walk
-// of w's last search's sources (the reachable area: 服务圈). Polygons are WGS84, rings
-// closed, outer rings counter-clockwise and holes clockwise (RFC 7946), the largest
-// polygon first; a threshold that nothing reaches gives an empty MultiPolygon. Thresholds
-// beyond the search's bound are cut to it. cellMetres is the grid cell (≤ 0 means
-// IsochroneCellMetres); smaller is finer and slower.
+// of w's last search's sources (the reachable area: 服务圈): the places reached by
+// walking from a source's query point straight onto the network, along it, and
+// straight off it again for at most 40 m, all counted in the threshold. Convert
+// minutes with the caller's speed (metres = minutes × metres a minute).
 //
-// w must be a walker of g after FromSnaps. Isochrone uses w's scratch memory, so it is
-// safe for concurrent use only with distinct walkers.
+// Polygons are WGS84, rings closed, outer rings counter-clockwise and holes clockwise
+// (RFC 7946), the largest polygon first; a threshold that nothing reaches gives an
+// empty, non-nil MultiPolygon. Thresholds beyond the search's bound are cut to it; an
+// infinite one (with an unbounded search) gives everything reached. cellMetres is the
+// grid cell (≤ 0 means IsochroneCellMetres): the boundary is interpolated between grid
+// points that far apart, so it is good to about a cell; smaller is finer and slower,
+// and a grid that would pass about 4 million points is coarsened.
+//
+// w must be a walker of g after FromSnaps. Isochrone keeps its working memory in w and
+// allocates only the polygons, so it is safe for concurrent use with distinct walkers.
 func (g *Graph) Isochrone(w *Walker, thresholdsMetres []float64, cellMetres float64) []orb.MultiPolygon {
 	if w.g != g {
 		panic("geo: Isochrone with a walker of another graph")
@@ -114,28 +121,19 @@ func (g *Graph) Isochrone(w *Walker, thresholdsMetres []float64, cellMetres floa
 		minX, maxX = min(minX, d.x), max(maxX, d.x)
 		minY, maxY = min(minY, d.y), max(maxY, d.y)
 	}
-	for _, sg := range sc.segments {
-		for _, end := range [2][3]float64{{sg.ax, sg.ay, sg.ta}, {sg.bx, sg.by, sg.tb}} {
-			if end[2] >= top {
-				// Unreached end: the reach stops before it.
-				continue
-			}
-			minX, maxX = min(minX, end[0]), max(maxX, end[0])
-			minY, maxY = min(minY, end[1]), max(maxY, end[1])
+	for i := range sc.segments {
+		sg := &sc.segments[i]
+		// A segment's reached part: up to the end reached first, and on from it
+		// as far as top allows (all of it when both ends are reached).
+		x, y, t, fx, fy := sg.ax, sg.ay, sg.ta, sg.bx, sg.by
+		if sg.tb < sg.ta {
+			x, y, t, fx, fy = sg.bx, sg.by, sg.tb, sg.ax, sg.ay
 		}
-		if sg.ta >= top || sg.tb >= top {
-			// A partly reached segment: include its reached part.
-			f := 0.0
-			if sg.metres > 0 {
-				f = min(max((top-min(sg.ta, sg.tb))/sg.metres, 0), 1)
-			}
-			x, y := sg.ax+f*(sg.bx-sg.ax), sg.ay+f*(sg.by-sg.ay)
-			if sg.tb < sg.ta {
-				x, y = sg.bx+f*(sg.ax-sg.bx), sg.by+f*(sg.ay-sg.by)
-			}
-			minX, maxX = min(minX, x), max(maxX, x)
-			minY, maxY = min(minY, y), max(maxY, y)
+		if f := (top - t) / sg.metres; f < 1 {
+			fx, fy = x+f*(fx-x), y+f*(fy-y)
 		}
+		minX, maxX = min(minX, x, fx), max(maxX, x, fx)
+		minY, maxY = min(minY, y, fy), max(maxY, y, fy)
 	}
 	reach := float64(isochroneStepOffMetres)
 	cell := cellMetres
@@ -165,8 +163,22 @@ func (g *Graph) Isochrone(w *Walker, thresholdsMetres []float64, cellMetres floa
 	toLonLat := func(x, y float64) orb.Point {
 		return proj.lonLat(r.x0+x*cell, r.y0+y*cell)
 	}
+	// An unbounded threshold (or one beyond float32) means everything reached: the
+	// largest finite value (unreached points are +Inf and must stay outside).
+	var reached float32
+	if math.IsInf(float64(float32(top)), 1) {
+		for _, v := range r.grid {
+			if v > reached && !math.IsInf(float64(v), 1) {
+				reached = v
+			}
+		}
+	}
 	for i, t := range thresholdsMetres {
-		out[i] = sc.contour(r.grid, r.nx, r.ny, float32(min(t, top)), float32(cell), toLonLat)
+		level := float32(min(t, top))
+		if math.IsInf(float64(level), 1) {
+			level = reached
+		}
+		out[i] = sc.contour(r.grid, r.nx, r.ny, level, float32(cell), toLonLat)
 	}
 	return out
 }
@@ -215,8 +227,7 @@ func (g *Graph) isochroneParts(w *Walker, sc *isochroneScratch, top float64, pro
 		}
 	}
 	for _, s := range w.sources {
-		if s.Edge < 0 || s.Edge >= len(g.half) || s.From < 0 || s.From >= len(g.coords) ||
-			s.To < 0 || s.To >= len(g.coords) || s.Offset >= top {
+		if s.Offset >= top { // the walker kept only valid sources
 			continue
 		}
 		length := float64(g.half[s.Edge].metres)
@@ -233,7 +244,8 @@ func (g *Graph) isochroneParts(w *Walker, sc *isochroneScratch, top float64, pro
 			bx, by := proj.nodeXY(g.coords[end.node])
 			segments = append(segments, isochroneSegment{px, py, bx, by, s.Offset, d, max(end.metres, 0)})
 		}
-		if s.Offset > 0 {
+		// The straight step from the query point, if the snap has a sensible one.
+		if s.Offset > 0 && math.Abs(walkHaversine(s.Query, s.Point)-s.Offset) <= 1+0.01*s.Offset {
 			qx, qy := proj.xy(s.Query)
 			discs = append(discs, isochroneDisc{qx, qy, 0})
 			segments = append(segments, isochroneSegment{qx, qy, px, py, 0, s.Offset, s.Offset})
@@ -286,7 +298,11 @@ func (r *isochroneRaster) disc(d isochroneDisc) {
 	j0, j1 := r.rows(d.y-r.reach, d.y+r.reach)
 	for j := j0; j <= j1; j++ {
 		dy := r.y0 + float64(j)*r.cell - d.y
-		half := math.Sqrt(max(reach2-dy*dy, 0))
+		dy2 := dy * dy
+		if dy2 > reach2 {
+			continue
+		}
+		half := math.Sqrt(reach2 - dy2)
 		i0 := max(r.colCeil(d.x-half), 0)
 		i1 := min(r.colFloor(d.x+half), r.nx-1)
 		if i0 > i1 {
@@ -294,13 +310,18 @@ func (r *isochroneRaster) disc(d isochroneDisc) {
 		}
 		row := r.grid[j*r.nx+i0 : j*r.nx+i1+1]
 		dx := r.x0 + float64(i0)*r.cell - d.x
-		dy2 := dy * dy
 		for i := range row {
 			row[i] = min(row[i], float32(d.t0+math.Sqrt(dx*dx+dy2)))
 			dx += r.cell
 		}
 	}
 }
+
+// isochroneMinPieceMetres is the shortest stretch rasterised on its own: a quarter of
+// stretches are shorter (where the walk along an edge barely goes past the meeting
+// point), and leaving them to their start's disc moves the rim of reach by less than
+// this.
+const isochroneMinPieceMetres = 1
 
 // band rasterises the segment walked from both ends: from a up to where the walks from
 // both ends meet, from b the rest of the way, neither beyond top.
@@ -320,12 +341,12 @@ func (r *isochroneRaster) band(sg isochroneSegment) {
 	scale := sg.metres / l // metres walked per projected metre
 	ux, uy := dx/l, dy/l
 	if sg.ta < r.top {
-		if walked := min(meet, r.top-sg.ta) / scale; walked > 0 {
+		if walked := min(meet, r.top-sg.ta) / scale; walked*scale >= isochroneMinPieceMetres {
 			r.piece(sg.ax, sg.ay, ux, uy, walked, sg.ta, scale)
 		}
 	}
 	if sg.tb < r.top {
-		if walked := min(sg.metres-meet, r.top-sg.tb) / scale; walked > 0 {
+		if walked := min(sg.metres-meet, r.top-sg.tb) / scale; walked*scale >= isochroneMinPieceMetres {
 			r.piece(sg.bx, sg.by, -ux, -uy, walked, sg.tb, scale)
 		}
 	}
@@ -334,105 +355,109 @@ func (r *isochroneRaster) band(sg isochroneSegment) {
 // piece lowers the lattice points within reach of the stretch walked from (sx, sy),
 // reached at t0 metres, along the unit direction (ux, uy) for walked projected metres,
 // to the walk along it to its first point within reach, plus reach. Points within reach
-// of the start itself are skipped: its disc has them. Every point visited is within
-// reach of the stretch, so the inner loop has no tests.
+// of the start itself are left to its disc, so what remains is a crescent: along the
+// stretch at most walked+reach, across it at most reach, and a few points thick. It is
+// scanned in lines across the stretch's main direction (rows for a northward stretch,
+// columns for an eastward one), and per line work dominates, so it is kept to plain
+// comparisons (Go's float min and max handle NaN and cost more).
 func (r *isochroneRaster) piece(sx, sy, ux, uy, walked, t0, scale float64) {
-	reach, reach2 := r.reach, r.reach*r.reach
+	// Work in lattice units (lattice points at whole numbers), with lines along x;
+	// for a mostly east-west stretch swap the axes, so that lines are columns.
+	inv := r.inv
+	sx, sy = (sx-r.x0)*inv, (sy-r.y0)*inv
+	nx, ny, strideX, strideY := r.nx, r.ny, 1, r.nx
+	if math.Abs(ux) > math.Abs(uy) {
+		sx, sy, ux, uy = sy, sx, uy, ux
+		nx, ny, strideX, strideY = r.ny, r.nx, r.nx, 1
+	}
+	walked *= inv
+	reach := r.reach * inv
+	reach2 := reach * reach
+	skip2 := (reach - 1e-9) * (reach - 1e-9) // surely within the start's disc
 	ex, ey := sx+walked*ux, sy+walked*uy
-	// Row chords of the rectangle 0 ≤ along ≤ walked, |across| ≤ reach, where
-	// along = cx*ux + cy*uy and across = cx*uy - cy*ux for (cx, cy) = c - s: linear
-	// in cx, so bounded by (v - cy*uy)/ux for along and (v + cy*ux)/uy for across.
-	var invUx, invUy float64
-	if ux != 0 {
-		invUx = 1 / ux
+	// A line cy above the start meets the rectangle 0 ≤ along ≤ walked,
+	// |across| ≤ reach (along = cx*ux + cy*uy, across = cx*uy - cy*ux, cx = x - sx)
+	// in the cx between two lines in cy: 0 ≤ along gives cx ≥ -cy*uy/ux when ux > 0,
+	// and so on. A direction along an axis is tilted by a nanoradian to keep the
+	// lines finite.
+	const tilt = 1e-9
+	if math.Abs(ux) < tilt {
+		ux = math.Copysign(tilt, ux)
 	}
-	if uy != 0 {
-		invUy = 1 / uy
+	aLo, aHi, aK := 0.0, walked/ux, -uy/ux // along
+	if ux < 0 {
+		aLo, aHi = aHi, aLo
 	}
-	j0, j1 := r.rows(min(sy, ey)-reach, max(sy, ey)+reach)
-	stepAlong, stepAcross := r.cell*ux, r.cell*uy
-	for j := j0; j <= j1; j++ {
-		y := r.y0 + float64(j)*r.cell
-		cy := y - sy
-		lo, hi := math.Inf(1), math.Inf(-1)
-		sLo, sHi := 1.0, 0.0 // the start's chord
-		if h2 := reach2 - cy*cy; h2 >= 0 {
-			h := math.Sqrt(h2)
-			sLo, sHi = sx-h, sx+h
-			lo, hi = sLo, sHi
+	cLo, cHi, cK := -reach/uy, reach/uy, ux/uy // across (|uy| ≥ 0.7 here)
+	if uy < 0 {
+		cLo, cHi = cHi, cLo
+	}
+	// Lines: within reach of the stretch (rectangle and end disc), and on the
+	// forward side of the start, where cy = along*uy - across*ux with along in
+	// [0, walked+reach] and |across| ≤ reach.
+	yLo, yHi := min(sy, ey)-reach, max(sy, ey)+reach
+	fwd := (walked + reach) * uy
+	yLo = max(yLo, sy+min(0, fwd)-reach*math.Abs(ux))
+	yHi = min(yHi, sy+max(0, fwd)+reach*math.Abs(ux))
+	j0 := max(isochroneCeil(yLo), 0)
+	j1 := min(isochroneFloor(yHi), ny-1)
+	base, scale := t0+r.reach, scale*r.cell // metres walked per lattice unit
+	// The rectangle's bounds, moved line by line.
+	cy := float64(j0) - sy
+	aLo, aHi = sx+aLo+aK*cy, sx+aHi+aK*cy
+	cLo, cHi = sx+cLo+cK*cy, sx+cHi+cK*cy
+	grid := r.grid
+	for j := j0; j <= j1; j, cy, aLo, aHi, cLo, cHi = j+1, cy+1, aLo+aK, aHi+aK, cLo+cK, cHi+cK {
+		lo, hi := max(aLo, cLo), min(aHi, cHi)
+		if lo > hi {
+			lo, hi = math.Inf(1), math.Inf(-1)
 		}
-		if dyE := y - ey; dyE*dyE <= reach2 {
+		if dyE := cy + sy - ey; dyE*dyE <= reach2 {
 			h := math.Sqrt(reach2 - dyE*dyE)
-			lo, hi = min(lo, ex-h), max(hi, ex+h)
-		}
-		rLo, rHi := math.Inf(-1), math.Inf(1)
-		if ux != 0 {
-			a, b := -cy*uy*invUx, (walked-cy*uy)*invUx
-			rLo, rHi = max(rLo, min(a, b)), min(rHi, max(a, b))
-		} else if along := cy * uy; along < 0 || along > walked {
-			rLo, rHi = 1, 0
-		}
-		if uy != 0 {
-			a, b := (-reach+cy*ux)*invUy, (reach+cy*ux)*invUy
-			rLo, rHi = max(rLo, min(a, b)), min(rHi, max(a, b))
-		} else if across := cy * ux; across*across > reach2 {
-			rLo, rHi = 1, 0
-		}
-		if rLo <= rHi {
-			lo, hi = min(lo, sx+rLo), max(hi, sx+rHi)
+			if ex-h < lo {
+				lo = ex - h
+			}
+			if ex+h > hi {
+				hi = ex + h
+			}
 		}
 		if lo > hi {
 			continue
 		}
-		i0 := max(r.colCeil(lo), 0)
-		i1 := min(r.colFloor(hi), r.nx-1)
-		row := r.grid[j*r.nx : (j+1)*r.nx]
-		// Left and right of the start's chord, computed exactly as disc does.
-		for run := range 2 {
-			a, b := i0, i1
-			if sLo <= sHi {
-				if run == 0 {
-					b = min(i1, r.colCeil(sLo)-1)
-				} else {
-					a = max(i0, r.colFloor(sHi)+1)
-				}
-			} else if run == 1 {
-				break
-			}
-			if a > b {
+		i0 := max(isochroneCeil(lo), 0)
+		i1 := min(isochroneFloor(hi), nx-1)
+		// The start's chord, left to its disc.
+		skipLo, skipHi := i1+1, i1
+		if h2 := skip2 - cy*cy; h2 >= 0 {
+			h := math.Sqrt(h2)
+			skipLo, skipHi = isochroneCeil(sx-h), isochroneFloor(sx+h)
+		}
+		for i0 <= i1 {
+			b := i1
+			if i0 >= skipLo && i0 <= skipHi {
+				i0 = skipHi + 1
 				continue
 			}
-			cx := r.x0 + float64(a)*r.cell - sx
+			if i0 < skipLo && b >= skipLo {
+				b = skipLo - 1
+			}
+			cx := float64(i0) - sx
 			along := cx*ux + cy*uy
 			across := cx*uy - cy*ux
-			for i := a; i <= b; i++ {
+			k := j*strideY + i0*strideX
+			for range b - i0 + 1 {
 				// Every point here is within reach of the stretch and out of
-				// reach of its start, so the root is real and first > 0 (Abs
-				// and a first a hair below 0 only absorb rounding).
+				// reach of its start (or on its rim), so the root is real and
+				// first ≥ 0 (Abs and a first a hair below 0 absorb rounding).
 				first := along - math.Sqrt(math.Abs(reach2-across*across))
-				if v := float32(t0 + first*scale + reach); v < row[i] {
-					row[i] = v
-				}
-				along += stepAlong
-				across += stepAcross
+				grid[k] = min(grid[k], float32(base+first*scale))
+				along += ux
+				across += uy
+				k += strideX
 			}
+			i0 = b + 1
 		}
 	}
-}
-
-// isochroneClip narrows [lo, hi] to the x with a*x + b in [vMin, vMax].
-func isochroneClip(lo, hi, a, b, vMin, vMax float64) (float64, float64) {
-	if a == 0 {
-		if b < vMin || b > vMax {
-			return 1, 0
-		}
-		return lo, hi
-	}
-	x1, x2 := (vMin-b)/a, (vMax-b)/a
-	if a < 0 {
-		x1, x2 = x2, x1
-	}
-	return max(lo, x1), min(hi, x2)
 }
 
 // contour traces the boundary of the grid points at most t with marching squares and

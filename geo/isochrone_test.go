@@ -9,10 +9,10 @@ import (
 	"github.com/paulmach/orb/planar"
 )
 
-// checkMultiPolygon checks RFC 7946 validity: closed rings of at least four points,
+// isochroneTestCheck checks RFC 7946 validity: closed rings of at least four points,
 // outer rings counter-clockwise, holes clockwise and inside their outer ring, no ring
 // crossing itself or another, no repeated consecutive points.
-func checkMultiPolygon(t *testing.T, mp orb.MultiPolygon) {
+func isochroneTestCheck(t *testing.T, mp orb.MultiPolygon) {
 	t.Helper()
 	var rings []orb.Ring
 	for pi, p := range mp {
@@ -76,7 +76,7 @@ func isochroneTestCross(a, b, c, d orb.Point) bool {
 }
 
 func TestIsochroneReachableInsideFarOutside(t *testing.T) {
-	g := synthGraph(t, 11, 6000)
+	g := synthTestGraph(t, 11, 6000)
 	rng := rand.New(rand.NewPCG(11, 3))
 	w := g.NewWalker()
 	thresholds := []float64{250, 500, 750}
@@ -98,7 +98,7 @@ func TestIsochroneReachableInsideFarOutside(t *testing.T) {
 			if len(mp) == 0 {
 				t.Fatalf("trial %d: nothing within %.0f m", trial, thresholds[i])
 			}
-			checkMultiPolygon(t, mp)
+			isochroneTestCheck(t, mp)
 		}
 		inside, outside := 0, 0
 		for range 3000 {
@@ -136,12 +136,12 @@ func TestIsochroneReachableInsideFarOutside(t *testing.T) {
 }
 
 func TestIsochroneBandsNest(t *testing.T) {
-	g := synthGraph(t, 12, 4000)
+	g := synthTestGraph(t, 12, 4000)
 	rng := rand.New(rand.NewPCG(12, 4))
 	w := g.NewWalker()
 	var sources []Snap
 	for len(sources) < 3 {
-		if s, ok := randomSnap(g, rng); ok {
+		if s, ok := snapTestRandom(g, rng); ok {
 			sources = append(sources, s)
 		}
 	}
@@ -157,7 +157,7 @@ func TestIsochroneBandsNest(t *testing.T) {
 			w.FromSnaps(tc.sources, 750)
 			bands := g.Isochrone(w, []float64{250, 500, 750}, 0)
 			b := g.Bound()
-			for range 20000 {
+			for range 5000 {
 				p := orb.Point{b.Min[0] + rng.Float64()*(b.Max[0]-b.Min[0]), b.Min[1] + rng.Float64()*(b.Max[1]-b.Min[1])}
 				in5 := planar.MultiPolygonContains(bands[0], p)
 				in10 := planar.MultiPolygonContains(bands[1], p)
@@ -167,7 +167,7 @@ func TestIsochroneBandsNest(t *testing.T) {
 				}
 			}
 			for _, mp := range bands {
-				checkMultiPolygon(t, mp)
+				isochroneTestCheck(t, mp)
 			}
 			a5, a10, a15 := planar.Area(bands[0]), planar.Area(bands[1]), planar.Area(bands[2])
 			if !(a5 < a10 && a10 < a15) {
@@ -195,7 +195,7 @@ func TestIsochroneHoleInABlock(t *testing.T) {
 		ring = append(ring, orb.Point{121.47, 31.234 - float64(i)*step})
 	}
 	spur := orb.LineString{{121.47, 31.23}, {121.4695, 31.2295}}
-	g := buildLines(t, ring, spur)
+	g := graphTestBuild(t, ring, spur)
 	src, err := g.Snap(orb.Point{121.4701, 31.2301}, MaxSnapMetres)
 	if err != nil {
 		t.Fatal(err)
@@ -203,8 +203,8 @@ func TestIsochroneHoleInABlock(t *testing.T) {
 	w := g.NewWalker()
 	w.FromSnaps([]Snap{src}, 5000)
 	mp := g.Isochrone(w, []float64{5000, 300}, 10)
-	checkMultiPolygon(t, mp[0])
-	checkMultiPolygon(t, mp[1])
+	isochroneTestCheck(t, mp[0])
+	isochroneTestCheck(t, mp[1])
 	if len(mp[0]) != 1 || len(mp[0][0]) != 2 {
 		t.Fatalf("whole block: %d polygons, the first with %d rings; want one with a hole", len(mp[0]), len(mp[0][0]))
 	}
@@ -231,7 +231,7 @@ func TestIsochroneHoleInABlock(t *testing.T) {
 }
 
 func TestIsochroneEdgeCases(t *testing.T) {
-	g := buildLines(t, orb.LineString{{121.470, 31.23}, {121.471, 31.23}, {121.472, 31.23}})
+	g := graphTestBuild(t, orb.LineString{{121.470, 31.23}, {121.471, 31.23}, {121.472, 31.23}})
 	src, err := g.Snap(orb.Point{121.4705, 31.2301}, MaxSnapMetres)
 	if err != nil {
 		t.Fatal(err)
@@ -265,7 +265,7 @@ func TestIsochroneEdgeCases(t *testing.T) {
 				if mp == nil || (len(mp) == 0) != tc.wantEmpty[i] {
 					t.Fatalf("threshold %v: %d polygons", tc.thresholds[i], len(mp))
 				}
-				checkMultiPolygon(t, mp)
+				isochroneTestCheck(t, mp)
 			}
 			if len(got) == 2 && tc.thresholds[1] > 100 && !got[0].Equal(got[1]) {
 				t.Fatalf("a threshold beyond the bound differs from the bound")
@@ -278,12 +278,12 @@ func TestIsochroneEdgeCases(t *testing.T) {
 				t.Fatal("no panic")
 			}
 		}()
-		buildLines(t, orb.LineString{{121.470, 31.23}, {121.471, 31.23}}).Isochrone(w, []float64{1}, 0)
+		graphTestBuild(t, orb.LineString{{121.470, 31.23}, {121.471, 31.23}}).Isochrone(w, []float64{1}, 0)
 	})
 }
 
 func TestIsochroneTwoSourcesApart(t *testing.T) {
-	g := buildLines(t,
+	g := graphTestBuild(t,
 		orb.LineString{{121.470, 31.23}, {121.471, 31.23}},
 		orb.LineString{{121.480, 31.23}, {121.481, 31.23}},
 	)
@@ -298,8 +298,148 @@ func TestIsochroneTwoSourcesApart(t *testing.T) {
 	w := g.NewWalker()
 	w.FromSnaps(srcs, 200)
 	mp := g.Isochrone(w, []float64{200}, 0)[0]
-	checkMultiPolygon(t, mp)
+	isochroneTestCheck(t, mp)
 	if len(mp) != 2 {
 		t.Fatalf("%d polygons, want 2", len(mp))
 	}
+}
+
+func TestIsochroneWholeComponentAndCoarsening(t *testing.T) {
+	g := synthTestGraph(t, 13, 3000)
+	src, err := g.Snap(g.Bound().Center(), MaxSnapMetres)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := g.NewWalker()
+	w.FromSnaps([]Snap{src}, math.Inf(1))
+	tests := []struct {
+		name string
+		cell float64
+	}{
+		{"default cells", 0},
+		// Half-metre cells over a town 2 km across would need 16 million
+		// cells; the grid coarsens to stay within isochroneMaxCells.
+		{"too fine, coarsened", 0.5},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			mp := g.Isochrone(w, []float64{math.Inf(1)}, tc.cell)[0]
+			if len(mp) == 0 {
+				t.Fatal("nothing reached")
+			}
+			isochroneTestCheck(t, mp)
+			// Every node of the (one) component is inside.
+			for u := range g.NumNodes() {
+				if !planar.MultiPolygonContains(mp, g.NodePoint(u)) {
+					t.Fatalf("node %d at %v outside the whole-town polygon", u, g.NodePoint(u))
+				}
+			}
+		})
+	}
+}
+
+func TestIsochroneSourceTooFarOff(t *testing.T) {
+	g := graphTestBuild(t, orb.LineString{{121.470, 31.23}, {121.471, 31.23}})
+	near, err := g.Snap(orb.Point{121.4705, 31.2301}, MaxSnapMetres) // 11 m off
+	if err != nil {
+		t.Fatal(err)
+	}
+	far, err := g.Snap(orb.Point{121.4705, 31.2320}, MaxSnapMetres) // 222 m off
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := g.NewWalker()
+	w.FromSnaps([]Snap{far, near}, 200)
+	mp := g.Isochrone(w, []float64{100, 200}, 0)
+	isochroneTestCheck(t, mp[0])
+	if planar.MultiPolygonContains(mp[1], far.Query) {
+		t.Error("a source 222 m off the network is inside its 200 m polygon")
+	}
+	if !planar.MultiPolygonContains(mp[0], near.Query) {
+		t.Error("a source 11 m off the network is outside its 100 m polygon")
+	}
+}
+
+func TestIsochroneConcurrentWalkers(t *testing.T) {
+	g := synthTestGraph(t, 14, 5000)
+	rng := rand.New(rand.NewPCG(14, 1))
+	var queries []orb.Point
+	for len(queries) < 8 {
+		if s, ok := snapTestRandom(g, rng); ok {
+			queries = append(queries, s.Query)
+		}
+	}
+	circle := func(w *Walker, q orb.Point) orb.MultiPolygon {
+		s, err := g.Snap(q, MaxSnapMetres)
+		if err != nil {
+			t.Error(err)
+			return nil
+		}
+		w.FromSnaps([]Snap{s}, 500)
+		return g.Isochrone(w, []float64{500}, 0)[0]
+	}
+	want := make([]orb.MultiPolygon, len(queries))
+	w := g.NewWalker()
+	for i, q := range queries {
+		want[i] = circle(w, q)
+	}
+	done := make(chan bool)
+	for range 4 {
+		go func() {
+			w := g.NewWalker() // one walker per goroutine; the graph is shared
+			ok := true
+			for round := range 3 {
+				for i := range queries {
+					i := (i + round) % len(queries)
+					if !circle(w, queries[i]).Equal(want[i]) {
+						ok = false
+					}
+				}
+			}
+			done <- ok
+		}()
+	}
+	for range 4 {
+		if !<-done {
+			t.Fatal("a concurrent circle differs from the sequential one")
+		}
+	}
+}
+
+func TestIsochroneHandMadeSources(t *testing.T) {
+	g := graphTestBuild(t, orb.LineString{{121.470, 31.23}, {121.471, 31.23}, {121.472, 31.23}})
+	var e int
+	for e = range g.Edges(0) {
+		break
+	}
+	from, to := g.EdgeEnds(e)
+	tests := []struct {
+		name string
+		src  Snap
+	}{
+		{"edge and along only", Snap{Edge: e, From: from, To: to, Along: 10}},
+		{"offset without a query point", Snap{Edge: e, From: from, To: to, Along: 10, Offset: 20}},
+		{"along past the edge", Snap{Edge: e, From: from, To: to, Along: 1e6}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			w := g.NewWalker()
+			w.FromSnaps([]Snap{tc.src}, 300)
+			mp := g.Isochrone(w, []float64{300}, 0)[0]
+			isochroneTestCheck(t, mp)
+			if len(mp) != 1 || !planar.MultiPolygonContains(mp, g.NodePoint(from)) {
+				t.Fatalf("%d polygons, not around the edge", len(mp))
+			}
+			if b := mp.Bound(); walkHaversine(b.Min, b.Max) > 1000 {
+				t.Fatalf("polygon spans %v", b)
+			}
+		})
+	}
+	t.Run("invalid sources are ignored", func(t *testing.T) {
+		w := g.NewWalker()
+		w.FromSnaps([]Snap{{Edge: e, From: from, To: to, Offset: math.NaN()}, {Edge: e, From: from, To: to, Offset: -1}}, 300)
+		if w.NumReached() != 0 || len(g.Isochrone(w, []float64{300}, 0)[0]) != 0 {
+			t.Fatal("a NaN or negative offset started a walk")
+		}
+	})
 }

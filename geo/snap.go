@@ -17,10 +17,13 @@ var ErrSnapTooFar = errors.New("geo: point too far from the walking network")
 // Snap is where a point joins the walking network: the nearest point of the nearest
 // edge, found by perpendicular projection.
 //
-// Edge is the half-edge From→To (From < To) and Along the distance in metres from From
-// to the snap point along that edge; the rest of the edge, EdgeLength(Edge)-Along,
-// leads to To. Offset is the straight walk in metres from Query, the point that was
-// snapped, to Point, the snap point on the edge (haversine). Points are WGS84 [lon, lat].
+// Edge is the half-edge From→To and Along the distance in metres from From to the snap
+// point along that edge; the rest of the edge, EdgeLength(Edge)-Along, leads to To.
+// Graph.Snap names the edge from its lower node (From < To); a Snap made by hand may
+// name it from either end. Offset is the straight walk in metres from Query, the point
+// that was snapped, to Point, the snap point on the edge (haversine). Points are WGS84
+// [lon, lat]. Walks use Edge, From, To, Along and Offset; isochrones also draw the
+// step from Query.
 type Snap struct {
 	Edge     int
 	From, To int

@@ -38,8 +38,8 @@ func snapBruteForce(g *Graph, p orb.Point) Snap {
 	return best
 }
 
-// buildLines builds a graph from lines of kind "street".
-func buildLines(tb testing.TB, lines ...orb.LineString) *Graph {
+// graphTestBuild builds a graph from lines of kind "street".
+func graphTestBuild(tb testing.TB, lines ...orb.LineString) *Graph {
 	tb.Helper()
 	var b GraphBuilder
 	for _, l := range lines {
@@ -48,10 +48,10 @@ func buildLines(tb testing.TB, lines ...orb.LineString) *Graph {
 	return b.Build()
 }
 
-// synthGraph builds SynthCity(seed, nodes).
-func synthGraph(tb testing.TB, seed int64, nodes int) *Graph {
+// synthTestGraph builds SynthCity(seed, nodes).
+func synthTestGraph(tb testing.TB, seed int64, nodes int) *Graph {
 	tb.Helper()
-	return buildLines(tb, SynthCity(seed, nodes)...)
+	return graphTestBuild(tb, SynthCity(seed, nodes)...)
 }
 
 func TestSnapMatchesBruteForce(t *testing.T) {
@@ -66,7 +66,7 @@ func TestSnapMatchesBruteForce(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			g := synthGraph(t, tc.seed, tc.nodes)
+			g := synthTestGraph(t, tc.seed, tc.nodes)
 			rng := rand.New(rand.NewPCG(uint64(tc.seed), 7))
 			b := g.Bound().Pad(0.002) // about 200 m beyond the edge of town
 			for range 500 {
@@ -90,14 +90,14 @@ func TestSnapMatchesBruteForce(t *testing.T) {
 				if math.Abs(planar-want.Offset) > 1e-6 {
 					t.Fatalf("Snap(%v) %.9f m away, brute force %.9f (edges %d, %d)", p, planar, want.Offset, got.Edge, want.Edge)
 				}
-				checkSnap(t, g, got)
+				snapTestCheck(t, g, got)
 			}
 		})
 	}
 }
 
-// checkSnap checks a snap's internal consistency: its edge, ends, along and offset.
-func checkSnap(t *testing.T, g *Graph, s Snap) {
+// snapTestCheck checks a snap's internal consistency: its edge, ends, along and offset.
+func snapTestCheck(t *testing.T, g *Graph, s Snap) {
 	t.Helper()
 	from, to := g.EdgeEnds(s.Edge)
 	if from != s.From || to != s.To || s.From >= s.To {
@@ -121,7 +121,7 @@ func TestSnap(t *testing.T) {
 	// An L of two streets: 0.001° of longitude east, then 0.001° of latitude north.
 	o := orb.Point{121.47, 31.23}
 	corner := orb.Point{121.471, 31.23}
-	g := buildLines(t, orb.LineString{o, corner, {121.471, 31.231}})
+	g := graphTestBuild(t, orb.LineString{o, corner, {121.471, 31.231}})
 	eastM := walkHaversine(o, corner)
 	tests := []struct {
 		name       string

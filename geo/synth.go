@@ -31,7 +31,8 @@ const synthNodesPerIntersection = 1 + 2*(1-synthMissing)*(synthOneVertex+2*synth
 // WGS84 lines whose shared vertices are exactly equal. The same seed and size give the
 // same lines. A million nodes take well under a second.
 func SynthCity(seed int64, nodes int) []orb.LineString {
-	side := max(2, int(math.Round(math.Sqrt(float64(nodes)/synthNodesPerIntersection))))
+	side := int(math.Round(math.Sqrt(float64(max(nodes, 0)) / synthNodesPerIntersection)))
+	side = max(side, 2) // at least one block
 	rng := rand.New(rand.NewPCG(uint64(seed), 0x9e3779b97f4a7c15))
 
 	// Column and row positions with varying block widths, centred on the centre.

@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"math"
 	"slices"
+
+	"github.com/paulmach/orb"
 )
 
 // Walker runs bounded shortest-walk searches (Dijkstra's algorithm) on one Graph and
@@ -34,12 +36,18 @@ type walkNodeState struct {
 	metres float32
 }
 
-// walkHeapItem is a heap entry; entries made stale by a shorter walk are skipped when
+// walkHeapItem is a heap entry: the float32 bits of the metres walked (which order as
+// integers, metres being never negative) above the node id, so entries compare as
+// integers without branches. Entries made stale by a shorter walk are skipped when
 // popped (lazy deletion) rather than removed.
-type walkHeapItem struct {
-	metres float32
-	node   uint32
+type walkHeapItem uint64
+
+func walkItem(metres float32, node uint32) walkHeapItem {
+	return walkHeapItem(uint64(math.Float32bits(metres))<<32 | uint64(node))
 }
+
+func (it walkHeapItem) metres() float32 { return math.Float32frombits(uint32(it >> 32)) }
+func (it walkHeapItem) node() uint32    { return uint32(it) }
 
 // walkSourceRef points at a source by the undirected edge it lies on.
 type walkSourceRef struct {
@@ -63,7 +71,8 @@ func walkEdgeKey(a, b int) uint64 {
 // FromSnaps walks from every source at once (each source starts at its snap point,
 // having walked its Offset already) and finds every node within maxMetres of the
 // nearest source; math.Inf(1) walks the whole component. Sources that do not belong to
-// the walker's graph are ignored. It replaces the previous search.
+// the walker's graph, or have a negative or non-finite Offset, are ignored. It replaces
+// the previous search.
 func (w *Walker) FromSnaps(sources []Snap, maxMetres float64) {
 	g := w.g
 	w.gen++
@@ -74,7 +83,7 @@ func (w *Walker) FromSnaps(sources []Snap, maxMetres float64) {
 	}
 	w.heap = w.heap[:0]
 	w.settled = w.settled[:0]
-	w.sources = append(w.sources[:0], sources...)
+	w.sources = w.sources[:0]
 	w.byEdge = w.byEdge[:0]
 	if math.IsNaN(maxMetres) || maxMetres < 0 {
 		maxMetres = 0
@@ -83,14 +92,25 @@ func (w *Walker) FromSnaps(sources []Snap, maxMetres float64) {
 	limit := float32(maxMetres)
 
 	n := len(g.coords)
-	for i, s := range sources {
-		if s.From < 0 || s.To < 0 || s.From >= n || s.To >= n || s.Edge < 0 || s.Edge >= len(g.half) {
+	for _, s := range sources {
+		if s.From < 0 || s.To < 0 || s.From >= n || s.To >= n || s.Edge < 0 || s.Edge >= len(g.half) ||
+			!(s.Offset >= 0) || math.IsInf(s.Offset, 1) || math.IsNaN(s.Along) {
 			continue
 		}
 		length := float64(g.half[s.Edge].metres)
+		s.Along = min(max(s.Along, 0), length)
+		if length > 0 {
+			// The snap point from the edge itself, whatever the caller filled in.
+			a, b := g.NodePoint(s.From), g.NodePoint(s.To)
+			f := s.Along / length
+			s.Point = orb.Point{a[0] + f*(b[0]-a[0]), a[1] + f*(b[1]-a[1])}
+		} else {
+			s.Point = g.NodePoint(s.From)
+		}
 		w.seed(uint32(s.From), float32(s.Offset+s.Along), limit)
-		w.seed(uint32(s.To), float32(s.Offset+max(length-s.Along, 0)), limit)
-		w.byEdge = append(w.byEdge, walkSourceRef{key: walkEdgeKey(s.From, s.To), i: i})
+		w.seed(uint32(s.To), float32(s.Offset+length-s.Along), limit)
+		w.byEdge = append(w.byEdge, walkSourceRef{key: walkEdgeKey(s.From, s.To), i: len(w.sources)})
+		w.sources = append(w.sources, s)
 	}
 	if len(w.byEdge) > 1 {
 		slices.SortFunc(w.byEdge, func(a, b walkSourceRef) int { return cmp.Compare(a.key, b.key) })
@@ -99,20 +119,20 @@ func (w *Walker) FromSnaps(sources []Snap, maxMetres float64) {
 	state, half, first, gen := w.state, g.half, g.first, w.gen
 	for len(w.heap) > 0 {
 		top := w.pop()
-		u := top.node
-		if top.metres > state[u].metres {
+		u, du := top.node(), top.metres()
+		if du > state[u].metres {
 			continue // stale: u was reached by a shorter walk
 		}
 		w.settled = append(w.settled, u)
 		for _, h := range half[first[u]:first[u+1]] {
-			d := top.metres + h.metres
+			d := du + h.metres
 			if d > limit {
 				continue
 			}
 			st := &state[h.to]
 			if st.gen != gen || d < st.metres {
 				st.gen, st.metres = gen, d
-				w.push(walkHeapItem{metres: d, node: h.to})
+				w.push(walkItem(d, h.to))
 			}
 		}
 	}
@@ -126,7 +146,7 @@ func (w *Walker) seed(node uint32, metres, limit float32) {
 	st := &w.state[node]
 	if st.gen != w.gen || metres < st.metres {
 		st.gen, st.metres = w.gen, metres
-		w.push(walkHeapItem{metres: metres, node: node})
+		w.push(walkItem(metres, node))
 	}
 }
 
@@ -136,7 +156,7 @@ func (w *Walker) push(it walkHeapItem) {
 	i := len(h) - 1
 	for i > 0 {
 		p := (i - 1) / 4
-		if h[p].metres <= it.metres {
+		if h[p] <= it {
 			break
 		}
 		h[i] = h[p]
@@ -160,15 +180,33 @@ func (w *Walker) pop() walkHeapItem {
 			if c >= n {
 				break
 			}
-			// The smallest of up to four children.
-			m := c
-			end := min(c+4, n)
-			for j := c + 1; j < end; j++ {
-				if h[j].metres < h[m].metres {
-					m = j
+			// The smallest of up to four children (conditional moves, not
+			// branches, when all four are there).
+			m, mk := c, h[c]
+			if c+3 < n {
+				k := h[c : c+4 : c+4]
+				mk = min(k[0], k[1], k[2], k[3])
+				// Keys are distinct (a node is pushed again only with a
+				// shorter walk), so exactly one matches.
+				var i1, i2, i3 int
+				if k[1] == mk {
+					i1 = 1
+				}
+				if k[2] == mk {
+					i2 = 2
+				}
+				if k[3] == mk {
+					i3 = 3
+				}
+				m = c + i1 + i2 + i3
+			} else {
+				for j := c + 1; j < n; j++ {
+					if k := h[j]; k < mk {
+						m, mk = j, k
+					}
 				}
 			}
-			if h[m].metres >= last.metres {
+			if mk >= last {
 				break
 			}
 			h[i] = h[m]

@@ -9,9 +9,9 @@ import (
 	"github.com/paulmach/orb"
 )
 
-// randomGraph builds a graph of random lines between nodes points scattered over about
+// walkTestRandomGraph builds a graph of random lines between nodes points scattered over about
 // a square kilometre, so lines cross without meeting and share vertices by chance.
-func randomGraph(tb testing.TB, rng *rand.Rand, nodes, lines int) *Graph {
+func walkTestRandomGraph(tb testing.TB, rng *rand.Rand, nodes, lines int) *Graph {
 	tb.Helper()
 	pts := make([]orb.Point, nodes)
 	for i := range pts {
@@ -23,14 +23,14 @@ func randomGraph(tb testing.TB, rng *rand.Rand, nodes, lines int) *Graph {
 			ls[i] = append(ls[i], pts[rng.IntN(len(pts))])
 		}
 	}
-	return buildLines(tb, ls...)
+	return graphTestBuild(tb, ls...)
 }
 
-// naiveWalk is the reference: O(n²) Dijkstra on a copy of g in which every snap point
+// walkNaive is the reference: O(n²) Dijkstra on a copy of g in which every snap point
 // is a node of its own that splits its edge. It returns the distance to each of
 // targets (its Offset included), +Inf when unreachable; the bound is applied by the
 // caller.
-func naiveWalk(g *Graph, sources, targets []Snap) []float64 {
+func walkNaive(g *Graph, sources, targets []Snap) []float64 {
 	n := g.NumNodes()
 	type arc struct {
 		to     int
@@ -72,7 +72,7 @@ func naiveWalk(g *Graph, sources, targets []Snap) []float64 {
 	}
 	for key, ps := range points {
 		length := g.EdgeLength(g.edgeLookup(uint32(key[0]), uint32(key[1])))
-		slices.SortFunc(ps, func(a, b onEdge) int { return cmpFloat(a.along, b.along) })
+		slices.SortFunc(ps, func(a, b onEdge) int { return walkTestCmp(a.along, b.along) })
 		prev, prevAlong := key[0], 0.0
 		for _, p := range ps {
 			link(prev, p.node, p.along-prevAlong)
@@ -111,7 +111,7 @@ func naiveWalk(g *Graph, sources, targets []Snap) []float64 {
 	return out
 }
 
-func cmpFloat(a, b float64) int {
+func walkTestCmp(a, b float64) int {
 	switch {
 	case a < b:
 		return -1
@@ -121,17 +121,17 @@ func cmpFloat(a, b float64) int {
 	return 0
 }
 
-// randomSnap snaps a random point of g's box (padded), or returns false when it is
+// snapTestRandom snaps a random point of g's box (padded), or returns false when it is
 // too far from the network.
-func randomSnap(g *Graph, rng *rand.Rand) (Snap, bool) {
+func snapTestRandom(g *Graph, rng *rand.Rand) (Snap, bool) {
 	b := g.Bound().Pad(0.0005)
 	p := orb.Point{b.Min[0] + rng.Float64()*(b.Max[0]-b.Min[0]), b.Min[1] + rng.Float64()*(b.Max[1]-b.Min[1])}
 	s, err := g.Snap(p, MaxSnapMetres)
 	return s, err == nil
 }
 
-// reversed returns the same snap described from its other end.
-func reversed(g *Graph, s Snap) Snap {
+// snapReversed returns the same snap described from its other end.
+func snapReversed(g *Graph, s Snap) Snap {
 	r := s
 	r.From, r.To = s.To, s.From
 	r.Edge = g.edgeLookup(uint32(s.To), uint32(s.From))
@@ -157,20 +157,20 @@ func TestWalkerMatchesNaive(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			for trial := range 20 {
-				g := randomGraph(t, rng, tc.nodes, tc.lines)
+				g := walkTestRandomGraph(t, rng, tc.nodes, tc.lines)
 				w := g.NewWalker()
 				var sources []Snap
 				for len(sources) < tc.sources {
-					if s, ok := randomSnap(g, rng); ok {
+					if s, ok := snapTestRandom(g, rng); ok {
 						if rng.IntN(3) == 0 {
-							s = reversed(g, s) // either end may describe it
+							s = snapReversed(g, s) // either end may describe it
 						}
 						sources = append(sources, s)
 					}
 				}
 				var targets []Snap
 				for range 30 {
-					if s, ok := randomSnap(g, rng); ok {
+					if s, ok := snapTestRandom(g, rng); ok {
 						targets = append(targets, s)
 					}
 				}
@@ -180,11 +180,11 @@ func TestWalkerMatchesNaive(t *testing.T) {
 						tg := s
 						tg.Along = f * g.EdgeLength(s.Edge)
 						tg.Offset = rng.Float64() * 20
-						targets = append(targets, tg, reversed(g, tg))
+						targets = append(targets, tg, snapReversed(g, tg))
 					}
 				}
 				// Node targets, to check NodeDistance.
-				want := naiveWalk(g, sources, targets)
+				want := walkNaive(g, sources, targets)
 				w.FromSnaps(sources, tc.maxMetres)
 				for i, tg := range targets {
 					got, ok := w.DistanceTo(tg)
@@ -194,14 +194,14 @@ func TestWalkerMatchesNaive(t *testing.T) {
 							trial, i, tg, got, ok, want[i], wantOK)
 					}
 				}
-				checkReached(t, g, w, sources, tc.maxMetres)
+				walkTestCheckReached(t, g, w, sources, tc.maxMetres)
 			}
 		})
 	}
 }
 
-// checkReached checks Reached against NodeDistance and the naive walk to every node.
-func checkReached(t *testing.T, g *Graph, w *Walker, sources []Snap, maxMetres float64) {
+// walkTestCheckReached checks Reached against NodeDistance and the naive walk to every node.
+func walkTestCheckReached(t *testing.T, g *Graph, w *Walker, sources []Snap, maxMetres float64) {
 	t.Helper()
 	// A node as a target: a snap at the node with no offset.
 	var nodes []Snap
@@ -212,7 +212,7 @@ func checkReached(t *testing.T, g *Graph, w *Walker, sources []Snap, maxMetres f
 			break
 		}
 	}
-	want := naiveWalk(g, sources, nodes)
+	want := walkNaive(g, sources, nodes)
 	last, count := -1.0, 0
 	w.Reached(func(node int, metres float64) {
 		count++
@@ -244,7 +244,7 @@ func checkReached(t *testing.T, g *Graph, w *Walker, sources []Snap, maxMetres f
 func TestWalkerSameEdge(t *testing.T) {
 	// One straight street of three edges; source and target on the middle one.
 	pts := orb.LineString{{121.470, 31.23}, {121.471, 31.23}, {121.472, 31.23}, {121.473, 31.23}}
-	g := buildLines(t, pts)
+	g := graphTestBuild(t, pts)
 	mid, err := g.Snap(orb.Point{121.4715, 31.23}, MaxSnapMetres)
 	if err != nil {
 		t.Fatal(err)
@@ -267,7 +267,7 @@ func TestWalkerSameEdge(t *testing.T) {
 		{"ahead on the edge", at(0.2, 0), at(0.7, 0), 1000, 0.5 * length, true},
 		{"behind on the edge", at(0.7, 0), at(0.2, 0), 1000, 0.5 * length, true},
 		{"offsets count", at(0.2, 3), at(0.7, 4), 1000, 0.5*length + 7, true},
-		{"described from the other end", at(0.2, 0), reversed(g, at(0.7, 0)), 1000, 0.5 * length, true},
+		{"described from the other end", at(0.2, 0), snapReversed(g, at(0.7, 0)), 1000, 0.5 * length, true},
 		{"within a short bound", at(0.4, 0), at(0.6, 0), 0.25 * length, 0.2 * length, true},
 		{"beyond a short bound", at(0.1, 0), at(0.9, 0), 0.5 * length, 0.8 * length, false},
 	}
@@ -284,7 +284,7 @@ func TestWalkerSameEdge(t *testing.T) {
 }
 
 func TestWalkerEmptyAndInvalid(t *testing.T) {
-	g := buildLines(t, orb.LineString{{121.470, 31.23}, {121.471, 31.23}})
+	g := graphTestBuild(t, orb.LineString{{121.470, 31.23}, {121.471, 31.23}})
 	w := g.NewWalker()
 	s, err := g.Snap(orb.Point{121.4705, 31.23}, MaxSnapMetres)
 	if err != nil {
@@ -308,11 +308,11 @@ func TestWalkerEmptyAndInvalid(t *testing.T) {
 }
 
 func TestWalkerGenerationsDoNotLeak(t *testing.T) {
-	g := synthGraph(t, 5, 3000)
+	g := synthTestGraph(t, 5, 3000)
 	w := g.NewWalker()
 	rng := rand.New(rand.NewPCG(5, 5))
-	a, _ := randomSnap(g, rng)
-	b, _ := randomSnap(g, rng)
+	a, _ := snapTestRandom(g, rng)
+	b, _ := snapTestRandom(g, rng)
 	w.FromSnaps([]Snap{a}, math.Inf(1))
 	all := w.NumReached()
 	w.FromSnaps([]Snap{b}, 100)
@@ -340,12 +340,12 @@ func TestWalkerGenerationsDoNotLeak(t *testing.T) {
 }
 
 func TestWalkerAllocatesNothing(t *testing.T) {
-	g := synthGraph(t, 6, 5000)
+	g := synthTestGraph(t, 6, 5000)
 	w := g.NewWalker()
 	rng := rand.New(rand.NewPCG(6, 6))
 	var srcs []Snap
 	for len(srcs) < 10 {
-		if s, ok := randomSnap(g, rng); ok {
+		if s, ok := snapTestRandom(g, rng); ok {
 			srcs = append(srcs, s)
 		}
 	}
