@@ -3,8 +3,10 @@ GO    ?= go
 DB    ?= doorstep.db
 ADDR  ?= :8080
 FUZZTIME ?= 30s
+ROUNDS   ?= 100
+LOADFLAGS ?=
 
-.PHONY: run build test bench lint vendor sample
+.PHONY: run build test bench lint vendor sample fuzz crash load
 
 ## run: start the portal on http://localhost:8080 with the embedded sample street
 run:
@@ -38,3 +40,23 @@ vendor:
 ## sample: regenerate the sample street's generated files in store/sample
 sample:
 	$(GO) run ./store/sample/gen
+
+## fuzz: run every fuzz target (go test -list '^Fuzz') for FUZZTIME each; a failing
+## input is saved under the package's testdata/fuzz and then runs with make test
+fuzz:
+	@set -e; for pkg in $$($(GO) list ./...); do \
+		for t in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
+			echo "== $$pkg $$t ($(FUZZTIME))"; \
+			$(GO) test -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME) $$pkg; \
+		done; \
+	done
+
+## crash: the kill -9 test with ROUNDS rounds (default 100; make test runs 10)
+crash:
+	$(GO) test -count=1 -v -run 'TestCrashKeepsAcknowledgedWrites' ./cmd/doorstep -crash.rounds=$(ROUNDS)
+
+## load: build the binary, serve the sample street on loopback and drive it with
+## doorstep-load (nearest, doorstep, circle, coverage, writes, a 60 s mixed run, wrk
+## when installed); LOADFLAGS passes flags, e.g. LOADFLAGS="--duration 20s"
+load: build
+	$(GO) run ./cmd/doorstep-load --bin bin/doorstep $(LOADFLAGS)

@@ -126,10 +126,12 @@ func (s Schedule) OpenAt(t time.Time) bool {
 // (ReopensOn, a Shanghai calendar date) has come; a closed listing, and a temporary
 // closure without a reopening date, are never open.
 func (s *Service) OpenAt(t time.Time) bool {
-	return s.inServiceAt(t) && s.Hours.OpenAt(t)
+	return s.InServiceAt(t) && s.Hours.OpenAt(t)
 }
 
-func (s *Service) inServiceAt(t time.Time) bool {
+// InServiceAt reports whether the listing's status lets it open at t: open, or
+// temporarily closed with a reopening date that has come by t (in Shanghai).
+func (s *Service) InServiceAt(t time.Time) bool {
 	switch s.Status {
 	case StatusOpen:
 		return true
@@ -169,7 +171,7 @@ func (s *Service) NextChange(t time.Time) (Change, bool) {
 	switch s.Status {
 	case StatusOpen:
 	case StatusTemporarilyClosed:
-		if !s.inServiceAt(t) {
+		if !s.InServiceAt(t) {
 			reopen, err := time.ParseInLocation(DateLayout, s.ReopensOn, Shanghai)
 			if s.ReopensOn == "" || err != nil {
 				return Change{}, false

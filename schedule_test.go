@@ -175,3 +175,27 @@ func TestScheduleText(t *testing.T) {
 		})
 	}
 }
+
+// FuzzParseSchedule: any text is refused naming hours, or read into a valid
+// schedule whose text form reads back the same.
+func FuzzParseSchedule(f *testing.F) {
+	for _, s := range []string{"mon-fri 10:30-13:00; sat,sun 09:00-11:30", "周一至周五 10:30-13:00", "每天 8:00-20:00\nfri 22:00-02:00", "", "mon", "fri-mon 1:00-2:00"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		s, err := ParseSchedule(text)
+		if err != nil {
+			if ErrorCode(err) != EINVALID || ErrorField(err) != "hours" {
+				t.Fatalf("ParseSchedule(%q): %v", text, err)
+			}
+			return
+		}
+		if err := s.Validate(); err != nil {
+			t.Fatalf("ParseSchedule(%q) = %v, invalid: %v", text, s, err)
+		}
+		again, err := ParseSchedule(s.String())
+		if err != nil || again.String() != s.String() {
+			t.Fatalf("%q read as %q, which reads back as %q (%v)", text, s.String(), again.String(), err)
+		}
+	})
+}

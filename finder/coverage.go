@@ -142,7 +142,8 @@ func (s *Snapshot) categoryWalks(category string) []float32 {
 		var sources []geo.Snap
 		if ci, ok := s.perCategory[category]; ok {
 			for _, pos := range ci.services {
-				if s.snaps[pos].ok {
+				// Coverage plans with listings open now, not reopenings to come.
+				if s.snaps[pos].ok && s.services[pos].Status == doorstep.StatusOpen {
 					sources = append(sources, s.snaps[pos].snap)
 				}
 			}

@@ -166,8 +166,9 @@ type Snapshot struct {
 	serviceIn []int           // area position per service, -1 outside every area
 	snaps     []pointSnap     // where each service joins the network
 	visible   *geo.PointIndex // over services; closed ones are filtered at query time
-	// perCategory holds, per category, an index over its services with status open,
-	// the ones a doorstep answer may name.
+	// perCategory holds, per category, an index over the services a doorstep answer
+	// may name: open ones, and temporary closures with a reopening date (which
+	// count once the date has come — checked at query time).
 	perCategory map[string]categoryIndex
 	visibleN    map[string]int // services not closed, per category and "" for all
 	builtAt     time.Time
@@ -213,7 +214,7 @@ func (b *Base) Index(services []*doorstep.Service, prev *Snapshot) *Snapshot {
 			s.visibleN[svc.Category]++
 			s.visibleN[""]++
 		}
-		if svc.Status == doorstep.StatusOpen {
+		if svc.Status == doorstep.StatusOpen || (svc.Status == doorstep.StatusTemporarilyClosed && svc.ReopensOn != "") {
 			catPoints[svc.Category] = append(catPoints[svc.Category], p)
 			catServices[svc.Category] = append(catServices[svc.Category], i)
 		}

@@ -13,6 +13,9 @@ import (
 	"github.com/paulmach/orb"
 )
 
+// testNow is a Wednesday, 10:00 in Shanghai.
+var testNow = time.Date(2026, 11, 25, 2, 0, 0, 0, time.UTC)
+
 var testCategories = []doorstep.Category{
 	{ID: "meal_point", CircleMinutes: 15, DoorstepMinutes: 5},
 	{ID: "health", CircleMinutes: 15, DoorstepMinutes: 5},
@@ -132,7 +135,7 @@ func TestDoorstepRules(t *testing.T) {
 		{ID: 3, Category: "health", Lon: home[0], Lat: home[1] + 1000/110900.0, Status: doorstep.StatusOpen},
 	}
 	snap := Build(Input{Categories: testCategories, Services: services, Areas: []*doorstep.Area{area}})
-	ans := snap.Doorstep(home, doorstep.SpeedElder)
+	ans := snap.Doorstep(home, doorstep.SpeedElder, testNow)
 	if ans.Area != area || len(ans.Categories) != 3 || ans.Estimate != EstimateStraightLine {
 		t.Fatalf("answer %+v", ans)
 	}
@@ -164,7 +167,7 @@ func TestDoorstepRules(t *testing.T) {
 	}
 	// From outside the area the same meal point is no longer at the doorstep.
 	away := orb.Point{home[0] - 600/95300.0, home[1]}
-	if ans := snap.Doorstep(away, doorstep.SpeedElder); ans.Area != nil || ans.Categories[0].AtDoorstep {
+	if ans := snap.Doorstep(away, doorstep.SpeedElder, testNow); ans.Area != nil || ans.Categories[0].AtDoorstep {
 		t.Errorf("from outside: area %v, at doorstep %v", ans.Area, ans.Categories[0].AtDoorstep)
 	}
 }
@@ -194,5 +197,34 @@ func TestServicesMatches(t *testing.T) {
 	near, total := snap.Services(Query{Matches: matches, Origin: &origin, SpeedMPerMin: 50, Limit: 10})
 	if total != 3 || len(near) != 3 || near[0].Walk.DistanceM > near[2].Walk.DistanceM {
 		t.Errorf("with origin: total %d, hits %v", total, near)
+	}
+}
+
+func TestDoorstepTakesReopenedClosures(t *testing.T) {
+	home := orb.Point{121.46, 31.29}
+	near := func(metres float64) (float64, float64) { return home[0] + metres/95300.0, home[1] }
+	lon1, lat1 := near(100)
+	lon2, lat2 := near(300)
+	services := []*doorstep.Service{
+		// Nearest, closed for now: reopens on 2026-11-25 (Shanghai).
+		{ID: 1, Category: "meal_point", Lon: lon1, Lat: lat1, Status: doorstep.StatusTemporarilyClosed, ReopensOn: "2026-11-25"},
+		{ID: 2, Category: "meal_point", Lon: lon2, Lat: lat2, Status: doorstep.StatusOpen},
+	}
+	snap := Build(Input{Categories: testCategories, Services: services})
+	tests := []struct {
+		name string
+		now  time.Time
+		want int64
+	}{
+		{"the day before", time.Date(2026, 11, 24, 12, 0, 0, 0, doorstep.Shanghai), 2},
+		{"from the reopening day", time.Date(2026, 11, 25, 0, 0, 0, 0, doorstep.Shanghai), 1},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ans := snap.Doorstep(home, doorstep.SpeedElder, tc.now)
+			if got := ans.Categories[0].Service; got == nil || got.ID != tc.want {
+				t.Errorf("meal point %+v, want %d", got, tc.want)
+			}
+		})
 	}
 }

@@ -247,10 +247,11 @@ const (
 )
 
 // Doorstep answers "what is at my doorstep": per category, in display order, the
-// nearest open service by walking time from origin at the given speed. One walk
+// nearest service in service at now (open, or reopened after a temporary closure)
+// by walking time from origin at the given speed. One walk
 // to the widest circle answers most categories; wider walks the rest; what none
 // reaches is estimated in a straight line.
-func (s *Snapshot) Doorstep(origin orb.Point, speed float64) DoorstepAnswer {
+func (s *Snapshot) Doorstep(origin orb.Point, speed float64, now time.Time) DoorstepAnswer {
 	ans := DoorstepAnswer{Origin: origin, SpeedMPerMin: speed}
 	areaPos := s.areaLoc.Locate(origin)
 	if areaPos >= 0 {
@@ -284,10 +285,10 @@ func (s *Snapshot) Doorstep(origin orb.Point, speed float64) DoorstepAnswer {
 			if best[i].pos >= 0 {
 				continue
 			}
-			if r, ok := s.nearestOfCategory(cat.ID, origin, w, onNetwork, bound); ok {
+			if r, ok := s.nearestOfCategory(cat.ID, origin, w, onNetwork, bound, now); ok {
 				best[i] = r
 			} else if ci, ok := s.perCategory[cat.ID]; ok {
-				if ns := ci.points.Nearest(origin, 1, 0, nil, nil); len(ns) == 1 {
+				if ns := ci.points.Nearest(origin, 1, 0, ci.inService(s, now), nil); len(ns) == 1 {
 					farthest = max(farthest, ns[0].Distance)
 				}
 			}
@@ -307,7 +308,7 @@ func (s *Snapshot) Doorstep(origin orb.Point, speed float64) DoorstepAnswer {
 		if r.pos < 0 {
 			// Beyond every walk: the nearest by straight line, estimated.
 			if ci, ok := s.perCategory[cat.ID]; ok {
-				if ns := ci.points.Nearest(origin, 1, 0, nil, nil); len(ns) == 1 {
+				if ns := ci.points.Nearest(origin, 1, 0, ci.inService(s, now), nil); len(ns) == 1 {
 					r = rankedWalk{pos: ci.services[ns[0].Index], metres: ns[0].Distance * doorstep.StraightLineDetour, estimate: true}
 				}
 			}
@@ -324,9 +325,9 @@ func (s *Snapshot) Doorstep(origin orb.Point, speed float64) DoorstepAnswer {
 	return ans
 }
 
-// nearestOfCategory is the open service of a category nearest on foot within
-// bound metres, by the walker's last walk.
-func (s *Snapshot) nearestOfCategory(category string, origin orb.Point, w *geo.Walker, onNetwork bool, bound float64) (rankedWalk, bool) {
+// nearestOfCategory is the service of a category in service at now nearest on
+// foot within bound metres, by the walker's last walk.
+func (s *Snapshot) nearestOfCategory(category string, origin orb.Point, w *geo.Walker, onNetwork bool, bound float64, now time.Time) (rankedWalk, bool) {
 	ci, ok := s.perCategory[category]
 	if !ok {
 		return rankedWalk{}, false
@@ -336,11 +337,16 @@ func (s *Snapshot) nearestOfCategory(category string, origin orb.Point, w *geo.W
 		radius = bound / doorstep.StraightLineDetour
 	}
 	best, found := rankedWalk{metres: math.Inf(1)}, false
-	for _, n := range ci.points.Within(origin, radius, nil, nil) {
+	for _, n := range ci.points.Within(origin, radius, ci.inService(s, now), nil) {
 		r, ok := s.walkTo(w, onNetwork, geo.Neighbor{Index: ci.services[n.Index], Distance: n.Distance})
 		if ok && r.metres <= bound && r.metres < best.metres {
 			best, found = r, true
 		}
 	}
 	return best, found
+}
+
+// inService keeps the index entries whose service is in service at now.
+func (ci categoryIndex) inService(s *Snapshot, now time.Time) func(int) bool {
+	return func(i int) bool { return s.services[ci.services[i]].InServiceAt(now) }
 }

@@ -69,7 +69,7 @@ func TestDoorstepWalksTheNetwork(t *testing.T) {
 		{ID: 2, Category: "health", Status: doorstep.StatusOpen, Lon: town.at(100, 0)[0], Lat: town.at(100, 0)[1]},
 	}
 	snap := Build(Input{Categories: testCategories, Services: services, Network: town.lines})
-	ans := snap.Doorstep(home, doorstep.SpeedElder)
+	ans := snap.Doorstep(home, doorstep.SpeedElder, testNow)
 	if ans.Estimate != "" {
 		t.Fatalf("estimate %q for a point on the network", ans.Estimate)
 	}
@@ -90,7 +90,7 @@ func TestDoorstepWalksTheNetwork(t *testing.T) {
 
 	// 400 m off the network (beyond the 300 m snap limit) answers with estimates.
 	far := town.at(400, -400)
-	if ans := snap.Doorstep(far, doorstep.SpeedElder); ans.Estimate != EstimateStraightLine || ans.Categories[1].Walk.Estimate != EstimateStraightLine {
+	if ans := snap.Doorstep(far, doorstep.SpeedElder, testNow); ans.Estimate != EstimateStraightLine || ans.Categories[1].Walk.Estimate != EstimateStraightLine {
 		t.Errorf("off the network: %+v", ans)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 	"sync"
 	"testing"
+	"time"
 
 	"doorstep"
 	"doorstep/synth"
@@ -62,7 +63,7 @@ func BenchmarkCityDoorstep(b *testing.B) {
 	b.ReportAllocs()
 	i := 0
 	for b.Loop() {
-		s.Doorstep(benchCity.origins[i%len(benchCity.origins)], doorstep.SpeedElder)
+		s.Doorstep(benchCity.origins[i%len(benchCity.origins)], doorstep.SpeedElder, time.Now())
 		i++
 	}
 }

@@ -176,8 +176,8 @@ func (s *Server) handleDoorstep(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
-	ans := s.Snapshot().Doorstep(origin, speed)
 	now := s.now()
+	ans := s.Snapshot().Doorstep(origin, speed, now)
 	body := doorstepJSON{
 		Origin:       geo.FromWGS84(crs, ans.Origin),
 		SpeedMPerMin: ans.SpeedMPerMin,

@@ -116,9 +116,12 @@ func (s *Server) observe(c *gin.Context) {
 	c.Writer.Header()[requestIDHeader] = []string{id}
 	c.Request = c.Request.WithContext(context.WithValue(c.Request.Context(), requestIDKey{}, id))
 	s.metrics.inFlight.Inc()
-
+	defer s.afterRequest(c, start) // deferred: also after a panic recoverPanic passes on
 	c.Next()
+}
 
+// afterRequest counts the request in the metrics and writes its access log line.
+func (s *Server) afterRequest(c *gin.Context, start time.Time) {
 	s.metrics.inFlight.Dec()
 	took := time.Since(start)
 	route := c.FullPath()

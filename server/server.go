@@ -207,6 +207,7 @@ func (s *Server) routes() {
 	api.GET("/services/:id/catchment", s.handleCatchment)
 	api.GET("/network", s.handleNetwork)
 	s.coverageRoutes(api)
+	e.GET("/office", s.handleOfficePage) // office.go: the coverage dashboard
 
 	// Staff: sign-in, editing listings, the audit log and the /staff page (edit.go).
 	s.staffRoutes(e, api)

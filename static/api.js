@@ -13,22 +13,21 @@ export class ApiError extends Error {
 }
 
 /**
- * getJSON fetches path with the query params (undefined and empty values left out)
- * and returns the decoded body. A 4xx/5xx answer throws an ApiError carrying the
- * server's message; a network failure throws one with code "network".
+ * requestJSON sends one request (init as for fetch; Accept JSON and same-origin
+ * credentials are added) and returns the decoded JSON body, or null for 204 No
+ * Content. A 4xx/5xx answer throws an ApiError carrying the server's message, code,
+ * field and status (and retryAfter, in seconds, on a 429); a network failure throws
+ * one with code "network"; an abort is passed on as it is.
  */
-export async function getJSON(path, params = {}, { signal } = {}) {
-  const url = new URL(path, window.location.origin);
-  for (const [k, v] of Object.entries(params)) {
-    if (v !== undefined && v !== null && v !== '') url.searchParams.set(k, String(v));
-  }
+export async function requestJSON(url, init = {}) {
   let res;
   try {
-    res = await fetch(url, { headers: { Accept: 'application/json' }, signal, credentials: 'same-origin' });
+    res = await fetch(url, { credentials: 'same-origin', ...init, headers: { Accept: 'application/json', ...init.headers } });
   } catch (err) {
     if (err.name === 'AbortError') throw err;
     throw new ApiError('', { code: 'network' });
   }
+  if (res.status === 204) return null;
   let body = null;
   try {
     body = await res.json();
@@ -37,14 +36,28 @@ export async function getJSON(path, params = {}, { signal } = {}) {
   }
   if (!res.ok) {
     const e = body && body.error ? body.error : {};
-    throw new ApiError(e.message || `${res.status} ${res.statusText}`, {
+    const err = new ApiError(e.message || `${res.status} ${res.statusText}`, {
       code: e.code || 'internal',
       field: e.field || '',
       status: res.status,
     });
+    if (res.status === 429) err.retryAfter = Number(res.headers.get('Retry-After')) || 60;
+    throw err;
   }
   if (body === null) throw new ApiError(`${res.status}: not JSON`, { status: res.status });
   return body;
+}
+
+/**
+ * getJSON fetches path with the query params (undefined and empty values left out)
+ * and returns the decoded body, failing as requestJSON does.
+ */
+export async function getJSON(path, params = {}, { signal } = {}) {
+  const url = new URL(path, window.location.origin);
+  for (const [k, v] of Object.entries(params)) {
+    if (v !== undefined && v !== null && v !== '') url.searchParams.set(k, String(v));
+  }
+  return requestJSON(url, { signal });
 }
 
 /** Typed calls of the API the resident page uses. */

@@ -5,11 +5,11 @@
 // State flows one way: user action → lookup() → state.answer → render(). A language
 // switch re-renders from state, so nothing is fetched again.
 
-import { api, ApiError } from './api.js';
+import { api, ApiError, getJSON } from './api.js';
 import { interiorPoint } from './geometry.js';
 import { applyStatic, lang, onLangChange, setLang, t } from './i18n.js';
 import { FinderMap } from './map.js';
-import { answerMeta, answerRows, el, legendItems, servicesByCategory } from './render.js';
+import { answerMeta, answerRows, el, legendItems, searchRows, servicesByCategory, suggestionItem } from './render.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -24,6 +24,9 @@ const state = {
   answer: null,
   lookupSeq: 0,
   lookupAbort: null,
+  search: null, // the shown search: { q, openNow, nearest, services, total }
+  searchSeq: 0,
+  searchAbort: null,
 };
 
 let finderMap = null;
@@ -154,6 +157,8 @@ function renderAll() {
   renderAreaSelect();
   renderAllServices();
   renderAnswer();
+  hideSuggestions();
+  renderSearch();
   if (finderMap && state.answer) finderMap.showAnswer(state.answer);
   say(statusMessage);
   showError(errorMessage);
@@ -192,6 +197,8 @@ async function lookup(lon, lat, { areaId = null, pickedOnMap = false } = {}) {
     }
     say(() => t('answerReady'));
     if (!pickedOnMap && state.view === 'list') $('answer').focus({ preventScroll: false });
+    // A shown search is put in order of distance from the new starting point.
+    if (state.search) runSearch(state.search.q, { quiet: true });
   } catch (err) {
     if (err.name === 'AbortError' || seq !== state.lookupSeq) return;
     say(null);
@@ -226,6 +233,185 @@ function lookupMyLocation() {
   );
 }
 
+// ---- search -------------------------------------------------------------------
+
+const SEARCH_LIMIT = 50;
+const SUGGESTIONS = 6;
+const SUGGEST_DELAY_MS = 250;
+const suggest = { timer: 0, seq: 0, abort: null, items: [], active: -1 };
+
+/**
+ * searchParams are /api/services's parameters for text q: open now when ticked and,
+ * once a starting point is chosen, nearest first from it at the chosen speed.
+ */
+function searchParams(q, limit) {
+  const params = { q, limit };
+  if ($('open-now').checked) params.open_now = 'true';
+  const p = state.lastPick;
+  if (p) Object.assign(params, { lon: p.lon.toFixed(6), lat: p.lat.toFixed(6), speed: $('speed-select').value });
+  return params;
+}
+
+function hideSuggestions() {
+  clearTimeout(suggest.timer);
+  if (suggest.abort) suggest.abort.abort();
+  suggest.seq++;
+  suggest.items = [];
+  suggest.active = -1;
+  const box = $('search-suggestions');
+  box.replaceChildren();
+  box.hidden = true;
+  $('search-input').setAttribute('aria-expanded', 'false');
+  $('search-input').removeAttribute('aria-activedescendant');
+}
+
+/** showSuggestions offers, as the resident types, matching residential areas and then services. */
+async function showSuggestions(q) {
+  const seq = ++suggest.seq;
+  if (suggest.abort) suggest.abort.abort();
+  const ctl = new AbortController();
+  suggest.abort = ctl;
+  try {
+    const [areas, found] = await Promise.all([
+      getJSON('/api/areas', { q }, { signal: ctl.signal }),
+      getJSON('/api/services', searchParams(q, SUGGESTIONS), { signal: ctl.signal }),
+    ]);
+    if (seq !== suggest.seq) return;
+    suggest.items = [
+      ...(areas.features || []).slice(0, 4).map((f) => ({ kind: 'area', id: f.properties.id, name: f.properties.name })),
+      ...(found.services || []).map((svc) => ({ kind: 'service', service: svc })),
+    ];
+    suggest.active = -1;
+    renderSuggestions();
+  } catch (err) {
+    // Suggestions only help: a failure shows when the search itself is run.
+    if (err.name !== 'AbortError' && seq === suggest.seq) hideSuggestions();
+  }
+}
+
+function renderSuggestions() {
+  const box = $('search-suggestions');
+  const input = $('search-input');
+  box.replaceChildren(
+    ...suggest.items.map((item, i) => {
+      const li = suggestionItem(`suggestion-${i}`, item, state.categoriesById);
+      li.setAttribute('aria-selected', String(i === suggest.active));
+      li.addEventListener('mousedown', (e) => e.preventDefault()); // the input keeps the focus
+      li.addEventListener('click', () => chooseSuggestion(i));
+      return li;
+    }),
+  );
+  box.hidden = suggest.items.length === 0;
+  input.setAttribute('aria-expanded', String(!box.hidden));
+  if (suggest.active >= 0) {
+    input.setAttribute('aria-activedescendant', `suggestion-${suggest.active}`);
+    $(`suggestion-${suggest.active}`).scrollIntoView({ block: 'nearest' });
+  } else {
+    input.removeAttribute('aria-activedescendant');
+  }
+}
+
+/** chooseSuggestion goes to a residential area's doorstep answer, or shows the search with the service. */
+function chooseSuggestion(i) {
+  const item = suggest.items[i];
+  hideSuggestions();
+  if (!item) return;
+  if (item.kind === 'area') {
+    $('search-input').value = item.name;
+    lookupArea(item.id);
+    return;
+  }
+  runSearch($('search-input').value.trim(), { focusService: item.service.id });
+}
+
+/** runSearch lists the services matching q (all open ones when q is empty and open-now is ticked). */
+async function runSearch(q, { focusService = null, quiet = false } = {}) {
+  hideSuggestions();
+  const openNow = $('open-now').checked;
+  if (!q && !openNow) {
+    state.search = null;
+    renderSearch();
+    return;
+  }
+  const seq = ++state.searchSeq;
+  if (state.searchAbort) state.searchAbort.abort();
+  const ctl = new AbortController();
+  state.searchAbort = ctl;
+  if (!quiet) {
+    showError(null);
+    say(() => t('searchLoading'));
+  }
+  $('search-list').dataset.state = 'loading';
+  try {
+    const body = await getJSON('/api/services', searchParams(q, SEARCH_LIMIT), { signal: ctl.signal });
+    if (seq !== state.searchSeq) return;
+    state.search = { q, openNow, nearest: Boolean(state.lastPick), services: body.services || [], total: body.total || 0 };
+    renderSearch();
+    if (quiet) return;
+    say(() => t('searchReady'));
+    const card = focusService === null ? null : $('search-list').querySelector(`[data-service="${Number(focusService)}"]`);
+    (card || $('search-results')).focus();
+    if (card && finderMap && finderMap.serviceLayers) {
+      const marker = finderMap.serviceLayers.get(String(focusService));
+      if (marker) marker.openPopup();
+    }
+  } catch (err) {
+    if (err.name === 'AbortError' || seq !== state.searchSeq) return;
+    say(null);
+    showError(() => errorText(err));
+    $('search-list').dataset.state = state.search ? 'loaded' : 'empty';
+  }
+}
+
+function renderSearch() {
+  const s = state.search;
+  $('search-results').hidden = !s;
+  if (!s) {
+    $('search-list').replaceChildren();
+    $('search-list').dataset.state = 'empty';
+    return;
+  }
+  const meta = [el('span', {}, s.q ? t('searchCount', { q: s.q, n: s.total }) : t('searchCountOpen', { n: s.total }))];
+  if (s.total > s.services.length) meta.push(el('span', {}, t('searchShown', { n: s.services.length })));
+  if (s.nearest) meta.push(el('span', {}, t('searchNearest')));
+  if (s.openNow && s.q) meta.push(el('span', {}, t('searchOpenOnly')));
+  $('search-meta').replaceChildren(...meta);
+  $('search-list').replaceChildren(
+    ...(s.services.length ? searchRows(s.services, state.categoriesById) : [el('li', { class: 'answer-row answer-none' }, t('searchNone'))]),
+  );
+  $('search-list').dataset.state = 'loaded';
+}
+
+function wireSearch() {
+  const input = $('search-input');
+  $('search-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    if (suggest.active >= 0) chooseSuggestion(suggest.active);
+    else runSearch(input.value.trim());
+  });
+  input.addEventListener('input', () => {
+    clearTimeout(suggest.timer);
+    const q = input.value.trim();
+    if (!q) {
+      hideSuggestions();
+      return;
+    }
+    suggest.timer = setTimeout(() => showSuggestions(q), SUGGEST_DELAY_MS);
+  });
+  input.addEventListener('keydown', (e) => {
+    const n = suggest.items.length;
+    if (e.key === 'Escape') {
+      hideSuggestions();
+    } else if (n && (e.key === 'ArrowDown' || e.key === 'ArrowUp')) {
+      e.preventDefault();
+      suggest.active = e.key === 'ArrowDown' ? (suggest.active + 1) % n : (suggest.active - 1 + n) % n;
+      renderSuggestions();
+    }
+  });
+  input.addEventListener('blur', () => setTimeout(hideSuggestions, 200));
+  $('open-now').addEventListener('change', () => runSearch(input.value.trim()));
+}
+
 // ---- start ------------------------------------------------------------------
 
 function wire() {
@@ -239,6 +425,7 @@ function wire() {
     if (p) lookup(p.lon, p.lat, { areaId: p.areaId });
   });
   $('locate-btn').addEventListener('click', lookupMyLocation);
+  wireSearch();
   onLangChange(renderAll);
 }
 

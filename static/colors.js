@@ -24,14 +24,14 @@ export function categoryColor(id) {
   return CATEGORY_COLORS[id] || '#777777';
 }
 
-const SVG_NS = 'http://www.w3.org/2000/svg';
+/** SVG_NS is the namespace SVG elements are created in. */
+export const SVG_NS = 'http://www.w3.org/2000/svg';
 
 /**
- * swatch returns a small SVG dot in a category's colour for legends and lists. It is
- * decorative (aria-hidden): the category name always stands beside it. Colours are
- * SVG presentation attributes, not style attributes, so the strict CSP allows them.
+ * swatchFrame returns an empty 24 px SVG for a legend or list swatch. It is
+ * decorative (aria-hidden): a name always stands beside it.
  */
-export function swatch(id, { origin = false } = {}) {
+export function swatchFrame() {
   const svg = document.createElementNS(SVG_NS, 'svg');
   svg.setAttribute('viewBox', '0 0 24 24');
   svg.setAttribute('width', '24');
@@ -39,6 +39,16 @@ export function swatch(id, { origin = false } = {}) {
   svg.setAttribute('aria-hidden', 'true');
   svg.setAttribute('focusable', 'false');
   svg.classList.add('swatch');
+  return svg;
+}
+
+/**
+ * swatch returns a small SVG dot in a category's colour for legends and lists.
+ * Colours are SVG presentation attributes, not style attributes, so the strict CSP
+ * allows them.
+ */
+export function swatch(id, { origin = false } = {}) {
+  const svg = swatchFrame();
   const c = document.createElementNS(SVG_NS, 'circle');
   c.setAttribute('cx', '12');
   c.setAttribute('cy', '12');

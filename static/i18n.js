@@ -80,6 +80,22 @@ const STRINGS = {
     footerData: '数据来源:凉城新村街道办事处及各服务点。',
     footerMap: '地图:© OpenStreetMap contributors(ODbL 许可)。',
     footerHelp: '看不清或不会用?请家人帮忙,或到就近的市民驿站咨询。',
+    searchLabel: '搜索服务或居民区',
+    searchPlaceholder: '如:食堂、助浴、凉城四村',
+    searchButton: '搜索',
+    suggestionsLabel: '搜索建议',
+    openNowLabel: '只看现在开放的',
+    searchTitle: '搜索结果',
+    searchCount: '“{q}”:找到 {n} 处',
+    searchCountOpen: '现在开放的服务:{n} 处',
+    searchShown: '(显示前 {n} 处)',
+    searchNearest: '离您近的排在前面',
+    searchOpenOnly: '只列出现在开放的',
+    searchNone: '没有找到。换个说法试试,比如“食堂”“助浴”“驿站”。',
+    searchLoading: '正在搜索……',
+    searchReady: '搜索完成,见“搜索结果”。',
+    suggestArea: '居民区 · 查看家门口的服务',
+    suggestService: '{category}',
   },
   en: {
     pageTitle: 'Doorstep · Liangcheng Xincun Street',
@@ -156,6 +172,22 @@ const STRINGS = {
     footerData: 'Data: Liangcheng Xincun Street office and the service points.',
     footerMap: 'Map: © OpenStreetMap contributors (ODbL).',
     footerHelp: 'Hard to read or use? Ask a family member, or ask at your nearest citizen station.',
+    searchLabel: 'Search services or residential areas',
+    searchPlaceholder: 'e.g. 食堂 (canteen), 助浴 (bathing), 凉城四村',
+    searchButton: 'Search',
+    suggestionsLabel: 'Suggestions',
+    openNowLabel: 'Open now only',
+    searchTitle: 'Search results',
+    searchCount: '“{q}”: {n} found',
+    searchCountOpen: 'Open now: {n}',
+    searchShown: '(the first {n} shown)',
+    searchNearest: 'nearest first',
+    searchOpenOnly: 'open now only',
+    searchNone: 'Nothing found. Try another word, such as 食堂 (canteen) or 助浴 (bathing).',
+    searchLoading: 'Searching…',
+    searchReady: 'Search done: see “Search results”.',
+    suggestArea: 'Residential area · see what is at its doorstep',
+    suggestService: '{category}',
   },
 };
 
@@ -207,6 +239,17 @@ export function onLangChange(fn) {
   listeners.push(fn);
 }
 
+/**
+ * addStrings adds a page's own strings to the dictionary: extra is {zh: {...}, en: {...}}
+ * with the same keys in each language. The office dashboard uses it to share t(),
+ * applyStatic and the language switch with the resident page.
+ */
+export function addStrings(extra) {
+  for (const [code, dict] of Object.entries(extra)) {
+    if (code in STRINGS) Object.assign(STRINGS[code], dict);
+  }
+}
+
 /** t returns the string for key in the current language, with {name} filled from vars. */
 export function t(key, vars = {}) {
   const s = STRINGS[current][key] ?? STRINGS.zh[key] ?? key;
@@ -226,6 +269,14 @@ export function applyStatic(root = document) {
     el.setAttribute('aria-label', t(el.dataset.i18nLabel));
   }
   for (const el of root.querySelectorAll('[data-i18n-title]')) el.title = t(el.dataset.i18nTitle);
+  for (const el of root.querySelectorAll('[data-i18n-placeholder]')) el.placeholder = t(el.dataset.i18nPlaceholder);
+}
+
+/** nextChangeText says when a service next opens or closes ("13:00关门" / "closes 13:00"), or "". */
+export function nextChangeText(svc) {
+  const c = svc && svc.next_change;
+  if (!c) return '';
+  return current === 'en' ? c.text_en : c.text_zh;
 }
 
 /** categoryName returns a category's name in the current language. */

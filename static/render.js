@@ -2,7 +2,7 @@
 // through textContent (never innerHTML), so a name or note can hold any character.
 
 import { swatch } from './colors.js';
-import { categoryName, formatDate, formatHours, formatNumber, serviceName, t } from './i18n.js';
+import { categoryName, formatDate, formatHours, formatNumber, nextChangeText, serviceName, t } from './i18n.js';
 
 /**
  * el creates an element: attrs are set as attributes (class via "class", booleans as
@@ -27,9 +27,12 @@ export function telHref(phone) {
   return `tel:${digits}`;
 }
 
-/** statusOf returns the text and class for a service's status and open-now state, or null. */
+/**
+ * statusOf returns the text and class for a service's status and open-now state, or
+ * null. A temporary closure whose reopening day has come is open by its hours.
+ */
 export function statusOf(svc) {
-  if (svc.status === 'temporarily_closed') return { text: t('statusTemporarilyClosed'), cls: 'status-closed' };
+  if (svc.status === 'temporarily_closed' && svc.open_now !== true) return { text: t('statusTemporarilyClosed'), cls: 'status-closed' };
   if (svc.status === 'closed') return { text: t('statusClosed'), cls: 'status-closed' };
   // With no hours listed, "closed now" would be a guess: say nothing (the hours row asks to phone).
   if (!Array.isArray(svc.hours) || svc.hours.length === 0) return null;
@@ -59,7 +62,10 @@ export function serviceDetails(svc) {
     lines.length ? el('ul', { class: 'hours' }, lines.map((l) => el('li', {}, l))) : el('span', { class: 'muted' }, t('hoursUnknown')),
   );
   const st = statusOf(svc);
-  if (st) row(t('status'), el('span', { class: `status ${st.cls}` }, st.text));
+  const change = nextChangeText(svc);
+  if (st) {
+    row(t('status'), el('span', { class: `status ${st.cls}` }, st.text), change ? el('span', { class: 'next-change' }, ` · ${change}`) : null);
+  }
   if (svc.reopens_on && svc.status !== 'open') row(t('reopensOn'), formatDate(svc.reopens_on) || svc.reopens_on);
   if (Array.isArray(svc.offers) && svc.offers.length) row(t('offers'), svc.offers.join(t('listSep')));
   if (svc.capacity !== null && svc.capacity !== undefined) row(t('capacity'), t('capacityValue', { n: svc.capacity }));
@@ -181,4 +187,46 @@ export function legendItems(categories) {
     ),
     el('li', { class: 'legend-item legend-origin' }, swatch('', { origin: true }), el('span', {}, t('legendOrigin'))),
   ];
+}
+
+/**
+ * searchRows returns one <li> a found service: its category, name, how far it is
+ * (when the search had a starting point) and its details.
+ */
+export function searchRows(services, categoriesById) {
+  return services.map((svc) => {
+    const cat = categoriesById.get(svc.category) || { id: svc.category };
+    return el(
+      'li',
+      { class: 'answer-row search-row-item', 'data-service': svc.id, tabindex: '-1' },
+      el('p', { class: 'row-head' }, swatch(svc.category), el('span', {}, categoryName(cat) || svc.category)),
+      serviceTitle('h3', svc),
+      Number.isFinite(svc.distance_m)
+        ? el(
+            'p',
+            { class: 'distance' },
+            el('strong', { class: 'metres' }, t('distance', { m: Math.round(svc.distance_m) })),
+            ' · ',
+            el('strong', { class: 'walk-minutes' }, t('walkMinutes', { min: formatNumber(svc.walk_minutes) })),
+          )
+        : null,
+      serviceDetails(svc),
+    );
+  });
+}
+
+/** suggestionItem is one <li role="option"> of the search suggestions: a residential area or a service. */
+export function suggestionItem(id, item, categoriesById) {
+  if (item.kind === 'area') {
+    return el('li', { id, role: 'option', class: 'suggestion', 'aria-selected': 'false' }, el('strong', {}, item.name), el('span', { class: 'suggestion-kind' }, t('suggestArea')));
+  }
+  const svc = item.service;
+  const cat = categoriesById.get(svc.category);
+  const change = nextChangeText(svc);
+  return el(
+    'li',
+    { id, role: 'option', class: 'suggestion', 'aria-selected': 'false' },
+    el('strong', {}, serviceName(svc)),
+    el('span', { class: 'suggestion-kind' }, [categoryName(cat) || svc.category, change ? ` · ${change}` : ''].join('')),
+  );
 }

@@ -438,3 +438,18 @@ func TestSearchRanksManyMatchesInTiers(t *testing.T) {
 		}
 	}
 }
+
+// FuzzSearch: any text searches or is refused as bad q — never an FTS5 error.
+func FuzzSearch(f *testing.F) {
+	for _, s := range []string{"食堂", "助", `"`, `*`, "NEAR(a b)", "a OR b", "😀", "\xff", "{name}: x", "-助餐", "^a", "a\x00b"} {
+		f.Add(s)
+	}
+	db := storetest.MustOpenSampleDB(f)
+	f.Fuzz(func(t *testing.T, q string) {
+		for _, search := range []func(context.Context, string) (map[int64]float64, error){db.SearchServices, db.SearchAreas} {
+			if _, err := search(context.Background(), q); err != nil && (doorstep.ErrorCode(err) != doorstep.EINVALID || doorstep.ErrorField(err) != "q") {
+				t.Fatalf("search %q: %v", q, err)
+			}
+		}
+	})
+}

@@ -81,9 +81,13 @@ var coverageFormats = map[string]func(io.Writer, *finder.Snapshot, *finder.Cover
 	"table": writeCoverageTable,
 }
 
+// shareWithin is an area's share within the circle to three decimals, as the API
+// gives it, so the table, the CSV and the dashboard agree to the person.
+func shareWithin(c finder.AreaCoverage) float64 { return math.Round(c.Share*1000) / 1000 }
+
 // elderlyOutside is how many of an area's older residents live outside the circle.
 func elderlyOutside(a *doorstep.Area, c finder.AreaCoverage) float64 {
-	return float64(a.Elderly) * (1 - c.Share)
+	return float64(a.Elderly) * (1 - shareWithin(c))
 }
 
 // writeCoverageCSV writes one row per area and category. The byte-order mark lets
@@ -109,8 +113,8 @@ func writeCoverageCSV(w io.Writer, snap *finder.Snapshot, r *finder.CoverageRepo
 				walk = num(*ac.WalkMinutes, 1)
 			}
 			row := []string{strconv.FormatInt(a.ID, 10), a.Name, a.Committee, c.Category, cat.NameZh,
-				strconv.Itoa(a.Population), strconv.Itoa(a.Elderly), num(ac.Share, 3),
-				num(float64(a.Elderly)*ac.Share, 1), num(elderlyOutside(a, ac), 1), walk,
+				strconv.Itoa(a.Population), strconv.Itoa(a.Elderly), num(shareWithin(ac), 3),
+				num(float64(a.Elderly)*shareWithin(ac), 1), num(elderlyOutside(a, ac), 1), walk,
 				num(r.Minutes, -1), num(r.SpeedMPerMin, -1)}
 			if err := cw.Write(row); err != nil {
 				return err
@@ -170,7 +174,7 @@ func writeCoverageTable(w io.Writer, snap *finder.Snapshot, r *finder.CoverageRe
 			if ac.WalkMinutes != nil {
 				walk = strconv.FormatFloat(*ac.WalkMinutes, 'f', 1, 64) + " 分钟 min"
 			}
-			areas.add(r.Areas[i].Name, thousands(float64(r.Areas[i].Elderly)), percent(ac.Share), thousands(outside(i)), walk)
+			areas.add(r.Areas[i].Name, thousands(float64(r.Areas[i].Elderly)), percent(shareWithin(ac)), thousands(outside(i)), walk)
 		}
 		if len(areas.rows) > 0 {
 			areas.write(ew)

@@ -23,11 +23,15 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		fmt.Fprintln(stdout, importUsage())
 		return nil
 	}
-	imp, ok := importers[args[0]]
-	if !ok {
-		return fmt.Errorf("unknown import kind %q\n%s", args[0], importUsage())
+	// The kind may come first (import services --db D FILE) or after the flags
+	// (import --db D services FILE, as DESIGN.md writes it).
+	for i, a := range args {
+		if imp, ok := importers[a]; ok {
+			rest := append(append([]string{}, args[:i]...), args[i+1:]...)
+			return imp.run(ctx, rest, stdout, stderr)
+		}
 	}
-	return imp.run(ctx, args[1:], stdout, stderr)
+	return fmt.Errorf("unknown import kind in %q\n%s", strings.Join(args, " "), importUsage())
 }
 
 func importUsage() string {

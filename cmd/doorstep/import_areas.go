@@ -7,7 +7,11 @@ import (
 	"io"
 	"os"
 
+	"doorstep/geo"
 	"doorstep/store"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/project"
 )
 
 func init() {
@@ -25,11 +29,16 @@ func runImportAreas(ctx context.Context, args []string, stdout, stderr io.Writer
 	fs := newFlagSet("import areas", stderr)
 	dbPath := fs.String("db", envDefault("DOORSTEP_DB", "doorstep.db"), "SQLite database file (DOORSTEP_DB)")
 	dryRun := fs.Bool("dry-run", false, "check the file and say what would change, without changing the database")
+	crsName := fs.String("crs", "wgs84", "coordinates of the file: wgs84, gcj02 (Amap, Tencent) or bd09 (Baidu)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {
 		return errors.New("import areas: give exactly one GeoJSON file")
+	}
+	crs, err := geo.ParseCRS(*crsName)
+	if err != nil {
+		return fmt.Errorf("import areas: --crs must be wgs84, gcj02 or bd09, not %q", *crsName)
 	}
 	path := fs.Arg(0)
 	data, err := os.ReadFile(path)
@@ -51,6 +60,9 @@ func runImportAreas(ctx context.Context, args []string, stdout, stderr io.Writer
 	}
 	population, elderly := 0, 0
 	for _, a := range areas {
+		if crs != geo.WGS84 {
+			a.Geometry = project.MultiPolygon(a.Geometry, func(p orb.Point) orb.Point { return geo.ToWGS84(crs, p) })
+		}
 		population += a.Population
 		elderly += a.Elderly
 	}

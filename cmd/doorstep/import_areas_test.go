@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -143,5 +144,23 @@ func TestImportAreas(t *testing.T) {
 	}
 	if report.Categories[0].ElderlyCovered <= 0 {
 		t.Errorf("areas in the middle of the sample street have no meal point within 15 minutes: %+v", report.Categories[0])
+	}
+
+	// Amap's GCJ-02 coordinates are turned into WGS84: some 500 m west in Shanghai.
+	runCLI(t, "import", "areas", "--crs", "gcj02", "--db", dbPath, good)
+	db, err := store.Open(ctx, dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	areas, err := db.Areas(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sw := areas[0].Geometry[0][0][0]; sw[0] > 121.462-0.003 || sw[0] < 121.462-0.008 || math.Abs(sw[1]-31.287) > 0.005 {
+		t.Errorf("GCJ-02 corner 121.462, 31.287 stored as %v", sw)
+	}
+	if err := run(ctx, []string{"import", "areas", "--crs", "utm", "--db", dbPath, good}, &bytes.Buffer{}, &bytes.Buffer{}, nil); err == nil {
+		t.Error("an unknown --crs was accepted")
 	}
 }

@@ -55,7 +55,8 @@ func TestImportNetwork(t *testing.T) {
 	for _, step := range steps {
 		t.Run(step.name, func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
-			err := run(ctx, []string{"import", "network", "--db", dbPath, step.file}, &stdout, &stderr, nil)
+			// DESIGN.md's order, flags before the kind.
+			err := run(ctx, []string{"import", "--db", dbPath, "network", step.file}, &stdout, &stderr, nil)
 			if step.wantErr == "" && err != nil {
 				t.Fatalf("import: %v\n%s", err, stderr.String())
 			}

@@ -53,6 +53,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready cha
 		return runGen(ctx, args, stdout, stderr)
 	case "import":
 		return runImport(ctx, args, stdout, stderr)
+	case "export":
+		return runExport(ctx, args, stdout, stderr)
 	case "coverage":
 		return runCoverage(ctx, args, stdout, stderr)
 	case "backup":
@@ -73,6 +75,7 @@ commands:
   user     add, disable and change the password of staff accounts (doorstep user help)
   gen      write a synthetic city (sample data) for benchmarks and load tests
   import   load services, residential areas or the walking network from a file (doorstep import help)
+  export   write every listing as CSV, GeoJSON or Open Referral HSDS 3.0 (doorstep export help)
   coverage the street office's report: older residents within each service circle (doorstep coverage -h)
   backup   copy the database consistently while the portal serves (doorstep backup -h)
   restore  replace the database by a backup, with the server stopped (doorstep restore -h)

@@ -454,8 +454,8 @@ type geoFeature struct {
 	Type     string          `json:"type"`
 	ID       json.RawMessage `json:"id"`
 	Geometry *struct {
-		Type        string    `json:"type"`
-		Coordinates []float64 `json:"coordinates"`
+		Type        string          `json:"type"`
+		Coordinates json.RawMessage `json:"coordinates"`
 	} `json:"geometry"`
 	Properties map[string]json.RawMessage `json:"properties"`
 }
@@ -484,16 +484,22 @@ func (f *geoFeature) row(line, n int, defaultCRS geo.CRS, unknown map[string]boo
 			cells[store.FieldExternalID] = v
 		}
 	}
+	var coords []float64
 	switch {
 	case f.Type != "Feature":
 		bad("", `"type" must be "Feature"`)
-	case f.Geometry == nil || f.Geometry.Type != "Point" || len(f.Geometry.Coordinates) < 2:
+	case f.Geometry == nil || f.Geometry.Type != "Point":
 		bad(store.FieldLon, "the geometry must be a Point [lon, lat]")
+	case json.Unmarshal(f.Geometry.Coordinates, &coords) != nil || len(coords) < 2:
+		bad(store.FieldLon, "the Point's coordinates must be two numbers [lon, lat]")
 	default:
-		cells[store.FieldLon] = formatCoord(f.Geometry.Coordinates[0])
-		cells[store.FieldLat] = formatCoord(f.Geometry.Coordinates[1])
+		cells[store.FieldLon] = formatCoord(coords[0])
+		cells[store.FieldLat] = formatCoord(coords[1])
 	}
 	row := parseServiceRow(line, cells, defaultCRS)
+	for i := range row.Errors {
+		row.Errors[i].Message = fmt.Sprintf("feature %d: ", n) + row.Errors[i].Message
+	}
 	row.Errors = append(errs, row.Errors...)
 	return row
 }

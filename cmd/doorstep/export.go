@@ -1,0 +1,184 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"doorstep"
+	"doorstep/geo"
+	"doorstep/hsds"
+	"doorstep/store"
+)
+
+const exportUsage = `usage: doorstep export [--db FILE] services --format geojson|csv|hsds [--crs wgs84|gcj02|bd09] [-o FILE]
+
+Writes every listing, closed ones included, in listing id order:
+  csv      one listing a row, the columns "doorstep import services" reads (README.md)
+  geojson  a FeatureCollection of Points with the same fields as properties
+  hsds     a JSON list of Open Referral HSDS 3.0 services, fully nested (WGS84 only)
+A CSV or GeoJSON export imports again as the same listings (matched by external_id).`
+
+// runExport writes the listings to a file or stdout. Flags may come before or after
+// the kind: "export --db D services --format csv" and "export services --db D ...".
+func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		fmt.Fprintln(stdout, exportUsage)
+		return nil
+	}
+	fs := newFlagSet("export", stderr)
+	fs.Usage = func() { fmt.Fprintln(stderr, exportUsage) }
+	dbPath := fs.String("db", envDefault("DOORSTEP_DB", "doorstep.db"), "SQLite database file (DOORSTEP_DB)")
+	format := fs.String("format", "", "geojson, csv or hsds")
+	crsName := fs.String("crs", "wgs84", "coordinate system of the coordinates written: wgs84, gcj02 (Amap, Tencent) or bd09 (Baidu)")
+	out := fs.String("o", "", "file to write (default: standard output)")
+	bom := fs.Bool("bom", true, "start a CSV file with a UTF-8 byte order mark, so Excel and WPS read its Chinese")
+	kind, err := parseAroundKind(fs, args)
+	if err != nil {
+		return err
+	}
+	if kind != "services" {
+		return fmt.Errorf("export: unknown kind %q (only services)\n%s", kind, exportUsage)
+	}
+	crs, err := geo.ParseCRS(strings.ToLower(*crsName))
+	if err != nil {
+		return fmt.Errorf("export: --crs %q: use wgs84, gcj02 or bd09", *crsName)
+	}
+	switch *format {
+	case "csv", "geojson":
+	case "hsds":
+		if crs != geo.WGS84 {
+			return errors.New("export: HSDS coordinates are WGS84 by the standard; leave out --crs")
+		}
+	default:
+		return fmt.Errorf("export: --format %q: use geojson, csv or hsds", *format)
+	}
+	if _, err := os.Stat(*dbPath); err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	db, err := store.Open(ctx, *dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	list, _, err := db.Services(ctx, doorstep.ServiceFilter{})
+	if err != nil {
+		return err
+	}
+	return writeTo(*out, stdout, func(w io.Writer) error {
+		switch *format {
+		case "hsds":
+			return writeHSDS(ctx, db, w, list)
+		}
+		f, err := newListingFile(ctx, db, crs)
+		if err != nil {
+			return err
+		}
+		if *format == "csv" {
+			return f.writeServicesCSV(w, list, *bom)
+		}
+		return f.writeServicesGeoJSON(w, list)
+	})
+}
+
+// parseAroundKind parses flags before and after the one positional argument, the
+// kind, and returns it.
+func parseAroundKind(fs *flag.FlagSet, args []string) (string, error) {
+	if err := fs.Parse(args); err != nil {
+		return "", err
+	}
+	if fs.NArg() == 0 {
+		return "", errors.New("export: name what to export: services\n" + exportUsage)
+	}
+	kind, rest := fs.Arg(0), fs.Args()[1:]
+	if err := fs.Parse(rest); err != nil {
+		return "", err
+	}
+	if fs.NArg() != 0 {
+		return "", fmt.Errorf("export: unexpected %q\n%s", fs.Arg(0), exportUsage)
+	}
+	return kind, nil
+}
+
+func newListingFile(ctx context.Context, db *store.DB, crs geo.CRS) (*listingFile, error) {
+	orgs, err := db.Organizations(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ids, err := db.ExternalIDs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	f := &listingFile{externalIDs: ids, organizations: map[int64]doorstep.Organization{}, crs: crs}
+	for _, o := range orgs {
+		f.organizations[o.ID] = o
+	}
+	return f, nil
+}
+
+// writeHSDS writes the listings as a JSON list of full HSDS services.
+func writeHSDS(ctx context.Context, db *store.DB, w io.Writer, list []*doorstep.Service) error {
+	orgs, err := db.Organizations(ctx)
+	if err != nil {
+		return err
+	}
+	cats, err := db.Categories(ctx)
+	if err != nil {
+		return err
+	}
+	street := ""
+	if st, _, err := db.Street(ctx); err == nil {
+		street = st.Name
+	} else if doorstep.ErrorCode(err) != doorstep.ENOTFOUND {
+		return err
+	}
+	m := hsds.NewMapper(street, cats, orgs)
+	out := make([]hsds.Service, len(list))
+	for i, s := range list {
+		out[i] = m.Service(s)
+	}
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}
+
+// writeTo runs write on the named file — written whole to a temporary file beside
+// it and renamed, so a failed export leaves no half file — or on stdout.
+func writeTo(path string, stdout io.Writer, write func(io.Writer) error) error {
+	if path == "" || path == "-" {
+		bw := bufio.NewWriter(stdout)
+		if err := write(bw); err != nil {
+			return err
+		}
+		return bw.Flush()
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	bw := bufio.NewWriter(tmp)
+	if err := write(bw); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := bw.Flush(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}

@@ -1,0 +1,57 @@
+// session.js — the staff session for pages behind a sign-in: who is signed in, the
+// CSRF token every state-changing request carries, and JSON requests that send it.
+// The session itself is an HttpOnly cookie the scripts never see.
+
+import { requestJSON } from './api.js';
+
+let csrf = '';
+
+/**
+ * send makes one JSON request: the body (if any) as JSON, and the CSRF token on
+ * anything but GET. A stale token (another tab signed in again) is fetched anew and
+ * the request retried once. A refused request throws requestJSON's ApiError.
+ */
+export async function send(method, path, body, { retried = false } = {}) {
+  const headers = {};
+  if (method !== 'GET') headers['X-CSRF-Token'] = csrf;
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  try {
+    return await requestJSON(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  } catch (err) {
+    if (err.status === 403 && err.field === 'X-CSRF-Token' && !retried) {
+      await loadSession();
+      return send(method, path, body, { retried: true });
+    }
+    throw err;
+  }
+}
+
+/** loadSession asks who is signed in (user or null) and keeps the CSRF token. */
+export async function loadSession() {
+  const s = await send('GET', '/api/session');
+  csrf = s.csrf_token;
+  return s.user;
+}
+
+/** signIn signs in (fetching a CSRF token first when there is none) and returns the user. */
+export async function signIn(username, password) {
+  if (!csrf) await loadSession();
+  const s = await send('POST', '/api/session', { username, password });
+  csrf = s.csrf_token;
+  return s.user;
+}
+
+/** signOut ends the session; it is gone either way, so failures are ignored. */
+export async function signOut() {
+  try {
+    await send('DELETE', '/api/session');
+  } catch {
+    // nothing to do: the next page load asks again
+  }
+  csrf = '';
+}
+
+/** seesCoverage reports whether a user may use the street office's tools. */
+export function seesCoverage(user) {
+  return Boolean(user) && (user.role === 'office' || user.role === 'admin');
+}
