@@ -380,4 +380,9 @@ func TestPages(t *testing.T) {
 	if !strings.Contains(rec.Body.String(), "<html") {
 		t.Errorf("index is not a page: %.200s", rec.Body.String())
 	}
+	rec = httptest.NewRecorder()
+	s.ServeHTTP(rec, httptest.NewRequest("HEAD", "/", nil))
+	if rec.Code != http.StatusOK || !strings.HasPrefix(rec.Header().Get("Content-Type"), "text/html") {
+		t.Errorf("HEAD /: %d %q", rec.Code, rec.Header().Get("Content-Type"))
+	}
 }

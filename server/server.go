@@ -219,6 +219,8 @@ func (s *Server) routes() {
 	if err != nil {
 		panic(err) // embedded at build time; cannot fail
 	}
-	e.GET("/", func(c *gin.Context) { c.FileFromFS("/", http.FS(pages)) })
+	index := func(c *gin.Context) { c.FileFromFS("/", http.FS(pages)) }
+	e.GET("/", index)
+	e.HEAD("/", index)
 	e.StaticFS("/static", http.FS(pages))
 }
