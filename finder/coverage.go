@@ -43,8 +43,9 @@ type CategoryCoverage struct {
 // AreaCoverage is one area's share of sample points within the threshold and the
 // median walk of its points (nil when more than half cannot reach any service).
 type AreaCoverage struct {
-	Share       float64
-	WalkMinutes *float64
+	Share          float64
+	WalkMinutes    *float64
+	within, points int // sample points within the threshold, and in all
 }
 
 // CoverageReport is coverage at one threshold and speed for some categories.
@@ -216,41 +217,53 @@ func (s *Snapshot) summarise(category string, walks []float32, threshold, speed 
 	areas := make([]AreaCoverage, len(s.areas))
 	var scratch []float32
 	for i, a := range s.areas {
-		pts := walks[d.areaStart[i]:d.areaStart[i+1]]
-		within := 0
-		for _, m := range pts {
-			if float64(m) <= threshold {
-				within++
-			}
-		}
-		share := 0.0
-		if len(pts) > 0 {
-			share = float64(within) / float64(len(pts))
-		}
-		areas[i].Share = share
-		if len(pts) > 0 {
-			scratch = append(scratch[:0], pts...)
-			slices.Sort(scratch)
-			if med := float64(scratch[len(scratch)/2]); !math.IsInf(med, 1) {
-				m := roundMinutes(med / speed)
-				areas[i].WalkMinutes = &m
-			}
-		}
-		switch {
-		case within == len(pts):
-			sum.AreasFull++
-		case within == 0:
-			sum.AreasNone++
-		}
+		scratch = append(scratch[:0], walks[d.areaStart[i]:d.areaStart[i+1]]...)
+		areas[i] = measureArea(scratch, threshold, speed)
+		sum.add(a, areas[i], 1)
 		sum.ElderlyTotal += a.Elderly
-		sum.ElderlyCovered += float64(a.Elderly) * share
 		sum.PopulationTotal += a.Population
-		sum.PopulationCovered += float64(a.Population) * share
 	}
-	if sum.ElderlyTotal > 0 {
-		sum.ElderlyShare = sum.ElderlyCovered / float64(sum.ElderlyTotal)
-	}
+	sum.finish()
 	return sum, areas
+}
+
+// measureArea measures one area's point walks (which it sorts in place).
+func measureArea(walks []float32, threshold, speed float64) AreaCoverage {
+	var ac AreaCoverage
+	if len(walks) == 0 {
+		return ac
+	}
+	slices.Sort(walks)
+	within, _ := slices.BinarySearch(walks, float32(threshold))
+	for within < len(walks) && float64(walks[within]) <= threshold {
+		within++
+	}
+	ac.Share = float64(within) / float64(len(walks))
+	ac.within, ac.points = within, len(walks)
+	if med := float64(walks[len(walks)/2]); !math.IsInf(med, 1) {
+		m := roundMinutes(med / speed)
+		ac.WalkMinutes = &m
+	}
+	return ac
+}
+
+// add counts (sign 1) or takes back (sign -1) one area's coverage in the summary.
+func (c *CategoryCoverage) add(a *doorstep.Area, ac AreaCoverage, sign int) {
+	switch {
+	case ac.within == ac.points:
+		c.AreasFull += sign
+	case ac.within == 0:
+		c.AreasNone += sign
+	}
+	c.ElderlyCovered += float64(sign) * float64(a.Elderly) * ac.Share
+	c.PopulationCovered += float64(sign) * float64(a.Population) * ac.Share
+}
+
+func (c *CategoryCoverage) finish() {
+	c.ElderlyShare = 0
+	if c.ElderlyTotal > 0 {
+		c.ElderlyShare = c.ElderlyCovered / float64(c.ElderlyTotal)
+	}
 }
 
 // WhatIfAnswer is a category's coverage before and after a hypothetical new site.
@@ -280,30 +293,48 @@ func (s *Snapshot) WhatIf(category string, site orb.Point, minutes, speed float6
 		return nil, ErrOffNetwork
 	}
 	threshold := minutes * speed
-	old := s.categoryWalks(category)
-	walks := slices.Clone(old)
+	walks := s.categoryWalks(category)
+	before, err := s.Coverage([]string{category}, minutes, speed)
+	if err != nil {
+		return nil, err
+	}
+	// Walk around the site only, and note the points it brings nearer.
 	reach := max(threshold, whatIfReachMinutes*speed)
 	w := s.walker()
 	defer s.release(w)
 	w.FromSnaps([]geo.Snap{ps.snap}, reach)
 	d := s.demand()
-	for _, n := range d.index.Within(site, reach, nil, nil) {
-		if t := d.snaps[n.Index]; t.ok {
-			if m, ok := w.DistanceTo(t.snap); ok && float32(m) < walks[n.Index] {
-				walks[n.Index] = float32(m)
-			}
+	nearer := map[int]float32{}
+	touched := map[int]bool{}
+	for _, n := range d.index.WithinUnordered(site, reach, func(i int) bool { return d.snaps[i].ok }, nil) {
+		if m, ok := w.DistanceTo(d.snaps[n.Index].snap); ok && float32(m) < walks[n.Index] {
+			nearer[n.Index] = float32(m)
+			touched[d.areaOf(n.Index)] = true
 		}
 	}
-	ans := &WhatIfAnswer{Site: site, Areas: s.areas}
-	before, err := s.Coverage([]string{category}, minutes, speed)
-	if err != nil {
-		return nil, err
+	// Re-measure only the areas with nearer points, adjusting the summary.
+	ans := &WhatIfAnswer{Site: site, Areas: s.areas, Before: before.Categories[0], After: before.Categories[0]}
+	ans.BeforeAreas = make([]AreaCoverage, len(s.areas))
+	for i, a := range before.PerArea {
+		ans.BeforeAreas[i] = a[0]
 	}
-	ans.Before = before.Categories[0]
-	for _, a := range before.PerArea {
-		ans.BeforeAreas = append(ans.BeforeAreas, a[0])
+	ans.AfterAreas = slices.Clone(ans.BeforeAreas)
+	var scratch []float32
+	for i := range touched {
+		start, end := d.areaStart[i], d.areaStart[i+1]
+		scratch = scratch[:0]
+		for p := start; p < end; p++ {
+			m, ok := nearer[p]
+			if !ok {
+				m = walks[p]
+			}
+			scratch = append(scratch, m)
+		}
+		ans.After.add(s.areas[i], ans.AfterAreas[i], -1)
+		ans.AfterAreas[i] = measureArea(scratch, threshold, speed)
+		ans.After.add(s.areas[i], ans.AfterAreas[i], 1)
 	}
-	ans.After, ans.AfterAreas = s.summarise(category, walks, threshold, speed)
+	ans.After.finish()
 	return ans, nil
 }
 

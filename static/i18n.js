@@ -96,6 +96,47 @@ const STRINGS = {
     searchReady: '搜索完成,见“搜索结果”。',
     suggestArea: '居民区 · 查看家门口的服务',
     suggestService: '{category}',
+    // The walking circle, a service's catchment, the walking network (issue 3).
+    speedElderUsed: '按老年人步速(每分钟50米)计算',
+    speedAdultUsed: '按成年人步速(每分钟67米)计算',
+    circleButton: '步行圈',
+    circleButtonMap: '看步行圈',
+    circleTitle: '{n}分钟步行圈',
+    circleIntro: '从出发点沿街巷步行能走到的范围,以及范围内的服务,按步行时间从近到远排列。',
+    circleLoading: '正在画步行圈……',
+    circleReady: '步行圈已画好:{m}分钟内能走到 {n} 处服务。',
+    circleBand: '{m}分钟内:{n} 处',
+    circleBandsLabel: '各时段能走到的服务数',
+    circleListLabel: '步行圈内的服务,由近到远',
+    circleNone: '{m}分钟内没有能走到的服务。',
+    circleOffNetwork: '抱歉,这个地点离步行道超过300米,画不出步行圈。请在地图上点一个靠近街巷的地方,或选择您的居民区。',
+    circleClose: '关闭步行圈',
+    circleJump: '步行圈里的服务 ↓',
+    circleMapNote: '地图上的蓝色越深,走过去越近。',
+    showOnMap: '回到地图 ↑',
+    legendMinutes: '分钟',
+    walkLegendLabel: '步行圈图例:5、10、15分钟',
+    catchmentButton: '服务范围',
+    catchmentButtonLabel: '服务范围:{name}',
+    catchmentTitle: '服务范围:{name}',
+    catchmentLoading: '正在计算服务范围……',
+    catchmentReady: '已画出“{name}”的{m}分钟服务范围。',
+    catchmentResidents: '约{n}位居民(其中60岁以上约{m}位)住在{min}分钟步行范围内',
+    catchmentIntro: '住在下面这些地方的居民,步行{min}分钟以内就能走到这里。',
+    catchmentAreasTitle: '范围内的居民区',
+    catchmentArea: '{share}的住户在范围内 · 约{n}人(60岁以上约{m}人)',
+    catchmentAreasNone: '{min}分钟步行范围内没有居民区。',
+    catchmentNote: '按每个居民区内住户均匀分布估算。',
+    catchmentOffNetwork: '抱歉,这个服务点离步行道太远,画不出服务范围。',
+    catchmentClose: '关闭服务范围',
+    catchmentMore: '看范围内的居民区 ↓',
+    staleTag: '信息待核实',
+    staleHint: '工作人员超过90天没有核实这条信息,去之前最好先打电话问一问。',
+    reopensOnDate: '预计{date}恢复',
+    monthDay: '{m}月{d}日',
+    yearMonthDay: '{y}年{m}月{d}日',
+    networkLegend: '步行道',
+    networkSample: '示例步行道',
   },
   en: {
     pageTitle: 'Doorstep · Liangcheng Xincun Street',
@@ -188,6 +229,46 @@ const STRINGS = {
     searchReady: 'Search done: see “Search results”.',
     suggestArea: 'Residential area · see what is at its doorstep',
     suggestService: '{category}',
+    speedElderUsed: 'At an older person’s pace (50 m a minute)',
+    speedAdultUsed: 'At an adult’s pace (67 m a minute)',
+    circleButton: 'Walking circle',
+    circleButtonMap: 'Show walking circle',
+    circleTitle: '{n}-minute walking circle',
+    circleIntro: 'Where you can get to on foot along the streets and lanes, and the services there, nearest first.',
+    circleLoading: 'Drawing the walking circle…',
+    circleReady: 'Walking circle ready: {n} services within {m} minutes on foot.',
+    circleBand: 'Within {m} min: {n}',
+    circleBandsLabel: 'Services within each walking time',
+    circleListLabel: 'Services in the walking circle, nearest first',
+    circleNone: 'No services within a {m}-minute walk.',
+    circleOffNetwork: 'Sorry, this point is more than 300 m from any street or lane, so no walking circle can be drawn. Tap a point nearer a street, or choose your area.',
+    circleClose: 'Close the walking circle',
+    circleJump: 'Services in the circle ↓',
+    circleMapNote: 'On the map, the darker the blue, the shorter the walk.',
+    showOnMap: 'Back to the map ↑',
+    legendMinutes: 'min',
+    walkLegendLabel: 'Walking circle legend: 5, 10 and 15 minutes',
+    catchmentButton: 'Who can walk here',
+    catchmentButtonLabel: 'Who can walk here: {name}',
+    catchmentTitle: 'Who can walk here: {name}',
+    catchmentLoading: 'Working out who can walk here…',
+    catchmentReady: 'Showing who can walk to “{name}” within {m} minutes.',
+    catchmentResidents: 'About {n} residents ({m} aged 60+) live within a {min}-minute walk',
+    catchmentIntro: 'People living in these places can walk here within {min} minutes.',
+    catchmentAreasTitle: 'Residential areas within reach',
+    catchmentArea: '{share} of homes within reach · about {n} people ({m} aged 60+)',
+    catchmentAreasNone: 'No residential area lies within a {min}-minute walk.',
+    catchmentNote: 'Assumes residents are spread evenly over each residential area.',
+    catchmentOffNetwork: 'Sorry, this service is too far from any street or lane to work out who can walk here.',
+    catchmentClose: 'Close',
+    catchmentMore: 'See the areas ↓',
+    staleTag: 'Not recently checked',
+    staleHint: 'Staff have not checked this listing for over 90 days: please phone before you go.',
+    reopensOnDate: 'Reopens {date}',
+    monthDay: '{d} {mon}',
+    yearMonthDay: '{d} {mon} {y}',
+    networkLegend: 'Walkways',
+    networkSample: 'Sample walkways',
   },
 };
 
@@ -319,6 +400,39 @@ export function formatDays(days) {
 export function formatHours(hours) {
   if (!Array.isArray(hours) || hours.length === 0) return [];
   return hours.map((span) => `${formatDays(span.days || [])} ${span.opens}–${span.closes}`);
+}
+
+const MONTHS_EN = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/**
+ * formatDay shows a calendar day "YYYY-MM-DD" (a day in Shanghai, as reopens_on is)
+ * as 12月1日 / 1 Dec, adding the year only when it is not this year. Returns "" for
+ * anything else.
+ */
+export function formatDay(ymd, now = new Date()) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(String(ymd || ''));
+  if (!m) return '';
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (mo < 1 || mo > 12 || d < 1 || d > 31) return '';
+  const thisYear = Number(now.toLocaleDateString('en-CA', { timeZone: 'Asia/Shanghai' }).slice(0, 4));
+  const vars = { y, m: mo, d, mon: MONTHS_EN[mo - 1] };
+  return t(y === thisYear ? 'monthDay' : 'yearMonthDay', vars);
+}
+
+/** formatCount shows a count of people with the language's digit grouping: 31,468. */
+export function formatCount(n) {
+  return Math.round(Number(n) || 0).toLocaleString(current === 'en' ? 'en-GB' : 'zh-CN');
+}
+
+/**
+ * speedText says which walking speed an answer used: the older person's and the
+ * adult's paces by name, any other speed in metres a minute.
+ */
+export function speedText(speed) {
+  const v = Number(speed);
+  if (v === 50) return t('speedElderUsed');
+  if (v === 67) return t('speedAdultUsed');
+  return t('speedUsed', { speed: formatNumber(v) });
 }
 
 /** formatDate shows an RFC 3339 timestamp as a date in Shanghai: 2025年3月1日 / 1 Mar 2025. */
