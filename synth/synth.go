@@ -21,6 +21,7 @@ type City struct {
 	Areas    []*doorstep.Area
 	Services []*doorstep.Service
 	Network  []doorstep.NetworkLine
+	Rivers   Rivers
 }
 
 // categoryShare is how listings divide among categories, roughly as in a Shanghai
@@ -34,19 +35,27 @@ var categoryShare = []struct {
 	{"culture", 0.10},
 }
 
-// NewCity makes a city of about nodes network nodes, with services listings and
-// areas residential areas tiling the network's bounds in a square grid.
+// NewCity makes a city of about nodes network nodes, cut by two meandering rivers
+// that only bridges cross, with services listings clustered around district
+// centres as in a real city, and areas residential areas tiling the network's
+// bounds in a square grid.
 func NewCity(seed int64, nodes, services, areas int) *City {
 	rng := rand.New(rand.NewPCG(uint64(seed), 7))
 	c := &City{}
+	lines := geo.SynthCity(seed, nodes)
 	var bound orb.Bound
-	for i, ls := range geo.SynthCity(seed, nodes) {
+	for i, ls := range lines {
 		if i == 0 {
 			bound = ls.Bound()
 		} else {
 			bound = bound.Union(ls.Bound())
 		}
-		c.Network = append(c.Network, doorstep.NetworkLine{Geometry: ls, Kind: "residential", Sample: true})
+	}
+	c.Rivers = newRivers(bound, rng)
+	for _, ls := range lines {
+		for _, piece := range c.Rivers.cut(ls) {
+			c.Network = append(c.Network, doorstep.NetworkLine{Geometry: piece, Kind: "residential", Sample: true})
+		}
 	}
 	c.Street = &doorstep.Street{Name: fmt.Sprintf("示例城市 Synthetic city (%d nodes)", nodes),
 		Geometry: orb.MultiPolygon{bound.ToPolygon()}}
@@ -67,9 +76,23 @@ func NewCity(seed int64, nodes, services, areas int) *City {
 	}
 
 	hours := doorstep.Schedule{{Days: doorstep.Weekdays[:5], Opens: "08:30", Closes: "17:00"}}
+	centres := make([]orb.Point, 12)
+	for i := range centres {
+		centres[i] = orb.Point{bound.Min[0] + (0.1+0.8*rng.Float64())*(bound.Max[0]-bound.Min[0]),
+			bound.Min[1] + (0.1+0.8*rng.Float64())*(bound.Max[1]-bound.Min[1])}
+	}
+	spreadLon, spreadLat := (bound.Max[0]-bound.Min[0])/12, (bound.Max[1]-bound.Min[1])/12
 	for i := range services {
 		cat := pickCategory(rng.Float64())
+		// Two in three cluster around a district centre; the rest spread evenly.
 		p := orb.Point{bound.Min[0] + rng.Float64()*(bound.Max[0]-bound.Min[0]), bound.Min[1] + rng.Float64()*(bound.Max[1]-bound.Min[1])}
+		if rng.IntN(3) > 0 {
+			ctr := centres[rng.IntN(len(centres))]
+			q := orb.Point{ctr[0] + rng.NormFloat64()*spreadLon, ctr[1] + rng.NormFloat64()*spreadLat}
+			if bound.Contains(q) {
+				p = q
+			}
+		}
 		c.Services = append(c.Services, &doorstep.Service{
 			ID: int64(i + 1), Category: cat, OrganizationID: 1,
 			Name: fmt.Sprintf("示例%s %d", cat, i+1), NameEn: fmt.Sprintf("Sample %s %d", cat, i+1),
@@ -89,4 +112,82 @@ func pickCategory(u float64) string {
 		u -= c.share
 	}
 	return categoryShare[len(categoryShare)-1].id
+}
+
+// Rivers are two meandering rivers across the city, one running north–south and one
+// east–west, each a curve x = f(y) (or y = f(x)), crossed only at bridges every
+// bridgeSpacing metres.
+type Rivers struct {
+	NorthSouth, EastWest orb.LineString
+}
+
+const (
+	riverPoints   = 400   // vertices of each river
+	bridgeSpacing = 800.0 // metres along a river between bridges
+	bridgeWidth   = 60.0  // metres of river bank a bridge spans
+)
+
+func newRivers(b orb.Bound, rng *rand.Rand) Rivers {
+	w, h := b.Max[0]-b.Min[0], b.Max[1]-b.Min[1]
+	var r Rivers
+	x0, y0 := b.Min[0]+w*(0.25+0.1*rng.Float64()), b.Min[1]+h*(0.6+0.1*rng.Float64())
+	phase := rng.Float64() * 2 * math.Pi
+	for i := range riverPoints + 1 {
+		f := float64(i) / riverPoints
+		r.NorthSouth = append(r.NorthSouth, orb.Point{x0 + w*0.02*math.Sin(f*9+phase), b.Min[1] + f*h})
+		r.EastWest = append(r.EastWest, orb.Point{b.Min[0] + f*w, y0 + h*0.02*math.Sin(f*7+phase)})
+	}
+	return r
+}
+
+// riverAt returns the river's other coordinate where it passes t along axis (the
+// lat for the north–south river, axis 1; the lon for the east–west one, axis 0).
+func riverAt(river orb.LineString, t float64, axis int) float64 {
+	lo, hi := river[0][axis], river[len(river)-1][axis]
+	f := (t - lo) / (hi - lo) * riverPoints
+	i := min(max(int(f), 0), riverPoints-1)
+	frac := min(max(f-float64(i), 0), 1)
+	other := 1 - axis
+	return river[i][other] + frac*(river[i+1][other]-river[i][other])
+}
+
+// crosses reports whether segment ab crosses a river away from a bridge.
+func (r Rivers) crosses(a, b orb.Point) bool {
+	pr := geo.NewProjection(a)
+	east, north := pr.MetresPerDegree()
+	for _, rv := range []struct {
+		river     orb.LineString
+		axis      int     // the axis the river runs along
+		perDegree float64 // metres a degree along that axis
+	}{{r.NorthSouth, 1, north}, {r.EastWest, 0, east}} {
+		other := 1 - rv.axis
+		sa := a[other] - riverAt(rv.river, a[rv.axis], rv.axis)
+		sb := b[other] - riverAt(rv.river, b[rv.axis], rv.axis)
+		if (sa < 0) == (sb < 0) {
+			continue
+		}
+		along := ((a[rv.axis]+b[rv.axis])/2 - rv.river[0][rv.axis]) * rv.perDegree
+		if math.Mod(along, bridgeSpacing) > bridgeWidth {
+			return true
+		}
+	}
+	return false
+}
+
+// cut splits a line where it crosses a river away from a bridge.
+func (r Rivers) cut(ls orb.LineString) []orb.LineString {
+	var out []orb.LineString
+	start := 0
+	for i := 1; i < len(ls); i++ {
+		if r.crosses(ls[i-1], ls[i]) {
+			if i-start >= 2 {
+				out = append(out, ls[start:i])
+			}
+			start = i
+		}
+	}
+	if len(ls)-start >= 2 {
+		out = append(out, ls[start:])
+	}
+	return out
 }
