@@ -276,6 +276,10 @@ func (b *Base) StreetDistance(p orb.Point) float64 {
 	return geo.DistanceToPolygon(p, b.street.Geometry)
 }
 
+// AllServices returns every listing of the snapshot, closed ones too, by id. The
+// slice is the snapshot's own: callers must not change it.
+func (s *Snapshot) AllServices() []*doorstep.Service { return s.services }
+
 // Service returns the service with this id from the snapshot.
 func (s *Snapshot) Service(id int64) (*doorstep.Service, bool) {
 	i, ok := s.byID[id]

@@ -1,9 +1,7 @@
 package server
 
 import (
-	"context"
 	"errors"
-	"log/slog"
 	"math"
 	"net/http"
 	"strconv"
@@ -149,7 +147,7 @@ func (s *Server) handleCreateService(c *gin.Context) {
 		writeEditError(c, s, err)
 		return
 	}
-	s.afterWrite(ctx)
+	s.afterWrite(svc)
 	c.Header("Location", "/api/services/"+strconv.FormatInt(svc.ID, 10))
 	c.JSON(http.StatusCreated, s.newListingJSON(svc))
 }
@@ -200,17 +198,13 @@ func (s *Server) answerChange(c *gin.Context, svc *doorstep.Service, err error) 
 		writeEditError(c, s, err)
 		return
 	}
-	s.afterWrite(c.Request.Context())
+	s.afterWrite(svc)
 	c.JSON(http.StatusOK, s.newListingJSON(svc))
 }
 
-// afterWrite rebuilds the snapshot so the next lookup sees the change. The change
-// is committed whatever happens here, so a failure is logged, not answered.
-func (s *Server) afterWrite(ctx context.Context) {
-	if err := s.Rebuild(context.WithoutCancel(ctx)); err != nil {
-		slog.ErrorContext(ctx, "rebuild after write", "err", err)
-	}
-}
+// afterWrite puts the committed listing into the snapshot so the next lookup sees
+// the change.
+func (s *Server) afterWrite(svc *doorstep.Service) { s.Refresh(svc) }
 
 // writeEditError answers a refused change; a version conflict carries the current
 // listing as "current", for the editor to show and re-apply their change to.

@@ -3,11 +3,13 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -96,6 +98,27 @@ func (s *Server) Rebuild(ctx context.Context) error {
 		return s.rebuildBaseLocked(ctx)
 	}
 	return s.indexLocked(ctx, prev.Base, prev)
+}
+
+// Refresh swaps in a snapshot with these listings as the store just committed
+// them, without re-reading the others: an edit re-indexes, it does not reload. A
+// listing older (by version) than the snapshot's copy is ignored, so refreshes of
+// concurrent edits may arrive in any order.
+func (s *Server) Refresh(changed ...*doorstep.Service) {
+	s.rebuild.Lock()
+	defer s.rebuild.Unlock()
+	prev := s.snapshot.Load()
+	services := slices.Clone(prev.AllServices())
+	for _, svc := range changed {
+		i, found := slices.BinarySearchFunc(services, svc.ID, func(a *doorstep.Service, id int64) int { return cmp.Compare(a.ID, id) })
+		switch {
+		case !found:
+			services = slices.Insert(services, i, svc)
+		case services[i].Version < svc.Version:
+			services[i] = svc
+		}
+	}
+	s.snapshot.Store(prev.Base.Index(services, prev))
 }
 
 // RebuildBase re-reads everything — street, categories, areas, the walking network
