@@ -2,12 +2,14 @@ package finder
 
 import (
 	"cmp"
+	"math"
 	"slices"
 
 	"doorstep"
 	"doorstep/geo"
 
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/planar"
 )
 
 // CircleBand is the area reachable within Minutes on foot.
@@ -113,7 +115,7 @@ func (s *Snapshot) circleFrom(origin orb.Point, src geo.Snap, speed, minutes flo
 	polys := s.graph.Isochrone(w, metres, 0)
 	c := &Circle{Origin: origin, SpeedMPerMin: speed}
 	for i, m := range thresholds {
-		c.Bands = append(c.Bands, CircleBand{Minutes: m, Area: polys[i]})
+		c.Bands = append(c.Bands, CircleBand{Minutes: m, Area: dropSmallHoles(polys[i], origin)})
 	}
 
 	notClosed := func(i int) bool { return s.services[i].Status != doorstep.StatusClosed }
@@ -186,4 +188,28 @@ func (b *Base) NetworkLinesIn(box orb.Bound, max int) ([]doorstep.NetworkLine, b
 		}
 	}
 	return out, false
+}
+
+// minHoleSquareMetres is the smallest hole a circle keeps: the grid leaves specks
+// of a cell or two between lanes that are noise, not blocks a walker cannot enter.
+const minHoleSquareMetres = 500
+
+// dropSmallHoles removes holes smaller than minHoleSquareMetres, measured in a
+// local projection about origin.
+func dropSmallHoles(mp orb.MultiPolygon, origin orb.Point) orb.MultiPolygon {
+	pr := geo.NewProjection(origin)
+	for i, poly := range mp {
+		kept := poly[:1]
+		for _, hole := range poly[1:] {
+			projected := make(orb.Ring, len(hole))
+			for j, p := range hole {
+				projected[j] = pr.Forward(p)
+			}
+			if math.Abs(planar.Area(projected)) >= minHoleSquareMetres {
+				kept = append(kept, hole)
+			}
+		}
+		mp[i] = kept
+	}
+	return mp
 }

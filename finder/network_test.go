@@ -231,3 +231,13 @@ func TestIndexReusesSnapsOfUnmovedServices(t *testing.T) {
 		t.Errorf("unmoved service re-snapped differently")
 	}
 }
+
+func TestDropSmallHoles(t *testing.T) {
+	town := newRiverTown()
+	sq := func(x0, y0, x1, y1 float64) orb.Ring { return town.square(x0, y0, x1, y1)[0][0] }
+	mp := orb.MultiPolygon{{sq(0, 0, 300, 300), sq(10, 10, 30, 30), sq(100, 100, 200, 200)}} // 400 m² and 10,000 m² holes
+	got := dropSmallHoles(mp, town.at(0, 0))
+	if len(got) != 1 || len(got[0]) != 2 || got[0][1][0] != town.at(100, 100) {
+		t.Errorf("kept %d rings, want the shell and the large hole", len(got[0]))
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"doorstep"
 	"doorstep/finder"
@@ -59,7 +60,7 @@ func (s *Server) serveCircle(c *gin.Context, draw func(*finder.Snapshot, *params
 		writeError(c, err)
 		return
 	}
-	writeGeoJSON(c, circleFeatures(circle, crs))
+	writeGeoJSON(c, circleFeatures(circle, crs, s.now()))
 }
 
 // circleParams reads speed, minutes (1–60, default 15) and bands (minutes below
@@ -105,7 +106,7 @@ func circleParams(p *params) (speed, minutes float64, bands []float64, err error
 
 // circleFeatures encodes a circle as DESIGN.md's FeatureCollection: first the
 // reachable area, then one point per reachable service, then the smaller bands.
-func circleFeatures(circle *finder.Circle, crs geo.CRS) *geojson.FeatureCollection {
+func circleFeatures(circle *finder.Circle, crs geo.CRS, now time.Time) *geojson.FeatureCollection {
 	fc := geojson.NewFeatureCollection()
 	last := len(circle.Bands) - 1
 	areas := make([]gin.H, len(circle.Areas))
@@ -133,6 +134,8 @@ func circleFeatures(circle *finder.Circle, crs geo.CRS) *geojson.FeatureCollecti
 		f.Properties = geojson.Properties{
 			"kind": "service", "id": r.Service.ID, "category": r.Service.Category, "name": r.Service.Name,
 			"name_en": r.Service.NameEn, "distance_m": r.Walk.DistanceM, "walk_minutes": r.Walk.WalkMinutes,
+			"status": r.Service.Status, "reopens_on": r.Service.ReopensOn, "phone": r.Service.Phone,
+			"open_now": finder.IsOpen(r.Service, now), "stale": r.Service.Stale(now),
 		}
 		fc.Append(f)
 	}

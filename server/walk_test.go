@@ -64,6 +64,9 @@ func TestCircle(t *testing.T) {
 		t.Errorf("circle lists %d services, nearby within 15 min %d", len(services), list.Total)
 	}
 	for _, f := range services {
+		if _, ok := f.Properties["status"].(string); !ok || f.Properties["phone"] == nil || f.Properties["stale"] == nil {
+			t.Errorf("service point lacks status, phone or stale: %v", f.Properties)
+		}
 		if m := f.Properties["walk_minutes"].(float64); m > 15 {
 			t.Errorf("service %v at %v min in a 15-minute circle", f.Properties["name"], m)
 		}

@@ -68,4 +68,10 @@ export const api = {
   areas: () => getJSON('/api/areas'),
   street: () => getJSON('/api/street'),
   doorstep: (lon, lat, speed, opts) => getJSON('/api/doorstep', { lon, lat, speed }, opts),
+  /** circle is the walking circle around (lon, lat): GeoJSON, the 15-minute area first. */
+  circle: (lon, lat, speed, opts) => getJSON('/api/circle', { lon, lat, speed }, opts),
+  /** catchment is where service id can be walked to from, with the residents there. */
+  catchment: (id, speed, opts) => getJSON(`/api/services/${encodeURIComponent(id)}/catchment`, { speed }, opts),
+  /** network is the walking lines in bbox, [minlon, minlat, maxlon, maxlat]. */
+  network: (bbox, opts) => getJSON('/api/network', { bbox: bbox.join(',') }, opts),
 };

@@ -1,15 +1,17 @@
 // app.js — the resident finder page. Loads the street, areas, categories and services,
 // then answers "what is at my doorstep?" for a tapped point, a chosen residential area
-// or the resident's location, on the map or as a list.
+// or the resident's location, on the map or as a list; on request it draws the walking
+// circle around that point and, for any service, who can walk to it (its catchment).
 //
-// State flows one way: user action → lookup() → state.answer → render(). A language
-// switch re-renders from state, so nothing is fetched again.
+// State flows one way: user action → lookup() / loadCircle() / loadCatchment() →
+// state → render(). A language switch re-renders from state, so nothing is fetched again.
 
 import { api, ApiError, getJSON } from './api.js';
 import { interiorPoint } from './geometry.js';
-import { applyStatic, lang, onLangChange, setLang, t } from './i18n.js';
+import { applyStatic, formatNumber, lang, onLangChange, serviceName, setLang, speedText, t } from './i18n.js';
 import { FinderMap } from './map.js';
 import { answerMeta, answerRows, el, legendItems, searchRows, servicesByCategory, suggestionItem } from './render.js';
+import { bandCounts, catchmentAreaRows, catchmentSentence, circleRows, readWalk } from './walk.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -19,6 +21,7 @@ const state = {
   categories: [],
   categoriesById: new Map(),
   services: [],
+  servicesById: new Map(),
   areas: [],
   street: null,
   answer: null,
@@ -27,6 +30,18 @@ const state = {
   search: null, // the shown search: { q, openNow, nearest, services, total }
   searchSeq: 0,
   searchAbort: null,
+  // The walking circle around the starting point: asked for once, it follows the
+  // point (and the speed) until closed. {status: loading|loaded|error, walk, areaName, message}
+  circleOpen: false,
+  circle: null,
+  circleSeq: 0,
+  circleAbort: null,
+  // A service's catchment: {status, id, service, walk, message}. While loaded, it is what
+  // the map shades; closed, the map goes back to the circle.
+  catchment: null,
+  catchmentSeq: 0,
+  catchmentAbort: null,
+  network: { real: false, sample: false }, // the walking lines the map shows, for the legend
 };
 
 let finderMap = null;
@@ -84,7 +99,14 @@ function ensureMap() {
   }
   if (mapFailed || !state.categories.length) return;
   try {
-    finderMap = new FinderMap($('map'), { onPick: (p) => lookup(p.lon, p.lat, { pickedOnMap: true }) });
+    finderMap = new FinderMap($('map'), {
+      onPick: (p) => lookup(p.lon, p.lat, { pickedOnMap: true }),
+      popupExtra: catchmentPopupNote,
+      onNetwork: (kinds) => {
+        state.network = kinds;
+        renderLegend();
+      },
+    });
     finderMap.relabel();
     finderMap.setMeta(state.meta);
     if (state.street) finderMap.drawStreet(state.street);
@@ -94,6 +116,7 @@ function ensureMap() {
       finderMap.showAnswer(state.answer);
       finderMap.selectArea(state.answer.area ? state.answer.area.id : null);
     }
+    drawWalk({ fit: true });
   } catch (err) {
     mapFailed = true;
     finderMap = null;
@@ -105,7 +128,7 @@ function ensureMap() {
 // ---- rendering --------------------------------------------------------------
 
 function renderLegend() {
-  $('legend-list').replaceChildren(...legendItems(state.categories));
+  $('legend-list').replaceChildren(...legendItems(state.categories, state.network));
 }
 
 function renderAreaSelect() {
@@ -134,6 +157,7 @@ function renderAnswer() {
   const meta = $('answer-meta');
   const a = state.answer;
   $('answer-empty').hidden = Boolean(a);
+  renderCircleButtons();
   if (!a) {
     list.replaceChildren();
     meta.replaceChildren();
@@ -159,6 +183,8 @@ function renderAll() {
   renderAnswer();
   hideSuggestions();
   renderSearch();
+  renderCircle();
+  renderCatchment();
   if (finderMap && state.answer) finderMap.showAnswer(state.answer);
   say(statusMessage);
   showError(errorMessage);
@@ -171,7 +197,7 @@ function renderAll() {
  * (lon, lat). Only the latest request is shown: an earlier one still running is
  * aborted.
  */
-async function lookup(lon, lat, { areaId = null, pickedOnMap = false } = {}) {
+async function lookup(lon, lat, { areaId = null, pickedOnMap = false, speedChanged = false } = {}) {
   const seq = ++state.lookupSeq;
   if (state.lookupAbort) state.lookupAbort.abort();
   const ctl = new AbortController();
@@ -199,6 +225,13 @@ async function lookup(lon, lat, { areaId = null, pickedOnMap = false } = {}) {
     if (!pickedOnMap && state.view === 'list') $('answer').focus({ preventScroll: false });
     // A shown search is put in order of distance from the new starting point.
     if (state.search) runSearch(state.search.q, { quiet: true });
+    // A new starting point puts a shown catchment away (a new speed redraws it); an
+    // open circle follows the point and the speed.
+    if (state.catchment) {
+      if (speedChanged) loadCatchment(state.catchment.id, { quiet: true });
+      else closeCatchment();
+    }
+    if (state.circleOpen) loadCircle();
   } catch (err) {
     if (err.name === 'AbortError' || seq !== state.lookupSeq) return;
     say(null);
@@ -230,6 +263,222 @@ function lookupMyLocation() {
       showError(() => t('geoFailed', { reason: err.message || err.code }));
     },
     { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 },
+  );
+}
+
+// ---- the walking circle and catchments -----------------------------------------
+
+/** drawWalk shades on the map the catchment when one is shown, else the circle, else nothing. */
+function drawWalk({ fit = false } = {}) {
+  if (!finderMap) return;
+  const c = state.catchment;
+  if (c && c.status === 'loaded') finderMap.showWalk(c.fc, { kind: 'catchment', id: c.id, fit });
+  else if (state.circle && state.circle.status === 'loaded') finderMap.showWalk(state.circle.fc, { kind: 'circle', fit });
+  else finderMap.clearWalk();
+}
+
+/** walkErrorText says why a circle or catchment failed: off the network politely, else as any error. */
+function walkErrorText(err, offNetworkKey) {
+  if (err instanceof ApiError && err.status === 422) return t(offNetworkKey);
+  return errorText(err);
+}
+
+/**
+ * loadCircle asks /api/circle for the walking circle around the starting point at
+ * the chosen speed, shades it on the map and lists the services inside. Only the
+ * latest request is shown. focus moves to the list when it is ready (asked from the
+ * answer, where the list is the next thing to read).
+ */
+async function loadCircle({ focus = false } = {}) {
+  const p = state.lastPick;
+  if (!p) return;
+  state.circleOpen = true;
+  const seq = ++state.circleSeq;
+  if (state.circleAbort) state.circleAbort.abort();
+  const ctl = new AbortController();
+  state.circleAbort = ctl;
+  const areaName = state.answer && state.answer.area ? state.answer.area.name : '';
+  state.circle = { status: 'loading', areaName };
+  drawWalk();
+  renderCircle();
+  say(() => t('circleLoading'));
+  try {
+    const fc = await api.circle(p.lon.toFixed(6), p.lat.toFixed(6), $('speed-select').value, { signal: ctl.signal });
+    if (seq !== state.circleSeq) return;
+    const walk = readWalk(fc);
+    state.circle = { status: 'loaded', fc, walk, areaName };
+    drawWalk({ fit: true });
+    renderCircle();
+    say(() => t('circleReady', { n: walk.services.length, m: formatNumber(walk.props.minutes) }));
+  } catch (err) {
+    if (err.name === 'AbortError' || seq !== state.circleSeq) return;
+    state.circle = { status: 'error', areaName, message: () => walkErrorText(err, 'circleOffNetwork') };
+    drawWalk();
+    renderCircle();
+    say(null);
+  }
+  if (focus) $('circle').focus();
+}
+
+/** openCircle is the resident asking for the circle: it takes the map over from a catchment. */
+function openCircle({ focus = false } = {}) {
+  if (state.catchment) closeCatchment();
+  loadCircle({ focus });
+}
+
+/** closeCircle puts the walking circle away; the next starting point will not draw one. */
+function closeCircle() {
+  state.circleOpen = false;
+  state.circleSeq++;
+  if (state.circleAbort) state.circleAbort.abort();
+  state.circle = null;
+  drawWalk();
+  renderCircle();
+}
+
+function renderCircleButtons() {
+  const open = state.circleOpen;
+  $('answer-actions').hidden = !state.answer;
+  $('circle-btn-map').hidden = !state.answer;
+  for (const id of ['circle-btn', 'circle-btn-map']) $(id).setAttribute('aria-pressed', String(open));
+  $('circle-jump').hidden = !(state.circle && state.circle.status === 'loaded');
+}
+
+/** renderCircle shows the circle's section: where from, which speed, the bands' counts, the services by minutes. */
+function renderCircle() {
+  renderCircleButtons();
+  const c = state.circle;
+  const list = $('circle-list');
+  $('circle').hidden = !c;
+  const message = $('circle-message');
+  message.hidden = !(c && c.status === 'error');
+  message.textContent = c && c.status === 'error' ? c.message() : '';
+  if (!c || c.status !== 'loaded') {
+    list.replaceChildren();
+    $('circle-bands').replaceChildren();
+    $('circle-meta').replaceChildren(...(c ? [el('span', {}, c.areaName ? t('fromArea', { area: c.areaName }) : t('fromPoint'))] : []));
+    $('circle-title').textContent = t('circleTitle', { n: 15 });
+    list.dataset.state = c ? c.status : 'empty';
+    return;
+  }
+  const { walk } = c;
+  const minutes = formatNumber(walk.props.minutes);
+  $('circle-title').textContent = t('circleTitle', { n: minutes });
+  $('circle-meta').replaceChildren(
+    el('span', { class: 'from' }, c.areaName ? t('fromArea', { area: c.areaName }) : t('fromPoint')),
+    el('span', { class: 'speed' }, speedText(walk.props.speed_m_per_min)),
+  );
+  $('circle-bands').replaceChildren(...bandCounts(walk));
+  list.replaceChildren(
+    ...(walk.services.length
+      ? circleRows(walk, state.servicesById, state.categoriesById)
+      : [el('li', { class: 'answer-row answer-none' }, t('circleNone', { m: minutes }))]),
+  );
+  list.dataset.state = 'loaded';
+}
+
+/**
+ * loadCatchment asks who can walk to service id (its catchment at the chosen speed),
+ * shades it on the map, and shows how many residents and older residents live within
+ * reach and in which areas. Asked from a popup, the answer also goes in the popup and
+ * the map stays in view; asked from a list, focus moves to the answer (unless quiet).
+ */
+async function loadCatchment(id, { fromPopup = false, quiet = false } = {}) {
+  const seq = ++state.catchmentSeq;
+  if (state.catchmentAbort) state.catchmentAbort.abort();
+  const ctl = new AbortController();
+  state.catchmentAbort = ctl;
+  const previous = state.catchment;
+  const service = state.servicesById.get(String(id)) || { id, name: `#${id}` };
+  state.catchment = { status: 'loading', id: service.id };
+  if (previous && String(previous.id) !== String(id) && finderMap) finderMap.refreshPopup(previous.id);
+  drawWalk();
+  renderCatchment();
+  if (fromPopup && finderMap) finderMap.refreshPopup(id);
+  say(() => t('catchmentLoading'));
+  try {
+    const fc = await api.catchment(service.id, $('speed-select').value, { signal: ctl.signal });
+    if (seq !== state.catchmentSeq) return;
+    const walk = readWalk(fc);
+    state.catchment = { status: 'loaded', id: service.id, fc, walk };
+    drawWalk({ fit: true });
+    renderCatchment();
+    say(() => t('catchmentReady', { name: serviceName(service), m: formatNumber(walk.props.minutes) }));
+  } catch (err) {
+    if (err.name === 'AbortError' || seq !== state.catchmentSeq) return;
+    state.catchment = { status: 'error', id: service.id, message: () => walkErrorText(err, 'catchmentOffNetwork') };
+    drawWalk();
+    renderCatchment();
+    say(null);
+  }
+  if (fromPopup && finderMap) {
+    finderMap.refreshPopup(id);
+    const note = document.querySelector('.leaflet-popup .popup-catchment');
+    if (note) note.focus({ preventScroll: true });
+  } else if (!quiet) {
+    $('catchment').focus();
+  }
+}
+
+/** closeCatchment puts the catchment away; the map shades the circle again if there is one. */
+function closeCatchment() {
+  const c = state.catchment;
+  state.catchmentSeq++;
+  if (state.catchmentAbort) state.catchmentAbort.abort();
+  state.catchment = null;
+  drawWalk();
+  renderCatchment();
+  if (c && finderMap) finderMap.refreshPopup(c.id);
+}
+
+/** renderCatchment shows the catchment's section: the residents sentence and the areas reached. */
+function renderCatchment() {
+  const c = state.catchment;
+  $('catchment').hidden = !c;
+  const areas = $('catchment-areas');
+  if (!c) {
+    areas.replaceChildren();
+    areas.dataset.state = 'empty';
+    return;
+  }
+  const service = state.servicesById.get(String(c.id)) || { id: c.id, name: `#${c.id}` };
+  $('catchment-title').textContent = t('catchmentTitle', { name: serviceName(service) });
+  const message = $('catchment-message');
+  message.hidden = c.status !== 'error';
+  message.textContent = c.status === 'error' ? c.message() : '';
+  $('catchment-body').hidden = c.status !== 'loaded';
+  const residents = $('catchment-residents');
+  areas.dataset.state = c.status;
+  if (c.status !== 'loaded') {
+    residents.textContent = c.status === 'loading' ? t('catchmentLoading') : '';
+    delete residents.dataset.residents;
+    delete residents.dataset.elderly;
+    $('catchment-meta').replaceChildren();
+    areas.replaceChildren();
+    return;
+  }
+  const props = c.walk.props;
+  residents.textContent = catchmentSentence(props);
+  residents.dataset.residents = String(props.residents_within);
+  residents.dataset.elderly = String(props.elderly_within);
+  $('catchment-meta').replaceChildren(el('span', { class: 'speed' }, speedText(props.speed_m_per_min)));
+  $('catchment-intro').textContent = t('catchmentIntro', { min: formatNumber(props.minutes) });
+  const rows = catchmentAreaRows(props);
+  areas.replaceChildren(...(rows.length ? rows : [el('li', { class: 'area-row answer-none' }, t('catchmentAreasNone', { min: formatNumber(props.minutes) }))]));
+}
+
+/** catchmentPopupNote is what a service's popup adds while its catchment is asked for or shown. */
+function catchmentPopupNote(svc) {
+  const c = state.catchment;
+  if (!c || String(c.id) !== String(svc.id)) return null;
+  if (c.status === 'loading') return el('p', { class: 'popup-catchment muted' }, t('catchmentLoading'));
+  if (c.status === 'error') return el('p', { class: 'popup-catchment walk-message', tabindex: '-1' }, c.message());
+  return el(
+    'p',
+    { class: 'popup-catchment', tabindex: '-1' },
+    el('strong', { class: 'catchment-residents' }, catchmentSentence(c.walk.props)),
+    ' ',
+    el('a', { href: '#catchment' }, t('catchmentMore')),
   );
 }
 
@@ -422,7 +671,25 @@ function wire() {
   });
   $('speed-select').addEventListener('change', () => {
     const p = state.lastPick;
-    if (p) lookup(p.lon, p.lat, { areaId: p.areaId });
+    if (p) lookup(p.lon, p.lat, { areaId: p.areaId, speedChanged: true });
+    else if (state.catchment) loadCatchment(state.catchment.id, { quiet: true });
+  });
+  $('circle-btn').addEventListener('click', () => (state.circleOpen ? closeCircle() : openCircle({ focus: true })));
+  $('circle-btn-map').addEventListener('click', () => (state.circleOpen ? closeCircle() : openCircle()));
+  $('circle-close').addEventListener('click', () => {
+    closeCircle();
+    $('circle-btn').focus();
+  });
+  $('catchment-close').addEventListener('click', () => {
+    closeCatchment();
+    ($('circle').hidden ? $('answer') : $('circle')).focus();
+  });
+  // "服务范围" buttons are in lists, cards and popups, drawn and redrawn: one listener for all.
+  document.addEventListener('click', (e) => {
+    const button = e.target instanceof Element ? e.target.closest('[data-catchment]') : null;
+    if (!button) return;
+    e.preventDefault();
+    loadCatchment(button.dataset.catchment, { fromPopup: Boolean(button.closest('.leaflet-popup')) });
   });
   $('locate-btn').addEventListener('click', lookupMyLocation);
   wireSearch();
@@ -454,6 +721,7 @@ async function start() {
   state.categoriesById = new Map(state.categories.map((c) => [c.id, c]));
   state.areas = (areas.value.features || []).filter((f) => f.properties && f.geometry);
   state.services = services.value.services || [];
+  state.servicesById = new Map(state.services.map((s) => [String(s.id), s]));
   state.street = street.status === 'fulfilled' ? street.value : null;
 
   $('sample-banner').hidden = !state.meta.sample;

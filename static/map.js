@@ -1,15 +1,24 @@
 // map.js — the Leaflet map of the street: the street, its neighbours, roads and metro
 // from /api/street, residential areas from /api/areas, one SVG circle marker a service
-// coloured by category, and the doorstep answer (starting point, a line to each nearest
-// service). No tile server unless /api/meta names one.
+// coloured by category, the doorstep answer (starting point, a line to each nearest
+// service), the walking circle or a service's catchment as shaded bands, and, zoomed
+// in, the walking network. No tile server unless /api/meta names one.
 //
 // Leaflet is the classic script vendor/leaflet/leaflet.js (window.L), loaded before
 // the modules. Everything Leaflet shows from the listings goes in as DOM nodes or
 // escaped text, never as HTML strings.
 
+import { api } from './api.js';
 import { categoryColor, OUTLINE } from './colors.js';
 import { serviceName, t } from './i18n.js';
-import { el, servicePopup } from './render.js';
+import { el, NETWORK_STYLE, servicePopup } from './render.js';
+import { readWalk, WALK_BAND, walkLegend } from './walk.js';
+
+/** NETWORK_MIN_ZOOM is the zoom from which the walking network is drawn. */
+const NETWORK_MIN_ZOOM = 15;
+
+/** NETWORK_MAX_DEGREES keeps a network request inside the API's box limit (0.1°). */
+const NETWORK_MAX_DEGREES = 0.09;
 
 const OSM = '© OpenStreetMap contributors';
 
@@ -28,13 +37,19 @@ const STYLE = {
   metro: { color: '#3a3a3a', weight: 3, dashArray: '10 6', opacity: 1, interactive: false },
 };
 
-/** FinderMap is the resident page's map. onPick({lon, lat}) runs when a point is chosen. */
+/**
+ * FinderMap is the resident page's map. onPick({lon, lat}) runs when a point is
+ * chosen; popupExtra(service) may return nodes to add to a service's popup;
+ * onNetwork({real, sample}) tells which kinds of walking lines are drawn.
+ */
 export class FinderMap {
-  constructor(container, { onPick }) {
+  constructor(container, { onPick, popupExtra = null, onNetwork = null }) {
     const L = window.L;
     if (!L) throw new Error('Leaflet did not load');
     this.L = L;
     this.onPick = onPick;
+    this.popupExtra = popupExtra;
+    this.onNetwork = onNetwork;
     this.container = container;
     this.areaLayers = new Map();
     this.serviceLayers = new Map();
@@ -46,9 +61,15 @@ export class FinderMap {
     map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
     map.attributionControl.addAttribution(escapeHTML(OSM));
 
-    // Panes bottom to top: street and areas (overlayPane), roads and metro, answer
-    // lines, services, the starting point.
+    // Panes bottom to top: street and areas (overlayPane), the walking circle's bands,
+    // the walking network, roads and metro, answer lines, services, the starting point.
     // Each pane with vector layers gets its own SVG, so the markers are easy to find.
+    // The bands and the network take no taps: a tap goes to the area or map below.
+    for (const [name, z] of [['circlePane', '410'], ['networkPane', '415']]) {
+      const pane = map.createPane(name);
+      pane.style.zIndex = z;
+      pane.style.pointerEvents = 'none';
+    }
     const roads = map.createPane('roadsPane');
     roads.style.zIndex = '420';
     roads.style.pointerEvents = 'none';
@@ -60,6 +81,33 @@ export class FinderMap {
     this.roadLayer = L.layerGroup().addTo(map);
     this.serviceGroup = L.featureGroup().addTo(map);
     this.answerLayer = L.layerGroup().addTo(map);
+    this.walkLayer = L.layerGroup().addTo(map);
+    this.walkShown = null; // {kind, id} of the circle or catchment drawn
+
+    // The walking network: one canvas (thousands of lines stay fast), drawn only when
+    // zoomed in, fetched for the view with a margin and kept while the view stays inside.
+    this.networkLayer = L.layerGroup();
+    this.networkRenderer = L.canvas({ pane: 'networkPane', padding: 0.3 });
+    this.networkBox = null;
+    this.networkAbort = null;
+    this.networkTimer = 0;
+    this.networkKinds = { real: false, sample: false };
+    map.on('moveend', () => {
+      clearTimeout(this.networkTimer);
+      this.networkTimer = setTimeout(() => this.updateNetwork(), 120);
+    });
+
+    // The bands' legend, "5 / 10 / 15 分钟", shown on the map while bands are drawn,
+    // bottom right: the top stays clear for a popup's close button.
+    const Legend = L.Control.extend({
+      options: { position: 'bottomright' },
+      onAdd: () => {
+        const div = L.DomUtil.create('div', 'walk-legend leaflet-control');
+        L.DomEvent.disableClickPropagation(div);
+        return div;
+      },
+    });
+    this.walkLegend = new Legend();
 
     map.on('click', (e) => this.onPick({ lon: e.latlng.lng, lat: e.latlng.lat }));
     // data-moving is set while the map pans or zooms, so a test (or a style) can wait for it to settle.
@@ -68,6 +116,13 @@ export class FinderMap {
     });
     map.on('moveend', () => {
       delete container.dataset.moving;
+    });
+    this.zooming = false;
+    map.on('zoomstart', () => {
+      this.zooming = true;
+    });
+    map.on('zoomend', () => {
+      this.zooming = false;
     });
     // Keyboard: the map pans with the arrow keys once focused (Leaflet); Enter or
     // Space then chooses the map's centre, shown by a cross-hair while focused.
@@ -168,6 +223,8 @@ export class FinderMap {
     const L = this.L;
     this.serviceGroup.clearLayers();
     this.serviceLayers.clear();
+    // A popup taller than the map scrolls inside, so its close button stays on screen.
+    const maxHeight = Math.max(220, this.container.clientHeight - 90);
     for (const s of services) {
       if (!Number.isFinite(s.lon) || !Number.isFinite(s.lat)) continue;
       const m = L.circleMarker([s.lat, s.lon], {
@@ -181,7 +238,7 @@ export class FinderMap {
         bubblingMouseEvents: false,
         className: `svc-marker svc-${s.category}`,
       });
-      m.bindPopup(() => servicePopup(s, categoriesById.get(s.category)), { maxWidth: 300, minWidth: 220, autoPanPaddingTopLeft: [8, 8], autoPanPaddingBottomRight: [8, 8] });
+      m.bindPopup(() => servicePopup(s, categoriesById.get(s.category), this.popupExtra ? this.popupExtra(s) : null), { maxWidth: 300, minWidth: 220, maxHeight, autoPanPaddingTopLeft: [8, 8], autoPanPaddingBottomRight: [8, 8] });
       m.bindTooltip(() => el('span', {}, serviceName(s)), { direction: 'top', offset: [0, -10], className: 'label' });
       m.on('add', () => {
         const node = m.getElement();
@@ -246,6 +303,156 @@ export class FinderMap {
     this.map.fitBounds(L.latLngBounds(points), { padding: [36, 36], maxZoom: 17 });
   }
 
+  /**
+   * showWalk draws a circle or catchment (the GeoJSON of /api/circle or
+   * /api/services/{id}/catchment) as shaded bands in their own pane under the markers,
+   * the largest first so the smallest, drawn over the others, is the darkest; shows
+   * the bands' legend; rings the catchment's service; and, if asked, fits the map to
+   * the circle. kind is "circle" or "catchment"; id the catchment's service.
+   */
+  showWalk(fc, { kind, id = null, fit = true } = {}) {
+    const L = this.L;
+    this.clearWalk();
+    const walk = readWalk(fc);
+    if (!walk.bands.length) return;
+    const n = walk.bands.length;
+    const layers = [];
+    for (let i = n - 1; i >= 0; i--) {
+      const b = walk.bands[i];
+      const style = {
+        color: WALK_BAND.edge,
+        weight: i === n - 1 ? 2.5 : 1.5,
+        opacity: 0.9,
+        dashArray: i === n - 1 ? null : '6 4',
+        fillColor: WALK_BAND.fill,
+        fillOpacity: WALK_BAND.opacity,
+      };
+      // Path options (pane, class) go to the layer itself; GeoJSON applies style after.
+      const layer = L.geoJSON(b.feature, { ...style, style, pane: 'circlePane', interactive: false, className: `walk-band walk-band-${kind}` });
+      layer.eachLayer((path) => {
+        path.on('add', () => {
+          const node = path.getElement();
+          if (node) node.setAttribute('data-minutes', String(b.minutes));
+        });
+      });
+      layer.addTo(this.walkLayer);
+      layers.push(layer);
+    }
+    if (kind === 'catchment' && id !== null) {
+      const marker = this.serviceLayers.get(String(id));
+      if (marker) {
+        L.circleMarker(marker.getLatLng(), { pane: 'linesPane', radius: 17, color: WALK_BAND.edge, weight: 4, fill: false, interactive: false, className: 'catchment-ring' }).addTo(
+          this.walkLayer,
+        );
+      }
+    }
+    this.walkShown = { kind, id, minutes: walk.bands.map((b) => b.minutes) };
+    this.walkLegend.addTo(this.map);
+    this.renderWalkLegend();
+    this.container.dataset.walk = kind;
+    if (fit) {
+      const bounds = L.featureGroup(layers).getBounds();
+      if (bounds.isValid()) this.fitWhenStill(bounds);
+    }
+  }
+
+  /**
+   * fitWhenStill fits the map to bounds, not animated (a popup left open stays put
+   * with the map), once a zoom animation under way has ended: Leaflet ends one by
+   * moving to its own target, which would undo a fit made during it.
+   */
+  fitWhenStill(bounds) {
+    const fit = () => this.map.fitBounds(bounds, { padding: [24, 24], maxZoom: 17, animate: false });
+    if (this.zooming) this.map.once('zoomend', fit);
+    else fit();
+  }
+
+  /** clearWalk removes the drawn circle or catchment and its legend. */
+  clearWalk() {
+    this.walkLayer.clearLayers();
+    this.walkLegend.remove();
+    this.walkShown = null;
+    delete this.container.dataset.walk;
+  }
+
+  renderWalkLegend() {
+    const div = this.walkLegend.getContainer();
+    if (!div || !this.walkShown) return;
+    div.setAttribute('role', 'img');
+    div.setAttribute('aria-label', t('walkLegendLabel'));
+    div.replaceChildren(walkLegend(this.walkShown.minutes));
+  }
+
+  /** refreshPopup redraws service id's popup if it is open (its extra nodes changed). */
+  refreshPopup(id) {
+    const m = this.serviceLayers.get(String(id));
+    if (m && m.isPopupOpen()) m.getPopup().update();
+  }
+
+  /**
+   * updateNetwork draws the walking network for the view when zoomed in enough
+   * (fetching it when the view leaves what was fetched) and hides it otherwise. A
+   * failure only leaves the network out: it is a background, not an answer.
+   */
+  async updateNetwork() {
+    const L = this.L;
+    if (this.map.getZoom() < NETWORK_MIN_ZOOM) {
+      this.networkLayer.remove();
+      this.setNetworkKinds({ real: false, sample: false });
+      return;
+    }
+    const view = this.map.getBounds();
+    if (this.networkBox && this.networkBox.contains(view)) {
+      this.networkLayer.addTo(this.map);
+      this.setNetworkKinds(this.networkLoadedKinds);
+      return;
+    }
+    // The view with a margin, cut to the API's box limit around the view's centre.
+    const want = view.pad(0.5);
+    const c = view.getCenter();
+    const half = NETWORK_MAX_DEGREES / 2;
+    const box = L.latLngBounds(
+      [Math.max(want.getSouth(), c.lat - half), Math.max(want.getWest(), c.lng - half)],
+      [Math.min(want.getNorth(), c.lat + half), Math.min(want.getEast(), c.lng + half)],
+    );
+    if (this.networkAbort) this.networkAbort.abort();
+    const ctl = new AbortController();
+    this.networkAbort = ctl;
+    let fc;
+    try {
+      const bbox = [box.getWest(), box.getSouth(), box.getEast(), box.getNorth()].map((v) => v.toFixed(6));
+      fc = await api.network(bbox, { signal: ctl.signal });
+    } catch (err) {
+      if (err.name !== 'AbortError') console.warn('walking network not shown:', err.message || err);
+      return;
+    }
+    if (ctl !== this.networkAbort) return;
+    this.networkAbort = null;
+    this.networkLayer.clearLayers();
+    const kinds = { real: false, sample: false };
+    for (const f of (fc && fc.features) || []) {
+      if (!f.geometry) continue;
+      const sample = Boolean(f.properties && f.properties.sample);
+      kinds[sample ? 'sample' : 'real'] = true;
+      const style = sample ? NETWORK_STYLE.sample : NETWORK_STYLE.real;
+      L.geoJSON(f, { ...style, style, renderer: this.networkRenderer, interactive: false }).addTo(this.networkLayer);
+    }
+    this.networkBox = box;
+    this.networkLoadedKinds = kinds;
+    if (this.map.getZoom() >= NETWORK_MIN_ZOOM) {
+      this.networkLayer.addTo(this.map);
+      this.setNetworkKinds(kinds);
+    }
+    this.container.dataset.network = String(this.networkLayer.getLayers().length);
+  }
+
+  setNetworkKinds(kinds) {
+    const k = kinds || { real: false, sample: false };
+    if (k.real === this.networkKinds.real && k.sample === this.networkKinds.sample) return;
+    this.networkKinds = { ...k };
+    if (this.onNetwork) this.onNetwork({ ...k });
+  }
+
   /** relabel updates the map's own controls after a language switch. */
   relabel() {
     const zin = this.container.querySelector('.leaflet-control-zoom-in');
@@ -259,6 +466,7 @@ export class FinderMap {
       zout.setAttribute('aria-label', t('zoomOut'));
     }
     this.container.setAttribute('aria-label', t('mapLabel'));
+    this.renderWalkLegend();
     this.map.closePopup();
   }
 

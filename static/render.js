@@ -1,8 +1,8 @@
 // render.js — builds the page's lists and cards as DOM nodes. All listing text goes in
 // through textContent (never innerHTML), so a name or note can hold any character.
 
-import { swatch } from './colors.js';
-import { categoryName, formatDate, formatHours, formatNumber, nextChangeText, serviceName, t } from './i18n.js';
+import { SVG_NS, swatch, swatchFrame } from './colors.js';
+import { categoryName, formatDate, formatDay, formatHours, formatNumber, nextChangeText, serviceName, speedText, t } from './i18n.js';
 
 /**
  * el creates an element: attrs are set as attributes (class via "class", booleans as
@@ -62,33 +62,80 @@ export function serviceDetails(svc) {
     lines.length ? el('ul', { class: 'hours' }, lines.map((l) => el('li', {}, l))) : el('span', { class: 'muted' }, t('hoursUnknown')),
   );
   const st = statusOf(svc);
-  const change = nextChangeText(svc);
   if (st) {
-    row(t('status'), el('span', { class: `status ${st.cls}` }, st.text), change ? el('span', { class: 'next-change' }, ` · ${change}`) : null);
+    // A temporary closure says when it reopens ("预计12月1日恢复"); otherwise the next change.
+    const reopen = st.cls === 'status-closed' && svc.status === 'temporarily_closed' ? reopensText(svc) : '';
+    const change = reopen || nextChangeText(svc);
+    row(t('status'), el('span', { class: `status ${st.cls}` }, st.text), change ? el('span', { class: reopen ? 'reopens' : 'next-change' }, ` · ${change}`) : null);
   }
-  if (svc.reopens_on && svc.status !== 'open') row(t('reopensOn'), formatDate(svc.reopens_on) || svc.reopens_on);
   if (Array.isArray(svc.offers) && svc.offers.length) row(t('offers'), svc.offers.join(t('listSep')));
   if (svc.capacity !== null && svc.capacity !== undefined) row(t('capacity'), t('capacityValue', { n: svc.capacity }));
   if (svc.note) row(t('note'), svc.note);
-  if (svc.verified_at) {
-    const d = formatDate(svc.verified_at);
-    if (d) dl.append(el('p', { class: 'verified muted' }, t('verifiedAt', { date: d })));
-  }
+  const verified = svc.verified_at ? formatDate(svc.verified_at) : '';
+  if (svc.stale === true) dl.append(el('p', { class: 'verified stale-hint' }, t('staleHint'), verified ? ` (${t('verifiedAt', { date: verified })})` : ''));
+  else if (verified) dl.append(el('p', { class: 'verified muted' }, t('verifiedAt', { date: verified })));
   return dl;
 }
 
-/** serviceTitle returns the service's name with a "sample" tag when it is sample data. */
-export function serviceTitle(tag, svc, cls = 'svc-name') {
-  return el(tag, { class: cls }, serviceName(svc), svc.sample ? el('span', { class: 'tag-sample' }, t('sampleTag')) : null);
+/** reopensText is "预计12月1日恢复" / "Reopens 1 Dec" for a listing with a reopening day, else "". */
+export function reopensText(svc) {
+  const day = svc && svc.reopens_on ? formatDay(svc.reopens_on) : '';
+  return day ? t('reopensOnDate', { date: day }) : '';
 }
 
-/** servicePopup is the content of a map marker's popup: category, name and details. */
-export function servicePopup(svc, cat) {
+/**
+ * serviceActions is the row of actions a listing offers wherever it is shown: for now
+ * "服务范围 / Who can walk here", a button the page answers by data-catchment.
+ */
+export function serviceActions(svc) {
+  return el(
+    'p',
+    { class: 'svc-actions' },
+    el(
+      'button',
+      {
+        type: 'button',
+        class: 'btn btn-catchment',
+        'data-catchment': svc.id,
+        'aria-label': t('catchmentButtonLabel', { name: serviceName(svc) }),
+      },
+      t('catchmentButton'),
+    ),
+  );
+}
+
+/** estimateNote marks one distance that is a straight-line estimate; null for a walked one. */
+export function estimateNote(svc) {
+  return svc && svc.estimate === 'straight_line' ? el('span', { class: 'estimate-inline' }, t('estimate')) : null;
+}
+
+/**
+ * serviceTitle returns the service's name with a "sample" tag when it is sample data
+ * and a gentle "not recently checked" tag when its staff have not checked it lately.
+ */
+export function serviceTitle(tag, svc, cls = 'svc-name') {
+  return el(
+    tag,
+    { class: cls },
+    serviceName(svc),
+    svc.sample ? el('span', { class: 'tag-sample' }, t('sampleTag')) : null,
+    svc.stale === true ? el('span', { class: 'tag-stale' }, t('staleTag')) : null,
+  );
+}
+
+/**
+ * servicePopup is the content of a map marker's popup: category, name, the catchment
+ * action, extra nodes (a catchment's answer once asked for) and details.
+ */
+export function servicePopup(svc, cat, extra = null) {
   return el(
     'div',
     { class: 'popup', lang: document.documentElement.lang },
     el('p', { class: 'popup-cat' }, swatch(svc.category), categoryName(cat) || svc.category),
     serviceTitle('h3', svc),
+    // The action near the top: on a phone a long popup runs under the map's controls.
+    serviceActions(svc),
+    extra,
     serviceDetails(svc),
   );
 }
@@ -100,7 +147,7 @@ export function servicePopup(svc, cat) {
 export function answerMeta(answer, areaName) {
   const parts = [
     el('span', { class: 'from' }, areaName ? t('fromArea', { area: areaName }) : t('fromPoint')),
-    el('span', { class: 'speed' }, t('speedUsed', { speed: formatNumber(answer.speed_m_per_min) })),
+    el('span', { class: 'speed' }, speedText(answer.speed_m_per_min)),
   ];
   if (answer.estimate === 'straight_line') parts.push(el('span', { class: 'estimate' }, t('estimate')));
   return parts;
@@ -134,6 +181,8 @@ export function answerRows(answer, categoriesById) {
         el('strong', { class: 'metres' }, t('distance', { m: Math.round(svc.distance_m) })),
         ' · ',
         el('strong', { class: 'walk-minutes', 'data-minutes': svc.walk_minutes }, t('walkMinutes', { min: formatNumber(svc.walk_minutes) })),
+        // The whole answer's estimate is said once, in its meta line.
+        answer.estimate ? null : estimateNote(svc),
       ),
       el(
         'p',
@@ -144,6 +193,7 @@ export function answerRows(answer, categoriesById) {
           : el('span', { class: 'badge badge-beyond' }, t('badgeBeyond', { n: circle })),
       ),
       serviceDetails(svc),
+      serviceActions(svc),
     );
     return li;
   });
@@ -172,21 +222,51 @@ export function servicesByCategory(services, categories) {
         ? el(
             'ul',
             { class: 'svc-list' },
-            mine.map((s) => el('li', { class: 'svc-card', 'data-service': s.id }, serviceTitle('h3', s), serviceDetails(s))),
+            mine.map((s) => el('li', { class: 'svc-card', 'data-service': s.id }, serviceTitle('h3', s), serviceDetails(s), serviceActions(s))),
           )
         : el('p', { class: 'muted' }, t('noServices')),
     );
   });
 }
 
-/** legendItems returns one <li> a category with its swatch and name, then the starting point. */
-export function legendItems(categories) {
-  return [
+/**
+ * legendItems returns one <li> a category with its swatch and name, then the starting
+ * point, then the walking network's lines when the map shows them (network: {real,
+ * sample}, true for each kind drawn).
+ */
+export function legendItems(categories, network = null) {
+  const items = [
     ...categories.map((cat) =>
       el('li', { class: 'legend-item', 'data-category': cat.id }, swatch(cat.id), el('span', {}, categoryName(cat))),
     ),
     el('li', { class: 'legend-item legend-origin' }, swatch('', { origin: true }), el('span', {}, t('legendOrigin'))),
   ];
+  if (network && network.real) items.push(el('li', { class: 'legend-item legend-network' }, lineSwatch(NETWORK_STYLE.real), el('span', {}, t('networkLegend'))));
+  if (network && network.sample) {
+    items.push(el('li', { class: 'legend-item legend-network-sample' }, lineSwatch(NETWORK_STYLE.sample), el('span', {}, t('networkSample'))));
+  }
+  return items;
+}
+
+/**
+ * NETWORK_STYLE is how the map draws the walking network, lightly: real walkways as
+ * thin grey lines, the sample street's generated ones dashed.
+ */
+export const NETWORK_STYLE = {
+  real: { color: '#5d6b7a', weight: 1.5, opacity: 0.75 },
+  sample: { color: '#5d6b7a', weight: 1.5, opacity: 0.75, dashArray: '4 4' },
+};
+
+/** lineSwatch is a short line in a network style, for the legend. */
+function lineSwatch(style) {
+  const svg = swatchFrame();
+  const line = document.createElementNS(SVG_NS, 'line');
+  for (const [k, v] of Object.entries({ x1: 1, y1: 12, x2: 23, y2: 12 })) line.setAttribute(k, String(v));
+  line.setAttribute('stroke', style.color);
+  line.setAttribute('stroke-width', '3');
+  if (style.dashArray) line.setAttribute('stroke-dasharray', style.dashArray);
+  svg.append(line);
+  return svg;
 }
 
 /**
@@ -208,9 +288,11 @@ export function searchRows(services, categoriesById) {
             el('strong', { class: 'metres' }, t('distance', { m: Math.round(svc.distance_m) })),
             ' · ',
             el('strong', { class: 'walk-minutes' }, t('walkMinutes', { min: formatNumber(svc.walk_minutes) })),
+            estimateNote(svc),
           )
         : null,
       serviceDetails(svc),
+      serviceActions(svc),
     );
   });
 }

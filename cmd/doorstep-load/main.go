@@ -26,7 +26,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -54,6 +56,7 @@ type options struct {
 	workers                    int
 	nearestRate, mixedRate     int
 	writeShare                 float64
+	mix                        string
 	scenarios                  string
 	user, password             string
 	keep                       bool
@@ -72,6 +75,8 @@ func main() {
 	flag.IntVar(&o.nearestRate, "nearest-rate", 15000, "requests a second of the fixed-rate nearest run (0 skips it)")
 	flag.IntVar(&o.mixedRate, "mixed-rate", 2000, "requests a second of the mixed run")
 	flag.Float64Var(&o.writeShare, "write-share", 0.05, "share of authenticated writes in the mixed run")
+	flag.StringVar(&o.mix, "mix", "nearest=45,doorstep=20,circle=8,service=10,categories=5,page=3,static=2,areas=2,coverage=2",
+		"the mixed run's reads and their weights (nearest, doorstep, circle, service, categories, page, static, areas, coverage)")
 	flag.StringVar(&o.scenarios, "scenarios", "nearest,nearest-rate,doorstep,circle,coverage,write,mixed,wrk", "runs to make, in order")
 	flag.StringVar(&o.user, "user", "", "office account for coverage and writes (default: one made with doorstep user add)")
 	flag.StringVar(&o.password, "password", "", "its password (DOORSTEP_LOAD_PASSWORD)")
@@ -147,7 +152,11 @@ func run(ctx context.Context, o options) error {
 			}
 			got = p.attack(ctx, "coverage (closed loop)", p.coverage, 0, o.duration, o.workers)
 		case "mixed":
-			got = p.attack(ctx, fmt.Sprintf("mixed at %d/s", o.mixedRate), p.mixed(o.writeShare), o.mixedRate, o.mixedDuration, o.workers)
+			next, err := p.mixed(o.mix, o.writeShare)
+			if err != nil {
+				return err
+			}
+			got = p.attack(ctx, fmt.Sprintf("mixed at %d/s", o.mixedRate), next, o.mixedRate, o.mixedDuration, o.workers)
 		case "wrk":
 			err = p.wrk(ctx, o)
 		case "":
@@ -203,26 +212,28 @@ func startServer(ctx context.Context, o *options) (*server, error) {
 		return nil, err
 	}
 	defer logFile.Close()
-	s.cmd = exec.Command(o.bin, "serve", "--db", db, "--addr", "127.0.0.1:0", "--log-format", "json", "--log-level", o.logLevel)
+	// A free port chosen here rather than :0, whose address only the info log says.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	s.base = "http://" + addr
+	s.cmd = exec.Command(o.bin, "serve", "--db", db, "--addr", addr, "--log-format", "json", "--log-level", o.logLevel)
 	s.cmd.Stdout, s.cmd.Stderr = logFile, logFile
 	if err := s.cmd.Start(); err != nil {
 		return nil, err
 	}
 	s.exited = make(chan struct{})
 	go func() { s.cmd.Wait(); close(s.exited) }()
-	// The address is in the log; then wait for /readyz.
-	deadline := time.Now().Add(5 * time.Minute)
+	deadline := time.Now().Add(5 * time.Minute) // a city of a million nodes takes a while
 	for time.Now().Before(deadline) && ctx.Err() == nil {
-		if s.base == "" {
-			s.base = listeningAddr(logPath)
-		}
-		if s.base != "" {
-			if res, err := http.Get(s.base + "/readyz"); err == nil {
-				res.Body.Close()
-				if res.StatusCode == http.StatusOK {
-					fmt.Printf("started %s serve on %s (log %s)\n", o.bin, s.base, logPath)
-					return s, nil
-				}
+		if res, err := http.Get(s.base + "/readyz"); err == nil {
+			res.Body.Close()
+			if res.StatusCode == http.StatusOK {
+				fmt.Printf("started %s serve on %s (log %s)\n", o.bin, s.base, logPath)
+				return s, nil
 			}
 		}
 		select {
@@ -235,18 +246,6 @@ func startServer(ctx context.Context, o *options) (*server, error) {
 	s.keep = true
 	s.stop()
 	return nil, fmt.Errorf("the server did not become ready; log %s", logPath)
-}
-
-func listeningAddr(logPath string) string {
-	data, _ := os.ReadFile(logPath)
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	for sc.Scan() {
-		var rec struct{ Msg, Addr string }
-		if json.Unmarshal(sc.Bytes(), &rec) == nil && rec.Msg == "doorstep listening" {
-			return "http://" + rec.Addr
-		}
-	}
-	return ""
 }
 
 // stop ends the server with SIGTERM (a graceful shutdown) and removes its files.
@@ -393,27 +392,39 @@ func (p *portal) write() vegeta.Target {
 // mixed is the mixed run's traffic: mostly residents' lookups, the pages, and
 // writeShare of authenticated writes ("checked today" on a random listing, which
 // commits, audits and rebuilds the snapshot like any edit).
-func (p *portal) mixed(writeShare float64) func() vegeta.Target {
+func (p *portal) mixed(mix string, writeShare float64) (func() vegeta.Target, error) {
+	targets := map[string]func() vegeta.Target{
+		"nearest":    p.nearest,
+		"doorstep":   p.doorstep,
+		"circle":     p.circle,
+		"service":    func() vegeta.Target { return p.get(fmt.Sprintf("/api/services/%d", p.ids[rand.IntN(len(p.ids))])) },
+		"categories": func() vegeta.Target { return p.get("/api/categories") },
+		"page":       func() vegeta.Target { return p.get("/") },
+		"static":     func() vegeta.Target { return p.get("/static/app.js") },
+		"areas":      func() vegeta.Target { return p.get("/api/areas") },
+		"coverage":   p.coverage,
+	}
 	type kind struct {
 		weight float64
 		target func() vegeta.Target
 	}
-	reads := []kind{
-		{45, p.nearest},
-		{20, p.doorstep},
-		{8, p.circle},
-		{10, func() vegeta.Target { return p.get(fmt.Sprintf("/api/services/%d", p.ids[rand.IntN(len(p.ids))])) }},
-		{5, func() vegeta.Target { return p.get("/api/categories") }},
-		{3, func() vegeta.Target { return p.get("/") }},
-		{2, func() vegeta.Target { return p.get("/static/app.js") }},
-		{2, func() vegeta.Target { return p.get("/api/areas") }},
-	}
-	if p.session != nil {
-		reads = append(reads, kind{2, p.coverage})
-	}
+	var reads []kind
 	total := 0.0
-	for _, k := range reads {
-		total += k.weight
+	for _, part := range strings.Split(mix, ",") {
+		name, w, _ := strings.Cut(strings.TrimSpace(part), "=")
+		weight, err := strconv.ParseFloat(w, 64)
+		target, known := targets[name]
+		if err != nil || !known || weight < 0 {
+			return nil, fmt.Errorf("--mix: %q is not one of name=weight with a name of %v", part, slices.Sorted(maps.Keys(targets)))
+		}
+		if name == "coverage" && p.session == nil {
+			continue
+		}
+		reads = append(reads, kind{weight, target})
+		total += weight
+	}
+	if total == 0 {
+		return nil, errors.New("--mix: no reads")
 	}
 	return func() vegeta.Target {
 		if p.session != nil && rand.Float64() < writeShare {
@@ -426,7 +437,7 @@ func (p *portal) mixed(writeShare float64) func() vegeta.Target {
 			}
 		}
 		return reads[0].target()
-	}
+	}, nil
 }
 
 // row is one line of the report.
@@ -490,10 +501,19 @@ func (p *portal) attack(ctx context.Context, name string, next func() vegeta.Tar
 	return rows
 }
 
+// newRow closes m into a report line. Errors are answers other than 2xx, and
+// failed requests, except 422: the API's answer for a circle whose origin is more
+// than 300 m from any walkable way, which random points sometimes are.
 func newRow(run, endpoint string, m *vegeta.Metrics, cpu float64) row {
 	m.Close()
+	answered := uint64(m.StatusCodes["422"])
+	for code, n := range m.StatusCodes {
+		if strings.HasPrefix(code, "2") {
+			answered += uint64(n)
+		}
+	}
 	return row{run: run, endpoint: endpoint, requests: m.Requests,
-		errors: m.Requests - uint64(float64(m.Requests)*m.Success+0.5), rate: m.Throughput,
+		errors: m.Requests - answered, rate: m.Throughput,
 		p50: m.Latencies.P50, p95: m.Latencies.P95, p99: m.Latencies.P99, max: m.Latencies.Max,
 		codes: m.StatusCodes, serverCPU: cpu}
 }
