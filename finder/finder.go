@@ -84,11 +84,7 @@ func NewBase(in BaseInput) *Base {
 	}
 	b.areaLoc = geo.NewAreaLocator(polys)
 	if len(in.Network) > 0 {
-		var gb geo.GraphBuilder
-		for _, l := range in.Network {
-			gb.AddLine(l.Geometry, l.Kind)
-		}
-		if g := gb.Build(); g.NumNodes() > 0 {
+		if g := buildWalkingGraph(in.Network); g.NumNodes() > 0 {
 			b.graph = g
 			b.walkers.New = func() any { return g.NewWalker() }
 		}
@@ -116,6 +112,40 @@ func (b *Base) samples() ([][]orb.Point, [][]pointSnap) {
 // Warm makes what is otherwise made on first use — the areas' sample points and
 // the coverage demand — so the first catchment or coverage request is not slow.
 func (b *Base) Warm() { b.demand() }
+
+// Islands — parts of the network joined to nothing else, such as a footpath in a
+// compound whose gate the data lacks — are left out of the graph when smaller than
+// islandShare of the largest part, counted at least islandMinNodes and at most
+// islandMaxNodes: a point snapped onto one could reach nothing, while the street next
+// to it would serve. The largest part is always kept.
+const (
+	islandShare    = 0.01
+	islandMinNodes = 20
+	islandMaxNodes = 1000
+)
+
+// buildWalkingGraph builds the graph of the lines, without small islands.
+func buildWalkingGraph(lines []doorstep.NetworkLine) *geo.Graph {
+	var gb geo.GraphBuilder
+	for _, l := range lines {
+		gb.AddLine(l.Geometry, l.Kind)
+	}
+	g := gb.Build()
+	count, largest := g.Components()
+	if count <= 1 {
+		return g
+	}
+	minNodes := int32(min(max(float64(largest)*islandShare, islandMinNodes), islandMaxNodes, float64(largest)-1))
+	sizes := g.ComponentSizes()
+	var kept geo.GraphBuilder
+	for _, l := range lines {
+		// A line is connected, so its first vertex tells its component.
+		if s, err := g.Snap(l.Geometry[0], 1); err == nil && sizes[s.From] > minNodes {
+			kept.AddLine(l.Geometry, l.Kind)
+		}
+	}
+	return kept.Build()
+}
 
 // snap joins p to the network within geo.MaxSnapMetres.
 func (b *Base) snap(p orb.Point) pointSnap {

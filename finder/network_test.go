@@ -241,3 +241,21 @@ func TestDropSmallHoles(t *testing.T) {
 		t.Errorf("kept %d rings, want the shell and the large hole", len(got[0]))
 	}
 }
+
+func TestIslandsAreLeftOut(t *testing.T) {
+	town := newRiverTown()
+	// A footpath in a compound, 50 m into a block, joined to no street.
+	island := doorstep.NetworkLine{Geometry: orb.LineString{town.at(140, 150), town.at(160, 150)}, Kind: "footway"}
+	lines := append(slices.Clone(town.lines), island)
+	meal := town.at(100, 0)
+	services := []*doorstep.Service{{ID: 1, Category: "meal_point", Status: doorstep.StatusOpen, Lon: meal[0], Lat: meal[1]}}
+	snap := Build(Input{Categories: testCategories, Services: services, Network: lines})
+	if count, _ := snap.graph.Components(); count != 1 {
+		t.Errorf("%d components, want the island left out", count)
+	}
+	// Standing on the footpath, the resident is joined to the street 50 m away.
+	ans := snap.Doorstep(town.at(150, 150), doorstep.SpeedElder, testNow)
+	if ans.Estimate != "" || ans.Categories[0].Walk == nil || ans.Categories[0].Walk.Estimate != "" {
+		t.Errorf("from the island: %+v", ans.Categories[0].Walk)
+	}
+}

@@ -133,28 +133,45 @@ func (g *Graph) MemoryBytes() int {
 // Components returns the number of connected components and the number of nodes in
 // the largest one.
 func (g *Graph) Components() (count, largest int) {
+	sizes := g.ComponentSizes()
+	seen := map[int32]int{}
+	for _, size := range sizes {
+		seen[size]++
+	}
+	for size, nodes := range seen {
+		count += nodes / int(size)
+		largest = max(largest, int(size))
+	}
+	return count, largest
+}
+
+// ComponentSizes returns, for every node, the number of nodes in its connected
+// component, so callers can leave out islands (a footpath inside a compound that
+// the data never joins to a street) where nobody could walk anywhere.
+func (g *Graph) ComponentSizes() []int32 {
 	n := len(g.coords)
-	seen := make([]bool, n)
+	sizes := make([]int32, n)
 	queue := make([]uint32, 0, 1024)
 	for start := range n {
-		if seen[start] {
+		if sizes[start] != 0 {
 			continue
 		}
-		count++
-		seen[start] = true
+		sizes[start] = -1
 		queue = append(queue[:0], uint32(start))
 		for head := 0; head < len(queue); head++ {
 			u := queue[head]
 			for _, h := range g.half[g.first[u]:g.first[u+1]] {
-				if !seen[h.to] {
-					seen[h.to] = true
+				if sizes[h.to] == 0 {
+					sizes[h.to] = -1
 					queue = append(queue, h.to)
 				}
 			}
 		}
-		largest = max(largest, len(queue))
+		for _, u := range queue {
+			sizes[u] = int32(len(queue))
+		}
 	}
-	return count, largest
+	return sizes
 }
 
 // edgeLookup returns the half-edge from→to, or -1.
