@@ -118,7 +118,9 @@ func (s *Server) Refresh(changed ...*doorstep.Service) {
 			services[i] = svc
 		}
 	}
+	start := time.Now()
 	s.snapshot.Store(prev.Base.Index(services, prev))
+	s.metrics.observeBuild(buildListings, time.Since(start))
 }
 
 // RebuildBase re-reads everything — street, categories, areas, the walking network

@@ -132,6 +132,7 @@ var sweepParams = map[string]struct {
 	"/api/audit":                  {"", []string{"limit", "offset", "entity_id", "entity", "since"}},
 	"/api/coverage":               {"", []string{"minutes", "speed", "category"}},
 	"/api/coverage/suggest":       {"category=meal_point", []string{"minutes", "speed", "category", "count", "crs"}},
+	"/hsds/services":              {"", []string{"page", "per_page", "search"}},
 }
 
 // goodValues are valid values, for the duplicate-parameter requests.
@@ -139,7 +140,7 @@ var goodValues = map[string]string{
 	"lon": "121.465", "lat": "31.29", "category": "meal_point", "open_now": "true", "within_minutes": "10",
 	"speed": "adult", "limit": "5", "offset": "0", "crs": "wgs84", "minutes": "10", "bands": "5",
 	"bbox": "121.46,31.28,121.47,31.29", "organization_id": "1", "entity_id": "1", "entity": "service",
-	"since": "2026-01-01", "count": "2",
+	"since": "2026-01-01", "count": "2", "page": "1", "per_page": "10", "search": "食堂",
 }
 
 // badValues are wrong values of each query parameter: wrong types, out of range,
@@ -163,6 +164,8 @@ var badValues = map[string][]string{
 	"entity":          {"listing", "SERVICE", "x"},
 	"entity_id":       {"0", "-1", "x", "2147483648"},
 	"since":           {"yesterday", "2026-13-01", "2026-01-01T25:00:00Z", "0"},
+	"page":            {"0", "-1", "x", "1.5", "99999999999999999999"},
+	"per_page":        {"0", "501", "x", "-5"},
 }
 
 // badIDs replace a path parameter such as :id.
