@@ -123,6 +123,32 @@ func (s *Server) Refresh(changed ...*doorstep.Service) {
 	s.metrics.observeBuild(buildListings, time.Since(start))
 }
 
+// WatchImports rebuilds the whole snapshot when another process — the import
+// commands — has loaded a network, areas or listings, checking every interval until
+// ctx ends. Listings edited through this server are already in its snapshot.
+func (s *Server) WatchImports(ctx context.Context, every time.Duration) {
+	seen, _ := s.db.Meta(ctx, store.MetaImportVersion)
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		v, err := s.db.Meta(ctx, store.MetaImportVersion)
+		if err != nil || v == seen {
+			continue
+		}
+		if err := s.RebuildBase(ctx); err != nil {
+			s.log.ErrorContext(ctx, "rebuild after import", "err", err)
+			continue
+		}
+		s.log.InfoContext(ctx, "snapshot rebuilt after an import", "import_version", v)
+		seen = v
+	}
+}
+
 // RebuildBase re-reads everything — street, categories, areas, the walking network
 // and the listings — as after an import, and swaps in a new snapshot.
 func (s *Server) RebuildBase(ctx context.Context) error {

@@ -186,6 +186,9 @@ func (db *DB) ImportServices(ctx context.Context, rows []ImportRow, opts ImportO
 	if opts.DryRun {
 		return report, nil // the deferred rollback undoes it all
 	}
+	if err := bumpImportVersion(ctx, tx); err != nil {
+		return nil, err
+	}
 	if err := tx.Commit(); err != nil {
 		return nil, err
 	}

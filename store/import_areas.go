@@ -304,7 +304,7 @@ func (db *DB) ReplaceAreas(ctx context.Context, areas []*doorstep.Area) error {
 				return fmt.Errorf("area %d (%s): %w", i+1, a.Name, err)
 			}
 		}
-		return nil
+		return bumpImportVersion(ctx, tx)
 	})
 	if err != nil {
 		return fmt.Errorf("store: replace areas: %w", err)

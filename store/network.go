@@ -17,7 +17,10 @@ import (
 // called now and then with the number of lines written.
 func (db *DB) ReplaceNetwork(ctx context.Context, lines []doorstep.NetworkLine, progress func(done int)) error {
 	return db.writeTx(ctx, func(tx *sql.Tx) error {
-		return replaceNetwork(ctx, tx, lines, progress)
+		if err := replaceNetwork(ctx, tx, lines, progress); err != nil {
+			return err
+		}
+		return bumpImportVersion(ctx, tx)
 	})
 }
 

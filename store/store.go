@@ -170,3 +170,15 @@ func parseTime(s string) (time.Time, error) { return time.Parse(timeLayout, s) }
 // Conn returns a single pooled connection, for callers that must see one
 // connection's state (tests of the DSN's pragmas).
 func (db *DB) Conn(ctx context.Context) (*sql.Conn, error) { return db.db.Conn(ctx) }
+
+// MetaImportVersion counts bulk imports (network, areas, services). A running
+// server polls it and rebuilds its snapshot when another process has imported.
+const MetaImportVersion = "import_version"
+
+// bumpImportVersion records, inside an import's transaction, that an import
+// happened.
+func bumpImportVersion(ctx context.Context, tx *sql.Tx) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES (?, '1')
+		ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1`, MetaImportVersion)
+	return err
+}

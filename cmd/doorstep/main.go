@@ -98,6 +98,9 @@ func envDefault(name, def string) string {
 	return def
 }
 
+// importPollInterval is how often a running portal checks for imports.
+const importPollInterval = 5 * time.Second
+
 func runServe(ctx context.Context, args []string, stderr io.Writer, ready chan<- string) error {
 	fs := newFlagSet("serve", stderr)
 	dbPath := fs.String("db", envDefault("DOORSTEP_DB", "doorstep.db"), "SQLite database file (DOORSTEP_DB)")
@@ -164,6 +167,8 @@ func runServe(ctx context.Context, args []string, stderr io.Writer, ready chan<-
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- httpServer.Serve(ln) }()
+	// Imports run as separate commands; pick up what they load without a restart.
+	go srv.WatchImports(ctx, importPollInterval)
 	select {
 	case err := <-errc:
 		return err
