@@ -168,6 +168,13 @@ func (s *Server) rebuildBaseLocked(ctx context.Context) error {
 	s.log.Info("walking network built", "lines", len(in.Network), "nodes", nodes, "edges", edges,
 		"graph_bytes", bytes, "areas", len(in.Areas), "took", base.BuildTime())
 	s.meta.Store(meta)
+	// Areas' sample points for catchments and coverage: millions at city scale, so
+	// made in the background rather than by the first office request.
+	go func() {
+		start := time.Now()
+		base.Warm()
+		s.log.Info("area sample points ready", "took", time.Since(start))
+	}()
 	return s.indexLocked(ctx, base, nil)
 }
 
