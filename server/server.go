@@ -45,14 +45,16 @@ type Server struct {
 	cfg      Config
 	snapshot atomic.Pointer[finder.Snapshot]
 	meta     atomic.Pointer[metaInfo]
-	rebuild  sync.Mutex
-	engine   *gin.Engine
-	now      func() time.Time
-	auth     *authState
-	log      *slog.Logger // records carry the request id (LogHandler)
-	metrics  *metrics
-	ids      *requestIDs
-	headers  securityHeaders
+	// baseImport is the import version the current base was read at.
+	baseImport atomic.Pointer[string]
+	rebuild    sync.Mutex
+	engine     *gin.Engine
+	now        func() time.Time
+	auth       *authState
+	log        *slog.Logger // records carry the request id (LogHandler)
+	metrics    *metrics
+	ids        *requestIDs
+	headers    securityHeaders
 }
 
 // New builds the first snapshot from db and registers the routes.
@@ -127,7 +129,6 @@ func (s *Server) Refresh(changed ...*doorstep.Service) {
 // commands — has loaded a network, areas or listings, checking every interval until
 // ctx ends. Listings edited through this server are already in its snapshot.
 func (s *Server) WatchImports(ctx context.Context, every time.Duration) {
-	seen, _ := s.db.Meta(ctx, store.MetaImportVersion)
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
@@ -137,7 +138,7 @@ func (s *Server) WatchImports(ctx context.Context, every time.Duration) {
 		case <-t.C:
 		}
 		v, err := s.db.Meta(ctx, store.MetaImportVersion)
-		if err != nil || v == seen {
+		if err != nil || v == *s.baseImport.Load() {
 			continue
 		}
 		if err := s.RebuildBase(ctx); err != nil {
@@ -145,7 +146,6 @@ func (s *Server) WatchImports(ctx context.Context, every time.Duration) {
 			continue
 		}
 		s.log.InfoContext(ctx, "snapshot rebuilt after an import", "import_version", v)
-		seen = v
 	}
 }
 
@@ -158,6 +158,12 @@ func (s *Server) RebuildBase(ctx context.Context) error {
 }
 
 func (s *Server) rebuildBaseLocked(ctx context.Context) error {
+	// Read the import version first: an import committed while the base is read
+	// then shows as a newer version and is picked up again.
+	version, err := s.db.Meta(ctx, store.MetaImportVersion)
+	if err != nil {
+		return fmt.Errorf("server: build snapshot: %w", err)
+	}
 	in, meta, err := s.readBaseInput(ctx)
 	if err != nil {
 		return fmt.Errorf("server: build snapshot: %w", err)
@@ -168,6 +174,7 @@ func (s *Server) rebuildBaseLocked(ctx context.Context) error {
 	s.log.Info("walking network built", "lines", len(in.Network), "nodes", nodes, "edges", edges,
 		"graph_bytes", bytes, "areas", len(in.Areas), "took", base.BuildTime())
 	s.meta.Store(meta)
+	s.baseImport.Store(&version)
 	// Areas' sample points for catchments and coverage: millions at city scale, so
 	// made in the background rather than by the first office request.
 	go func() {

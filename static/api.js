@@ -1,14 +1,19 @@
 // api.js — reads the portal's JSON API. Every failure becomes an ApiError whose
 // message can be shown to a resident as it is.
 
-/** ApiError is a failed API call: the server's {"error":{"code","message","field"}}, or a network failure. */
+/**
+ * ApiError is a failed API call: the server's {"error":{"code","message","field"}}, or a
+ * network failure. body is the whole decoded answer (null when there was none), for
+ * refusals that carry more, such as a 409's current version.
+ */
 export class ApiError extends Error {
-  constructor(message, { code = 'internal', field = '', status = 0 } = {}) {
+  constructor(message, { code = 'internal', field = '', status = 0, body = null } = {}) {
     super(message);
     this.name = 'ApiError';
     this.code = code;
     this.field = field;
     this.status = status;
+    this.body = body;
   }
 }
 
@@ -40,6 +45,7 @@ export async function requestJSON(url, init = {}) {
       code: e.code || 'internal',
       field: e.field || '',
       status: res.status,
+      body,
     });
     if (res.status === 429) err.retryAfter = Number(res.headers.get('Retry-After')) || 60;
     throw err;

@@ -10,6 +10,7 @@ import { api, ApiError, getJSON } from './api.js';
 import { interiorPoint } from './geometry.js';
 import { applyStatic, formatNumber, lang, onLangChange, serviceName, setLang, speedText, t } from './i18n.js';
 import { FinderMap } from './map.js';
+import { errorText, say, showError, showMessagesAgain } from './messages.js';
 import { answerMeta, answerRows, el, legendItems, searchRows, servicesByCategory, suggestionItem } from './render.js';
 import { bandCounts, catchmentAreaRows, catchmentSentence, circleRows, readWalk } from './walk.js';
 
@@ -46,34 +47,6 @@ const state = {
 
 let finderMap = null;
 let mapFailed = false;
-
-// ---- messages ---------------------------------------------------------------
-
-// Messages are kept as functions so that a language switch can show them again.
-let statusMessage = null;
-let errorMessage = null;
-
-/** say puts a short polite message in the status line (read out by screen readers); null clears it. */
-function say(message) {
-  statusMessage = message;
-  $('status').textContent = message ? message() : '';
-}
-
-/** showError shows an error politely in the alert box; null clears it. */
-function showError(message) {
-  errorMessage = message;
-  const box = $('error');
-  box.textContent = message ? message() : '';
-  box.hidden = !message;
-}
-
-function errorText(err) {
-  if (err instanceof ApiError) {
-    const message = err.code === 'network' ? t('errorNetwork') : err.message;
-    return t('errorPrefix', { message });
-  }
-  return t('errorPrefix', { message: String((err && err.message) || err) });
-}
 
 // ---- views ------------------------------------------------------------------
 
@@ -186,8 +159,7 @@ function renderAll() {
   renderCircle();
   renderCatchment();
   if (finderMap && state.answer) finderMap.showAnswer(state.answer);
-  say(statusMessage);
-  showError(errorMessage);
+  showMessagesAgain();
 }
 
 // ---- the doorstep lookup ----------------------------------------------------

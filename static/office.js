@@ -10,12 +10,13 @@
 // State flows one way: user action → API → state → render(). A language switch
 // re-renders from state. Every text from data goes in as text nodes, never as markup.
 
-import { api, ApiError } from './api.js';
+import { api } from './api.js';
 import { CoverageMap, SHARE_CLASSES, ensureHatch, shareClass, shareSwatch } from './coveragemap.js';
 import { interiorPoint } from './geometry.js';
 import { addStrings, applyStatic, categoryName, formatNumber, lang, onLangChange, setLang, t } from './i18n.js';
+import { errorText, say, showError, showMessagesAgain } from './messages.js';
 import { el } from './render.js';
-import { loadSession, seesCoverage, send, signIn, signOut } from './session.js';
+import { loadSession, seesCoverage, send, signOut, submitSignIn } from './session.js';
 
 addStrings({
   zh: {
@@ -230,26 +231,6 @@ let coverageMap = null;
 
 // ---- messages ---------------------------------------------------------------
 
-// Messages are kept as functions, so a language switch can show them again.
-let statusMessage = null;
-let errorMessage = null;
-
-function say(message) {
-  statusMessage = message;
-  $('status').textContent = message ? message() : '';
-}
-
-function showError(message) {
-  errorMessage = message;
-  $('error').textContent = message ? message() : '';
-  $('error').hidden = !message;
-}
-
-function errorText(err) {
-  if (err instanceof ApiError && err.code === 'network') return t('errorPrefix', { message: t('errorNetwork') });
-  return t('errorPrefix', { message: (err && err.message) || String(err) });
-}
-
 /** failed shows an API failure: a lost session asks to sign in again, a refusal explains. */
 function failed(err) {
   say(null);
@@ -311,36 +292,16 @@ function showForbidden() {
   say(null);
 }
 
-async function submitSignIn(event) {
-  event.preventDefault();
-  const username = $('username').value.trim();
-  const password = $('password').value;
-  const errEl = $('signin-error');
-  errEl.hidden = true;
-  if (!username || !password) {
-    errEl.textContent = t('fillBoth');
-    errEl.hidden = false;
-    return;
-  }
-  const button = $('signin-button');
-  button.disabled = true;
-  button.textContent = t('signingIn');
-  try {
-    state.user = await signIn(username, password);
-    $('password').value = '';
-    say(null);
-    await route();
-  } catch (err) {
-    if (err.status === 401) errEl.textContent = t('wrongPassword');
-    else if (err.status === 403 && !err.field) errEl.textContent = t('accountDisabled');
-    else if (err.status === 429) errEl.textContent = t('tooMany', { min: Math.max(1, Math.ceil(err.retryAfter / 60)) });
-    else errEl.textContent = errorText(err);
-    errEl.hidden = false;
-    $('password').focus();
-  } finally {
-    button.disabled = false;
-    button.textContent = t('signIn');
-  }
+function submitSignInForm(event) {
+  return submitSignIn(event, {
+    t,
+    errorText,
+    onSignedIn: async (user) => {
+      state.user = user;
+      say(null);
+      await route();
+    },
+  });
 }
 
 async function doSignOut() {
@@ -757,13 +718,12 @@ function renderAll() {
     coverageMap.relabel();
     if (state.suggestions) coverageMap.showSuggestions(state.suggestions.sites, { fit: false });
   }
-  say(statusMessage);
-  showError(errorMessage);
+  showMessagesAgain();
 }
 
 function wire() {
   $('lang-toggle').addEventListener('click', () => setLang(lang() === 'zh' ? 'en' : 'zh'));
-  $('signin-form').addEventListener('submit', submitSignIn);
+  $('signin-form').addEventListener('submit', submitSignInForm);
   $('sign-out').addEventListener('click', doSignOut);
   $('forbidden-sign-out').addEventListener('click', doSignOut);
   for (const id of ['category-select', 'minutes-select', 'speed-select']) $(id).addEventListener('change', paramsChanged);

@@ -3,6 +3,8 @@
 // today, and (office) read the audit log. Every user text reaches the page through
 // textContent or form values, never as markup; the page runs under a strict CSP.
 
+import { loadSession, seesCoverage, send, signOut as endSession, submitSignIn } from './session.js';
+
 const STORAGE_KEY = 'doorstep.lang';
 const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 
@@ -281,7 +283,6 @@ const EDITABLE = ['name', 'name_en', 'category', 'organization_id', 'address', '
 
 const state = {
   lang: 'zh',
-  csrf: '',
   user: null,
   categories: [],
   organizations: new Map(),
@@ -362,60 +363,17 @@ function todayInShanghai() {
 
 // ---- API ----------------------------------------------------------------
 
-/** ApiError is a refused request: the server's {"error":{code,message,field}} and status. */
-class ApiError extends Error {
-  constructor(status, body) {
-    const e = (body && body.error) || {};
-    super(e.message || `HTTP ${status}`);
-    this.status = status;
-    this.code = e.code || (status === 0 ? 'network' : 'internal');
-    this.field = e.field || '';
-    this.body = body;
-  }
-}
-
 /**
- * call sends one API request: JSON body, the CSRF token on every change, If-Match
- * when given. A stale CSRF token (another tab signed in again) is fetched anew and
- * the request retried once.
+ * call sends one API request through session.js (JSON body, the CSRF token on every
+ * change, If-Match when given). A lost session (401) shows the sign-in form again.
  */
-async function call(method, path, { body, ifMatch, retried = false } = {}) {
-  const headers = { Accept: 'application/json' };
-  if (method !== 'GET') headers['X-CSRF-Token'] = state.csrf;
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  if (ifMatch !== undefined) headers['If-Match'] = String(ifMatch);
-  let res;
+async function call(method, path, { body, ifMatch } = {}) {
   try {
-    res = await fetch(path, {
-      method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body),
-    });
-  } catch {
-    throw new ApiError(0, null);
+    return await send(method, path, body, { ifMatch });
+  } catch (err) {
+    if (err.status === 401 && path !== '/api/session') sessionEnded();
+    throw err;
   }
-  let data = null;
-  try {
-    data = await res.json();
-  } catch {
-    data = null;
-  }
-  if (res.ok) return data;
-  const err = new ApiError(res.status, data);
-  if (res.status === 429) err.retryAfter = Number(res.headers.get('Retry-After')) || 60;
-  if (res.status === 403 && err.field === 'X-CSRF-Token' && !retried) {
-    await loadSession();
-    return call(method, path, { body, ifMatch, retried: true });
-  }
-  if (res.status === 401 && path !== '/api/session') {
-    sessionEnded();
-  }
-  throw err;
-}
-
-async function loadSession() {
-  const s = await call('GET', '/api/session');
-  state.csrf = s.csrf_token;
-  state.user = s.user;
-  return s;
 }
 
 // ---- messages -----------------------------------------------------------
@@ -461,52 +419,20 @@ function sessionEnded() {
   if (state.user) showSignIn(t('sessionEnded'));
 }
 
-async function signIn(event) {
-  event.preventDefault();
-  const username = $('username').value.trim();
-  const password = $('password').value;
-  const errEl = $('signin-error');
-  errEl.hidden = true;
-  if (!username || !password) {
-    errEl.textContent = t('fillBoth');
-    errEl.hidden = false;
-    return;
-  }
-  const button = $('signin-button');
-  button.disabled = true;
-  button.textContent = t('signingIn');
-  try {
-    if (!state.csrf) await loadSession();
-    const s = await call('POST', '/api/session', { body: { username, password } });
-    state.csrf = s.csrf_token;
-    state.user = s.user;
-    $('password').value = '';
-    await showSignedIn();
-  } catch (err) {
-    if (err.status === 401) errEl.textContent = t('wrongPassword');
-    else if (err.status === 403 && err.code === 'forbidden' && !err.field) errEl.textContent = t('accountDisabled');
-    else if (err.status === 429) errEl.textContent = t('tooMany', { min: Math.max(1, Math.ceil(err.retryAfter / 60)) });
-    else errEl.textContent = errorText(err);
-    errEl.hidden = false;
-    $('password').focus();
-  } finally {
-    button.disabled = false;
-    button.textContent = t('signIn');
-  }
+function submitSignInForm(event) {
+  return submitSignIn(event, {
+    t,
+    errorText,
+    onSignedIn: async (user) => {
+      state.user = user;
+      await showSignedIn();
+    },
+  });
 }
 
 async function signOut() {
-  try {
-    await call('DELETE', '/api/session');
-  } catch {
-    // the session is gone either way
-  }
-  state.csrf = '';
+  await endSession();
   showSignIn(t('signedOut'));
-}
-
-function seesAll() {
-  return state.user && (state.user.role === 'office' || state.user.role === 'admin');
 }
 
 function renderWho() {
@@ -524,8 +450,8 @@ async function showSignedIn() {
   $('who').hidden = false;
   $('list-section').hidden = false;
   $('audit-section').hidden = false;
-  $('org-filter-field').hidden = !seesAll();
-  $('f-organization-field').hidden = !seesAll();
+  $('org-filter-field').hidden = !seesCoverage(state.user);
+  $('f-organization-field').hidden = !seesCoverage(state.user);
   showNotice('');
   try {
     const orgs = await call('GET', '/api/organizations');
@@ -556,7 +482,7 @@ async function loadListings() {
   list.dataset.state = 'loading';
   const params = new URLSearchParams({ limit: '500' });
   const org = $('org-filter').value;
-  if (seesAll() && org) params.set('organization_id', org);
+  if (seesCoverage(state.user) && org) params.set('organization_id', org);
   try {
     const body = await call('GET', `/api/staff/services?${params}`);
     state.listings = body.services;
@@ -588,7 +514,7 @@ function statusText(s) {
 function renderList() {
   const ul = $('listing-list');
   if (!state.user) return;
-  $('list-title').textContent = seesAll() ? t('allListings') : t('myListings');
+  $('list-title').textContent = seesCoverage(state.user) ? t('allListings') : t('myListings');
   const q = $('text-filter').value.trim().toLowerCase();
   const shown = state.listings.filter((s) => !q || [s.name, s.name_en, s.address].some((v) => (v || '').toLowerCase().includes(q)));
   const items = shown.map((s) => {
@@ -1312,7 +1238,7 @@ function auditItem(e) {
 // ---- start --------------------------------------------------------------------
 
 function wire() {
-  $('signin-form').addEventListener('submit', signIn);
+  $('signin-form').addEventListener('submit', submitSignInForm);
   $('sign-out').addEventListener('click', signOut);
   $('lang-toggle').addEventListener('click', () => {
     state.lang = state.lang === 'zh' ? 'en' : 'zh';
@@ -1346,7 +1272,7 @@ async function start() {
   wire();
   applyLang();
   try {
-    const [session, cats, street] = await Promise.all([
+    const [user, cats, street] = await Promise.all([
       loadSession(),
       call('GET', '/api/categories'),
       loadStreet(),
@@ -1354,7 +1280,8 @@ async function start() {
     state.categories = cats.categories;
     streetData = street;
     fillCategorySelect();
-    if (session.user) await showSignedIn();
+    state.user = user;
+    if (user) await showSignedIn();
     else showSignIn();
   } catch (err) {
     showError(errorText(err));
