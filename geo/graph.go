@@ -20,8 +20,8 @@ import (
 const graphE7 = 1e7
 
 // graphMetresPerDegree is the length of one degree of latitude (and of longitude at
-// the equator) on orb's spherical earth, in metres.
-const graphMetresPerDegree = orb.EarthRadius * math.Pi / 180
+// the equator) on the sphere of Distance (MeanEarthRadius), in metres.
+const graphMetresPerDegree = MeanEarthRadius * degToRad
 
 // graphMaxKinds is how many distinct edge kinds a graph keeps apart; later kinds share
 // the last slot.
@@ -247,7 +247,7 @@ func (b *GraphBuilder) AddLine(ls orb.LineString, kind string) {
 		}
 		if havePrev && id != prevID {
 			b.edges = append(b.edges, graphBuildEdge{
-				u: prevID, v: id, metres: float32(walkHaversine(prev, p)), kind: k,
+				u: prevID, v: id, metres: float32(Distance(prev, p)), kind: k,
 			})
 		}
 		prev, prevID, havePrev = p, id, true
@@ -406,17 +406,6 @@ func graphHilbertKey(x, y uint32) uint32 {
 		}
 	}
 	return d
-}
-
-// walkHaversine returns the great-circle distance between a and b in metres on orb's
-// spherical earth (orb.EarthRadius).
-func walkHaversine(a, b orb.Point) float64 {
-	const rad = math.Pi / 180
-	dLat := (b[1] - a[1]) * rad
-	dLon := (b[0] - a[0]) * rad
-	s := math.Sin(dLat/2)*math.Sin(dLat/2) +
-		math.Cos(a[1]*rad)*math.Cos(b[1]*rad)*math.Sin(dLon/2)*math.Sin(dLon/2)
-	return 2 * orb.EarthRadius * math.Asin(math.Min(1, math.Sqrt(s)))
 }
 
 // graphMetresPerDegreeLon returns the length of one degree of longitude at lat.

@@ -51,7 +51,7 @@ func ExampleGraph_Snap() {
 	_, err = g.Snap(orb.Point{121.48, 31.23}, geo.MaxSnapMetres)
 	fmt.Println(err)
 	// Output:
-	// 20.0 m off the street, 47.6 m along a 95.2 m edge
+	// 20.0 m off the street, 47.5 m along a 95.1 m edge
 	// geo: point too far from the walking network
 }
 
@@ -67,7 +67,7 @@ func ExampleWalker_DistanceTo() {
 		fmt.Printf("%.0f m on foot, %.1f minutes at %.0f m/min\n", metres, metres/speed, speed)
 	}
 	// Output:
-	// 410 m on foot, 8.2 minutes at 50 m/min
+	// 409 m on foot, 8.2 minutes at 50 m/min
 }
 
 // The blocks are about 95 m by 111 m, and a walker leaves the network for at most

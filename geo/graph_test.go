@@ -16,7 +16,7 @@ type graphTestEdge struct {
 // graphNodeOf returns the node at p, or -1.
 func graphNodeOf(g *Graph, p orb.Point) int {
 	for i := range g.NumNodes() {
-		if walkHaversine(g.NodePoint(i), p) < 0.01 {
+		if Distance(g.NodePoint(i), p) < 0.01 {
 			return i
 		}
 	}
@@ -46,7 +46,7 @@ func TestGraphBuilder(t *testing.T) {
 			name:      "one line keeps every vertex",
 			lines:     []orb.LineString{{w, c, e}},
 			wantNodes: 3,
-			wantEdges: []graphTestEdge{{w, c, walkHaversine(w, c)}, {c, e, walkHaversine(c, e)}},
+			wantEdges: []graphTestEdge{{w, c, Distance(w, c)}, {c, e, Distance(c, e)}},
 			wantComps: 1,
 		},
 		{
@@ -81,7 +81,7 @@ func TestGraphBuilder(t *testing.T) {
 			name:      "repeated vertices and a shared segment give one edge",
 			lines:     []orb.LineString{{w, w, c, c}, {c, w}},
 			wantNodes: 2,
-			wantEdges: []graphTestEdge{{w, c, walkHaversine(w, c)}},
+			wantEdges: []graphTestEdge{{w, c, Distance(w, c)}},
 			wantComps: 1,
 		},
 		{
@@ -100,7 +100,7 @@ func TestGraphBuilder(t *testing.T) {
 			name:      "invalid coordinates are skipped",
 			lines:     []orb.LineString{{w, {math.NaN(), 31}, c, {200, 31}, e}},
 			wantNodes: 3,
-			wantEdges: []graphTestEdge{{w, c, walkHaversine(w, c)}, {c, e, walkHaversine(c, e)}},
+			wantEdges: []graphTestEdge{{w, c, Distance(w, c)}, {c, e, Distance(c, e)}},
 			wantComps: 1,
 		},
 	}
@@ -175,7 +175,7 @@ func graphTestCheckInvariants(t *testing.T, g *Graph) {
 			if back < 0 || g.EdgeLength(back) != g.EdgeLength(e) || g.EdgeKind(back) != g.EdgeKind(e) {
 				t.Fatalf("edge %d→%d has no matching reverse", u, to)
 			}
-			if d := walkHaversine(g.NodePoint(u), g.NodePoint(to)); math.Abs(d-g.EdgeLength(e)) > 1e-3*d+0.01 {
+			if d := Distance(g.NodePoint(u), g.NodePoint(to)); math.Abs(d-g.EdgeLength(e)) > 1e-3*d+0.01 {
 				t.Fatalf("edge %d→%d is %.3f m between nodes %.3f m apart", u, to, g.EdgeLength(e), d)
 			}
 		}
@@ -232,7 +232,7 @@ func TestGraphSynthCity(t *testing.T) {
 				t.Errorf("edge lengths %.1f–%.1f m, mean %.1f", minL, maxL, mean)
 			}
 			c := g.Bound().Center()
-			if walkHaversine(c, orb.Point{121.47, 31.23}) > 100 {
+			if Distance(c, orb.Point{121.47, 31.23}) > 100 {
 				t.Errorf("city centred at %v", c)
 			}
 			perNode := float64(g.MemoryBytes()) / float64(g.NumNodes())

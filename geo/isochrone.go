@@ -245,7 +245,7 @@ func (g *Graph) isochroneParts(w *Walker, sc *isochroneScratch, top float64, pro
 			segments = append(segments, isochroneSegment{px, py, bx, by, s.Offset, d, max(end.metres, 0)})
 		}
 		// The straight step from the query point, if the snap has a sensible one.
-		if s.Offset > 0 && math.Abs(walkHaversine(s.Query, s.Point)-s.Offset) <= 1+0.01*s.Offset {
+		if s.Offset > 0 && math.Abs(Distance(s.Query, s.Point)-s.Offset) <= 1+0.01*s.Offset {
 			qx, qy := proj.xy(s.Query)
 			discs = append(discs, isochroneDisc{qx, qy, 0})
 			segments = append(segments, isochroneSegment{qx, qy, px, py, 0, s.Offset, s.Offset})

@@ -103,7 +103,7 @@ func TestIsochroneReachableInsideFarOutside(t *testing.T) {
 		inside, outside := 0, 0
 		for range 3000 {
 			p := orb.Point{q[0] + (rng.Float64()-0.5)*0.02, q[1] + (rng.Float64()-0.5)*0.02}
-			straight := walkHaversine(q, p)
+			straight := Distance(q, p)
 			s, err := g.Snap(p, MaxSnapMetres)
 			walk, reached := math.Inf(1), false
 			if err == nil && s.Offset <= 10 {
@@ -430,7 +430,7 @@ func TestIsochroneHandMadeSources(t *testing.T) {
 			if len(mp) != 1 || !planar.MultiPolygonContains(mp, g.NodePoint(from)) {
 				t.Fatalf("%d polygons, not around the edge", len(mp))
 			}
-			if b := mp.Bound(); walkHaversine(b.Min, b.Max) > 1000 {
+			if b := mp.Bound(); Distance(b.Min, b.Max) > 1000 {
 				t.Fatalf("polygon spans %v", b)
 			}
 		})

@@ -251,7 +251,7 @@ func (g *Graph) Snap(p orb.Point, maxMetres float64) (Snap, error) {
 		From:   int(bestFrom),
 		To:     int(bestTo),
 		Along:  bestT * float64(g.half[bestEdge].metres),
-		Offset: walkHaversine(p, snapped),
+		Offset: Distance(p, snapped),
 		Point:  snapped,
 		Query:  p,
 	}, nil

@@ -109,10 +109,10 @@ func snapTestCheck(t *testing.T, g *Graph, s Snap) {
 	}
 	// The snap point lies Along metres from From (the projection is local, so allow
 	// a small relative error).
-	if d := walkHaversine(g.NodePoint(s.From), s.Point); math.Abs(d-s.Along) > 1e-3*length+1e-6 {
+	if d := Distance(g.NodePoint(s.From), s.Point); math.Abs(d-s.Along) > 1e-3*length+1e-6 {
 		t.Fatalf("snap point %.3f m from From, Along %.3f", d, s.Along)
 	}
-	if d := walkHaversine(s.Query, s.Point); d != s.Offset {
+	if d := Distance(s.Query, s.Point); d != s.Offset {
 		t.Fatalf("snap point %.3f m from the query, Offset %.3f", d, s.Offset)
 	}
 }
@@ -122,7 +122,7 @@ func TestSnap(t *testing.T) {
 	o := orb.Point{121.47, 31.23}
 	corner := orb.Point{121.471, 31.23}
 	g := graphTestBuild(t, orb.LineString{o, corner, {121.471, 31.231}})
-	eastM := walkHaversine(o, corner)
+	eastM := Distance(o, corner)
 	tests := []struct {
 		name       string
 		p          orb.Point
@@ -138,7 +138,7 @@ func TestSnap(t *testing.T) {
 		{"too far", orb.Point{121.47, 31.2}, MaxSnapMetres, ErrSnapTooFar, 0, orb.Point{}},
 		{"within a small max", orb.Point{121.4705, 31.2299}, 20, nil, graphMetresPerDegree * 0.0001, orb.Point{121.4705, 31.23}},
 		{"beyond a small max", orb.Point{121.4705, 31.2299}, 5, ErrSnapTooFar, 0, orb.Point{}},
-		{"far outside the grid", orb.Point{0, 0}, math.Inf(1), nil, walkHaversine(orb.Point{0, 0}, o), o},
+		{"far outside the grid", orb.Point{0, 0}, math.Inf(1), nil, Distance(orb.Point{0, 0}, o), o},
 		{"invalid point", orb.Point{math.NaN(), 31.23}, MaxSnapMetres, ErrSnapTooFar, 0, orb.Point{}},
 	}
 	for _, tc := range tests {
@@ -153,7 +153,7 @@ func TestSnap(t *testing.T) {
 			if math.Abs(s.Offset-tc.wantOffset) > 1e-6*tc.wantOffset+1e-6 {
 				t.Errorf("Offset %.6f, want %.6f", s.Offset, tc.wantOffset)
 			}
-			if walkHaversine(s.Point, tc.wantPoint) > 1e-3 {
+			if Distance(s.Point, tc.wantPoint) > 1e-3 {
 				t.Errorf("Point %v, want %v", s.Point, tc.wantPoint)
 			}
 		})
