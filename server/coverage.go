@@ -1,12 +1,8 @@
 package server
 
 import (
-	"encoding/json"
-	"errors"
-	"io"
 	"math"
 	"net/http"
-	"strings"
 
 	"doorstep"
 	"doorstep/finder"
@@ -124,17 +120,42 @@ func (s *Server) handleCoverage(c *gin.Context) {
 
 // whatIfRequest is the body of POST /api/coverage/whatif.
 type whatIfRequest struct {
-	Category string   `json:"category"`
-	Lon      *float64 `json:"lon"`
-	Lat      *float64 `json:"lat"`
-	Minutes  *float64 `json:"minutes"`
-	Speed    *float64 `json:"speed"`
-	CRS      string   `json:"crs"`
+	Category       string
+	Lon, Lat       *float64
+	Minutes, Speed *float64
+	CRS            string
+}
+
+// readWhatIf takes the members of a what-if body, each checked for its type.
+func readWhatIf(body jsonObject) (whatIfRequest, error) {
+	var req whatIfRequest
+	members := map[string]struct {
+		dst  any
+		what string
+	}{
+		"category": {&req.Category, "a category id"}, "crs": {&req.CRS, "wgs84, gcj02 or bd09"},
+		"lon": {&req.Lon, "a number"}, "lat": {&req.Lat, "a number"},
+		"minutes": {&req.Minutes, "a number"}, "speed": {&req.Speed, "a number"},
+	}
+	for _, name := range body.names() {
+		m, known := members[name]
+		if !known {
+			return req, doorstep.FieldErrorf(name, "Unknown field %q.", name)
+		}
+		if err := body.decode(name, m.dst, m.what, true); err != nil {
+			return req, err
+		}
+	}
+	return req, nil
 }
 
 func (s *Server) handleWhatIf(c *gin.Context) {
-	var req whatIfRequest
-	if err := decodeStrictJSON(c, &req); err != nil {
+	body, ok := readJSONObject(c)
+	if !ok {
+		return
+	}
+	req, err := readWhatIf(body)
+	if err != nil {
 		writeError(c, err)
 		return
 	}
@@ -254,34 +275,4 @@ func (s *Server) handleSuggest(c *gin.Context) {
 	}
 	c.JSON(http.StatusOK, gin.H{"category": id, "minutes": minutes, "speed_m_per_min": speed, "count": count,
 		"method": "greedy maximal covering (Church and ReVelle, 1974)", "sites": list})
-}
-
-// decodeStrictJSON reads a JSON object body into dst: unknown fields, wrong types,
-// trailing data and a wrong Content-Type are EINVALID errors naming what is wrong.
-func decodeStrictJSON(c *gin.Context, dst any) error {
-	if ct := c.ContentType(); ct != "application/json" {
-		return doorstep.FieldErrorf("Content-Type", "Send the body as application/json.")
-	}
-	dec := json.NewDecoder(http.MaxBytesReader(c.Writer, c.Request.Body, 1<<20))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(dst); err != nil {
-		var typeErr *json.UnmarshalTypeError
-		var maxErr *http.MaxBytesError
-		switch {
-		case errors.As(err, &typeErr):
-			return doorstep.FieldErrorf(typeErr.Field, "%s has the wrong type.", typeErr.Field)
-		case errors.As(err, &maxErr):
-			return doorstep.FieldErrorf("body", "The body is larger than 1 MiB.")
-		case strings.HasPrefix(err.Error(), "json: unknown field "):
-			name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-			return doorstep.FieldErrorf(name, "Unknown field %q.", name)
-		case errors.Is(err, io.EOF):
-			return doorstep.FieldErrorf("body", "The body is empty.")
-		}
-		return doorstep.FieldErrorf("body", "The body is not valid JSON.")
-	}
-	if dec.More() {
-		return doorstep.FieldErrorf("body", "The body holds more than one JSON value.")
-	}
-	return nil
 }

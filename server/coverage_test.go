@@ -134,7 +134,7 @@ func TestCoverageBadInput(t *testing.T) {
 		{"what-if unknown field", "POST", "/api/coverage/whatif", map[string]any{"category": "meal_point", "lon": 121.465, "lat": 31.29, "x": 1}, nil, 400, "x"},
 		{"what-if truncated", "POST", "/api/coverage/whatif", `{"category":"meal_`, nil, 400, "body"},
 		{"what-if two values", "POST", "/api/coverage/whatif", `{"category":"meal_point","lon":121.465,"lat":31.29} {}`, nil, 400, "body"},
-		{"what-if as text/plain", "POST", "/api/coverage/whatif", `{"category":"meal_point","lon":121.465,"lat":31.29}`, map[string]string{"Content-Type": "text/plain"}, 400, "Content-Type"},
+		{"what-if as text/plain", "POST", "/api/coverage/whatif", `{"category":"meal_point","lon":121.465,"lat":31.29}`, map[string]string{"Content-Type": "text/plain"}, 415, "Content-Type"}, // as the editing API answers,
 		{"what-if without CSRF", "POST", "/api/coverage/whatif", map[string]any{"category": "meal_point", "lon": 121.465, "lat": 31.29}, map[string]string{csrfHeader: ""}, 403, csrfHeader},
 	}
 	for _, tc := range tests {
