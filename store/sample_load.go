@@ -42,36 +42,22 @@ func (db *DB) loadSampleFS(ctx context.Context, files fs.FS) (bool, error) {
 		}
 		steps := []struct {
 			file string
-			load func(context.Context, *sql.Tx, *geojson.FeatureCollection) error
+			load func(context.Context, *sql.Tx, []byte) error
 		}{
-			{"boundary.geojson", loadSampleBoundary},
-			{"roads.geojson", loadSampleRoads},
+			{"boundary.geojson", withFeatures(loadSampleBoundary)},
+			{"roads.geojson", withFeatures(loadSampleRoads)},
 			{"areas.geojson", loadSampleAreas},
-			{"services.geojson", db.loadSampleServices},
+			{"services.geojson", withFeatures(db.loadSampleServices)},
+			{"network.geojson", loadSampleNetwork},
 		}
 		for _, step := range steps {
 			data, err := fs.ReadFile(files, step.file)
 			if err != nil {
 				return err
 			}
-			fc, err := geojson.UnmarshalFeatureCollection(data)
-			if err != nil {
+			if err := step.load(ctx, tx, data); err != nil {
 				return fmt.Errorf("%s: %w", step.file, err)
 			}
-			if err := step.load(ctx, tx, fc); err != nil {
-				return fmt.Errorf("%s: %w", step.file, err)
-			}
-		}
-		data, err := fs.ReadFile(files, "network.geojson")
-		if err != nil {
-			return err
-		}
-		lines, err := geo.ReadNetworkGeoJSON(data)
-		if err != nil {
-			return fmt.Errorf("network.geojson: %w", err)
-		}
-		if err := replaceNetwork(ctx, tx, lines, nil); err != nil {
-			return fmt.Errorf("network.geojson: %w", err)
 		}
 		for k, v := range map[string]string{MetaSample: "true", MetaAttribution: "© OpenStreetMap contributors"} {
 			if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)`, k, v); err != nil {
@@ -139,28 +125,40 @@ func insertMapFeature(ctx context.Context, tx *sql.Tx, kind, name string, g orb.
 	return err
 }
 
-func loadSampleAreas(ctx context.Context, tx *sql.Tx, fc *geojson.FeatureCollection) error {
-	for i, f := range fc.Features {
-		a := doorstep.Area{
-			Name:       f.Properties.MustString("name", ""),
-			Committee:  f.Properties.MustString("committee", ""),
-			Population: f.Properties.MustInt("population", 0),
-			Elderly:    f.Properties.MustInt("elderly", 0),
-			Sample:     f.Properties.MustBool("sample", true),
+// withFeatures adapts a loader of a parsed FeatureCollection to raw file data.
+func withFeatures(load func(context.Context, *sql.Tx, *geojson.FeatureCollection) error) func(context.Context, *sql.Tx, []byte) error {
+	return func(ctx context.Context, tx *sql.Tx, data []byte) error {
+		fc, err := geojson.UnmarshalFeatureCollection(data)
+		if err != nil {
+			return err
 		}
-		switch g := f.Geometry.(type) {
-		case orb.Polygon:
-			a.Geometry = orb.MultiPolygon{g}
-		case orb.MultiPolygon:
-			a.Geometry = g
-		default:
-			return fmt.Errorf("feature %d: geometry must be a Polygon or MultiPolygon", i+1)
-		}
-		if err := insertArea(ctx, tx, &a); err != nil {
+		return load(ctx, tx, fc)
+	}
+}
+
+// loadSampleAreas loads the sample's areas through the same parser and checks as
+// `doorstep import areas`.
+func loadSampleAreas(ctx context.Context, tx *sql.Tx, data []byte) error {
+	areas, err := ParseAreasGeoJSON(data)
+	if err != nil {
+		return err
+	}
+	for i, a := range areas {
+		a.Sample = true
+		if err := insertArea(ctx, tx, a); err != nil {
 			return fmt.Errorf("feature %d: %w", i+1, err)
 		}
 	}
 	return nil
+}
+
+// loadSampleNetwork loads the sample's walking lines as `doorstep import network` does.
+func loadSampleNetwork(ctx context.Context, tx *sql.Tx, data []byte) error {
+	lines, err := geo.ReadNetworkGeoJSON(data)
+	if err != nil {
+		return err
+	}
+	return replaceNetwork(ctx, tx, lines, nil)
 }
 
 func insertArea(ctx context.Context, tx *sql.Tx, a *doorstep.Area) error {
