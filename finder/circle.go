@@ -118,14 +118,9 @@ func (s *Snapshot) circleFrom(origin orb.Point, src geo.Snap, speed, minutes flo
 		c.Bands = append(c.Bands, CircleBand{Minutes: m, Area: dropSmallHoles(polys[i], origin)})
 	}
 
-	notClosed := func(i int) bool { return s.services[i].Status != doorstep.StatusClosed }
-	var found []rankedWalk
-	for _, n := range s.visible.Within(origin, bound, notClosed, nil) {
-		if r, ok := s.walkTo(w, true, n); ok && !r.estimate && r.metres <= bound {
-			found = append(found, r)
-		}
-	}
-	slices.SortStableFunc(found, func(a, b rankedWalk) int { return cmp.Compare(a.metres, b.metres) })
+	// Services off the network (estimates) are left out: the circle is the network's.
+	notClosed := func(i int) bool { return s.services[i].Status != doorstep.StatusClosed && s.snaps[i].ok }
+	found := s.reachedWithin(origin, w, true, bound, notClosed)
 	for _, r := range found {
 		c.Services = append(c.Services, ReachedService{Service: s.services[r.pos], Walk: r.walk(speed)})
 	}

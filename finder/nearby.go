@@ -135,14 +135,21 @@ func (s *Snapshot) startWalk(origin orb.Point) (w *geo.Walker, src geo.Snap, onN
 	return s.walker(), ps.snap, true
 }
 
-// walksWithin returns, nearest first, the kept services within bound metres on
-// foot: walked on the network when both ends are on it, else estimated as the
-// straight line × detour. A network walk is never shorter than the straight
-// line, so only services within bound in a straight line are candidates.
+// walksWithin walks from src (when on the network) and returns, nearest first, the
+// kept services within bound metres on foot (see reachedWithin).
 func (s *Snapshot) walksWithin(origin orb.Point, w *geo.Walker, src geo.Snap, onNetwork bool, bound float64, keep func(int) bool) []rankedWalk {
 	if onNetwork {
 		w.FromSnaps([]geo.Snap{src}, bound)
 	}
+	return s.reachedWithin(origin, w, onNetwork, bound, keep)
+}
+
+// reachedWithin returns, nearest first, the kept services within bound metres on
+// foot by the walker's last walk: walked on the network when both ends are on it,
+// else estimated as the straight line × detour. A network walk is never shorter
+// than the straight line, so only services within bound in a straight line are
+// candidates.
+func (s *Snapshot) reachedWithin(origin orb.Point, w *geo.Walker, onNetwork bool, bound float64, keep func(int) bool) []rankedWalk {
 	radius := bound
 	if !onNetwork {
 		radius = bound / doorstep.StraightLineDetour

@@ -137,8 +137,8 @@ func category(p *params, snap *finder.Snapshot) (string, error) {
 	if err != nil || !ok || id == "" {
 		return "", err
 	}
-	if _, known := snap.Category(id); !known {
-		return "", doorstep.FieldErrorf("category", "Unknown category %q.", id)
+	if err := snap.CheckCategory(id); err != nil {
+		return "", err
 	}
 	return id, nil
 }
