@@ -236,7 +236,7 @@ func (b *GraphBuilder) AddLine(ls orb.LineString, kind string) {
 	var prev orb.Point
 	prevID, havePrev := uint32(0), false
 	for _, p := range ls {
-		if !graphValidPoint(p) || (havePrev && p == prev) {
+		if !ValidLonLat(p) || (havePrev && p == prev) {
 			continue
 		}
 		id, ok := b.index[p]
@@ -254,8 +254,8 @@ func (b *GraphBuilder) AddLine(ls orb.LineString, kind string) {
 	}
 }
 
-// graphValidPoint reports whether p is a finite WGS84 position.
-func graphValidPoint(p orb.Point) bool {
+// ValidLonLat reports whether p is a finite WGS84 position, [lon, lat] in degrees.
+func ValidLonLat(p orb.Point) bool {
 	return p[0] >= -180 && p[0] <= 180 && p[1] >= -90 && p[1] <= 90
 }
 

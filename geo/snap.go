@@ -163,7 +163,7 @@ func (s *snapGrid) edgeCells(a, b graphCoordE7, fn func(c int)) {
 // nothing.
 func (g *Graph) Snap(p orb.Point, maxMetres float64) (Snap, error) {
 	s := &g.snap
-	if len(g.coords) == 0 || !graphValidPoint(p) || !(maxMetres >= 0) {
+	if len(g.coords) == 0 || !ValidLonLat(p) || !(maxMetres >= 0) {
 		return Snap{}, ErrSnapTooFar
 	}
 	kx, ky := graphMetresPerDegreeLon(p[1]), graphMetresPerDegree

@@ -8,7 +8,7 @@ import (
 	"io/fs"
 
 	"doorstep"
-	"doorstep/geo"
+	"doorstep/exchange"
 	"doorstep/store/sample"
 
 	"github.com/paulmach/orb"
@@ -154,7 +154,7 @@ func loadSampleAreas(ctx context.Context, tx *sql.Tx, data []byte) error {
 
 // loadSampleNetwork loads the sample's walking lines as `doorstep import network` does.
 func loadSampleNetwork(ctx context.Context, tx *sql.Tx, data []byte) error {
-	lines, err := geo.ReadNetworkGeoJSON(data)
+	lines, err := exchange.ReadNetworkGeoJSON(data)
 	if err != nil {
 		return err
 	}

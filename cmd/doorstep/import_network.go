@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"doorstep"
-	"doorstep/geo"
+	"doorstep/exchange"
 	"doorstep/store"
 )
 
@@ -57,9 +57,9 @@ func runImportNetwork(ctx context.Context, args []string, stdout, stderr io.Writ
 }
 
 func readNetworkFile(ctx context.Context, path string, progress func(string, int64)) ([]doorstep.NetworkLine, error) {
-	if format, ok := geo.OSMFormatOf(path); ok {
+	if format, ok := exchange.OSMFormatOf(path); ok {
 		open := func() (io.ReadCloser, error) { return os.Open(path) }
-		return geo.ReadOSM(ctx, open, format, progress)
+		return exchange.ReadOSM(ctx, open, format, progress)
 	}
 	lower := strings.ToLower(path)
 	if strings.HasSuffix(lower, ".geojson") || strings.HasSuffix(lower, ".json") {
@@ -67,7 +67,7 @@ func readNetworkFile(ctx context.Context, path string, progress func(string, int
 		if err != nil {
 			return nil, err
 		}
-		return geo.ReadNetworkGeoJSON(data)
+		return exchange.ReadNetworkGeoJSON(data)
 	}
 	return nil, errors.New("unknown file type: use .osm, .osm.pbf, .geojson or .json")
 }

@@ -44,8 +44,8 @@ func TestImportNetwork(t *testing.T) {
 		wantErr   string
 		wantLines int
 	}{
-		{"osm xml", filepath.Join("..", "..", "geo", "testdata", "walk.osm"), "", 3},
-		{"osm pbf", filepath.Join("..", "..", "geo", "testdata", "walk.osm.pbf"), "", 3},
+		{"osm xml", filepath.Join("..", "..", "exchange", "testdata", "walk.osm"), "", 3},
+		{"osm pbf", filepath.Join("..", "..", "exchange", "testdata", "walk.osm.pbf"), "", 3},
 		{"geojson replaces", geojsonLines, "", 1},
 		{"malformed osm leaves it", write("broken.osm", `<osm><node id="1" lat="31" lon="121"/><way id="2">`), "database unchanged", 1},
 		{"bad geojson leaves it", write("bad.geojson", `{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[1,2]}}]}`), "feature 1", 1},

@@ -1,4 +1,4 @@
-package geo
+package exchange
 
 import (
 	"context"
@@ -8,9 +8,9 @@ import (
 	"strings"
 
 	"doorstep"
+	"doorstep/geo"
 
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/geojson"
 	"github.com/paulmach/osm"
 	"github.com/paulmach/osm/osmpbf"
 	"github.com/paulmach/osm/osmxml"
@@ -99,7 +99,7 @@ func ReadOSM(ctx context.Context, open func() (io.ReadCloser, error), format OSM
 		return nil, err
 	}
 	if len(ways) == 0 {
-		return nil, errors.New("geo: no walkable ways (highway=footway, residential, ...) in the file")
+		return nil, errors.New("exchange: no walkable ways (highway=footway, residential, ...) in the file")
 	}
 	found := make(map[osm.NodeID]bool, len(needed))
 	err = scanOSM(ctx, open, format, "nodes", progress, func(o osm.Object) {
@@ -109,7 +109,7 @@ func ReadOSM(ctx context.Context, open func() (io.ReadCloser, error), format OSM
 		}
 		// A node with coordinates no place has (out of range, NaN) counts as missing:
 		// its ways are split there, as at the edge of a clipped extract.
-		if _, want := needed[n.ID]; want && validLonLat(orb.Point{n.Lon, n.Lat}) {
+		if _, want := needed[n.ID]; want && geo.ValidLonLat(orb.Point{n.Lon, n.Lat}) {
 			needed[n.ID] = orb.Point{n.Lon, n.Lat}
 			found[n.ID] = true
 		}
@@ -136,7 +136,7 @@ func ReadOSM(ctx context.Context, open func() (io.ReadCloser, error), format OSM
 		flush()
 	}
 	if len(lines) == 0 {
-		return nil, errors.New("geo: the walkable ways refer to no nodes present in the file")
+		return nil, errors.New("exchange: the walkable ways refer to no nodes present in the file")
 	}
 	return lines, nil
 }
@@ -161,7 +161,7 @@ func scanOSM(ctx context.Context, open func() (io.ReadCloser, error), format OSM
 	case OSMXML:
 		sc = osmxml.New(ctx, r)
 	default:
-		return fmt.Errorf("geo: unknown OSM format %d", format)
+		return fmt.Errorf("exchange: unknown OSM format %d", format)
 	}
 	defer sc.Close()
 	var n int64
@@ -172,70 +172,10 @@ func scanOSM(ctx context.Context, open func() (io.ReadCloser, error), format OSM
 		}
 	}
 	if err := sc.Err(); err != nil {
-		return fmt.Errorf("geo: read OSM (%s pass, after %d objects): %w", pass, n, err)
+		return fmt.Errorf("exchange: read OSM (%s pass, after %d objects): %w", pass, n, err)
 	}
 	if progress != nil {
 		progress(pass, n)
 	}
 	return nil
-}
-
-// ReadNetworkGeoJSON reads walkable lines from a GeoJSON FeatureCollection of
-// LineString and MultiLineString features with optional properties kind, name and
-// sample. Every feature is checked; the error names the first bad one by number
-// (from 1).
-func ReadNetworkGeoJSON(data []byte) ([]doorstep.NetworkLine, error) {
-	fc, err := geojson.UnmarshalFeatureCollection(data)
-	if err != nil {
-		return nil, fmt.Errorf("geo: not a GeoJSON FeatureCollection: %w", err)
-	}
-	var lines []doorstep.NetworkLine
-	for i, f := range fc.Features {
-		// Properties of the wrong type are refused (orb's Must* would panic on them).
-		kind, okKind := propertyOr(f.Properties, "kind", "footway")
-		name, okName := propertyOr(f.Properties, "name", "")
-		sample, okSample := propertyOr(f.Properties, "sample", false)
-		if !okKind || !okName || !okSample {
-			return nil, fmt.Errorf("geo: feature %d: properties kind and name must be text, sample true or false", i+1)
-		}
-		var parts []orb.LineString
-		switch g := f.Geometry.(type) {
-		case orb.LineString:
-			parts = []orb.LineString{g}
-		case orb.MultiLineString:
-			parts = g
-		default:
-			return nil, fmt.Errorf("geo: feature %d: geometry must be a LineString or MultiLineString", i+1)
-		}
-		for _, ls := range parts {
-			if len(ls) < 2 {
-				return nil, fmt.Errorf("geo: feature %d: a line needs at least 2 points", i+1)
-			}
-			for _, p := range ls {
-				if !validLonLat(p) {
-					return nil, fmt.Errorf("geo: feature %d: coordinate %v is not a valid [lon, lat]", i+1, p)
-				}
-			}
-			lines = append(lines, doorstep.NetworkLine{Geometry: ls, Kind: kind, Name: name, Sample: sample})
-		}
-	}
-	if len(lines) == 0 {
-		return nil, errors.New("geo: the file has no lines")
-	}
-	return lines, nil
-}
-
-// propertyOr returns the property name as a T, def when it is absent or null, and
-// ok false when it has another type.
-func propertyOr[T any](props geojson.Properties, name string, def T) (T, bool) {
-	v, given := props[name]
-	if !given || v == nil {
-		return def, true
-	}
-	t, ok := v.(T)
-	return t, ok
-}
-
-func validLonLat(p orb.Point) bool {
-	return p[0] >= -180 && p[0] <= 180 && p[1] >= -90 && p[1] <= 90 // NaN fails every comparison
 }

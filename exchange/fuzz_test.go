@@ -1,4 +1,4 @@
-package geo
+package exchange
 
 import (
 	"bytes"
@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"doorstep"
+	"doorstep/geo"
 )
 
 // checkNetworkLines fails unless every line has two or more valid [lon, lat] points.
@@ -21,7 +22,7 @@ func checkNetworkLines(t *testing.T, lines []doorstep.NetworkLine) {
 			t.Fatalf("line %d has %d points", i, len(l.Geometry))
 		}
 		for _, p := range l.Geometry {
-			if !validLonLat(p) {
+			if !geo.ValidLonLat(p) {
 				t.Fatalf("line %d has point %v, not a valid [lon, lat]", i, p)
 			}
 		}
