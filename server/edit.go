@@ -11,7 +11,6 @@ import (
 	"doorstep"
 	"doorstep/finder"
 	"doorstep/geo"
-	"doorstep/static"
 	"doorstep/store"
 
 	"github.com/gin-gonic/gin"
@@ -22,6 +21,7 @@ import (
 // the token too (from GET /api/session), so another site cannot sign a browser in.
 func (s *Server) staffRoutes(e *gin.Engine, api *gin.RouterGroup) {
 	e.GET("/staff", s.handleStaffPage)
+	e.HEAD("/staff", s.handleStaffPage)
 
 	session := api.Group("/session", noStore)
 	session.GET("", s.handleSession)
@@ -40,10 +40,7 @@ func (s *Server) staffRoutes(e *gin.Engine, api *gin.RouterGroup) {
 
 // handleStaffPage serves the staff editor. Its Content-Security-Policy and the other
 // security headers come from secureHeaders, as for every answer.
-func (s *Server) handleStaffPage(c *gin.Context) {
-	c.Header("Cache-Control", "no-store")
-	c.FileFromFS("/staff.html", http.FS(static.Files))
-}
+func (s *Server) handleStaffPage(c *gin.Context) { servePage(c, "staff.html") }
 
 // listingJSON is a listing as the editing API answers it: every stored field
 // (reopens_on, note, created_at, ...) and, for the staff page, whether it is open

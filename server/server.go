@@ -6,7 +6,6 @@ import (
 	"cmp"
 	"context"
 	"fmt"
-	"io/fs"
 	"log/slog"
 	"net/http"
 	"slices"
@@ -16,7 +15,6 @@ import (
 
 	"doorstep"
 	"doorstep/finder"
-	"doorstep/static"
 	"doorstep/store"
 
 	"github.com/gin-gonic/gin"
@@ -273,6 +271,7 @@ func (s *Server) routes() {
 	api.GET("/network", s.handleNetwork)
 	s.coverageRoutes(api)
 	e.GET("/office", s.handleOfficePage) // office.go: the coverage dashboard
+	e.HEAD("/office", s.handleOfficePage)
 
 	// Staff: sign-in, editing listings, the audit log and the /staff page (edit.go).
 	s.staffRoutes(e, api)
@@ -280,12 +279,9 @@ func (s *Server) routes() {
 	// Open Referral HSDS 3.0: /hsds/, /hsds/services, /hsds/services/{id} (hsds.go).
 	s.hsdsRoutes(e)
 
-	pages, err := fs.Sub(static.Files, ".")
-	if err != nil {
-		panic(err) // embedded at build time; cannot fail
-	}
-	index := func(c *gin.Context) { c.FileFromFS("/", http.FS(pages)) }
+	index := func(c *gin.Context) { servePage(c, "index.html") } // assets.go: ETags, cache policies
 	e.GET("/", index)
 	e.HEAD("/", index)
-	e.StaticFS("/static", http.FS(pages))
+	e.GET("/static/*path", handleStatic)
+	e.HEAD("/static/*path", handleStatic)
 }

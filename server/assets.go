@@ -1,0 +1,82 @@
+package server
+
+import (
+	"bytes"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"doorstep"
+	"doorstep/static"
+
+	"github.com/gin-gonic/gin"
+)
+
+// Cache policies of the pages and static files. Every answer carries the file's
+// checksum as its ETag, so a revalidation costs a 304 and no body.
+const (
+	// cacheImmutable is for a fingerprinted URL (/static/app.js?v=<hash>): the
+	// content behind it never changes, a new release links a new URL.
+	cacheImmutable = "public, max-age=31536000, immutable"
+	// cacheVendor is for the vendored libraries (Leaflet) at a plain URL, such as
+	// the marker images its stylesheet names: they change only with their pinned
+	// version.
+	cacheVendor = "public, max-age=604800"
+	// cacheRevalidate is for pages and plain URLs of the portal's own files: kept,
+	// but checked with the server before each use, so a release shows at once.
+	cacheRevalidate = "no-cache"
+)
+
+// site is the embedded pages and files with their fingerprints, built once per
+// process: the files are fixed at build time.
+var site = sync.OnceValues(func() (*static.Site, error) { return static.NewSite(static.Files) })
+
+// mustSite returns the site; a broken reference between embedded files is a build
+// mistake that static's tests catch, so failing here is a panic.
+func mustSite() *static.Site {
+	s, err := site()
+	if err != nil {
+		panic(err)
+	}
+	return s
+}
+
+// servePage answers with a page (index.html, staff.html, office.html). Pages are
+// the same for everyone; what differs by user is fetched by their scripts.
+func servePage(c *gin.Context, name string) {
+	page, ok := mustSite().Asset(name)
+	if !ok {
+		panic("server: no page " + name) // the names are constants of this package
+	}
+	serveAsset(c, page, cacheRevalidate)
+}
+
+// handleStatic serves /static/*path from the embedded site, with the cache policy
+// its URL earns: immutable when the query's v is the file's current hash.
+func handleStatic(c *gin.Context) {
+	name := strings.TrimPrefix(c.Param("path"), "/")
+	a, ok := mustSite().Asset(name)
+	if !ok || strings.HasSuffix(name, ".html") { // pages have their own paths
+		writeStatusError(c, http.StatusNotFound, doorstep.ENOTFOUND, "No such page or endpoint.")
+		return
+	}
+	cache := cacheRevalidate
+	switch {
+	case c.Query("v") == a.Hash:
+		cache = cacheImmutable
+	case strings.HasPrefix(name, "vendor/"):
+		cache = cacheVendor
+	}
+	serveAsset(c, a, cache)
+}
+
+// serveAsset answers with a's body, or 304 when the request's If-None-Match holds
+// its ETag (http.ServeContent does the conditional and HEAD handling).
+func serveAsset(c *gin.Context, a *static.Asset, cache string) {
+	h := c.Writer.Header()
+	h.Set("Cache-Control", cache)
+	h.Set("ETag", a.ETag())
+	h.Set("Content-Type", a.ContentType)
+	http.ServeContent(c.Writer, c.Request, a.Name, time.Time{}, bytes.NewReader(a.Body))
+}

@@ -1,0 +1,119 @@
+package static
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+	"testing/fstest"
+)
+
+func TestSiteFingerprintsReferences(t *testing.T) {
+	fsys := fstest.MapFS{
+		"index.html":    {Data: []byte(`<link href="/static/a.css"><script type="module" src="/static/app.js"></script>`)},
+		"a.css":         {Data: []byte(`body { color: black }`)},
+		"app.js":        {Data: []byte("import { x } from './lib.js';\nconst m = import('./sub/late.js');\n")},
+		"lib.js":        {Data: []byte(`export const x = 1;`)},
+		"sub/late.js":   {Data: []byte(`import { x } from '../lib.js'; export { x };`)},
+		"static.go":     {Data: []byte(`package static`)},
+		"vendor.sh":     {Data: []byte(`#!/bin/sh`)},
+		"vendor/l.css":  {Data: []byte(`.icon { background: url(images/i.png) }`)},
+		"vendor/i.png":  {Data: []byte{0x89, 'P', 'N', 'G'}},
+		"not/used.json": {Data: []byte(`{}`)},
+	}
+	s, err := NewSite(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	get := func(name string) *Asset {
+		t.Helper()
+		a, ok := s.Asset(name)
+		if !ok {
+			t.Fatalf("no asset %s", name)
+		}
+		return a
+	}
+	lib, late, app, css := get("lib.js"), get("sub/late.js"), get("app.js"), get("a.css")
+	for _, tc := range []struct {
+		asset *Asset
+		want  []string
+	}{
+		{get("index.html"), []string{`href="/static/a.css?v=` + css.Hash + `"`, `src="/static/app.js?v=` + app.Hash + `"`}},
+		{app, []string{`from './lib.js?v=` + lib.Hash + `'`, `import('./sub/late.js?v=` + late.Hash + `')`}},
+		{late, []string{`from '../lib.js?v=` + lib.Hash + `'`}},
+		{get("vendor/l.css"), []string{`url(images/i.png)`}}, // Leaflet reads this URL back
+	} {
+		for _, w := range tc.want {
+			if !strings.Contains(string(tc.asset.Body), w) {
+				t.Errorf("%s: %q lacks %q", tc.asset.Name, tc.asset.Body, w)
+			}
+		}
+	}
+	if !regexp.MustCompile(`^[0-9a-f]{16}$`).MatchString(lib.Hash) || lib.ETag() != `"`+lib.Hash+`"` {
+		t.Errorf("hash %q, etag %q", lib.Hash, lib.ETag())
+	}
+	if ct := app.ContentType; !strings.HasPrefix(ct, "text/javascript") {
+		t.Errorf("app.js Content-Type %q", ct)
+	}
+	for _, name := range []string{"static.go", "vendor.sh", "missing.js"} {
+		if _, ok := s.Asset(name); ok {
+			t.Errorf("%s is served", name)
+		}
+	}
+
+	// A change in an imported file changes the importer's URL too.
+	fsys["lib.js"] = &fstest.MapFile{Data: []byte(`export const x = 2;`)}
+	s2, err := NewSite(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"lib.js", "app.js", "sub/late.js", "index.html"} {
+		a2, _ := s2.Asset(name)
+		if a2.Hash == get(name).Hash {
+			t.Errorf("%s kept hash %s after lib.js changed", name, a2.Hash)
+		}
+	}
+	if a2, _ := s2.Asset("a.css"); a2.Hash != css.Hash {
+		t.Errorf("a.css changed hash though it did not change")
+	}
+}
+
+func TestSiteRefusesBrokenReferences(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		fsys fstest.MapFS
+		want string
+	}{
+		{"missing import", fstest.MapFS{"a.js": {Data: []byte(`import './gone.js';`)}}, "gone.js is referred to but does not exist"},
+		{"missing page file", fstest.MapFS{"p.html": {Data: []byte(`<script src="/static/x.js"></script>`)}}, "x.js is referred to"},
+		{"cycle", fstest.MapFS{
+			"a.js": {Data: []byte(`import './b.js';`)},
+			"b.js": {Data: []byte(`import './a.js';`)},
+		}, "refers to itself"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := NewSite(tc.fsys)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("err = %v, want %q", err, tc.want)
+			}
+		})
+	}
+}
+
+// TestEmbeddedSite checks the real pages: every reference resolves, and every
+// script and stylesheet a page loads is at a fingerprinted URL.
+func TestEmbeddedSite(t *testing.T) {
+	s, err := NewSite(Files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain := regexp.MustCompile(`(?:src|href)="/static/[^"?]+"|from '\./[^'?]+'`)
+	for _, name := range []string{"index.html", "staff.html", "office.html", "app.js", "staff.js", "office.js"} {
+		a, ok := s.Asset(name)
+		if !ok {
+			t.Fatalf("no %s", name)
+		}
+		if m := plain.Find(a.Body); m != nil {
+			t.Errorf("%s: unfingerprinted reference %s", name, m)
+		}
+	}
+}
