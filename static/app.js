@@ -8,7 +8,7 @@
 
 import { api, ApiError, getJSON } from './api.js';
 import { interiorPoint } from './geometry.js';
-import { applyStatic, formatNumber, lang, onLangChange, serviceName, setLang, speedText, t } from './i18n.js';
+import { applyStatic, formatNumber, lang, onLangChange, serviceName, setLang, setPlace, speedText, t } from './i18n.js';
 import { FinderMap } from './map.js';
 import { errorText, say, showError, showMessagesAgain } from './messages.js';
 import { answerMeta, answerRows, el, legendItems, searchRows, servicesByCategory, suggestionItem } from './render.js';
@@ -696,6 +696,10 @@ async function start() {
   state.servicesById = new Map(state.services.map((s) => [String(s.id), s]));
   state.street = street.status === 'fulfilled' ? street.value : null;
 
+  // The street's name comes from the database, never from this page's files.
+  setPlace(state.meta);
+  applyStatic();
+  $('street-banner').hidden = meta.status !== 'fulfilled' || Boolean(state.meta.street);
   $('sample-banner').hidden = !state.meta.sample;
   renderAll();
   if (state.view === 'map') ensureMap();

@@ -6,9 +6,11 @@ const STORAGE_KEY = 'doorstep.lang';
 /** The dictionary: one entry a string, {name} marks a value filled in by t(). */
 const STRINGS = {
   zh: {
-    pageTitle: '家门口 · 凉城新村街道',
+    pageTitle: '家门口 · {street}',
     appName: '家门口',
-    streetName: '凉城新村街道',
+    streetName: '{street}',
+    noStreet: '尚未导入街道',
+    noStreetBanner: '尚未导入街道边界:请运行 doorstep import street',
     tagline: '找一找您家附近的助餐点、为老服务和社区服务',
     skipToAnswer: '跳到查询结果',
     viewGroup: '显示方式',
@@ -29,7 +31,7 @@ const STRINGS = {
     geoFailed: '没能获取您的位置({reason})。请在地图上点选,或选择您的居民区。',
     mapTitle: '地图',
     mapHint: '在地图上点一下您住的居民区(或任何地点),就能看到家门口有哪些服务。点圆点可查看服务详情。',
-    mapLabel: '凉城新村街道地图:彩色圆点是服务点,灰色块是居民区',
+    mapLabel: '{street}地图:彩色圆点是服务点,灰色块是居民区',
     mapUnavailable: '地图暂时无法显示,请改用“列表”查看。',
     zoomIn: '放大',
     zoomOut: '缩小',
@@ -77,11 +79,11 @@ const STRINGS = {
     errorLoad: '抱歉,数据没有载入成功。请稍后刷新页面再试。',
     errorNetwork: '网络连接有问题',
     origin: '出发点',
-    footerData: '数据来源:凉城新村街道办事处及各服务点。',
+    footerData: '数据来源:{street}办事处及各服务点。',
     footerMap: '地图:© OpenStreetMap contributors(ODbL 许可)。',
     footerHelp: '看不清或不会用?请家人帮忙,或到就近的市民驿站咨询。',
     searchLabel: '搜索服务或居民区',
-    searchPlaceholder: '如:食堂、助浴、凉城四村',
+    searchPlaceholder: '如:食堂、助浴、居民区名称',
     searchButton: '搜索',
     suggestionsLabel: '搜索建议',
     openNowLabel: '只看现在开放的',
@@ -140,9 +142,11 @@ const STRINGS = {
     networkSample: '示例步行道',
   },
   en: {
-    pageTitle: 'Doorstep · Liangcheng Xincun Street',
+    pageTitle: 'Doorstep · {street}',
     appName: 'Doorstep',
-    streetName: 'Liangcheng Xincun Street',
+    streetName: '{street}',
+    noStreet: 'no street imported',
+    noStreetBanner: 'No street imported yet: run doorstep import street',
     tagline: 'Find meal points, services for older people and community services near your home',
     skipToAnswer: 'Skip to results',
     viewGroup: 'View',
@@ -163,7 +167,7 @@ const STRINGS = {
     geoFailed: 'Your location could not be found ({reason}). Tap the map or choose your area.',
     mapTitle: 'Map',
     mapHint: 'Tap your residential area on the map (or any point) to see what is at your doorstep. Tap a dot for details of a service.',
-    mapLabel: 'Map of Liangcheng Xincun Street: coloured dots are services, grey shapes are residential areas',
+    mapLabel: 'Map of {street}: coloured dots are services, grey shapes are residential areas',
     mapUnavailable: 'The map cannot be shown right now; please use the List view.',
     zoomIn: 'Zoom in',
     zoomOut: 'Zoom out',
@@ -211,11 +215,11 @@ const STRINGS = {
     errorLoad: 'Sorry, the data could not be loaded. Please reload the page later.',
     errorNetwork: 'the network connection failed',
     origin: 'Starting point',
-    footerData: 'Data: Liangcheng Xincun Street office and the service points.',
+    footerData: 'Data: the {street} office and the service points.',
     footerMap: 'Map: © OpenStreetMap contributors (ODbL).',
     footerHelp: 'Hard to read or use? Ask a family member, or ask at your nearest citizen station.',
     searchLabel: 'Search services or residential areas',
-    searchPlaceholder: 'e.g. 食堂 (canteen), 助浴 (bathing), 凉城四村',
+    searchPlaceholder: 'e.g. 食堂 (canteen), 助浴 (bathing), an area name',
     searchButton: 'Search',
     suggestionsLabel: 'Suggestions',
     openNowLabel: 'Open now only',
@@ -333,10 +337,34 @@ export function addStrings(extra) {
   }
 }
 
-/** t returns the string for key in the current language, with {name} filled from vars. */
+/** The street the portal serves, from /api/meta: its names in each language. */
+let place = { zh: '', en: '' };
+
+/**
+ * setPlace names the street every string's {street} stands for, from /api/meta's
+ * street and street_en; without a street it reads "no street imported".
+ */
+export function setPlace(meta) {
+  place = { zh: meta.street || '', en: meta.street_en || meta.street || '' };
+}
+
+/** streetLabel is the street's name in the current language, or the words for none. */
+export function streetLabel() {
+  const name = current === 'en' ? place.en : place.zh;
+  return name || t('noStreet');
+}
+
+/**
+ * t returns the string for key in the current language, with {name} filled from
+ * vars and {street} from setPlace.
+ */
 export function t(key, vars = {}) {
   const s = STRINGS[current][key] ?? STRINGS.zh[key] ?? key;
-  return s.replace(/\{(\w+)\}/g, (m, name) => (name in vars ? String(vars[name]) : m));
+  return s.replace(/\{(\w+)\}/g, (m, name) => {
+    if (name in vars) return String(vars[name]);
+    if (name === 'street') return streetLabel();
+    return m;
+  });
 }
 
 /**

@@ -14,14 +14,13 @@ import (
 // boundary, residential areas, listings (run by one sample organization) and
 // walking network — in one transaction, marked as sample data. It is how
 // `doorstep gen` makes the synthetic city for benchmarks and load tests; a
-// database that already has a street or any listing is refused.
+// database that holds anything (see Contents) is refused.
 func (db *DB) LoadCity(ctx context.Context, street *doorstep.Street, areas []*doorstep.Area, services []*doorstep.Service, network []doorstep.NetworkLine) error {
 	return db.writeTx(ctx, func(tx *sql.Tx) error {
-		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM street) + (SELECT COUNT(*) FROM services)`).Scan(&n); err != nil {
+		if c, err := contents(ctx, tx); err != nil {
 			return err
-		} else if n > 0 {
-			return doorstep.Errorf(doorstep.ECONFLICT, "The database already holds a street or listings.")
+		} else if !c.Empty() {
+			return doorstep.Errorf(doorstep.ECONFLICT, "The database already holds %s.", c)
 		}
 		geom, err := wkb.Marshal(street.Geometry)
 		if err != nil {

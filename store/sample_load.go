@@ -24,9 +24,10 @@ const (
 
 // LoadSample fills an empty database with the embedded sample of Liangcheng Xincun
 // street: its real OpenStreetMap boundary and main roads, and generated residential
-// areas, services and walking lanes marked as sample data. It reports whether it loaded anything;
-// a database that already has a street or any service is left untouched, so it is
-// safe to call at every start.
+// areas, services and walking lanes marked as sample data. It reports whether it
+// loaded anything: a database that holds anything at all — a street, areas, a
+// walking network, listings or users (see Contents) — is left untouched, so the
+// sample never replaces or mixes with an import.
 func (db *DB) LoadSample(ctx context.Context) (bool, error) {
 	return db.loadSampleFS(ctx, sample.Files)
 }
@@ -34,10 +35,9 @@ func (db *DB) LoadSample(ctx context.Context) (bool, error) {
 func (db *DB) loadSampleFS(ctx context.Context, files fs.FS) (bool, error) {
 	loaded := false
 	err := db.writeTx(ctx, func(tx *sql.Tx) error {
-		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM street) + (SELECT COUNT(*) FROM services)`).Scan(&n); err != nil {
+		if c, err := contents(ctx, tx); err != nil {
 			return err
-		} else if n > 0 {
+		} else if !c.Empty() {
 			return nil
 		}
 		steps := []struct {

@@ -192,11 +192,14 @@ func startServer(ctx context.Context, o *options) (*server, error) {
 	}
 	s := &server{dir: dir, keep: o.keep}
 	db := filepath.Join(dir, "load.db")
+	// The data first: serve fills only a file it creates itself with the sample,
+	// and user add below creates the file.
+	args := []string{"sample", "--db", db}
 	if o.gen != "" {
-		args := append([]string{"gen", "--db", db}, strings.Fields(o.gen)...)
-		if out, err := exec.CommandContext(ctx, o.bin, args...).CombinedOutput(); err != nil {
-			return nil, fmt.Errorf("doorstep gen: %v\n%s", err, out)
-		}
+		args = append([]string{"gen", "--db", db}, strings.Fields(o.gen)...)
+	}
+	if out, err := exec.CommandContext(ctx, o.bin, args...).CombinedOutput(); err != nil {
+		return nil, fmt.Errorf("doorstep %s: %v\n%s", args[0], err, out)
 	}
 	if o.user == "" {
 		o.user, o.password = "load.office", "load-test-password"

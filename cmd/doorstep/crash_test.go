@@ -283,6 +283,10 @@ func writeUntilGone(s *staffSession, base string, id, lastAcked int64, label str
 func TestCrashKeepsAcknowledgedWrites(t *testing.T) {
 	bin := buildDoorstep(t)
 	dbPath := filepath.Join(t.TempDir(), "crash.db")
+	// The sample first: serve fills only a file it creates, and user add creates it.
+	if out, err := exec.Command(bin, "sample", "--db", dbPath).CombinedOutput(); err != nil {
+		t.Fatalf("sample: %v\n%s", err, out)
+	}
 	password := addUser(t, bin, dbPath, "crash.office", "office")
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 5))
 	const writers = 4

@@ -23,7 +23,6 @@ import (
 	"time"
 
 	"doorstep/server"
-	"doorstep/store"
 )
 
 func main() {
@@ -57,6 +56,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready cha
 		return runExport(ctx, args, stdout, stderr)
 	case "coverage":
 		return runCoverage(ctx, args, stdout, stderr)
+	case "sample":
+		return runSample(ctx, args, stdout, stderr)
 	case "backup":
 		return runBackup(ctx, args, stdout, stderr)
 	case "restore":
@@ -77,6 +78,7 @@ commands:
   import   load services, residential areas or the walking network from a file (doorstep import help)
   export   write every listing as CSV, GeoJSON or Open Referral HSDS 3.0 (doorstep export help)
   coverage the street office's report: older residents within each service circle (doorstep coverage -h)
+  sample   fill a new, empty database with the embedded sample street (doorstep sample -h)
   backup   copy the database consistently while the portal serves (doorstep backup -h)
   restore  replace the database by a backup, with the server stopped (doorstep restore -h)
   help     show this text
@@ -126,18 +128,11 @@ func runServe(ctx context.Context, args []string, stderr io.Writer, ready chan<-
 	logger := slog.New(server.LogHandler(handler))
 	slog.SetDefault(logger)
 
-	db, err := store.Open(ctx, *dbPath)
+	db, err := openForServe(ctx, *dbPath, logger)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	loaded, err := db.LoadSample(ctx)
-	if err != nil {
-		return err
-	}
-	if loaded {
-		logger.Info("empty database filled with the embedded sample street", "db", *dbPath)
-	}
 	srv, err := server.New(ctx, db, server.Config{
 		TileURL: *tileURL,
 		// The session key is a secret: taken from the environment only, never a flag
