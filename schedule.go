@@ -58,6 +58,9 @@ func ParseClock(s string) (int, error) {
 // Validate checks every span: known days, no repeats, well-formed times.
 // The returned error is an EINVALID naming the field "hours".
 func (s Schedule) Validate() error {
+	if err := s.checkSize(); err != nil {
+		return err
+	}
 	for i, span := range s {
 		if len(span.Days) == 0 {
 			return FieldErrorf("hours", "hours[%d]: days must name at least one of mon..sun", i)
@@ -154,20 +157,14 @@ type Change struct {
 	At   time.Time // in Asia/Shanghai, on a whole minute
 }
 
-// changeHorizon is how many days past the start of the search NextChange looks:
-// a weekly timetable repeats, so a week and a day covers every edge.
-const changeHorizon = 8
-
 // NextChange returns the first moment after t at which OpenAt changes: when an open
 // listing closes, or when a shut one opens next — later today, tomorrow, or on its
 // reopening date after a temporary closure. It reports false when nothing will
 // change: hours unknown, open around the clock, closed for good, or temporarily
-// closed with no reopening date.
+// closed with no reopening date. It takes time linear in the spans (after one sort
+// of at most 2×7×MaxSpans edges): every nearby list evaluates it per listing.
 func (s *Service) NextChange(t time.Time) (Change, bool) {
 	t = t.In(Shanghai)
-	open := s.OpenAt(t)
-	from := t
-	var candidates []time.Time
 	switch s.Status {
 	case StatusOpen:
 	case StatusTemporarilyClosed:
@@ -176,39 +173,121 @@ func (s *Service) NextChange(t time.Time) (Change, bool) {
 			if s.ReopensOn == "" || err != nil {
 				return Change{}, false
 			}
-			from = reopen
-			candidates = append(candidates, reopen)
+			if s.Hours.OpenAt(reopen) {
+				return Change{Kind: ChangeOpens, At: reopen}, true
+			}
+			// Shut until the reopening date and shut at its start: the next edge
+			// after it is an opening.
+			at, ok := s.Hours.nextEdge(reopen)
+			if !ok {
+				return Change{}, false
+			}
+			return Change{Kind: ChangeOpens, At: at}, true
 		}
 	default:
 		return Change{}, false
 	}
-	day := time.Date(from.Year(), from.Month(), from.Day(), 0, 0, 0, 0, Shanghai)
-	for d := -1; d <= changeHorizon; d++ {
-		date := day.AddDate(0, 0, d)
-		key := weekdayKey(date.Weekday())
-		for _, span := range s.Hours {
-			opens, err1 := ParseClock(span.Opens)
-			closes, err2 := ParseClock(span.Closes)
-			if err1 != nil || err2 != nil || !slices.Contains(span.Days, key) {
+	at, ok := s.Hours.nextEdge(t)
+	if !ok {
+		return Change{}, false
+	}
+	kind := ChangeOpens
+	if s.Hours.OpenAt(t) {
+		kind = ChangeCloses
+	}
+	return Change{Kind: kind, At: at}, ok
+}
+
+// weekMinutes is the length of the weekly timetable, Monday 00:00 to Monday 00:00.
+const weekMinutes = 7 * 24 * 60
+
+// edges returns the minutes of the week (0 is Monday 00:00 in Shanghai) at which
+// the schedule opens or closes, ascending: the ends of its open time merged into
+// disjoint intervals, so overlapping or touching spans make no edge between them.
+// A schedule open around the clock, or never, has none.
+func (s Schedule) edges() []int {
+	var open [][2]int // [from, to) in minutes of the week
+	for _, span := range s {
+		opens, err1 := ParseClock(span.Opens)
+		closes, err2 := ParseClock(span.Closes)
+		if err1 != nil || err2 != nil {
+			continue
+		}
+		if closes <= opens {
+			closes += 24 * 60 // runs past midnight
+		}
+		for _, d := range span.Days {
+			i := slices.Index(Weekdays, d)
+			if i < 0 {
 				continue
 			}
-			if closes <= opens {
-				closes += 24 * 60 // runs past midnight
+			from, to := i*24*60+opens, i*24*60+closes
+			if from >= weekMinutes { // opens at 24:00 on Sunday
+				from, to = from-weekMinutes, to-weekMinutes
 			}
-			candidates = append(candidates, date.Add(time.Duration(opens)*time.Minute), date.Add(time.Duration(closes)*time.Minute))
+			if to > weekMinutes { // Sunday night into Monday
+				open = append(open, [2]int{from, weekMinutes}, [2]int{0, to - weekMinutes})
+				continue
+			}
+			open = append(open, [2]int{from, to})
 		}
 	}
-	slices.SortFunc(candidates, func(a, b time.Time) int { return a.Compare(b) })
-	for _, c := range candidates {
-		if c.After(t) && s.OpenAt(c) != open {
-			kind := ChangeOpens
-			if open {
-				kind = ChangeCloses
-			}
-			return Change{Kind: kind, At: c}, true
+	if len(open) == 0 {
+		return nil
+	}
+	slices.SortFunc(open, func(a, b [2]int) int { return a[0] - b[0] })
+	merged := open[:1]
+	for _, iv := range open[1:] {
+		last := &merged[len(merged)-1]
+		if iv[0] <= last[1] {
+			last[1] = max(last[1], iv[1])
+			continue
+		}
+		merged = append(merged, iv)
+	}
+	first, last := merged[0], merged[len(merged)-1]
+	if first[0] == 0 && last[1] == weekMinutes && len(merged) == 1 {
+		return nil // open around the clock
+	}
+	// Open across Monday 00:00 (Sunday night into Monday) is no edge.
+	wraps := first[0] == 0 && last[1] == weekMinutes
+	edges := make([]int, 0, 2*len(merged))
+	for _, iv := range merged {
+		if iv[0] != 0 || !wraps {
+			edges = append(edges, iv[0])
+		}
+		if iv[1] != weekMinutes || !wraps {
+			edges = append(edges, iv[1]%weekMinutes)
 		}
 	}
-	return Change{}, false
+	slices.Sort(edges)
+	return edges
+}
+
+// nextEdge returns the first moment after t, on a whole minute in Shanghai, at which
+// the schedule opens or closes, and false when it never does.
+func (s Schedule) nextEdge(t time.Time) (time.Time, bool) {
+	edges := s.edges()
+	if len(edges) == 0 {
+		return time.Time{}, false
+	}
+	t = t.In(Shanghai)
+	day := (int(t.Weekday()) + 6) % 7
+	now := day*24*60 + t.Hour()*60 + t.Minute()
+	// The first edge after the current minute; an edge at the current minute is
+	// not after t (t is at or past it).
+	i, found := slices.BinarySearch(edges, now)
+	if found {
+		i++
+	}
+	next := 0
+	if i < len(edges) {
+		next = edges[i]
+	} else {
+		next = edges[0] + weekMinutes
+	}
+	monday := time.Date(t.Year(), t.Month(), t.Day()-day, 0, 0, 0, 0, Shanghai)
+	return time.Date(monday.Year(), monday.Month(), monday.Day()+next/(24*60), 0, next%(24*60), 0, 0, Shanghai), true
 }
 
 var weekdayZh = map[string]string{"mon": "周一", "tue": "周二", "wed": "周三", "thu": "周四", "fri": "周五", "sat": "周六", "sun": "周日"}

@@ -43,6 +43,9 @@ func ValidPhone(s string) bool { return s == "" || (len(s) <= 30 && phonePattern
 // category id exists. Whether the point lies near the street is checked by the
 // caller, which has the street's geometry.
 func (s *Service) Validate(knownCategory func(id string) bool) error {
+	if err := s.checkLimits(); err != nil {
+		return err
+	}
 	switch n := utf8.RuneCountInString(s.Name); {
 	case !utf8.ValidString(s.Name):
 		return FieldErrorf("name", "name must be valid UTF-8 text.")

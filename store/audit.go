@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -19,6 +20,9 @@ const (
 
 // AuditEntry is one change: who made it (no user for the command line), when,
 // what, and the entity before and after as JSON (Before is null for a creation).
+// A change to an existing entity holds only the members it changed, beside the
+// members that name it (auditIdentity); entries written before that hold the whole
+// entity twice, and read the same way.
 type AuditEntry struct {
 	ID             int64           `json:"id"`
 	At             time.Time       `json:"at"`
@@ -143,25 +147,35 @@ type auditRecord struct {
 }
 
 // insertAudit writes r inside the transaction of the change it records, so a change
-// is never stored without its entry nor an entry without its change.
+// is never stored without its entry nor an entry without its change. A change to an
+// existing entity is stored as the members it changed (auditDiff), so a one-word
+// edit of a large listing writes a small entry.
 func insertAudit(ctx context.Context, tx *sql.Tx, r auditRecord) error {
-	encode := func(v any) (any, error) {
+	encode := func(v any) ([]byte, error) {
 		if v == nil {
 			return nil, nil
 		}
-		b, err := json.Marshal(v)
-		if err != nil {
-			return nil, err
+		return json.Marshal(v)
+	}
+	beforeJSON, err := encode(r.Before)
+	if err != nil {
+		return err
+	}
+	afterJSON, err := encode(r.After)
+	if err != nil {
+		return err
+	}
+	if beforeJSON != nil && afterJSON != nil {
+		if beforeJSON, afterJSON, err = auditDiff(beforeJSON, afterJSON); err != nil {
+			return err
 		}
-		return string(b), nil
 	}
-	before, err := encode(r.Before)
-	if err != nil {
-		return err
+	var before, after any
+	if beforeJSON != nil {
+		before = string(beforeJSON)
 	}
-	after, err := encode(r.After)
-	if err != nil {
-		return err
+	if afterJSON != nil {
+		after = string(afterJSON)
 	}
 	var userID any
 	if r.User != nil {
@@ -171,4 +185,87 @@ func insertAudit(ctx context.Context, tx *sql.Tx, r auditRecord) error {
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 		formatTime(r.At), userID, r.Action, r.Entity, r.EntityID, r.OrganizationID, before, after)
 	return err
+}
+
+// auditIdentity are the members kept in an entry though unchanged: they say which
+// entity the entry is about when it is read alone.
+var auditIdentity = map[string]bool{"id": true, "name": true, "username": true}
+
+// auditSkipped change with every write and say nothing of what changed.
+var auditSkipped = map[string]bool{"created_at": true, "updated_at": true}
+
+// auditDiff reduces two JSON objects to the members that differ, plus the identity
+// members, each in the order of its object.
+func auditDiff(before, after []byte) (b, a []byte, err error) {
+	bm, err := jsonMembers(before)
+	if err != nil {
+		return nil, nil, err
+	}
+	am, err := jsonMembers(after)
+	if err != nil {
+		return nil, nil, err
+	}
+	keep := func(name string) bool {
+		if auditSkipped[name] {
+			return false
+		}
+		return auditIdentity[name] || !bytes.Equal(memberValue(bm, name), memberValue(am, name))
+	}
+	return writeMembers(bm, keep), writeMembers(am, keep), nil
+}
+
+type jsonMember struct {
+	name  string
+	value json.RawMessage
+}
+
+// jsonMembers reads an object's members in order.
+func jsonMembers(obj []byte) ([]jsonMember, error) {
+	dec := json.NewDecoder(bytes.NewReader(obj))
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return nil, fmt.Errorf("audit: not a JSON object")
+	}
+	var members []jsonMember
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return nil, err
+		}
+		name, _ := t.(string)
+		var v json.RawMessage
+		if err := dec.Decode(&v); err != nil {
+			return nil, err
+		}
+		members = append(members, jsonMember{name, v})
+	}
+	return members, nil
+}
+
+// memberValue returns the member's value, nil when absent.
+func memberValue(members []jsonMember, name string) []byte {
+	for _, m := range members {
+		if m.name == name {
+			return m.value
+		}
+	}
+	return nil
+}
+
+func writeMembers(members []jsonMember, keep func(string) bool) []byte {
+	var buf bytes.Buffer
+	buf.WriteByte('{')
+	for _, m := range members {
+		if !keep(m.name) {
+			continue
+		}
+		if buf.Len() > 1 {
+			buf.WriteByte(',')
+		}
+		name, _ := json.Marshal(m.name)
+		buf.Write(name)
+		buf.WriteByte(':')
+		buf.Write(m.value)
+	}
+	buf.WriteByte('}')
+	return buf.Bytes()
 }

@@ -451,3 +451,58 @@ func mustUnmarshal(t *testing.T, data []byte, v any) {
 		t.Fatalf("decode %s: %v", data, err)
 	}
 }
+
+// TestHostileAuditStoresChangedFields edits one field of a listing holding as much
+// as validation allows: the entry holds that field (and what names the listing),
+// not the listing twice.
+func TestHostileAuditStoresChangedFields(t *testing.T) {
+	f := newEditFixture(t)
+	big, err := f.db.UpdateService(f.staff, f.ownSvc.ID, f.ownSvc.Version, func(s *doorstep.Service) error {
+		s.Hours = nil
+		for _, d := range doorstep.Weekdays {
+			for _, h := range [][2]string{{"06:00", "07:00"}, {"08:00", "09:00"}, {"10:00", "11:00"}, {"12:00", "13:00"}} {
+				s.Hours = append(s.Hours, doorstep.OpeningSpan{Days: []string{d}, Opens: h[0], Closes: h[1]})
+			}
+		}
+		s.Offers = nil
+		for i := range doorstep.MaxOffers {
+			s.Offers = append(s.Offers, string(rune('甲'+i))+"服务项目二十个字以内的说明文字")
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.db.UpdateService(f.staff, big.ID, big.Version, func(s *doorstep.Service) error {
+		s.Note = "换了电话"
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	entries, _, err := f.db.Audit(f.office, store.AuditFilter{Entity: store.EntityService, EntityID: big.ID, Limit: 1})
+	if err != nil || len(entries) != 1 {
+		t.Fatalf("audit = %v, %v", entries, err)
+	}
+	e := entries[0]
+	var before, after map[string]json.RawMessage
+	mustUnmarshal(t, e.Before, &before)
+	mustUnmarshal(t, e.After, &after)
+	for _, m := range []map[string]json.RawMessage{before, after} {
+		for _, absent := range []string{"hours", "offers", "address", "updated_at"} {
+			if _, ok := m[absent]; ok {
+				t.Errorf("entry holds unchanged %q: %s", absent, m[absent])
+			}
+		}
+		for _, present := range []string{"id", "name", "note", "version"} {
+			if _, ok := m[present]; !ok {
+				t.Errorf("entry lacks %q", present)
+			}
+		}
+	}
+	if string(after["note"]) != `"换了电话"` {
+		t.Errorf("after note = %s", after["note"])
+	}
+	if n := len(e.Before) + len(e.After); n > 500 {
+		t.Errorf("entry is %d bytes for a one-field edit", n)
+	}
+}

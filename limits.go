@@ -1,0 +1,121 @@
+package doorstep
+
+import (
+	"unicode"
+	"unicode/utf8"
+)
+
+// Limits on how many opening spans a listing holds. A place opens at most a few
+// times a day; anything more is a mistake or an attack, and every lookup that shows
+// the listing evaluates its hours.
+const (
+	MaxSpansPerDay = 4
+	MaxSpans       = 7 * MaxSpansPerDay
+)
+
+// checkSize bounds the schedule before anything else looks at it: spans in all and
+// spans naming one day. Errors name the field "hours".
+func (s Schedule) checkSize() error {
+	if len(s) > MaxSpans {
+		return FieldErrorf("hours", "hours may hold at most %d spans (it has %d).", MaxSpans, len(s))
+	}
+	perDay := map[string]int{}
+	for i, span := range s {
+		if len(span.Days) > len(Weekdays) {
+			return FieldErrorf("hours", "hours[%d]: days may name each of mon..sun once.", i)
+		}
+		for _, d := range span.Days {
+			if perDay[d]++; perDay[d] > MaxSpansPerDay {
+				return FieldErrorf("hours", "hours: at most %d spans on one day (%s has more).", MaxSpansPerDay, d)
+			}
+		}
+	}
+	return nil
+}
+
+// bidiControls are the characters that reorder text for display: a name holding
+// one can read differently from what it is (an address "reversed" on screen, a
+// file name hiding its extension). Unicode TR 36 §2.1; CVE-2021-42574.
+var bidiControls = map[rune]bool{
+	'\u061C': true,                                                                 // ARABIC LETTER MARK
+	'\u200E': true,                                                                 // LEFT-TO-RIGHT MARK
+	'\u200F': true,                                                                 // RIGHT-TO-LEFT MARK
+	'\u202A': true, '\u202B': true, '\u202C': true, '\u202D': true, '\u202E': true, // embeddings, overrides
+	'\u2066': true, '\u2067': true, '\u2068': true, '\u2069': true, // isolates
+}
+
+// Visible reports whether s holds at least one character a reader can see: not
+// only spaces, control or zero-width (format) characters.
+func Visible(s string) bool {
+	for _, r := range s {
+		if unicode.IsGraphic(r) && !unicode.IsSpace(r) {
+			return true
+		}
+	}
+	return false
+}
+
+// CheckText checks one text field wherever it comes from — a listing, an area, an
+// account: valid UTF-8, at most max characters, no bidi controls and no control
+// characters other than tab and line breaks (multiline says whether those are
+// allowed), and, when required, at least one visible character. Errors are
+// EINVALID naming field.
+func CheckText(field, s string, max int, required, multiline bool) error {
+	if !utf8.ValidString(s) {
+		return FieldErrorf(field, "%s must be valid UTF-8 text.", field)
+	}
+	if n := utf8.RuneCountInString(s); n > max {
+		return FieldErrorf(field, "%s must be at most %d characters.", field, max)
+	}
+	for _, r := range s {
+		switch {
+		case bidiControls[r]:
+			return FieldErrorf(field, "%s must not hold the text-direction control U+%04X.", field, r)
+		case multiline && (r == '\n' || r == '\r' || r == '\t'):
+		case unicode.IsControl(r):
+			return FieldErrorf(field, "%s must not hold the control character U+%04X.", field, r)
+		}
+	}
+	if required && !Visible(s) {
+		if s == "" {
+			return FieldErrorf(field, "%s is required.", field)
+		}
+		return FieldErrorf(field, "%s must contain a visible character, not only spaces or invisible ones.", field)
+	}
+	return nil
+}
+
+// checkLimits bounds every list and text a listing holds, before the field-by-field
+// rules of Validate run: so a listing of any size costs little to refuse.
+func (s *Service) checkLimits() error {
+	texts := []struct {
+		field     string
+		value     string
+		max       int
+		required  bool
+		multiline bool
+	}{
+		{"name", s.Name, MaxNameRunes, true, false},
+		{"name_en", s.NameEn, MaxNameRunes, false, false},
+		{"address", s.Address, MaxAddressRunes, false, false},
+		{"note", s.Note, MaxNoteRunes, false, true},
+		{"phone", s.Phone, 30, false, false},
+	}
+	for _, t := range texts {
+		if err := CheckText(t.field, t.value, t.max, t.required, t.multiline); err != nil {
+			return err
+		}
+	}
+	if s.NameEn != "" && !Visible(s.NameEn) {
+		return FieldErrorf("name_en", "name_en must contain a visible character, or be empty.")
+	}
+	if len(s.Offers) > MaxOffers {
+		return FieldErrorf("offers", "At most %d offers (there are %d).", MaxOffers, len(s.Offers))
+	}
+	for _, o := range s.Offers {
+		if err := CheckText("offers", o, MaxOfferRunes, true, false); err != nil {
+			return err
+		}
+	}
+	return s.Hours.checkSize()
+}
