@@ -1,16 +1,31 @@
 # Doorstep (家门口) — see README.md.
 GO    ?= go
-DB    ?= doorstep.db
-ADDR  ?= :8080
+# DB and ADDR are passed to serve only when set (make run ADDR=:9090); otherwise
+# the binary reads DOORSTEP_DB and DOORSTEP_ADDR, defaulting to doorstep.db and :8080.
+DB    ?=
+ADDR  ?=
+DEMO_PASSWORD ?= demo-password
 FUZZTIME ?= 30s
 ROUNDS   ?= 100
 LOADFLAGS ?=
 
-.PHONY: run build test bench lint vendor sample fuzz crash load
+.PHONY: run demo-accounts build test bench lint vendor sample fuzz crash load
 
-## run: start the portal on http://localhost:8080 with the embedded sample street
+## run: start the portal on http://localhost:8080 (or DOORSTEP_ADDR) with the
+## embedded sample street
 run:
-	$(GO) run ./cmd/doorstep serve --db $(DB) --addr $(ADDR)
+	$(GO) run ./cmd/doorstep serve $(if $(DB),--db $(DB)) $(if $(ADDR),--addr $(ADDR))
+
+## demo-accounts: on the sample street's database, a staff account of one meal-point
+## operator (staff.demo) and a street-office account (office.demo), both with the
+## password DEMO_PASSWORD; for trying /staff and /office, never for a real portal
+demo-accounts: build
+	@set -e; db="$(or $(DB),$(or $(DOORSTEP_DB),doorstep.db))"; \
+	org=$$(bin/doorstep user orgs --db "$$db" | awk '/凉馨餐饮/ {print $$1; exit}'); \
+	if [ -z "$$org" ]; then echo "$$db holds no sample street: run make run first"; exit 1; fi; \
+	echo "$(DEMO_PASSWORD)" | bin/doorstep user add --db "$$db" --username staff.demo --role staff --org $$org || true; \
+	echo "$(DEMO_PASSWORD)" | bin/doorstep user add --db "$$db" --username office.demo --role office || true; \
+	echo "sign in at /staff as staff.demo and at /office as office.demo, password $(DEMO_PASSWORD)"
 
 ## build: a static binary in bin/ (no cgo needed)
 build:

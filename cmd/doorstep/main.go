@@ -1,6 +1,7 @@
 // Command doorstep runs the Doorstep (家门口) resident-services portal and its tools.
 //
-//	doorstep [serve] [--db doorstep.db] [--addr :8080]
+//	doorstep serve [--db doorstep.db] [--addr :8080]
+//	doorstep --help    (or doorstep help, or no arguments: the commands, one line each)
 //
 // Every flag has a DOORSTEP_* environment variable (DOORSTEP_DB, DOORSTEP_ADDR, ...);
 // a flag given on the command line wins.
@@ -39,7 +40,11 @@ func main() {
 // run executes one subcommand. ready, when not nil, receives the address the
 // server listens on once it accepts connections (tests listen on port 0).
 func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready chan<- string) error {
-	cmd := "serve"
+	if len(args) == 0 || isHelp(args[0]) {
+		fmt.Fprintln(stdout, usage)
+		return nil
+	}
+	cmd := "serve" // flags alone serve, as in doorstep --db D
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		cmd, args = args[0], args[1:]
 	}
@@ -62,17 +67,23 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready cha
 		return runBackup(ctx, args, stdout, stderr)
 	case "restore":
 		return runRestore(ctx, args, stdout, stderr)
-	case "help":
-		fmt.Fprintln(stdout, usage)
-		return nil
 	}
 	return fmt.Errorf("unknown command %q\n%s", cmd, usage)
+}
+
+// isHelp reports whether arg asks for the list of commands.
+func isHelp(arg string) bool {
+	switch arg {
+	case "help", "-h", "-help", "--help":
+		return true
+	}
+	return false
 }
 
 const usage = `usage: doorstep <command> [flags]
 
 commands:
-  serve    run the portal (the default command)
+  serve    run the portal (also when the first argument is a flag: doorstep --db D)
   user     add, disable and change the password of staff accounts (doorstep user help)
   gen      write a synthetic city (sample data) for benchmarks and load tests
   import   load services, residential areas or the walking network from a file (doorstep import help)
