@@ -189,6 +189,9 @@ func (db *DB) ImportServices(ctx context.Context, rows []ImportRow, opts ImportO
 	if err := bumpImportVersion(ctx, tx); err != nil {
 		return nil, err
 	}
+	if err := indexQueued(ctx, tx); err != nil {
+		return nil, fmt.Errorf("store: import: search index: %w", err)
+	}
 	if err := tx.Commit(); err != nil {
 		return nil, err
 	}

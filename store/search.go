@@ -29,7 +29,7 @@ const (
 	otherTierRank  = -1.0
 )
 
-// searchIndex is one FTS5 table of migration 003 with its bm25 column weights, the
+// searchIndex is one FTS5 table of migration 005 with its bm25 column weights, the
 // name column weighing most.
 type searchIndex struct {
 	table, weights, nameColumn string
@@ -68,6 +68,10 @@ func (db *DB) search(ctx context.Context, q string, index searchIndex) (map[int6
 	hits := map[int64]float64{}
 	if match == "" {
 		return hits, nil
+	}
+	// Another client's writes since Doorstep's last are indexed first.
+	if err := db.indexPending(ctx); err != nil {
+		return nil, err
 	}
 	from := ` FROM ` + index.table + ` WHERE ` + index.table + ` MATCH ?`
 	err = db.readTx(ctx, func(tx *sql.Tx) error {
@@ -126,7 +130,7 @@ func searchTerms(q string) ([]string, error) {
 }
 
 // searchMatch turns q into an FTS5 expression over the hex character pairs of
-// migration 003: each term of two or more characters is the phrase of its pairs,
+// searchPairs: each term of two or more characters is the phrase of its pairs,
 // a one-character term a prefix query on its hex, and all terms must match. The
 // expression holds only hex digits, quotes, spaces, "*" and AND, whatever q holds.
 // It is "" when q has no term.

@@ -338,55 +338,76 @@ func TestSearchFollowsEdits(t *testing.T) {
 	}
 }
 
-// TestSearchMigrationIndexesExistingRows opens a database made before migration
-// 003, with a listing in it: the migration indexes it and gives it an external id.
+// TestSearchMigrationIndexesExistingRows opens databases made before migration 003
+// and before migration 005 (whose search index Debian's sqlite3 3.40 could not
+// read), with a listing and an area in each: the migrations index them, give the
+// listing an external id, and leave a file that sqlite3 3.40 reads and searches.
 func TestSearchMigrationIndexesExistingRows(t *testing.T) {
-	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "old.db")
-	raw, err := sql.Open("sqlite", store.DSN(path))
-	if err != nil {
-		t.Fatal(err)
+	tests := []struct {
+		name    string
+		applied []string
+	}{
+		{"before 003", []string{"001_init.sql", "002_users_audit.sql"}},
+		{"before 005", []string{"001_init.sql", "002_users_audit.sql", "003_search.sql", "004_network.sql"}},
 	}
-	steps := []string{`CREATE TABLE migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`}
-	for _, name := range []string{"001_init.sql", "002_users_audit.sql"} {
-		body, err := os.ReadFile(filepath.Join("migration", name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		steps = append(steps, string(body), `INSERT INTO migrations VALUES ('migration/`+name+`', '2026-01-01T00:00:00Z')`)
-	}
-	steps = append(steps,
-		`INSERT INTO organizations (name) VALUES ('居委会')`,
-		`INSERT INTO services (category, organization_id, name, lon, lat, offers, created_at, updated_at)
-		 VALUES ('meal_point', 1, '珊瑚助餐点', 121.46, 31.29, '["堂食"]', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')`)
-	for _, s := range steps {
-		if _, err := raw.ExecContext(ctx, s); err != nil {
-			t.Fatalf("%.60s: %v", s, err)
-		}
-	}
-	raw.Close()
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := context.Background()
+			path := filepath.Join(t.TempDir(), "old.db")
+			raw, err := sql.Open("sqlite", store.DSN(path))
+			if err != nil {
+				t.Fatal(err)
+			}
+			steps := []string{`CREATE TABLE migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`}
+			for _, name := range tc.applied {
+				body, err := os.ReadFile(filepath.Join("migration", name))
+				if err != nil {
+					t.Fatal(err)
+				}
+				steps = append(steps, string(body), `INSERT INTO migrations VALUES ('migration/`+name+`', '2026-01-01T00:00:00Z')`)
+			}
+			steps = append(steps,
+				`INSERT INTO organizations (name) VALUES ('居委会')`,
+				`INSERT INTO services (category, organization_id, name, lon, lat, offers, created_at, updated_at)
+				 VALUES ('meal_point', 1, '珊瑚助餐点', 121.46, 31.29, '["堂食"]', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')`,
+				`INSERT INTO areas (name, committee, population, elderly, geom) VALUES ('玛瑙新村', '玛瑙居委会', 10, 2, x'00')`)
+			for _, s := range steps {
+				if _, err := raw.ExecContext(ctx, s); err != nil {
+					t.Fatalf("%.60s: %v", s, err)
+				}
+			}
+			raw.Close()
 
-	db, err := store.Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	for _, q := range []string{"珊瑚", "堂食", "食堂", "meal", "瑚"} {
-		if hits, err := db.SearchServices(ctx, q); err != nil || len(hits) != 1 {
-			t.Errorf("%s finds %v (%v), want the listing made before the migration", q, hits, err)
-		}
-	}
-	conn, err := db.Conn(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	var ext string
-	if err := conn.QueryRowContext(ctx, `SELECT external_id FROM services`).Scan(&ext); err != nil {
-		t.Fatal(err)
-	}
-	if len(ext) != 36 || ext[14] != '4' {
-		t.Errorf("external_id = %q, want a version-4 UUID", ext)
+			db, err := store.Open(ctx, path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, q := range []string{"珊瑚", "堂食", "食堂", "meal", "瑚"} {
+				if hits, err := db.SearchServices(ctx, q); err != nil || len(hits) != 1 {
+					t.Errorf("%s finds %v (%v), want the listing made before the migration", q, hits, err)
+				}
+			}
+			if hits, err := db.SearchAreas(ctx, "玛瑙"); err != nil || len(hits) != 1 {
+				t.Errorf("玛瑙 finds areas %v (%v), want the area made before the migration", hits, err)
+			}
+			conn, err := db.Conn(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var ext string
+			err = conn.QueryRowContext(ctx, `SELECT external_id FROM services`).Scan(&ext)
+			conn.Close()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(ext) != 36 || ext[14] != '4' {
+				t.Errorf("external_id = %q, want a version-4 UUID", ext)
+			}
+			if err := db.Close(); err != nil {
+				t.Fatal(err)
+			}
+			checkSQLite3Reads(t, path, "珊瑚助餐点")
+		})
 	}
 }
 

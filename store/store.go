@@ -66,6 +66,11 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		sqldb.Close()
 		return nil, err
 	}
+	// Index what a migration or another client's writes queued.
+	if err := db.indexPending(ctx); err != nil {
+		sqldb.Close()
+		return nil, fmt.Errorf("store: open %s: search index: %w", path, err)
+	}
 	return db, nil
 }
 
@@ -141,8 +146,8 @@ func (db *DB) readTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	return tx.Commit()
 }
 
-// writeTx runs fn in a write transaction and commits; nothing is acknowledged
-// before the commit returns.
+// writeTx runs fn in a write transaction, indexes for search what it changed, and
+// commits; nothing is acknowledged before the commit returns.
 func (db *DB) writeTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	select {
 	case db.writeSlot <- struct{}{}: // waiting senders are served first come, first served
@@ -157,6 +162,9 @@ func (db *DB) writeTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	defer tx.Rollback()
 	if err := fn(tx); err != nil {
 		return err
+	}
+	if err := indexQueued(ctx, tx); err != nil {
+		return fmt.Errorf("store: search index: %w", err)
 	}
 	return tx.Commit()
 }
