@@ -1,6 +1,8 @@
 package server
 
 import (
+	"context"
+	"errors"
 	"log/slog"
 	"net/http"
 
@@ -38,6 +40,12 @@ func writeError(c *gin.Context, err error) {
 	status, ok := statusOf[code]
 	if !ok {
 		status = http.StatusInternalServerError
+	}
+	if errors.Is(err, context.Canceled) && c.Request.Context().Err() != nil {
+		// The client left while the work ran: nobody reads the answer, and it is no
+		// fault of the server's. afterRequest logs it as cut.
+		c.AbortWithStatus(statusClientGone)
+		return
 	}
 	if code == doorstep.EINTERNAL {
 		slog.ErrorContext(c.Request.Context(), "internal error", "method", c.Request.Method, "path", c.Request.URL.Path, "err", err)

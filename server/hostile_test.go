@@ -1,9 +1,14 @@
 package server
 
 import (
+	"context"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/gin-gonic/gin"
 )
 
 // The hostile suite: one test per finding of the hostile review (issue 12), named
@@ -46,5 +51,79 @@ func TestHostileInvisibleNames(t *testing.T) {
 		if _, field := r.errorField(); r.status != http.StatusBadRequest || field != "name" {
 			t.Errorf("name %q = %d %s, want 400 on name", name, r.status, r.body)
 		}
+	}
+}
+
+// TestHostileMethodNames sends requests with long made-up method names: the
+// metrics and the access log call them OTHER, and the log's path is bounded.
+func TestHostileMethodNames(t *testing.T) {
+	s, logs := newLoggedPortal(t, Config{})
+	for i := range 20 {
+		method := strings.Repeat(string(rune('A'+i)), 8<<10)
+		req := httptest.NewRequest(http.MethodGet, "/api/services/1", nil)
+		req.Method = method
+		if rec := serve(s, req); rec.Code != http.StatusMethodNotAllowed {
+			t.Fatalf("method of 8 KiB: %d", rec.Code)
+		}
+	}
+	serve(s, httptest.NewRequest(http.MethodGet, "/"+strings.Repeat("p", 64<<10), nil))
+	body := serve(s, httptest.NewRequest(http.MethodGet, "/metrics", nil)).Body.String()
+	if !strings.Contains(body, `doorstep_http_requests_total{method="OTHER",route="unmatched",status="405"} 20`) {
+		t.Errorf("/metrics does not count the made-up methods as OTHER")
+	}
+	if strings.Contains(body, "AAAAAAAA") || len(body) > 256<<10 {
+		t.Errorf("a made-up method became a label (/metrics is %d bytes)", len(body))
+	}
+	for _, rec := range logs.records(t, "request") {
+		if m, _ := rec["method"].(string); len(m) > 8 {
+			t.Fatalf("access log method %.20q…", m)
+		}
+		if p, _ := rec["path"].(string); len(p) > maxLoggedPath+len("…") {
+			t.Fatalf("access log path of %d bytes", len(p))
+		}
+	}
+}
+
+// TestHostileCutAnswers: an answer that outlives the write timeout is counted 504
+// and logged as cut, not as the 200 the handler sent; a client that went away is
+// counted 499 and not logged as an ERROR 500.
+func TestHostileCutAnswers(t *testing.T) {
+	s, logs := newLoggedPortal(t, Config{WriteTimeout: 20 * time.Millisecond})
+	s.engine.GET("/test/slow", func(c *gin.Context) {
+		time.Sleep(30 * time.Millisecond)
+		c.String(http.StatusOK, "late")
+	})
+	s.engine.GET("/test/abandoned", func(c *gin.Context) {
+		<-c.Request.Context().Done()
+		writeError(c, c.Request.Context().Err())
+	})
+	serve(s, httptest.NewRequest(http.MethodGet, "/test/slow", nil))
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	serve(s, httptest.NewRequest(http.MethodGet, "/test/abandoned", nil).WithContext(ctx))
+
+	body := serve(s, httptest.NewRequest(http.MethodGet, "/metrics", nil)).Body.String()
+	for _, want := range []string{
+		`doorstep_http_requests_total{method="GET",route="/test/slow",status="504"} 1`,
+		`doorstep_http_requests_total{method="GET",route="/test/abandoned",status="499"} 1`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
+	for _, rec := range logs.records(t, "request") {
+		switch rec["route"] {
+		case "/test/slow":
+			if rec["cut"] != cutWriteTimeout || rec["level"] != "WARN" {
+				t.Errorf("slow answer logged %v", rec)
+			}
+		case "/test/abandoned":
+			if rec["cut"] != cutClientGone || rec["level"] == "ERROR" {
+				t.Errorf("abandoned answer logged %v", rec)
+			}
+		}
+	}
+	if len(logs.records(t, "internal error")) > 0 {
+		t.Error("a client that went away was logged as an internal error")
 	}
 }

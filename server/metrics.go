@@ -15,7 +15,11 @@ import (
 // metrics is what GET /metrics shows, in the Prometheus text format. Each server has
 // its own registry, so several servers in one process (tests) do not collide.
 //
-//	doorstep_http_requests_total{method,route,status}      requests answered
+//	doorstep_http_requests_total{method,route,status}      requests answered; method is
+//	                                                       OTHER for unknown methods,
+//	                                                       status 499 when the client
+//	                                                       left, 504 when the write
+//	                                                       timeout cut the answer
 //	doorstep_http_request_duration_seconds{method,route}   latency histogram
 //	doorstep_http_requests_in_flight                       requests being served
 //	doorstep_snapshot_build_duration_seconds{part}         snapshot builds: base (street,
@@ -98,7 +102,7 @@ func newMetrics(s *Server) *metrics {
 // statusText holds the status labels of the usual statuses, so counting a request
 // allocates no string.
 var statusText = func() map[int]string {
-	m := map[int]string{}
+	m := map[int]string{statusClientGone: strconv.Itoa(statusClientGone)}
 	for code := 100; code < 600; code++ {
 		if http.StatusText(code) != "" {
 			m[code] = strconv.Itoa(code)
@@ -107,10 +111,12 @@ var statusText = func() map[int]string {
 	return m
 }()
 
+// observeRequest counts one answer. Every label is bounded: method is
+// methodLabel's, route a template, and a status outside the known ones "other".
 func (m *metrics) observeRequest(method, route string, status int, took time.Duration) {
 	code, ok := statusText[status]
 	if !ok {
-		code = strconv.Itoa(status)
+		code = "other"
 	}
 	m.requests.WithLabelValues(method, route, code).Inc()
 	m.duration.WithLabelValues(method, route).Observe(took.Seconds())

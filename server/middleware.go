@@ -121,6 +121,11 @@ func (s *Server) observe(c *gin.Context) {
 }
 
 // afterRequest counts the request in the metrics and writes its access log line.
+// Everything a client chooses is bounded before it reaches a label or a log field:
+// the method (methodLabel), the route (its template, never the path) and the path
+// (cut to maxLoggedPath bytes). An answer the client went away from, or that the
+// write timeout cut off, is counted and logged as such (cutReason), not as the
+// status the handler meant to send.
 func (s *Server) afterRequest(c *gin.Context, start time.Time) {
 	s.metrics.inFlight.Dec()
 	took := time.Since(start)
@@ -128,23 +133,94 @@ func (s *Server) afterRequest(c *gin.Context, start time.Time) {
 	if route == "" {
 		route = "unmatched" // unknown paths: one label, however many paths are tried
 	}
+	method := methodLabel(c.Request.Method)
 	status := c.Writer.Status()
-	s.metrics.observeRequest(c.Request.Method, route, status, took)
+	cut := s.cutReason(c, took)
+	label := status
+	switch cut {
+	case cutClientGone:
+		label = statusClientGone
+	case cutWriteTimeout:
+		label = http.StatusGatewayTimeout
+	}
+	s.metrics.observeRequest(method, route, label, took)
 	level := slog.LevelInfo
-	if status >= http.StatusInternalServerError {
+	switch {
+	case cut == cutWriteTimeout:
+		level = slog.LevelWarn
+	case cut == cutClientGone:
+	case status >= http.StatusInternalServerError:
 		level = slog.LevelError
 	}
 	if s.log.Enabled(c.Request.Context(), level) {
-		s.log.LogAttrs(c.Request.Context(), level, "request",
-			slog.String("method", c.Request.Method),
+		attrs := []slog.Attr{
+			slog.String("method", method),
 			slog.String("route", route),
-			slog.String("path", c.Request.URL.Path),
+			slog.String("path", loggedPath(c.Request.URL.Path)),
 			slog.Int("status", status),
 			slog.Int("bytes", max(c.Writer.Size(), 0)),
 			slog.Float64("ms", float64(took.Microseconds())/1000),
 			slog.String("ip", c.ClientIP()),
-		)
+		}
+		if cut != "" {
+			attrs = append(attrs, slog.String("cut", cut))
+		}
+		s.log.LogAttrs(c.Request.Context(), level, "request", attrs...)
 	}
+}
+
+// Why an answer did not reach the client whole, the access log's cut field.
+const (
+	cutClientGone   = "client_gone"   // the client closed the connection first
+	cutWriteTimeout = "write_timeout" // the server's write timeout passed: the client got a cut answer
+)
+
+// statusClientGone is the status label of an answer nobody received, as nginx
+// logs it (499 Client Closed Request).
+const statusClientGone = 499
+
+// cutReason says whether the answer was cut off and why, "" when it was not.
+func (s *Server) cutReason(c *gin.Context, took time.Duration) string {
+	if s.cfg.WriteTimeout > 0 && took >= s.cfg.WriteTimeout {
+		return cutWriteTimeout
+	}
+	if errors.Is(c.Request.Context().Err(), context.Canceled) {
+		return cutClientGone
+	}
+	return ""
+}
+
+// knownMethods are the methods counted and logged by name; any other becomes
+// "OTHER", so a client cannot mint metric series or long log fields with made-up
+// method names.
+var knownMethods = map[string]bool{
+	http.MethodGet: true, http.MethodHead: true, http.MethodPost: true, http.MethodPut: true,
+	http.MethodPatch: true, http.MethodDelete: true, http.MethodOptions: true,
+	http.MethodConnect: true, http.MethodTrace: true,
+}
+
+// methodLabel returns m when it is a known method and "OTHER" otherwise.
+func methodLabel(m string) string {
+	if knownMethods[m] {
+		return m
+	}
+	return "OTHER"
+}
+
+// maxLoggedPath bounds the path written to a log line.
+const maxLoggedPath = 256
+
+// loggedPath returns the path cut to maxLoggedPath bytes (on a character
+// boundary), marked with "…" when cut.
+func loggedPath(p string) string {
+	if len(p) <= maxLoggedPath {
+		return p
+	}
+	cut := maxLoggedPath
+	for cut > 0 && !utf8.RuneStart(p[cut]) {
+		cut--
+	}
+	return p[:cut] + "…"
 }
 
 // recoverPanic answers a panic in a handler with the JSON 500 and logs it with its
@@ -160,8 +236,8 @@ func (s *Server) recoverPanic(c *gin.Context) {
 			panic(v)
 		}
 		s.log.LogAttrs(c.Request.Context(), slog.LevelError, "panic",
-			slog.String("method", c.Request.Method),
-			slog.String("path", c.Request.URL.Path),
+			slog.String("method", methodLabel(c.Request.Method)),
+			slog.String("path", loggedPath(c.Request.URL.Path)),
 			slog.Any("panic", v),
 			slog.String("stack", string(debug.Stack())),
 		)

@@ -31,6 +31,9 @@ type Config struct {
 	// SecureCookies marks the session cookie Secure even when requests arrive over
 	// plain HTTP (behind a TLS-terminating proxy); over TLS it always is.
 	SecureCookies bool
+	// WriteTimeout is the http.Server's write timeout: an answer that takes longer
+	// reaches the client cut off, and is counted and logged as such. 0: none.
+	WriteTimeout time.Duration
 	// Logger receives the server's logs: the access log, panics, snapshot builds.
 	// nil: slog.Default(). Tests pass a discarding logger.
 	Logger *slog.Logger

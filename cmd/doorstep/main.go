@@ -111,6 +111,10 @@ func envDefault(name, def string) string {
 	return def
 }
 
+// writeTimeout bounds how long an answer may take to write; the server counts and
+// logs answers it cuts off.
+const writeTimeout = 30 * time.Second
+
 // importPollInterval is how often a running portal checks for imports.
 const importPollInterval = 5 * time.Second
 
@@ -150,6 +154,7 @@ func runServe(ctx context.Context, args []string, stderr io.Writer, ready chan<-
 		// that ps would show.
 		SessionKey:    os.Getenv("DOORSTEP_SESSION_KEY"),
 		SecureCookies: *secureCookies,
+		WriteTimeout:  writeTimeout,
 		Logger:        logger,
 	})
 	if err != nil {
@@ -163,7 +168,7 @@ func runServe(ctx context.Context, args []string, stderr io.Writer, ready chan<-
 		Handler:           srv,
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       15 * time.Second,
-		WriteTimeout:      30 * time.Second,
+		WriteTimeout:      writeTimeout,
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
