@@ -151,6 +151,9 @@ func Restore(ctx context.Context, path, from string, opts RestoreOptions) error 
 	if err := CheckIntegrity(ctx, from); err != nil {
 		return fmt.Errorf("store: restore: %s: %w", from, err)
 	}
+	if err := makePrivate(path); err != nil {
+		return fmt.Errorf("store: restore: %w", err)
+	}
 	dsn := "file:" + path + "?_pragma=busy_timeout(10000)"
 	if !force {
 		// Exclusive locking mode, set before the first read, makes SQLite take the
@@ -233,6 +236,10 @@ func keepPrevious(ctx context.Context, conn *sql.Conn, path string) error {
 		return nil
 	}
 	if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	// VACUUM INTO fills an empty file it finds, keeping its mode.
+	if err := makePrivate(path); err != nil {
 		return err
 	}
 	if _, err := conn.ExecContext(ctx, `VACUUM INTO ?`, path); err != nil {

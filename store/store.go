@@ -48,10 +48,15 @@ func DSN(path string) string {
 	return "file:" + path + "?" + q.Encode()
 }
 
-// Open opens (creating if needed) the database at path and applies pending migrations.
+// Open opens (creating if needed) the database at path and applies pending
+// migrations. The database and its -wal and -shm files are readable by their
+// owner only (makePrivate).
 func Open(ctx context.Context, path string) (*DB, error) {
 	if path == "" {
 		return nil, fmt.Errorf("store: database path required")
+	}
+	if err := makePrivate(path); err != nil {
+		return nil, err
 	}
 	sqldb, err := sql.Open("sqlite", DSN(path))
 	if err != nil {
