@@ -113,6 +113,14 @@ type Street struct {
 	Geometry orb.MultiPolygon `json:"-"`
 }
 
+// MapFeature is a line or point drawn for orientation only: a main road, a metro
+// line or station, a neighbouring street.
+type MapFeature struct {
+	Kind     string
+	Name     string
+	Geometry orb.Geometry
+}
+
 // Road is a named line drawn on the map for orientation, such as a main road.
 type Road struct {
 	Name     string         `json:"name"`

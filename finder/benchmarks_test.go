@@ -7,7 +7,6 @@ import (
 
 	"doorstep"
 	"doorstep/geo"
-	"doorstep/store"
 	"doorstep/store/storetest"
 
 	"github.com/paulmach/orb"
@@ -50,7 +49,7 @@ func BenchmarkCityCoverageMealPoints(b *testing.B) {
 	s := warmCity(b)
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := uncached(s).Coverage([]string{"meal_point"}, 15, doorstep.SpeedElder); err != nil {
+		if _, err := uncached(s).Coverage(CoverageQuery{Categories: []string{"meal_point"}, Minutes: 15, Speed: doorstep.SpeedElder}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -116,13 +115,10 @@ var benchStreet struct {
 func sampleStreetForBench(b *testing.B) *Snapshot {
 	b.Helper()
 	benchStreet.once.Do(func() {
-		in, err := readSampleStreet(storetest.MustOpenSampleDB(b))
-		if err != nil {
-			benchStreet.err = err
-			return
+		benchStreet.snap, benchStreet.err = Load(context.Background(), storetest.MustOpenSampleDB(b))
+		if benchStreet.err == nil {
+			benchStreet.snap.Warm()
 		}
-		benchStreet.snap = Build(in)
-		benchStreet.snap.Warm()
 	})
 	if benchStreet.err != nil {
 		b.Fatal(benchStreet.err)
@@ -130,30 +126,12 @@ func sampleStreetForBench(b *testing.B) *Snapshot {
 	return benchStreet.snap
 }
 
-func readSampleStreet(db *store.DB) (in Input, err error) {
-	ctx := context.Background()
-	if in.Categories, err = db.Categories(ctx); err != nil {
-		return in, err
-	}
-	if in.Areas, err = db.Areas(ctx); err != nil {
-		return in, err
-	}
-	if in.Network, err = db.NetworkLines(ctx); err != nil {
-		return in, err
-	}
-	if in.Street, _, err = db.Street(ctx); err != nil {
-		return in, err
-	}
-	in.Services, _, err = db.Services(ctx, doorstep.ServiceFilter{})
-	return in, err
-}
-
 // BenchmarkStreetCoverageAll: every category's coverage of the sample street, afresh.
 func BenchmarkStreetCoverageAll(b *testing.B) {
 	s := sampleStreetForBench(b)
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := uncached(s).Coverage(nil, 15, doorstep.SpeedElder); err != nil {
+		if _, err := uncached(s).Coverage(CoverageQuery{Minutes: 15, Speed: doorstep.SpeedElder}); err != nil {
 			b.Fatal(err)
 		}
 	}

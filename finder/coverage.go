@@ -184,10 +184,15 @@ func (b *Base) CheckCategory(id string) error {
 	return nil
 }
 
-// Coverage reports, for each of categories (every category when empty), how much of
-// each residential area and how many older residents lie within minutes on foot
-// at speed of an open service. Answers are kept with the snapshot.
-func (s *Snapshot) Coverage(categories []string, minutes, speed float64) (*CoverageReport, error) {
+// Coverage reports, for each of the query's categories (every category when none),
+// how much of each residential area and how many older residents lie within its
+// minutes on foot at its speed of an open service. A bad query is an EINVALID
+// error naming the field. Answers are kept with the snapshot.
+func (s *Snapshot) Coverage(q CoverageQuery) (*CoverageReport, error) {
+	if err := q.Validate(s.Base); err != nil {
+		return nil, err
+	}
+	categories, minutes, speed := q.Categories, q.Minutes, q.Speed
 	if len(categories) == 0 {
 		for _, c := range s.categories {
 			categories = append(categories, c.ID)
@@ -294,7 +299,7 @@ func (s *Snapshot) WhatIf(category string, site orb.Point, minutes, speed float6
 	}
 	threshold := minutes * speed
 	walks := s.categoryWalks(category)
-	before, err := s.Coverage([]string{category}, minutes, speed)
+	before, err := s.Coverage(CoverageQuery{Categories: []string{category}, Minutes: minutes, Speed: speed})
 	if err != nil {
 		return nil, err
 	}

@@ -62,7 +62,7 @@ func bruteCoverage(t *testing.T, s *Snapshot, category string, threshold float64
 func TestCoverageMatchesBruteForce(t *testing.T) {
 	snap, _ := coverageTown(t)
 	for _, minutes := range []float64{5, 10, 15} {
-		report, err := snap.Coverage([]string{"meal_point", "health"}, minutes, doorstep.SpeedElder)
+		report, err := snap.Coverage(CoverageQuery{Categories: []string{"meal_point", "health"}, Minutes: minutes, Speed: doorstep.SpeedElder})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -85,7 +85,7 @@ func TestCoverageMatchesBruteForce(t *testing.T) {
 			t.Errorf("health %+v", h)
 		}
 	}
-	if _, err := snap.Coverage([]string{"bar"}, 15, 50); doorstep.ErrorField(err) != "category" {
+	if _, err := snap.Coverage(CoverageQuery{Categories: []string{"bar"}, Minutes: 15, Speed: 50}); doorstep.ErrorField(err) != "category" {
 		t.Errorf("unknown category: %v", err)
 	}
 }
@@ -99,7 +99,7 @@ func TestWhatIfEqualsRebuiltCoverage(t *testing.T) {
 	}
 	// The same town with a real meal point there.
 	with, _ := coverageTown(t, &doorstep.Service{ID: 3, Category: "meal_point", Status: doorstep.StatusOpen, Lon: site[0], Lat: site[1]})
-	want, err := with.Coverage([]string{"meal_point"}, 15, doorstep.SpeedElder)
+	want, err := with.Coverage(CoverageQuery{Categories: []string{"meal_point"}, Minutes: 15, Speed: doorstep.SpeedElder})
 	if err != nil {
 		t.Fatal(err)
 	}

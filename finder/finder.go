@@ -1,9 +1,10 @@
 // Package finder answers residents' questions — what is nearest, how many minutes on
 // foot, what is at my doorstep, what lies in my 15-minute circle — from an immutable
 // snapshot of the listings, areas, street and walking network. A Snapshot is built
-// from plain domain values (the caller reads them from the store), never changes
-// after it is built, and is safe for any number of concurrent readers; after a write
-// the caller builds a new snapshot and swaps it in atomically.
+// from plain domain values read from a Source (the store), never changes after it
+// is built, and is safe for any number of concurrent readers. Live holds the
+// current one and swaps in a new one after an edit (Refresh) or an import
+// (WatchImports); Load builds one for tools that only read.
 //
 // Building has two parts. A Base holds what changes rarely and is slow to build at
 // city scale — the walking graph, the residential areas and their sample points
@@ -35,11 +36,19 @@ type BaseInput struct {
 	Categories []doorstep.Category
 	Areas      []*doorstep.Area
 	Network    []doorstep.NetworkLine // none: every walk is a straight-line estimate
+	// What the map draws besides listings, carried with the snapshot because it
+	// changes only when a street is loaded.
+	SampleStreet bool // the street is the made-up sample
+	Features     []doorstep.MapFeature
+	Attribution  string
 }
 
 // Base is the slowly changing part of a snapshot. It is immutable once built.
 type Base struct {
 	street     *doorstep.Street
+	sample     bool
+	features   []doorstep.MapFeature
+	attrib     string
 	categories []doorstep.Category
 	catIndex   map[string]int
 	areas      []*doorstep.Area
@@ -70,6 +79,9 @@ func NewBase(in BaseInput) *Base {
 	start := time.Now()
 	b := &Base{
 		street:     in.Street,
+		sample:     in.SampleStreet,
+		features:   in.Features,
+		attrib:     in.Attribution,
 		categories: in.Categories,
 		catIndex:   make(map[string]int, len(in.Categories)),
 		areas:      in.Areas,
@@ -270,6 +282,15 @@ func (s *Snapshot) BuiltAt() time.Time { return s.builtAt }
 
 // Street returns the street, or nil when none is loaded.
 func (b *Base) Street() *doorstep.Street { return b.street }
+
+// SampleStreet reports whether the street is the made-up sample.
+func (b *Base) SampleStreet() bool { return b.sample }
+
+// MapFeatures returns the orientation features drawn around the street.
+func (b *Base) MapFeatures() []doorstep.MapFeature { return b.features }
+
+// Attribution returns the map data's attribution line.
+func (b *Base) Attribution() string { return b.attrib }
 
 // Categories returns the categories in display order.
 func (b *Base) Categories() []doorstep.Category { return b.categories }

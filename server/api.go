@@ -15,11 +15,11 @@ import (
 )
 
 func (s *Server) handleMeta(c *gin.Context) {
-	meta := s.meta.Load()
-	body := gin.H{"street": "", "sample": meta.sample, "attribution": meta.attribution, "tile_url": s.cfg.TileURL, "bounds": nil}
-	if meta.street != nil {
-		b := meta.street.Geometry.Bound()
-		body["street"] = meta.street.Name
+	snap := s.Snapshot()
+	body := gin.H{"street": "", "sample": snap.SampleStreet(), "attribution": snap.Attribution(), "tile_url": s.cfg.TileURL, "bounds": nil}
+	if street := snap.Street(); street != nil {
+		b := street.Geometry.Bound()
+		body["street"] = street.Name
 		body["bounds"] = [4]float64{b.Min[0], b.Min[1], b.Max[0], b.Max[1]}
 	}
 	c.JSON(http.StatusOK, body)
@@ -30,19 +30,19 @@ func (s *Server) handleStreet(c *gin.Context) {
 	if !ok {
 		return
 	}
-	meta := s.meta.Load()
+	snap := s.Snapshot()
 	fc := geojson.NewFeatureCollection()
-	if meta.street != nil {
-		f := geojson.NewFeature(toCRS(crs, meta.street.Geometry))
-		f.Properties = geojson.Properties{"kind": "street", "name": meta.street.Name}
+	if street := snap.Street(); street != nil {
+		f := geojson.NewFeature(toCRS(crs, street.Geometry))
+		f.Properties = geojson.Properties{"kind": "street", "name": street.Name}
 		fc.Append(f)
 	}
-	for _, mf := range meta.features {
+	for _, mf := range snap.MapFeatures() {
 		f := geojson.NewFeature(toCRS(crs, mf.Geometry))
 		f.Properties = geojson.Properties{"kind": mf.Kind, "name": mf.Name}
 		fc.Append(f)
 	}
-	fc.ExtraMembers = geojson.Properties{"attribution": meta.attribution}
+	fc.ExtraMembers = geojson.Properties{"attribution": snap.Attribution()}
 	c.JSON(http.StatusOK, fc)
 }
 

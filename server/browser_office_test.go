@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"doorstep/finder"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -42,7 +43,7 @@ func TestBrowserOfficeDashboard(t *testing.T) {
 	browserRun(t, ctx, "desk screen", chromedp.EmulateViewport(1280, 900))
 
 	// What the API says, for the summary and the table to agree with.
-	var want CoverageJSON
+	var want finder.CoverageJSON
 	if r := p.signedIn(t, "office").do(http.MethodGet, "/api/coverage?category=meal_point&minutes=15&speed=50", nil, nil); r.status != http.StatusOK {
 		t.Fatalf("coverage API: %d %s", r.status, r.body)
 	} else if err := json.Unmarshal(r.body, &want); err != nil {

@@ -35,74 +35,25 @@ func requireRole(roles ...doorstep.Role) gin.HandlerFunc {
 	}
 }
 
-// CoverageJSON is the answer of GET /api/coverage; `doorstep coverage --format json`
-// prints the same.
-type CoverageJSON struct {
-	Minutes      float64                `json:"minutes"`
-	SpeedMPerMin float64                `json:"speed_m_per_min"`
-	Categories   []CategoryCoverageJSON `json:"categories"`
-	Areas        []AreaCoverageJSON     `json:"areas"`
-}
-
-// CategoryCoverageJSON is one category's summary.
-type CategoryCoverageJSON struct {
-	Category          string  `json:"category"`
-	AreasTotal        int     `json:"areas_total"`
-	AreasFull         int     `json:"areas_full"`
-	AreasNone         int     `json:"areas_none"`
-	ElderlyTotal      int     `json:"elderly_total"`
-	ElderlyCovered    float64 `json:"elderly_covered"`
-	ElderlyShare      float64 `json:"elderly_share"`
-	PopulationTotal   int     `json:"population_total"`
-	PopulationCovered float64 `json:"population_covered"`
-}
-
-// AreaCoverageJSON is one area's share within the circle and median walk per category.
-type AreaCoverageJSON struct {
-	ID          int64               `json:"id"`
-	Name        string              `json:"name"`
-	Elderly     int                 `json:"elderly"`
-	Population  int                 `json:"population"`
-	ShareWithin map[string]float64  `json:"share_within"`
-	WalkMinutes map[string]*float64 `json:"walk_minutes"`
-}
-
-// NewCoverageJSON encodes a coverage report.
-func NewCoverageJSON(r *finder.CoverageReport) CoverageJSON {
-	out := CoverageJSON{Minutes: r.Minutes, SpeedMPerMin: r.SpeedMPerMin, Areas: []AreaCoverageJSON{}}
-	for _, c := range r.Categories {
-		out.Categories = append(out.Categories, newCategoryCoverageJSON(c))
+// coverageQuery reads minutes (default 15), speed and category (one id; every
+// category when absent) as the coverage query; the finder checks their ranges.
+func coverageQuery(p *params) (finder.CoverageQuery, error) {
+	q := finder.CoverageQuery{Minutes: doorstep.DefaultCircleMinutes}
+	var err error
+	if q.Speed, err = p.speed(); err != nil {
+		return q, err
 	}
-	for i, a := range r.Areas {
-		aj := AreaCoverageJSON{ID: a.ID, Name: a.Name, Elderly: a.Elderly, Population: a.Population,
-			ShareWithin: map[string]float64{}, WalkMinutes: map[string]*float64{}}
-		for j, c := range r.Categories {
-			aj.ShareWithin[c.Category] = round3(r.PerArea[i][j].Share)
-			aj.WalkMinutes[c.Category] = r.PerArea[i][j].WalkMinutes
-		}
-		out.Areas = append(out.Areas, aj)
+	if m, given, err := p.float("minutes", math.Inf(-1), math.Inf(1)); err != nil {
+		return q, err
+	} else if given {
+		q.Minutes = m
 	}
-	return out
-}
-
-func newCategoryCoverageJSON(c finder.CategoryCoverage) CategoryCoverageJSON {
-	return CategoryCoverageJSON{
-		Category: c.Category, AreasTotal: c.AreasTotal, AreasFull: c.AreasFull, AreasNone: c.AreasNone,
-		ElderlyTotal: c.ElderlyTotal, ElderlyCovered: math.Round(c.ElderlyCovered), ElderlyShare: round3(c.ElderlyShare),
-		PopulationTotal: c.PopulationTotal, PopulationCovered: math.Round(c.PopulationCovered),
+	if id, _, err := p.get("category"); err != nil {
+		return q, err
+	} else if id != "" {
+		q.Categories = []string{id}
 	}
-}
-
-// coverageParams reads minutes (1–60, default 15) and speed.
-func coverageParams(p *params) (minutes, speed float64, err error) {
-	if speed, err = p.speed(); err != nil {
-		return
-	}
-	var given bool
-	if minutes, given, err = p.float("minutes", 1, 60); err == nil && !given {
-		minutes = doorstep.DefaultCircleMinutes
-	}
-	return
+	return q, nil
 }
 
 func (s *Server) handleCoverage(c *gin.Context) {
@@ -110,12 +61,17 @@ func (s *Server) handleCoverage(c *gin.Context) {
 	if !ok {
 		return
 	}
-	report, err := coverageReport(s.Snapshot(), p) // report.go, shared with the command line
+	q, err := coverageQuery(p)
 	if err != nil {
 		writeError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, NewCoverageJSON(report))
+	report, err := s.Snapshot().Coverage(q)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, report.JSON())
 }
 
 // whatIfRequest is the body of POST /api/coverage/whatif.
@@ -200,7 +156,7 @@ func (s *Server) handleWhatIf(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
-	before, after := newCategoryCoverageJSON(ans.Before), newCategoryCoverageJSON(ans.After)
+	before, after := ans.Before.JSON(), ans.After.JSON()
 	var areas []gin.H
 	for i, a := range ans.Areas {
 		b, f := ans.BeforeAreas[i], ans.AfterAreas[i]
@@ -209,7 +165,7 @@ func (s *Server) handleWhatIf(c *gin.Context) {
 		}
 		areas = append(areas, gin.H{
 			"id": a.ID, "name": a.Name, "elderly": a.Elderly, "population": a.Population,
-			"share_before": round3(b.Share), "share_after": round3(f.Share),
+			"share_before": finder.Round3(b.Share), "share_after": finder.Round3(f.Share),
 			"walk_minutes_before": b.WalkMinutes, "walk_minutes_after": f.WalkMinutes,
 		})
 	}
@@ -218,7 +174,7 @@ func (s *Server) handleWhatIf(c *gin.Context) {
 		"before": before, "after": after,
 		"difference": gin.H{
 			"elderly_covered":    after.ElderlyCovered - before.ElderlyCovered,
-			"elderly_share":      round3(ans.After.ElderlyShare - ans.Before.ElderlyShare),
+			"elderly_share":      finder.Round3(ans.After.ElderlyShare - ans.Before.ElderlyShare),
 			"population_covered": after.PopulationCovered - before.PopulationCovered,
 			"areas_full":         after.AreasFull - before.AreasFull,
 			"areas_none":         after.AreasNone - before.AreasNone,
@@ -243,20 +199,20 @@ func (s *Server) handleSuggest(c *gin.Context) {
 	if !ok {
 		return
 	}
-	minutes, speed, err := coverageParams(p)
+	q, err := coverageQuery(p)
 	if err != nil {
 		writeError(c, err)
 		return
-	}
-	snap := s.Snapshot()
-	id, err := category(p, snap)
-	if err != nil {
-		writeError(c, err)
-		return
-	} else if id == "" {
+	} else if len(q.Categories) == 0 {
 		writeError(c, doorstep.FieldErrorf("category", "category is required."))
 		return
 	}
+	snap := s.Snapshot()
+	if err := q.Validate(snap.Base); err != nil {
+		writeError(c, err)
+		return
+	}
+	id, minutes, speed := q.Categories[0], q.Minutes, q.Speed
 	count, err := p.int("count", 3, 1, 10)
 	if err != nil {
 		writeError(c, err)

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"doorstep/finder"
 	"encoding/json"
 	"math"
 	"net/http"
@@ -36,7 +37,7 @@ func TestCoverageAPI(t *testing.T) {
 	if r.status != http.StatusOK {
 		t.Fatalf("status %d: %s", r.status, r.body)
 	}
-	var all CoverageJSON
+	var all finder.CoverageJSON
 	if err := json.Unmarshal(r.body, &all); err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +71,7 @@ func TestCoverageAPI(t *testing.T) {
 	}
 
 	// Walking faster or longer never covers fewer.
-	var wider CoverageJSON
+	var wider finder.CoverageJSON
 	r = office.do(http.MethodGet, "/api/coverage?category=meal_point&minutes=20&speed=adult", nil, nil)
 	if err := json.Unmarshal(r.body, &wider); err != nil || len(wider.Categories) != 1 {
 		t.Fatalf("%s: %v", r.body, err)
@@ -93,7 +94,7 @@ func TestCoverageAPI(t *testing.T) {
 	}
 	first := suggestion.Sites[0]
 	var whatIf struct {
-		Before, After CategoryCoverageJSON
+		Before, After finder.CategoryCoverageJSON
 		Difference    struct {
 			ElderlyCovered float64 `json:"elderly_covered"`
 		}

@@ -201,7 +201,7 @@ func (s *Server) answerChange(c *gin.Context, svc *doorstep.Service, err error) 
 
 // afterWrite puts the committed listing into the snapshot so the next lookup sees
 // the change.
-func (s *Server) afterWrite(svc *doorstep.Service) { s.Refresh(svc) }
+func (s *Server) afterWrite(svc *doorstep.Service) { s.live.Refresh(svc) }
 
 // writeEditError answers a refused change; a version conflict carries the current
 // listing as "current", for the editor to show and re-apply their change to.

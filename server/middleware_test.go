@@ -298,7 +298,7 @@ func TestMetrics(t *testing.T) {
 		t.Error("an unknown path became a label")
 	}
 	// A write rebuilds the listings part.
-	if err := s.Rebuild(context.Background()); err != nil {
+	if err := s.Live().Rebuild(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	body = serve(s, httptest.NewRequest("GET", "/metrics", nil)).Body.String()

@@ -140,22 +140,11 @@ func (p *params) requiredPoint(c geo.CRS) (orb.Point, error) {
 	return *pt, nil
 }
 
-// speed returns the walking speed in metres a minute: a profile name (elder, the
-// default, or adult) or a number from 20 to 120.
+// speed returns the walking speed in metres a minute (doorstep.ParseSpeed).
 func (p *params) speed() (float64, error) {
 	s, _, err := p.get("speed")
 	if err != nil {
 		return 0, err
 	}
-	switch strings.ToLower(strings.TrimSpace(s)) {
-	case "", "elder":
-		return doorstep.SpeedElder, nil
-	case "adult":
-		return doorstep.SpeedAdult, nil
-	}
-	v, _, err := p.float("speed", doorstep.SpeedMin, doorstep.SpeedMax)
-	if err != nil {
-		return 0, doorstep.FieldErrorf("speed", "speed must be elder, adult, or metres a minute from %g to %g.", doorstep.SpeedMin, doorstep.SpeedMax)
-	}
-	return v, nil
+	return doorstep.ParseSpeed(s)
 }

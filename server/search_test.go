@@ -29,7 +29,7 @@ func execSQL(t *testing.T, s *Server, query string, args ...any) {
 	if _, err := conn.ExecContext(ctx, query, args...); err != nil {
 		t.Fatalf("%s: %v", query, err)
 	}
-	if err := s.Rebuild(ctx); err != nil {
+	if err := s.Live().Rebuild(ctx); err != nil {
 		t.Fatal(err)
 	}
 }

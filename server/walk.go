@@ -112,7 +112,7 @@ func circleFeatures(circle *finder.Circle, crs geo.CRS, now time.Time) *geojson.
 	areas := make([]gin.H, len(circle.Areas))
 	for i, a := range circle.Areas {
 		areas[i] = gin.H{
-			"id": a.Area.ID, "name": a.Area.Name, "share_within": round3(a.ShareWithin),
+			"id": a.Area.ID, "name": a.Area.Name, "share_within": finder.Round3(a.ShareWithin),
 			"population": a.Area.Population, "elderly": a.Area.Elderly,
 			"residents_within": math.Round(a.Residents), "elderly_within": math.Round(a.Elderly),
 			"walk_minutes": a.WalkMinutes,
@@ -153,8 +153,6 @@ func polygonOrMulti(mp orb.MultiPolygon) orb.Geometry {
 	}
 	return mp
 }
-
-func round3(f float64) float64 { return math.Round(f*1000) / 1000 }
 
 func (s *Server) handleNetwork(c *gin.Context) {
 	p, crs, ok := s.requestParams(c)

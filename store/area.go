@@ -62,17 +62,9 @@ func (db *DB) Street(ctx context.Context) (*doorstep.Street, bool, error) {
 	return &s, sample, nil
 }
 
-// MapFeature is a line or point drawn for orientation only: a main road, a metro
-// line or station, a neighbouring street.
-type MapFeature struct {
-	Kind     string
-	Name     string
-	Geometry orb.Geometry
-}
-
 // MapFeatures returns the orientation features in load order.
-func (db *DB) MapFeatures(ctx context.Context) ([]MapFeature, error) {
-	var list []MapFeature
+func (db *DB) MapFeatures(ctx context.Context) ([]doorstep.MapFeature, error) {
+	var list []doorstep.MapFeature
 	err := db.readTx(ctx, func(tx *sql.Tx) error {
 		rows, err := tx.QueryContext(ctx, `SELECT kind, name, geom FROM map_features ORDER BY id`)
 		if err != nil {
@@ -81,7 +73,7 @@ func (db *DB) MapFeatures(ctx context.Context) ([]MapFeature, error) {
 		defer rows.Close()
 		for rows.Next() {
 			var (
-				f    MapFeature
+				f    doorstep.MapFeature
 				geom []byte
 			)
 			if err := rows.Scan(&f.Kind, &f.Name, &geom); err != nil {
@@ -109,6 +101,14 @@ func decodeMultiPolygon(b []byte) (orb.MultiPolygon, error) {
 		return g, nil
 	}
 	return nil, fmt.Errorf("geometry is %s, want Polygon or MultiPolygon", g.GeoJSONType())
+}
+
+// Attribution returns the map data's attribution line, or "".
+func (db *DB) Attribution(ctx context.Context) (string, error) { return db.Meta(ctx, MetaAttribution) }
+
+// ImportVersion returns MetaImportVersion, which changes with every bulk import.
+func (db *DB) ImportVersion(ctx context.Context) (string, error) {
+	return db.Meta(ctx, MetaImportVersion)
 }
 
 // Meta returns the value stored under key, or "" when absent.

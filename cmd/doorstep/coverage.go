@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"net/url"
 	"os"
 	"slices"
 	"strconv"
@@ -18,7 +17,6 @@ import (
 
 	"doorstep"
 	"doorstep/finder"
-	"doorstep/server"
 	"doorstep/store"
 )
 
@@ -52,15 +50,15 @@ func runCoverage(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return err
 	}
 	defer db.Close()
-	snap, err := server.LoadSnapshot(ctx, db)
+	snap, err := finder.Load(ctx, db)
 	if err != nil {
 		return err
 	}
-	query := url.Values{"minutes": {*minutes}, "speed": {*speed}}
-	if *category != "" {
-		query.Set("category", *category)
+	q, err := coverageQuery(*minutes, *speed, *category)
+	if err != nil {
+		return fmt.Errorf("coverage: --%s: %s", doorstep.ErrorField(err), doorstep.ErrorMessage(err))
 	}
-	report, err := server.CoverageReport(snap, query)
+	report, err := snap.Coverage(q)
 	if err != nil {
 		if f := doorstep.ErrorField(err); f != "" {
 			return fmt.Errorf("coverage: --%s: %s", f, doorstep.ErrorMessage(err))
@@ -70,12 +68,28 @@ func runCoverage(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	return write(stdout, snap, report)
 }
 
+// coverageQuery reads the flags as the API reads its parameters.
+func coverageQuery(minutes, speed, category string) (finder.CoverageQuery, error) {
+	var q finder.CoverageQuery
+	var err error
+	if q.Speed, err = doorstep.ParseSpeed(speed); err != nil {
+		return q, err
+	}
+	if q.Minutes, err = strconv.ParseFloat(strings.TrimSpace(minutes), 64); err != nil {
+		return q, doorstep.FieldErrorf("minutes", "minutes must be a number.")
+	}
+	if category != "" {
+		q.Categories = []string{category}
+	}
+	return q, nil
+}
+
 // coverageFormats write a report in each --format.
 var coverageFormats = map[string]func(io.Writer, *finder.Snapshot, *finder.CoverageReport) error{
 	"json": func(w io.Writer, _ *finder.Snapshot, r *finder.CoverageReport) error {
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
-		return enc.Encode(server.NewCoverageJSON(r))
+		return enc.Encode(r.JSON())
 	},
 	"csv":   writeCoverageCSV,
 	"table": writeCoverageTable,
@@ -83,7 +97,7 @@ var coverageFormats = map[string]func(io.Writer, *finder.Snapshot, *finder.Cover
 
 // shareWithin is an area's share within the circle to three decimals, as the API
 // gives it, so the table, the CSV and the dashboard agree to the person.
-func shareWithin(c finder.AreaCoverage) float64 { return math.Round(c.Share*1000) / 1000 }
+func shareWithin(c finder.AreaCoverage) float64 { return c.ShareRounded() }
 
 // elderlyOutside is how many of an area's older residents live outside the circle.
 func elderlyOutside(a *doorstep.Area, c finder.AreaCoverage) float64 {

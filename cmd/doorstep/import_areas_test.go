@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"doorstep/server"
+	"doorstep/finder"
 	"doorstep/store"
 )
 
@@ -135,7 +135,7 @@ func TestImportAreas(t *testing.T) {
 	if got := areaNames(t, dbPath); len(got) != 2 || got[0] != "新甲" || got[1] != "新乙" {
 		t.Errorf("areas after import: %v", got)
 	}
-	var report server.CoverageJSON
+	var report finder.CoverageJSON
 	if err := json.Unmarshal([]byte(runCLI(t, "coverage", "--db", dbPath, "--format", "json", "--category", "meal_point")), &report); err != nil {
 		t.Fatal(err)
 	}

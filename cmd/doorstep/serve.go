@@ -1,0 +1,119 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"doorstep/server"
+)
+
+// writeTimeout bounds how long an answer may take to write; the server counts and
+// logs answers it cuts off.
+const writeTimeout = 30 * time.Second
+
+// importPollInterval is how often a running portal checks for imports.
+const importPollInterval = 5 * time.Second
+
+func runServe(ctx context.Context, args []string, stderr io.Writer, ready chan<- string) error {
+	fs := newFlagSet("serve", stderr)
+	dbPath := fs.String("db", envDefault("DOORSTEP_DB", "doorstep.db"), "SQLite database file (DOORSTEP_DB)")
+	addr := fs.String("addr", envDefault("DOORSTEP_ADDR", ":8080"), "listen address (DOORSTEP_ADDR)")
+	tileURL := fs.String("tile-url", envDefault("DOORSTEP_TILE_URL", ""), "optional map tile URL template (DOORSTEP_TILE_URL)")
+	secureDefault, _ := strconv.ParseBool(os.Getenv("DOORSTEP_SECURE_COOKIES"))
+	secureCookies := fs.Bool("secure-cookies", secureDefault,
+		"mark the session cookie Secure although requests arrive over plain HTTP, behind a TLS proxy (DOORSTEP_SECURE_COOKIES)")
+	logFormat := fs.String("log-format", envDefault("DOORSTEP_LOG_FORMAT", "text"), "log format: text or json (DOORSTEP_LOG_FORMAT)")
+	logLevel := fs.String("log-level", envDefault("DOORSTEP_LOG_LEVEL", "info"),
+		"least level logged: debug, info (one line a request), warn or error (DOORSTEP_LOG_LEVEL)")
+	shutdownTimeout := fs.Duration("shutdown-timeout", durationEnv("DOORSTEP_SHUTDOWN_TIMEOUT", 10*time.Second),
+		"on SIGTERM or SIGINT, how long in-flight requests may take to finish (DOORSTEP_SHUTDOWN_TIMEOUT)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	handler, err := newLogHandler(stderr, *logFormat, *logLevel)
+	if err != nil {
+		return err
+	}
+	// Every record logged with a request's context carries its request_id, the
+	// server's own and the handlers' slog calls alike.
+	logger := slog.New(server.LogHandler(handler))
+	slog.SetDefault(logger)
+
+	db, err := openForServe(ctx, *dbPath, logger)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	srv, err := server.New(ctx, db, server.Config{
+		TileURL: *tileURL,
+		// The session key is a secret: taken from the environment only, never a flag
+		// that ps would show.
+		SessionKey:    os.Getenv("DOORSTEP_SESSION_KEY"),
+		SecureCookies: *secureCookies,
+		WriteTimeout:  writeTimeout,
+		Logger:        logger,
+	})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	httpServer := &http.Server{
+		Handler:           srv,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       15 * time.Second,
+		WriteTimeout:      writeTimeout,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	logger.Info("doorstep listening", "addr", ln.Addr().String(), "db", *dbPath)
+	if ready != nil {
+		ready <- ln.Addr().String()
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- httpServer.Serve(ln) }()
+	// Imports run as separate commands; pick up what they load without a restart.
+	go srv.Live().WatchImports(ctx, importPollInterval)
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	// Stop accepting, let in-flight requests finish within the bound, then close the
+	// database (the deferred Close checkpoints the WAL and removes it).
+	logger.Info("shutting down", "timeout", *shutdownTimeout)
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), *shutdownTimeout)
+	defer cancel()
+	if err := httpServer.Shutdown(shutdownCtx); err != nil {
+		logger.Warn("in-flight requests cut off at the shutdown timeout", "err", err)
+		httpServer.Close()
+	}
+	logger.Info("stopped")
+	return nil
+}
+
+// newLogHandler returns the log handler the flags ask for.
+func newLogHandler(w io.Writer, format, level string) (slog.Handler, error) {
+	var lv slog.Level
+	if err := lv.UnmarshalText([]byte(level)); err != nil {
+		return nil, fmt.Errorf("--log-level %q: use debug, info, warn or error", level)
+	}
+	opts := &slog.HandlerOptions{Level: lv}
+	switch strings.ToLower(format) {
+	case "text":
+		return slog.NewTextHandler(w, opts), nil
+	case "json":
+		return slog.NewJSONHandler(w, opts), nil
+	}
+	return nil, fmt.Errorf("--log-format %q: use text or json", format)
+}

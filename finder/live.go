@@ -1,0 +1,217 @@
+package finder
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"log/slog"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"doorstep"
+)
+
+// Source is where snapshots are read from; *store.DB satisfies it. finder only
+// reads, so it needs neither SQL nor the store package.
+type Source interface {
+	Categories(ctx context.Context) ([]doorstep.Category, error)
+	Areas(ctx context.Context) ([]*doorstep.Area, error)
+	NetworkLines(ctx context.Context) ([]doorstep.NetworkLine, error)
+	// Street returns the street and whether it is sample data, or an ENOTFOUND
+	// error before one is loaded.
+	Street(ctx context.Context) (*doorstep.Street, bool, error)
+	MapFeatures(ctx context.Context) ([]doorstep.MapFeature, error)
+	Attribution(ctx context.Context) (string, error)
+	// ImportVersion changes with every bulk import (network, areas, listings).
+	ImportVersion(ctx context.Context) (string, error)
+	Services(ctx context.Context, filter doorstep.ServiceFilter) ([]*doorstep.Service, int, error)
+}
+
+// ReadBase reads from src what a Base is built from.
+func ReadBase(ctx context.Context, src Source) (BaseInput, error) {
+	var in BaseInput
+	var err error
+	if in.Categories, err = src.Categories(ctx); err != nil {
+		return in, err
+	}
+	if in.Areas, err = src.Areas(ctx); err != nil {
+		return in, err
+	}
+	if in.Network, err = src.NetworkLines(ctx); err != nil {
+		return in, err
+	}
+	street, sample, err := src.Street(ctx)
+	if err != nil && doorstep.ErrorCode(err) != doorstep.ENOTFOUND {
+		return in, err
+	}
+	in.Street, in.SampleStreet = street, sample
+	if in.Features, err = src.MapFeatures(ctx); err != nil {
+		return in, err
+	}
+	if in.Attribution, err = src.Attribution(ctx); err != nil {
+		return in, err
+	}
+	return in, nil
+}
+
+// Load builds from src the snapshot a server answers from — the same street,
+// categories, areas, walking network and listings — for tools that answer its
+// questions without serving (doorstep coverage).
+func Load(ctx context.Context, src Source) (*Snapshot, error) {
+	in, err := ReadBase(ctx, src)
+	if err != nil {
+		return nil, fmt.Errorf("finder: load snapshot: %w", err)
+	}
+	services, _, err := src.Services(ctx, doorstep.ServiceFilter{})
+	if err != nil {
+		return nil, fmt.Errorf("finder: load snapshot: %w", err)
+	}
+	return NewBase(in).Index(services, nil), nil
+}
+
+// Snapshot parts, as reported to a BuildObserver.
+const (
+	BuildBase     = "base"     // street, areas, walking graph
+	BuildListings = "listings" // the listings on a base
+)
+
+// BuildObserver is told how long each part of a snapshot took to build (metrics).
+type BuildObserver func(part string, took time.Duration)
+
+// Live holds the current snapshot of a Source and replaces it as the source
+// changes. Readers take Snapshot without a lock; Rebuild, RebuildBase and Refresh
+// are serialised, so a slower, older read never replaces a newer one.
+type Live struct {
+	src      Source
+	log      *slog.Logger
+	observe  BuildObserver
+	current  atomic.Pointer[Snapshot]
+	rebuild  sync.Mutex
+	imported atomic.Pointer[string] // the import version the current base was read at
+}
+
+// NewLive returns a Live over src with no snapshot yet: call Rebuild before
+// Snapshot. logger nil means slog.Default(); observe may be nil.
+func NewLive(src Source, logger *slog.Logger, observe BuildObserver) *Live {
+	if logger == nil {
+		logger = slog.Default()
+	}
+	if observe == nil {
+		observe = func(string, time.Duration) {}
+	}
+	return &Live{src: src, log: logger, observe: observe}
+}
+
+// Snapshot returns the current snapshot, nil before the first Rebuild.
+func (l *Live) Snapshot() *Snapshot { return l.current.Load() }
+
+// Rebuild re-reads the listings and swaps in a new snapshot on the current base
+// (street, areas, walking network), reusing the snaps of listings that did not
+// move. The first Rebuild reads the base too.
+func (l *Live) Rebuild(ctx context.Context) error {
+	l.rebuild.Lock()
+	defer l.rebuild.Unlock()
+	prev := l.current.Load()
+	if prev == nil {
+		return l.rebuildBaseLocked(ctx)
+	}
+	return l.indexLocked(ctx, prev.Base, prev)
+}
+
+// Refresh swaps in a snapshot with these listings as the store just committed
+// them, without re-reading the others: an edit re-indexes, it does not reload. A
+// listing older (by version) than the snapshot's copy is ignored, so refreshes of
+// concurrent edits may arrive in any order.
+func (l *Live) Refresh(changed ...*doorstep.Service) {
+	l.rebuild.Lock()
+	defer l.rebuild.Unlock()
+	prev := l.current.Load()
+	services := slices.Clone(prev.AllServices())
+	for _, svc := range changed {
+		i, found := slices.BinarySearchFunc(services, svc.ID, func(a *doorstep.Service, id int64) int { return cmp.Compare(a.ID, id) })
+		switch {
+		case !found:
+			services = slices.Insert(services, i, svc)
+		case services[i].Version < svc.Version:
+			services[i] = svc
+		}
+	}
+	start := time.Now()
+	l.current.Store(prev.Base.Index(services, prev))
+	l.observe(BuildListings, time.Since(start))
+}
+
+// WatchImports rebuilds the whole snapshot when another process — the import
+// commands — has loaded a network, areas or listings, checking every interval
+// until ctx ends. Listings edited through Refresh are already in the snapshot.
+func (l *Live) WatchImports(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		v, err := l.src.ImportVersion(ctx)
+		if seen := l.imported.Load(); err != nil || (seen != nil && v == *seen) {
+			continue
+		}
+		if err := l.RebuildBase(ctx); err != nil {
+			l.log.ErrorContext(ctx, "rebuild after import", "err", err)
+			continue
+		}
+		l.log.InfoContext(ctx, "snapshot rebuilt after an import", "import_version", v)
+	}
+}
+
+// RebuildBase re-reads everything — street, categories, areas, the walking network
+// and the listings — as after an import, and swaps in a new snapshot.
+func (l *Live) RebuildBase(ctx context.Context) error {
+	l.rebuild.Lock()
+	defer l.rebuild.Unlock()
+	return l.rebuildBaseLocked(ctx)
+}
+
+func (l *Live) rebuildBaseLocked(ctx context.Context) error {
+	// Read the import version first: an import committed while the base is read
+	// then shows as a newer version and is picked up again.
+	version, err := l.src.ImportVersion(ctx)
+	if err != nil {
+		return fmt.Errorf("finder: build snapshot: %w", err)
+	}
+	in, err := ReadBase(ctx, l.src)
+	if err != nil {
+		return fmt.Errorf("finder: build snapshot: %w", err)
+	}
+	base := NewBase(in)
+	nodes, edges, bytes := base.GraphStats()
+	l.observe(BuildBase, base.BuildTime())
+	l.log.Info("walking network built", "lines", len(in.Network), "nodes", nodes, "edges", edges,
+		"graph_bytes", bytes, "areas", len(in.Areas), "took", base.BuildTime())
+	l.imported.Store(&version)
+	// Areas' sample points for catchments and coverage: millions at city scale, so
+	// made in the background rather than by the first office request.
+	go func() {
+		start := time.Now()
+		base.Warm()
+		l.log.Info("area sample points ready", "took", time.Since(start))
+	}()
+	return l.indexLocked(ctx, base, nil)
+}
+
+func (l *Live) indexLocked(ctx context.Context, base *Base, prev *Snapshot) error {
+	services, _, err := l.src.Services(ctx, doorstep.ServiceFilter{})
+	if err != nil {
+		return fmt.Errorf("finder: build snapshot: %w", err)
+	}
+	start := time.Now()
+	snap := base.Index(services, prev)
+	took := time.Since(start)
+	l.observe(BuildListings, took)
+	l.log.Debug("snapshot built", "services", len(services), "took", took)
+	l.current.Store(snap)
+	return nil
+}
