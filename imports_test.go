@@ -5,7 +5,6 @@ import (
 	"go/parser"
 	"go/token"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -65,11 +64,7 @@ func TestImportGraph(t *testing.T) {
 		}
 	})
 	t.Run("geo imports only orb, the standard library and doorstep", func(t *testing.T) {
-		imports := projectImports(t, "geo")
-		if slices.ContainsFunc(imports, func(p string) bool { return strings.HasPrefix(p, "github.com/paulmach/osm") }) {
-			t.Skip("TODO: geo/osm.go still imports paulmach/osm; enable when it moves to exchange/osm.go")
-		}
-		for _, imp := range imports {
+		for _, imp := range projectImports(t, "geo") {
 			if !isStdlib(imp) && imp != "doorstep" && imp != "github.com/paulmach/orb" && !strings.HasPrefix(imp, "github.com/paulmach/orb/") {
 				t.Errorf("geo imports %s", imp)
 			}
