@@ -183,7 +183,7 @@ func TestBrowserStaffEditor(t *testing.T) {
 	browserWait(t, ctx, "pin moved", `document.getElementById('pin-map').dataset.moved === 'true'`)
 	staffScreenshot(t, ctx, "staff-place", "place-fieldset")
 	staffClick(t, ctx, "#save-button")
-	browserWait(t, ctx, "saved the place", `document.getElementById('notice').textContent.includes('已保存') && document.getElementById('edit-form').dataset.state === 'saved'`)
+	browserWait(t, ctx, "saved the place", `document.getElementById('status').textContent.includes('已保存') && document.getElementById('edit-form').dataset.state === 'saved'`)
 	moved := p.service(t, svc.ID)
 	if moved.Lon <= svc.Lon || moved.Lat >= svc.Lat || moved.Lon-svc.Lon > 0.001 {
 		t.Errorf("pin dragged east and south moved the listing from %v,%v to %v,%v", svc.Lon, svc.Lat, moved.Lon, moved.Lat)
@@ -191,8 +191,8 @@ func TestBrowserStaffEditor(t *testing.T) {
 
 	// Checked today.
 	staffClick(t, ctx, "#verify-button")
-	// (The page's "today" is the browser's; the test server's clock is fixed, so read the notice.)
-	browserWait(t, ctx, "checked", `document.getElementById('notice').textContent.includes('今天已核实')`)
+	// (The page's "today" is the browser's; the test server's clock is fixed, so read the status line.)
+	browserWait(t, ctx, "checked", `document.getElementById('status').textContent.includes('今天已核实')`)
 	if v := p.service(t, svc.ID).VerifiedAt; v == nil || !v.Equal(p.clock.now()) {
 		t.Errorf("verified_at = %v, want %v", v, p.clock.now())
 	}

@@ -140,6 +140,19 @@ const STRINGS = {
     yearMonthDay: '{y}年{m}月{d}日',
     networkLegend: '步行道',
     networkSample: '示例步行道',
+    // The sign-in form and session of the staff and office pages (session.js).
+    signOut: '退出登录',
+    username: '用户名',
+    password: '密码',
+    signIn: '登录',
+    signingIn: '正在登录……',
+    fillBoth: '请填写用户名和密码。',
+    wrongPassword: '用户名或密码不对，请再试一次。',
+    tooMany: '登录失败次数太多，请 {min} 分钟后再试。',
+    sessionEnded: '登录已过期，请重新登录。',
+    signedOut: '您已退出登录。',
+    whoOffice: '{user} · 街道办事处',
+    whoAdmin: '{user} · 管理员',
   },
   en: {
     pageTitle: 'Doorstep · {street}',
@@ -275,6 +288,19 @@ const STRINGS = {
     yearMonthDay: '{d} {mon} {y}',
     networkLegend: 'Walkways',
     networkSample: 'Sample walkways',
+    // The sign-in form and session of the staff and office pages (session.js).
+    signOut: 'Sign out',
+    username: 'Username',
+    password: 'Password',
+    signIn: 'Sign in',
+    signingIn: 'Signing in…',
+    fillBoth: 'Please give your username and password.',
+    wrongPassword: 'Wrong username or password. Please try again.',
+    tooMany: 'Too many failed sign-ins. Please try again in {min} minutes.',
+    sessionEnded: 'Your session has ended. Please sign in again.',
+    signedOut: 'You have signed out.',
+    whoOffice: '{user} · street office',
+    whoAdmin: '{user} · admin',
   },
 };
 
@@ -282,6 +308,11 @@ const DAY_NAMES = {
   zh: { mon: '周一', tue: '周二', wed: '周三', thu: '周四', fri: '周五', sat: '周六', sun: '周日' },
   en: { mon: 'Mon', tue: 'Tue', wed: 'Wed', thu: 'Thu', fri: 'Fri', sat: 'Sat', sun: 'Sun' },
 };
+
+/** dayName is a weekday's short name ("mon" → 周一 / Mon). */
+export function dayName(day) {
+  return DAY_NAMES[current][day] || day;
+}
 
 /** Weekdays in the order a week is shown, Monday first as in China. */
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
@@ -471,4 +502,13 @@ export function formatDate(iso) {
   if (Number.isNaN(d.getTime())) return '';
   const locale = current === 'en' ? 'en-GB' : 'zh-CN';
   return d.toLocaleDateString(locale, { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'Asia/Shanghai' });
+}
+
+/** formatDateTime shows an RFC 3339 timestamp as date and time in Shanghai: 2025/3/1 09:30. */
+export function formatDateTime(iso) {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '';
+  return d.toLocaleString(current === 'en' ? 'en-GB' : 'zh-CN', {
+    timeZone: 'Asia/Shanghai', year: 'numeric', month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit',
+  });
 }
