@@ -135,4 +135,9 @@ type NetworkLine struct {
 	Kind     string // the OSM highway value, or "road", "lane", "footway" for other sources
 	Name     string
 	Sample   bool // generated rather than surveyed
+	// FromNode and ToNode, when not zero, name the nodes at the line's ends (an
+	// OpenStreetMap node id): such lines join only at ends with the same node, as
+	// OpenStreetMap joins ways, so a bridge never joins the road under it. When zero,
+	// the line joins others wherever they share a coordinate, at any vertex.
+	FromNode, ToNode int64
 }

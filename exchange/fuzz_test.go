@@ -70,7 +70,7 @@ func FuzzReadOSMXML(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		open := func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil }
-		lines, err := ReadOSM(context.Background(), open, OSMXML, nil)
+		lines, _, err := ReadOSM(context.Background(), OSMSource{Open: open, Format: OSMXML})
 		if err == nil {
 			checkNetworkLines(t, lines)
 		}

@@ -3,6 +3,7 @@ package exchange
 import (
 	"context"
 	"io"
+	"maps"
 	"math"
 	"os"
 	"strings"
@@ -12,23 +13,44 @@ import (
 )
 
 func TestWalkableHighway(t *testing.T) {
+	tags := func(kv ...string) osm.Tags {
+		var ts osm.Tags
+		for i := 0; i+1 < len(kv); i += 2 {
+			ts = append(ts, osm.Tag{Key: kv[i], Value: kv[i+1]})
+		}
+		return ts
+	}
 	tests := []struct {
-		tags osm.Tags
-		want bool
+		tags          osm.Tags
+		kind, dropped string
 	}{
-		{osm.Tags{{Key: "highway", Value: "footway"}}, true},
-		{osm.Tags{{Key: "highway", Value: "primary"}, {Key: "oneway", Value: "yes"}}, true},
-		{osm.Tags{{Key: "highway", Value: "motorway"}}, false},
-		{osm.Tags{{Key: "highway", Value: "motorway_link"}}, false},
-		{osm.Tags{{Key: "highway", Value: "cycleway"}}, true},
-		{osm.Tags{{Key: "highway", Value: "cycleway"}, {Key: "foot", Value: "no"}}, false},
-		{osm.Tags{{Key: "highway", Value: "service"}, {Key: "access", Value: "private"}}, false},
-		{osm.Tags{{Key: "highway", Value: "service"}, {Key: "access", Value: "private"}, {Key: "foot", Value: "yes"}}, true},
-		{osm.Tags{{Key: "building", Value: "yes"}}, false},
+		{tags("highway", "footway"), "footway", ""},
+		{tags("highway", "primary", "oneway", "yes"), "primary", ""},
+		{tags("highway", "motorway"), "", "highway=motorway"},
+		{tags("highway", "motorway_link"), "", "highway=motorway_link"},
+		{tags("highway", "trunk"), "", "highway=trunk without sidewalk"},
+		{tags("highway", "trunk", "sidewalk", "both"), "trunk", ""},
+		{tags("highway", "trunk", "sidewalk", "separate"), "", "highway=trunk without sidewalk"},
+		{tags("highway", "cycleway"), "cycleway", ""},
+		{tags("highway", "cycleway", "foot", "no"), "", "foot=no"},
+		{tags("highway", "service", "access", "private"), "", "access=private"},
+		{tags("highway", "service", "access", "private", "foot", "yes"), "service", ""},
+		{tags("highway", "service", "area", "yes"), "", "highway=service area"},
+		{tags("highway", "pedestrian", "area", "yes"), "pedestrian", ""},
+		{tags("highway", "footway", "footway", "sidewalk"), "sidewalk", ""},
+		{tags("highway", "footway", "footway", "crossing"), "crossing", ""},
+		{tags("highway", "corridor", "level", "-1"), "corridor", ""},
+		{tags("highway", "steps"), "steps", ""},
+		{tags("highway", "elevator"), "elevator", ""},
+		{tags("highway", "trail"), "trail", ""},
+		{tags("highway", "platform"), "platform", ""},
+		{tags("public_transport", "platform", "railway", "platform"), "platform", ""},
+		{tags("highway", "construction"), "", "highway=construction"},
+		{tags("building", "yes"), "", ""},
 	}
 	for _, tc := range tests {
-		if _, got := WalkableHighway(tc.tags); got != tc.want {
-			t.Errorf("%v: walkable %v, want %v", tc.tags, got, tc.want)
+		if kind, dropped := WalkableHighway(tc.tags); kind != tc.kind || dropped != tc.dropped {
+			t.Errorf("%v: %q, %q; want %q, %q", tc.tags, kind, dropped, tc.kind, tc.dropped)
 		}
 	}
 }
@@ -56,9 +78,9 @@ func TestReadOSM(t *testing.T) {
 func checkWalkOSM(t *testing.T, file string, format OSMFormat) {
 	t.Helper()
 	var passes []string
-	lines, err := ReadOSM(context.Background(), openFile(file), format, func(pass string, n int64) {
+	lines, report, err := ReadOSM(context.Background(), OSMSource{Open: openFile(file), Format: format, Progress: func(pass string, n int64) {
 		passes = append(passes, pass)
-	})
+	}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,8 +107,12 @@ func checkWalkOSM(t *testing.T, file string, format OSMFormat) {
 	if first := lines[0].Geometry[0]; math.Abs(first[0]-121.46) > 1e-7 || math.Abs(first[1]-31.29) > 1e-7 {
 		t.Errorf("first point %v, want [121.46 31.29]", lines[0].Geometry[0])
 	}
-	if len(passes) < 2 || passes[0] != "ways" || passes[len(passes)-1] != "nodes" {
+	if len(passes) < 3 || passes[0] != "relations" || passes[len(passes)-1] != "nodes" {
 		t.Errorf("progress passes %v", passes)
+	}
+	wantDropped := map[string]int{"highway=motorway": 1, "access=private": 1, "foot=no": 1}
+	if report.Ways != 3 || report.Cut != 1 || !maps.Equal(report.Dropped, wantDropped) {
+		t.Errorf("report %+v, want 3 ways kept, 1 cut, dropped %v", report, wantDropped)
 	}
 }
 
@@ -106,7 +132,7 @@ func TestReadOSMRejectsBadFiles(t *testing.T) {
 			if err := os.WriteFile(path, []byte(tc.body), 0o600); err != nil {
 				t.Fatal(err)
 			}
-			if lines, err := ReadOSM(context.Background(), openFile(path), tc.format, nil); err == nil {
+			if lines, _, err := ReadOSM(context.Background(), OSMSource{Open: openFile(path), Format: tc.format}); err == nil {
 				t.Errorf("no error; %d lines", len(lines))
 			}
 		})

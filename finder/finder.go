@@ -96,7 +96,7 @@ func NewBase(in BaseInput) *Base {
 	}
 	b.areaLoc = geo.NewAreaLocator(polys)
 	if len(in.Network) > 0 {
-		if g := buildWalkingGraph(in.Network); g.NumNodes() > 0 {
+		if g, _ := WalkingGraph(in.Network); g.NumNodes() > 0 {
 			b.graph = g
 			b.walkers.New = func() any { return g.NewWalker() }
 		}
@@ -136,27 +136,19 @@ const (
 	islandMaxNodes = 1000
 )
 
-// buildWalkingGraph builds the graph of the lines, without small islands.
-func buildWalkingGraph(lines []doorstep.NetworkLine) *geo.Graph {
+// WalkingGraph builds the walking graph of the lines as snapshots do — lines with
+// node keys join only at their end nodes, others wherever they share a coordinate —
+// and leaves out small islands, saying which. Import reports use it to tell what a
+// network will give.
+func WalkingGraph(lines []doorstep.NetworkLine) (*geo.Graph, geo.Islands) {
 	var gb geo.GraphBuilder
 	for _, l := range lines {
-		gb.AddLine(l.Geometry, l.Kind)
+		gb.AddJoinedLine(l.Geometry, l.Kind, l.FromNode, l.ToNode)
 	}
-	g := gb.Build()
-	count, largest := g.Components()
-	if count <= 1 {
-		return g
-	}
-	minNodes := int32(min(max(float64(largest)*islandShare, islandMinNodes), islandMaxNodes, float64(largest)-1))
-	sizes := g.ComponentSizes()
-	var kept geo.GraphBuilder
-	for _, l := range lines {
-		// A line is connected, so its first vertex tells its component.
-		if s, err := g.Snap(l.Geometry[0], 1); err == nil && sizes[s.From] > minNodes {
-			kept.AddLine(l.Geometry, l.Kind)
-		}
-	}
-	return kept.Build()
+	islands := gb.LeaveOutIslands(func(largest int) int {
+		return int(min(max(float64(largest)*islandShare, islandMinNodes), islandMaxNodes, float64(largest)-1))
+	})
+	return gb.Build(), islands
 }
 
 // snap joins p to the network within geo.MaxSnapMetres.

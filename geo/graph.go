@@ -192,17 +192,20 @@ func (g *Graph) edgeLookup(from, to uint32) int {
 	return int(g.first[from]) + i
 }
 
-// GraphBuilder collects walking lines and builds a Graph. Nodes are merged where lines
-// share an exact coordinate, and every vertex of every line becomes a node, so lines
-// are split wherever they share a vertex (and a line that passes a vertex twice forms
-// a loop). Consecutive repeated vertices are dropped, as are non-finite coordinates.
-// When two lines share a segment the graph keeps one edge.
+// GraphBuilder collects walking lines and builds a Graph. Every vertex of every line
+// becomes a node. Lines added with AddLine join wherever they share an exact
+// coordinate, so they are split wherever they share a vertex (and a line that passes a
+// vertex twice forms a loop). Lines added with AddJoinedLine join only at their ends,
+// by node key, whatever the coordinates: a bridge and the road under it stay apart.
+// Consecutive repeated vertices are dropped, as are non-finite coordinates. When two
+// lines share a segment the graph keeps one edge.
 //
 // The zero GraphBuilder is ready to use. It is not safe for concurrent use.
 type GraphBuilder struct {
-	index map[orb.Point]uint32
-	pts   []orb.Point
-	edges []graphBuildEdge
+	index    map[orb.Point]uint32
+	keyIndex map[int64]uint32
+	pts      []orb.Point
+	edges    []graphBuildEdge
 
 	kinds     []string
 	kindIndex map[string]uint8
@@ -217,10 +220,67 @@ type graphBuildEdge struct {
 
 // AddLine adds a walking line (a footway, a street side, a lane…) of the given kind.
 // Each pair of consecutive vertices becomes one edge whose length is their haversine
-// distance in metres.
+// distance in metres; every vertex joins the other lines' vertices at its coordinate.
 func (b *GraphBuilder) AddLine(ls orb.LineString, kind string) {
+	b.addLine(ls, kind, func(i int, p orb.Point) uint32 { return b.nodeAt(p) })
+}
+
+// AddJoinedLine adds a walking line whose ends are the nodes named fromKey and toKey
+// (non-zero; an OpenStreetMap node id, say). The line joins other joined lines only
+// at ends with the same key, never by coordinate; its inner vertices are its own.
+// A line with a zero key is added with AddLine.
+func (b *GraphBuilder) AddJoinedLine(ls orb.LineString, kind string, fromKey, toKey int64) {
+	if fromKey == 0 || toKey == 0 {
+		b.AddLine(ls, kind)
+		return
+	}
+	last := len(ls) - 1
+	b.addLine(ls, kind, func(i int, p orb.Point) uint32 {
+		switch i {
+		case 0:
+			return b.nodeKeyed(fromKey, p)
+		case last:
+			return b.nodeKeyed(toKey, p)
+		}
+		return b.newNode(p)
+	})
+}
+
+// nodeAt returns the node at p, made when new.
+func (b *GraphBuilder) nodeAt(p orb.Point) uint32 {
 	if b.index == nil {
 		b.index = make(map[orb.Point]uint32)
+	}
+	id, ok := b.index[p]
+	if !ok {
+		id = b.newNode(p)
+		b.index[p] = id
+	}
+	return id
+}
+
+// nodeKeyed returns the node named key, made at p when new.
+func (b *GraphBuilder) nodeKeyed(key int64, p orb.Point) uint32 {
+	if b.keyIndex == nil {
+		b.keyIndex = make(map[int64]uint32)
+	}
+	id, ok := b.keyIndex[key]
+	if !ok {
+		id = b.newNode(p)
+		b.keyIndex[key] = id
+	}
+	return id
+}
+
+func (b *GraphBuilder) newNode(p orb.Point) uint32 {
+	b.pts = append(b.pts, p)
+	return uint32(len(b.pts) - 1)
+}
+
+// addLine adds the edges between consecutive valid, distinct vertices of ls; node
+// gives the node of vertex i.
+func (b *GraphBuilder) addLine(ls orb.LineString, kind string, node func(i int, p orb.Point) uint32) {
+	if b.kindIndex == nil {
 		b.kindIndex = make(map[string]uint8)
 	}
 	k, ok := b.kindIndex[kind]
@@ -235,16 +295,11 @@ func (b *GraphBuilder) AddLine(ls orb.LineString, kind string) {
 	}
 	var prev orb.Point
 	prevID, havePrev := uint32(0), false
-	for _, p := range ls {
-		if !ValidLonLat(p) || (havePrev && p == prev) {
+	for i, p := range ls {
+		if !ValidLonLat(p) || (havePrev && p == prev && i != len(ls)-1) {
 			continue
 		}
-		id, ok := b.index[p]
-		if !ok {
-			id = uint32(len(b.pts))
-			b.index[p] = id
-			b.pts = append(b.pts, p)
-		}
+		id := node(i, p)
 		if havePrev && id != prevID {
 			b.edges = append(b.edges, graphBuildEdge{
 				u: prevID, v: id, metres: float32(Distance(prev, p)), kind: k,
@@ -345,6 +400,79 @@ func (b *GraphBuilder) Build() *Graph {
 	}
 	g.snap = buildSnapGrid(g)
 	return g
+}
+
+// Islands describes the parts of a network left out of its graph: how many, how
+// many nodes they held in all, and the nodes of the largest.
+type Islands struct {
+	Count, Nodes, Largest int
+}
+
+// LeaveOutIslands drops the edges of every connected part of at most
+// maxNodes(largest) nodes, largest being the node count of the biggest part, which
+// is always kept. Islands — a footpath in a compound whose gate the data lacks — are
+// parts where a point snapped onto one could reach nothing. Parts are found with a
+// disjoint-set forest (union by size, path halving; Tarjan 1975).
+func (b *GraphBuilder) LeaveOutIslands(maxNodes func(largest int) int) Islands {
+	parent := make([]uint32, len(b.pts))
+	size := make([]int32, len(b.pts))
+	for i := range parent {
+		parent[i] = uint32(i)
+	}
+	find := func(x uint32) uint32 {
+		for parent[x] != x {
+			parent[x] = parent[parent[x]]
+			x = parent[x]
+		}
+		return x
+	}
+	used := make([]bool, len(b.pts))
+	for _, e := range b.edges {
+		used[e.u], used[e.v] = true, true
+		ru, rv := find(e.u), find(e.v)
+		if ru == rv {
+			continue
+		}
+		if size[ru] < size[rv] {
+			ru, rv = rv, ru
+		}
+		parent[rv] = ru
+		size[ru] += size[rv] + 1 // size counts the nodes joined below a root
+	}
+	nodes := map[uint32]int{}
+	for i, u := range used {
+		if u {
+			nodes[find(uint32(i))]++
+		}
+	}
+	var largestRoot uint32
+	largest := -1
+	for r, n := range nodes {
+		if n > largest || (n == largest && r < largestRoot) {
+			largest, largestRoot = n, r
+		}
+	}
+	limit := maxNodes(largest)
+	var isl Islands
+	for r, n := range nodes {
+		if r != largestRoot && n <= limit {
+			isl.Count++
+			isl.Nodes += n
+			isl.Largest = max(isl.Largest, n)
+		}
+	}
+	if isl.Count == 0 {
+		return isl
+	}
+	kept := b.edges[:0]
+	for _, e := range b.edges {
+		r := find(e.u)
+		if r == largestRoot || nodes[r] > limit {
+			kept = append(kept, e)
+		}
+	}
+	b.edges = kept
+	return isl
 }
 
 // graphSortRow sorts one CSR row by (target, length) with insertion sort: rows are

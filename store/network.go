@@ -30,8 +30,8 @@ func replaceNetwork(ctx context.Context, tx *sql.Tx, lines []doorstep.NetworkLin
 			return err
 		}
 	}
-	nodeStmt, err := tx.PrepareContext(ctx, `INSERT INTO network_nodes (lon, lat) VALUES (?, ?)
-		ON CONFLICT (lon, lat) DO UPDATE SET lon = excluded.lon RETURNING id`)
+	nodeStmt, err := tx.PrepareContext(ctx, `INSERT INTO network_nodes (node_key, lon, lat) VALUES (?, ?, ?)
+		ON CONFLICT (node_key, lon, lat) DO UPDATE SET lon = excluded.lon RETURNING id`)
 	if err != nil {
 		return err
 	}
@@ -42,27 +42,34 @@ func replaceNetwork(ctx context.Context, tx *sql.Tx, lines []doorstep.NetworkLin
 		return err
 	}
 	defer edgeStmt.Close()
-	nodes := map[orb.Point]int64{}
-	nodeID := func(p orb.Point) (int64, error) {
-		if id, ok := nodes[p]; ok {
+	type nodeRef struct {
+		key int64
+		at  orb.Point
+	}
+	nodes := map[nodeRef]int64{}
+	nodeID := func(key int64, p orb.Point) (int64, error) {
+		if id, ok := nodes[nodeRef{key, p}]; ok {
 			return id, nil
 		}
 		var id int64
-		if err := nodeStmt.QueryRowContext(ctx, p[0], p[1]).Scan(&id); err != nil {
+		if err := nodeStmt.QueryRowContext(ctx, key, p[0], p[1]).Scan(&id); err != nil {
 			return 0, err
 		}
-		nodes[p] = id
+		nodes[nodeRef{key, p}] = id
 		return id, nil
 	}
 	for i, l := range lines {
 		if len(l.Geometry) < 2 {
 			return fmt.Errorf("line %d: needs at least 2 points", i+1)
 		}
-		from, err := nodeID(l.Geometry[0])
+		if (l.FromNode == 0) != (l.ToNode == 0) {
+			return fmt.Errorf("line %d: give both end nodes or neither", i+1)
+		}
+		from, err := nodeID(l.FromNode, l.Geometry[0])
 		if err != nil {
 			return err
 		}
-		to, err := nodeID(l.Geometry[len(l.Geometry)-1])
+		to, err := nodeID(l.ToNode, l.Geometry[len(l.Geometry)-1])
 		if err != nil {
 			return err
 		}
@@ -88,7 +95,9 @@ func replaceNetwork(ctx context.Context, tx *sql.Tx, lines []doorstep.NetworkLin
 func (db *DB) NetworkLines(ctx context.Context) ([]doorstep.NetworkLine, error) {
 	var lines []doorstep.NetworkLine
 	err := db.readTx(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT kind, name, sample, geom FROM network_edges ORDER BY id`)
+		rows, err := tx.QueryContext(ctx, `SELECT e.kind, e.name, e.sample, e.geom, a.node_key, b.node_key
+			FROM network_edges e JOIN network_nodes a ON a.id = e.from_node JOIN network_nodes b ON b.id = e.to_node
+			ORDER BY e.id`)
 		if err != nil {
 			return err
 		}
@@ -98,7 +107,7 @@ func (db *DB) NetworkLines(ctx context.Context) ([]doorstep.NetworkLine, error) 
 				l    doorstep.NetworkLine
 				geom []byte
 			)
-			if err := rows.Scan(&l.Kind, &l.Name, &l.Sample, &geom); err != nil {
+			if err := rows.Scan(&l.Kind, &l.Name, &l.Sample, &geom, &l.FromNode, &l.ToNode); err != nil {
 				return err
 			}
 			g, err := wkb.Unmarshal(geom)

@@ -11,6 +11,7 @@ import (
 
 	"doorstep"
 	"doorstep/exchange"
+	"doorstep/finder"
 	"doorstep/store"
 )
 
@@ -35,11 +36,18 @@ func runImportNetwork(ctx context.Context, args []string, stdout, stderr io.Writ
 	}
 	path := fs.Arg(0)
 	start := time.Now()
-	lines, err := readNetworkFile(ctx, path, func(pass string, n int64) {
+	lines, report, err := readNetworkFile(ctx, path, func(pass string, n int64) {
 		fmt.Fprintf(stderr, "reading %s: %s pass, %d objects\n", path, pass, n)
 	})
 	if err != nil {
 		return fmt.Errorf("import network %s: %w (database unchanged)", path, err)
+	}
+	_, islands := finder.WalkingGraph(lines)
+	if report != nil {
+		report.Islands = islands
+		fmt.Fprintf(stderr, "%s: %s\n", path, report)
+	} else if islands.Count > 0 {
+		fmt.Fprintf(stderr, "%s: islands left out: %d (%d nodes, largest %d)\n", path, islands.Count, islands.Nodes, islands.Largest)
 	}
 	db, err := store.Open(ctx, *dbPath)
 	if err != nil {
@@ -56,18 +64,20 @@ func runImportNetwork(ctx context.Context, args []string, stdout, stderr io.Writ
 	return nil
 }
 
-func readNetworkFile(ctx context.Context, path string, progress func(string, int64)) ([]doorstep.NetworkLine, error) {
+// readNetworkFile reads an OSM file (with its report) or GeoJSON lines (report nil).
+func readNetworkFile(ctx context.Context, path string, progress func(string, int64)) ([]doorstep.NetworkLine, *exchange.NetworkReport, error) {
 	if format, ok := exchange.OSMFormatOf(path); ok {
 		open := func() (io.ReadCloser, error) { return os.Open(path) }
-		return exchange.ReadOSM(ctx, open, format, progress)
+		return exchange.ReadOSM(ctx, exchange.OSMSource{Open: open, Format: format, Progress: progress})
 	}
 	lower := strings.ToLower(path)
 	if strings.HasSuffix(lower, ".geojson") || strings.HasSuffix(lower, ".json") {
 		data, err := os.ReadFile(path)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		return exchange.ReadNetworkGeoJSON(data)
+		lines, err := exchange.ReadNetworkGeoJSON(data)
+		return lines, nil, err
 	}
-	return nil, errors.New("unknown file type: use .osm, .osm.pbf, .geojson or .json")
+	return nil, nil, errors.New("unknown file type: use .osm, .osm.pbf, .geojson or .json")
 }
