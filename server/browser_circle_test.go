@@ -34,10 +34,8 @@ func newCircleTestServer(t *testing.T) (*httptest.Server, int64) {
 	if err != nil || len(closed) == 0 {
 		t.Fatalf("sample street has no temporarily closed listing (%v)", err)
 	}
-	if _, err := db.UpdateService(ctx, closed[0].ID, 0, func(s *doorstep.Service) error {
-		s.ReopensOn = "2026-12-01"
-		return nil
-	}); err != nil {
+	reopens := "2026-12-01"
+	if _, err := db.UpdateService(ctx, closed[0].ID, 0, &doorstep.ServiceUpdate{ReopensOn: &reopens}); err != nil {
 		t.Fatalf("set reopens_on: %v", err)
 	}
 	open, _, err := db.Services(ctx, doorstep.ServiceFilter{Status: doorstep.StatusOpen, Limit: 1})

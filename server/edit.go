@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"doorstep"
 	"doorstep/finder"
@@ -117,30 +116,12 @@ func (s *Server) handleCreateService(c *gin.Context) {
 	if _, ok := s.editParams(c); !ok {
 		return
 	}
-	body, ok := readJSONObject(c)
+	upd, ok := s.readServiceUpdate(c)
 	if !ok {
 		return
 	}
-	ctx := c.Request.Context()
-	svc := &doorstep.Service{Status: doorstep.StatusOpen, Hours: doorstep.Schedule{}, Offers: []string{}}
-	if u := doorstep.UserFromContext(ctx); u.OrganizationID != nil {
-		svc.OrganizationID = *u.OrganizationID
-	}
-	for _, required := range []string{"category", "name", "lon", "lat"} {
-		if _, given := body[required]; !given {
-			writeError(c, doorstep.FieldErrorf(required, "%s is required.", required))
-			return
-		}
-	}
-	if _, given := body["organization_id"]; !given && svc.OrganizationID == 0 {
-		writeError(c, doorstep.FieldErrorf("organization_id", "organization_id is required."))
-		return
-	}
-	if err := applyServiceChange(svc, body, s.Snapshot(), s.now(), true); err != nil {
-		writeError(c, err)
-		return
-	}
-	if err := s.db.CreateService(ctx, svc); err != nil {
+	svc, err := s.db.CreateService(c.Request.Context(), upd)
+	if err != nil {
 		writeEditError(c, s, err)
 		return
 	}
@@ -157,14 +138,11 @@ func (s *Server) handleUpdateService(c *gin.Context) {
 	if !ok {
 		return
 	}
-	body, ok := readJSONObject(c)
+	upd, ok := s.readServiceUpdate(c)
 	if !ok {
 		return
 	}
-	snap, now := s.Snapshot(), s.now()
-	updated, err := s.db.UpdateService(c.Request.Context(), id, version, func(svc *doorstep.Service) error {
-		return applyServiceChange(svc, body, snap, now, false)
-	})
+	updated, err := s.db.UpdateService(c.Request.Context(), id, version, upd)
 	s.answerChange(c, updated, err)
 }
 
@@ -258,36 +236,28 @@ func (s *Server) editTarget(c *gin.Context, versionRequired bool) (id, version i
 	return id, version, true
 }
 
-// serviceMembers says what each member of a listing body must be, for errors; the
-// ones marked nullable may be null.
+// serviceMembers are the members a listing body may set: what each must be (for
+// errors), whether it may be null, and where it goes in the update.
 var serviceMembers = map[string]struct {
 	what     string
 	nullable bool
+	dst      func(u *doorstep.ServiceUpdate) any
 }{
-	"category":        {"a category id", false},
-	"organization_id": {"an organization id (a whole number)", false},
-	"name":            {"text", false},
-	"name_en":         {"text", false},
-	"address":         {"text", false},
-	"lon":             {"a number", false},
-	"lat":             {"a number", false},
-	"phone":           {"text", false},
-	"hours":           {`a list of {"days": ["mon", ...], "opens": "HH:MM", "closes": "HH:MM"}`, false},
-	"offers":          {"a list of texts", false},
-	"capacity":        {"a whole number or null", true},
-	"status":          {"open, temporarily_closed or closed", false},
-	"note":            {"text", false},
-	"reopens_on":      {`a date "YYYY-MM-DD" or ""`, false},
-}
-
-// serviceMember returns a pointer to the member of svc a body member sets.
-func serviceMember(svc *doorstep.Service, name string) any {
-	return map[string]any{
-		"category": &svc.Category, "organization_id": &svc.OrganizationID, "name": &svc.Name, "name_en": &svc.NameEn,
-		"address": &svc.Address, "lon": &svc.Lon, "lat": &svc.Lat, "phone": &svc.Phone, "hours": &svc.Hours,
-		"offers": &svc.Offers, "capacity": &svc.Capacity, "status": &svc.Status, "note": &svc.Note,
-		"reopens_on": &svc.ReopensOn,
-	}[name]
+	"category":        {"a category id", false, func(u *doorstep.ServiceUpdate) any { return &u.Category }},
+	"organization_id": {"an organization id (a whole number)", false, func(u *doorstep.ServiceUpdate) any { return &u.OrganizationID }},
+	"name":            {"text", false, func(u *doorstep.ServiceUpdate) any { return &u.Name }},
+	"name_en":         {"text", false, func(u *doorstep.ServiceUpdate) any { return &u.NameEn }},
+	"address":         {"text", false, func(u *doorstep.ServiceUpdate) any { return &u.Address }},
+	"lon":             {"a number", false, func(u *doorstep.ServiceUpdate) any { return &u.Lon }},
+	"lat":             {"a number", false, func(u *doorstep.ServiceUpdate) any { return &u.Lat }},
+	"phone":           {"text", false, func(u *doorstep.ServiceUpdate) any { return &u.Phone }},
+	"hours":           {`a list of {"days": ["mon", ...], "opens": "HH:MM", "closes": "HH:MM"}`, false, func(u *doorstep.ServiceUpdate) any { return &u.Hours }},
+	"offers":          {"a list of texts", false, func(u *doorstep.ServiceUpdate) any { return &u.Offers }},
+	// Given as null, capacity becomes unknown: decoded into a **int that is set.
+	"capacity":   {"a whole number or null", true, func(u *doorstep.ServiceUpdate) any { u.Capacity = new(*int); return u.Capacity }},
+	"status":     {"open, temporarily_closed or closed", false, func(u *doorstep.ServiceUpdate) any { return &u.Status }},
+	"note":       {"text", false, func(u *doorstep.ServiceUpdate) any { return &u.Note }},
+	"reopens_on": {`a date "YYYY-MM-DD" or ""`, false, func(u *doorstep.ServiceUpdate) any { return &u.ReopensOn }},
 }
 
 // serverMembers are kept by the server; a body that sets them is refused by name.
@@ -296,59 +266,39 @@ var serverMembers = map[string]bool{
 	"open_now": true, "stale": true, "sample": true, "distance_m": true, "walk_minutes": true, "estimate": true,
 }
 
-// applyServiceChange sets the members of body on svc and validates the result: the
-// shared rules of doorstep.Service.Validate, a place within MaxStreetDistance of
-// the street (checked when the place is set), and a reopening date not in the
-// past (checked when it is set). Setting a status other than temporarily_closed
-// clears reopens_on unless the body sets it too.
-func applyServiceChange(svc *doorstep.Service, body jsonObject, snap *finder.Snapshot, now time.Time, creating bool) error {
+// readServiceUpdate reads a listing body into an update, answering the error
+// itself: each member is decoded by name, unknown and server-kept members are
+// refused by name, and a reopening date may not lie in the past. The store checks
+// the listing the update makes.
+func (s *Server) readServiceUpdate(c *gin.Context) (*doorstep.ServiceUpdate, bool) {
+	body, ok := readJSONObject(c)
+	if !ok {
+		return nil, false
+	}
+	upd, err := decodeServiceUpdate(body)
+	if err == nil {
+		err = upd.CheckReopensOn(s.now())
+	}
+	if err != nil {
+		writeError(c, err)
+		return nil, false
+	}
+	return upd, true
+}
+
+func decodeServiceUpdate(body jsonObject) (*doorstep.ServiceUpdate, error) {
+	upd := &doorstep.ServiceUpdate{}
 	for _, name := range body.names() {
 		m, known := serviceMembers[name]
 		switch {
 		case serverMembers[name]:
-			return doorstep.FieldErrorf(name, "%s is kept by the server and cannot be set.", name)
+			return nil, doorstep.FieldErrorf(name, "%s is kept by the server and cannot be set.", name)
 		case !known:
-			return doorstep.FieldErrorf(name, "Unknown field %q.", name)
+			return nil, doorstep.FieldErrorf(name, "Unknown field %q.", name)
 		}
-		// A list or a capacity given replaces the old one whole.
-		switch name {
-		case "hours":
-			svc.Hours = nil
-		case "offers":
-			svc.Offers = nil
-		case "capacity":
-			svc.Capacity = nil
-		}
-		err := body.decode(name, serviceMember(svc, name), m.what, m.nullable)
-		if err != nil {
-			return err
+		if err := body.decode(name, m.dst(upd), m.what, m.nullable); err != nil {
+			return nil, err
 		}
 	}
-	if _, given := body["reopens_on"]; !given && svc.Status != doorstep.StatusTemporarilyClosed {
-		svc.ReopensOn = ""
-	}
-	if svc.Hours == nil {
-		svc.Hours = doorstep.Schedule{}
-	}
-	if svc.Offers == nil {
-		svc.Offers = []string{}
-	}
-	if svc.Status == "" {
-		return doorstep.FieldErrorf("status", "status must be open, temporarily_closed or closed.")
-	}
-	if err := svc.Validate(func(id string) bool { _, ok := snap.Category(id); return ok }); err != nil {
-		return err
-	}
-	_, lonGiven := body["lon"]
-	_, latGiven := body["lat"]
-	if (creating || lonGiven || latGiven) && snap.Street() != nil {
-		if d := snap.StreetDistance(svc.Point()); d > doorstep.MaxStreetDistance {
-			return doorstep.FieldErrorf("lon", "The place is %.1f km outside the street; a listing must lie within %.0f km of it.",
-				d/1000, doorstep.MaxStreetDistance/1000.0)
-		}
-	}
-	if _, given := body["reopens_on"]; given && svc.ReopensOn != "" && svc.ReopensOn < now.In(doorstep.Shanghai).Format(doorstep.DateLayout) {
-		return doorstep.FieldErrorf("reopens_on", "reopens_on is in the past: give the day the listing opens again.")
-	}
-	return nil
+	return upd, nil
 }

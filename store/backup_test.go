@@ -33,10 +33,7 @@ func writeNotes(t *testing.T, db *store.DB, ids []int64, stop <-chan struct{}) *
 					return
 				default:
 				}
-				_, err := db.UpdateService(ctx, id, 0, func(s *doorstep.Service) error {
-					s.Note = fmt.Sprintf("write %d", n)
-					return nil
-				})
+				_, err := db.UpdateService(ctx, id, 0, &doorstep.ServiceUpdate{Note: ptr(fmt.Sprintf("write %d", n))})
 				if err != nil {
 					t.Errorf("update %d: %v", id, err)
 					return
@@ -165,10 +162,7 @@ func TestRestore(t *testing.T) {
 		t.Fatal(err)
 	}
 	admin := storetest.MustCreateUser(t, db, "restore.admin", doorstep.RoleAdmin, 0)
-	if _, err := db.UpdateService(doorstep.NewContextWithUser(ctx, admin), 1, 0, func(s *doorstep.Service) error {
-		s.Note = "after the backup"
-		return nil
-	}); err != nil {
+	if _, err := db.UpdateService(doorstep.NewContextWithUser(ctx, admin), 1, 0, &doorstep.ServiceUpdate{Note: ptr("after the backup")}); err != nil {
 		t.Fatal(err)
 	}
 

@@ -4,14 +4,12 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
 	"unicode/utf8"
 
 	"doorstep"
-	"doorstep/geo"
 )
 
 // Import fields: the columns of a services file (see README.md) that a row may set.
@@ -44,19 +42,18 @@ const (
 	MaxImportErrors = 1000
 )
 
-// ImportRow is one listing of a services file as read. Set names the fields the
-// row gives: on an update, a field the file does not have keeps its stored value;
-// on a creation it takes the default (status open, no hours, no offers). Service
-// holds the values, with WGS84 coordinates; OrganizationID is ignored (the
-// organization is named). Errors are what the reader could not read; such a row is
-// reported, not validated further.
+// ImportRow is one listing of a services file as read. Update holds the fields
+// the row gives, with WGS84 coordinates: on an update, a field the file does not
+// have keeps its stored value; on a creation it takes the default (status open, no
+// hours, no offers). Its OrganizationID is ignored: the row names the organization
+// (nil when the file has no such column). Errors are what the reader could not
+// read; such a row is reported, not validated further.
 type ImportRow struct {
 	Line             int
 	ExternalID       string
-	Organization     string
+	Organization     *string
 	OrganizationKind string
-	Service          doorstep.Service
-	Set              map[string]bool
+	Update           doorstep.ServiceUpdate
 	Errors           []ImportError
 }
 
@@ -124,7 +121,7 @@ func (db *DB) ImportServices(ctx context.Context, rows []ImportRow, opts ImportO
 	if err != nil {
 		return nil, err
 	}
-	report.NoStreet = st.street == nil
+	report.NoStreet = st.rules.StreetDistance == nil
 	plans := make([]importPlan, 0, len(rows))
 	var errs []ImportError
 	firstLine := map[string]int{}
@@ -200,22 +197,17 @@ func (db *DB) ImportServices(ctx context.Context, rows []ImportRow, opts ImportO
 
 // importState is what checking rows needs from the database.
 type importState struct {
-	categories    map[string]bool
-	organizations map[string]int64 // by name
-	street        *doorstep.Street
+	rules         doorstep.ListingRules
+	organizations map[string]int64             // by name
 	existing      map[string]*doorstep.Service // by external id, the file's only
 }
 
 func loadImportState(ctx context.Context, tx *sql.Tx, rows []ImportRow) (*importState, error) {
-	st := &importState{categories: map[string]bool{}, organizations: map[string]int64{}, existing: map[string]*doorstep.Service{}}
-	if err := queryEach(ctx, tx, `SELECT id FROM categories`, func(r *sql.Rows) error {
-		var id string
-		err := r.Scan(&id)
-		st.categories[id] = true
-		return err
-	}); err != nil {
+	rules, err := listingRules(ctx, tx)
+	if err != nil {
 		return nil, err
 	}
+	st := &importState{rules: rules, organizations: map[string]int64{}, existing: map[string]*doorstep.Service{}}
 	if err := queryEach(ctx, tx, `SELECT id, name FROM organizations`, func(r *sql.Rows) error {
 		var (
 			id   int64
@@ -225,17 +217,6 @@ func loadImportState(ctx context.Context, tx *sql.Tx, rows []ImportRow) (*import
 		st.organizations[name] = id
 		return err
 	}); err != nil {
-		return nil, err
-	}
-	var geom []byte
-	err := tx.QueryRowContext(ctx, `SELECT name, geom FROM street WHERE id = 1`).Scan(new(string), &geom)
-	if err == nil {
-		mp, err := decodeMultiPolygon(geom)
-		if err != nil {
-			return nil, fmt.Errorf("street: %w", err)
-		}
-		st.street = &doorstep.Street{Geometry: mp}
-	} else if !errors.Is(err, sql.ErrNoRows) {
 		return nil, err
 	}
 	// The listings the file names, read in chunks below SQLite's variable limit.
@@ -312,47 +293,21 @@ func (st *importState) plan(row *ImportRow) (importPlan, error) {
 	case !utf8.ValidString(ext) || utf8.RuneCountInString(ext) > MaxExternalIDRunes || ext != strings.TrimSpace(ext):
 		return p, doorstep.FieldErrorf(FieldExternalID, "external_id must be text of at most %d characters without surrounding spaces.", MaxExternalIDRunes)
 	}
-	set, in := row.Set, &row.Service
+	upd := &row.Update
 	p.current = st.existing[ext]
 	var next *doorstep.Service
 	if p.current != nil {
 		next = cloneService(p.current)
 	} else {
-		next = &doorstep.Service{Status: doorstep.StatusOpen, Hours: doorstep.Schedule{}, Offers: []string{}}
-		for _, f := range []string{FieldName, FieldCategory, FieldOrganization, FieldLon, FieldLat} {
-			if !set[f] {
-				return p, doorstep.FieldErrorf(f, "%s is required for a new listing.", f)
-			}
+		next = doorstep.NewService()
+		if row.Organization == nil {
+			return p, doorstep.FieldErrorf(FieldOrganization, "organization is required for a new listing.")
 		}
 	}
-	copyIf := func(field string, apply func()) {
-		if set[field] {
-			apply()
-		}
-	}
-	copyIf(FieldCategory, func() { next.Category = in.Category })
-	copyIf(FieldName, func() { next.Name = in.Name })
-	copyIf(FieldNameEn, func() { next.NameEn = in.NameEn })
-	copyIf(FieldAddress, func() { next.Address = in.Address })
-	copyIf(FieldLon, func() { next.Lon = in.Lon })
-	copyIf(FieldLat, func() { next.Lat = in.Lat })
-	copyIf(FieldPhone, func() { next.Phone = in.Phone })
-	copyIf(FieldHours, func() { next.Hours = nonNilSchedule(in.Hours) })
-	copyIf(FieldOffers, func() { next.Offers = nonNilStrings(in.Offers) })
-	copyIf(FieldCapacity, func() { next.Capacity = in.Capacity })
-	copyIf(FieldStatus, func() { next.Status = in.Status })
-	copyIf(FieldReopensOn, func() { next.ReopensOn = in.ReopensOn })
-	copyIf(FieldNote, func() { next.Note = in.Note })
-	copyIf(FieldVerifiedAt, func() { next.VerifiedAt = in.VerifiedAt })
-	copyIf(FieldSample, func() { next.Sample = in.Sample })
-	if set[FieldStatus] && !set[FieldReopensOn] && next.Status != doorstep.StatusTemporarilyClosed {
-		next.ReopensOn = "" // as the editor does: a reopening date belongs to a temporary closure
-	}
-	if next.Status == "" {
-		return p, doorstep.FieldErrorf(FieldStatus, "status must be open, temporarily_closed or closed.")
-	}
-	if set[FieldOrganization] {
-		name := strings.TrimSpace(row.Organization)
+	upd.OrganizationID = nil // the row names the organization
+	upd.Apply(next)
+	if row.Organization != nil {
+		name := strings.TrimSpace(*row.Organization)
 		if name == "" || !utf8.ValidString(name) || utf8.RuneCountInString(name) > doorstep.MaxNameRunes {
 			return p, doorstep.FieldErrorf(FieldOrganization, "organization must be the name of who runs the listing, at most %d characters.", doorstep.MaxNameRunes)
 		}
@@ -363,14 +318,8 @@ func (st *importState) plan(row *ImportRow) (importPlan, error) {
 			p.newOrganization, p.organizationKind = name, row.OrganizationKind
 		}
 	}
-	if err := next.Validate(func(id string) bool { return st.categories[id] }); err != nil {
+	if err := upd.Validate(next, p.current == nil, st.rules); err != nil {
 		return p, err
-	}
-	if st.street != nil && (p.current == nil || set[FieldLon] || set[FieldLat]) {
-		if d := geo.DistanceToPolygon(next.Point(), st.street.Geometry); d > doorstep.MaxStreetDistance {
-			return p, doorstep.FieldErrorf(FieldLon, "The place is %.1f km outside the street; a listing must lie within %.0f km of it (check lon/lat order and crs).",
-				d/1000, doorstep.MaxStreetDistance/1000.0)
-		}
 	}
 	p.next = next
 	return p, nil

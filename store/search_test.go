@@ -322,10 +322,7 @@ func TestSearchFollowsEveryWrite(t *testing.T) {
 func TestSearchFollowsEdits(t *testing.T) {
 	f := newEditFixture(t)
 	ctx := context.Background()
-	_, err := f.db.UpdateService(f.office, f.ownSvc.ID, f.ownSvc.Version, func(s *doorstep.Service) error {
-		s.Name = "玛瑙活动室"
-		return nil
-	})
+	_, err := f.db.UpdateService(f.office, f.ownSvc.ID, f.ownSvc.Version, &doorstep.ServiceUpdate{Name: ptr("玛瑙活动室")})
 	if err != nil {
 		t.Fatal(err)
 	}

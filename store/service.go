@@ -11,6 +11,9 @@ import (
 	"time"
 
 	"doorstep"
+	"doorstep/geo"
+
+	"github.com/paulmach/orb"
 )
 
 const serviceColumns = `id, category, organization_id, name, name_en, address, lon, lat, phone, hours, offers,
@@ -333,17 +336,29 @@ func (db *DB) Listings(ctx context.Context, filter ListingFilter) ([]*doorstep.S
 	return list, total, err
 }
 
-// CreateService stores a new listing on behalf of the user in ctx, who must be
-// allowed to edit its organization's listings, and audits it in the same
-// transaction. The caller has validated s (doorstep.Service.Validate and the
-// street-distance rule). A listing created by its keeper counts as checked now.
-// On success s carries its id, times and version 1.
-func (db *DB) CreateService(ctx context.Context, s *doorstep.Service) error {
+// CreateService stores a new listing made by upd on behalf of the user in ctx, who
+// must be allowed to edit its organization's listings (staff may leave
+// organization_id out: theirs is taken), and audits it in the same transaction.
+// The listing is checked as every listing is (doorstep.ServiceUpdate.Validate). A
+// listing created by its keeper counts as checked now. The result carries its id,
+// times and version 1.
+func (db *DB) CreateService(ctx context.Context, upd *doorstep.ServiceUpdate) (*doorstep.Service, error) {
 	user, err := editor(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return db.writeTx(ctx, func(tx *sql.Tx) error {
+	s := doorstep.NewService()
+	if user.OrganizationID != nil {
+		s.OrganizationID = *user.OrganizationID
+	}
+	upd.Apply(s)
+	err = db.writeTx(ctx, func(tx *sql.Tx) error {
+		if err := checkUpdate(ctx, tx, upd, s, true); err != nil {
+			return err
+		}
+		if upd.OrganizationID == nil && user.OrganizationID == nil {
+			return doorstep.FieldErrorf("organization_id", "organization_id is required.")
+		}
 		if err := checkOrganization(ctx, tx, user, s.OrganizationID); err != nil {
 			return err
 		}
@@ -356,30 +371,75 @@ func (db *DB) CreateService(ctx context.Context, s *doorstep.Service) error {
 		if err != nil {
 			return err
 		}
-		*s = *stored
+		s = stored
 		return insertAudit(ctx, tx, auditRecord{
 			At: now, User: user, Action: ActionCreate, Entity: EntityService, EntityID: s.ID,
 			OrganizationID: &s.OrganizationID, After: s,
 		})
 	})
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
 }
 
-// UpdateService changes the listing id on behalf of the user in ctx: apply gets a
-// copy of the current listing, changes and validates it; the result is stored as
-// the next version and audited, all in one transaction. version must be the
+// UpdateService changes the listing id by upd on behalf of the user in ctx: the
+// update is applied to the current listing and checked as every listing is
+// (doorstep.ServiceUpdate.Validate); the result is stored as the next version and
+// audited, all in one transaction. version must be the
 // current version (else a *ConflictError carrying the current listing). Staff may
 // change only their own organization's listings and may not move one to another
 // organization (EFORBIDDEN). A change that changes nothing stores nothing and
 // returns the current listing.
-func (db *DB) UpdateService(ctx context.Context, id, version int64, apply func(*doorstep.Service) error) (*doorstep.Service, error) {
-	return db.changeService(ctx, id, version, ActionUpdate, apply)
+func (db *DB) UpdateService(ctx context.Context, id, version int64, upd *doorstep.ServiceUpdate) (*doorstep.Service, error) {
+	return db.changeService(ctx, id, version, ActionUpdate, func(tx *sql.Tx, s *doorstep.Service) error {
+		upd.Apply(s)
+		return checkUpdate(ctx, tx, upd, s, false)
+	})
+}
+
+// checkUpdate checks s, made by upd, against the categories and the street.
+func checkUpdate(ctx context.Context, tx *sql.Tx, upd *doorstep.ServiceUpdate, s *doorstep.Service, creating bool) error {
+	rules, err := listingRules(ctx, tx)
+	if err != nil {
+		return err
+	}
+	return upd.Validate(s, creating, rules)
+}
+
+// listingRules reads what checking a listing needs: the categories and the street.
+func listingRules(ctx context.Context, tx *sql.Tx) (doorstep.ListingRules, error) {
+	categories := map[string]bool{}
+	err := queryEach(ctx, tx, `SELECT id FROM categories`, func(r *sql.Rows) error {
+		var id string
+		err := r.Scan(&id)
+		categories[id] = true
+		return err
+	})
+	if err != nil {
+		return doorstep.ListingRules{}, err
+	}
+	rules := doorstep.ListingRules{KnownCategory: func(id string) bool { return categories[id] }}
+	var geom []byte
+	err = tx.QueryRowContext(ctx, `SELECT geom FROM street WHERE id = 1`).Scan(&geom)
+	if errors.Is(err, sql.ErrNoRows) {
+		return rules, nil
+	} else if err != nil {
+		return rules, err
+	}
+	street, err := decodeMultiPolygon(geom)
+	if err != nil {
+		return rules, fmt.Errorf("street: %w", err)
+	}
+	rules.StreetDistance = func(p orb.Point) float64 { return geo.DistanceToPolygon(p, street) }
+	return rules, nil
 }
 
 // DeleteService closes the listing id for good (status closed) on behalf of the user
 // in ctx; the row stays, for the audit log and to be reopened. version 0 skips the
 // version check. Closing a closed listing changes nothing.
 func (db *DB) DeleteService(ctx context.Context, id, version int64) (*doorstep.Service, error) {
-	return db.changeService(ctx, id, version, ActionDelete, func(s *doorstep.Service) error {
+	return db.changeService(ctx, id, version, ActionDelete, func(_ *sql.Tx, s *doorstep.Service) error {
 		s.Status, s.ReopensOn = doorstep.StatusClosed, ""
 		return nil
 	})
@@ -389,7 +449,7 @@ func (db *DB) DeleteService(ctx context.Context, id, version int64) (*doorstep.S
 // verified_at becomes now. version 0 skips the version check.
 func (db *DB) MarkVerified(ctx context.Context, id, version int64) (*doorstep.Service, error) {
 	now := db.Now()
-	return db.changeService(ctx, id, version, ActionVerify, func(s *doorstep.Service) error {
+	return db.changeService(ctx, id, version, ActionVerify, func(_ *sql.Tx, s *doorstep.Service) error {
 		s.VerifiedAt = &now
 		return nil
 	})
@@ -398,7 +458,7 @@ func (db *DB) MarkVerified(ctx context.Context, id, version int64) (*doorstep.Se
 // changeService is the one path of every change to an existing listing: read it,
 // check the user and the version, apply, check the user again for the listing's
 // new organization, store the next version and audit before and after.
-func (db *DB) changeService(ctx context.Context, id, version int64, action string, apply func(*doorstep.Service) error) (*doorstep.Service, error) {
+func (db *DB) changeService(ctx context.Context, id, version int64, action string, apply func(*sql.Tx, *doorstep.Service) error) (*doorstep.Service, error) {
 	user, err := editor(ctx)
 	if err != nil {
 		return nil, err
@@ -420,7 +480,7 @@ func (db *DB) changeService(ctx context.Context, id, version int64, action strin
 			}
 		}
 		next := cloneService(current)
-		if err := apply(next); err != nil {
+		if err := apply(tx, next); err != nil {
 			return err
 		}
 		// What the store keeps track of is not the caller's to change.

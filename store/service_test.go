@@ -45,8 +45,16 @@ func (f *editFixture) auditCount(t *testing.T, id int64) int {
 	return n
 }
 
-func setPhone(phone string) func(*doorstep.Service) error {
-	return func(s *doorstep.Service) error { s.Phone = phone; return nil }
+func setPhone(phone string) *doorstep.ServiceUpdate {
+	return &doorstep.ServiceUpdate{Phone: &phone}
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// copyOf is an update that makes a new listing like s.
+func copyOf(s *doorstep.Service, name string) *doorstep.ServiceUpdate {
+	return &doorstep.ServiceUpdate{Category: &s.Category, OrganizationID: &s.OrganizationID, Name: &name,
+		Lon: &s.Lon, Lat: &s.Lat, Hours: &s.Hours, Offers: &s.Offers, Phone: &s.Phone, Address: &s.Address}
 }
 
 func TestServiceChangesByRole(t *testing.T) {
@@ -78,9 +86,7 @@ func TestServiceChangesByRole(t *testing.T) {
 			return f.db.DeleteService(ctx, s.ID, 0)
 		}},
 		{"create", func(ctx context.Context, s *doorstep.Service) (*doorstep.Service, error) {
-			n := *s
-			n.ID, n.Name = 0, "新的助餐点"
-			return &n, f.db.CreateService(ctx, &n)
+			return f.db.CreateService(ctx, copyOf(s, "新的助餐点"))
 		}},
 	}
 	for _, tc := range tests {
@@ -142,12 +148,10 @@ func TestUpdateServiceStaleVersion(t *testing.T) {
 func TestUpdateServiceAudit(t *testing.T) {
 	f := newEditFixture(t)
 	capacity := 25
-	updated, err := f.db.UpdateService(f.staff, f.ownSvc.ID, f.ownSvc.Version, func(s *doorstep.Service) error {
-		s.Hours = doorstep.Schedule{{Days: []string{"mon", "wed"}, Opens: "11:00", Closes: "13:30"}}
-		s.Capacity = &capacity
-		s.Status, s.ReopensOn, s.Note = doorstep.StatusTemporarilyClosed, "2026-12-15", "<b>装修</b> & 暂停"
-		s.Version, s.ID = 99, 12345 // not the caller's to change
-		return nil
+	updated, err := f.db.UpdateService(f.staff, f.ownSvc.ID, f.ownSvc.Version, &doorstep.ServiceUpdate{
+		Hours:    &doorstep.Schedule{{Days: []string{"mon", "wed"}, Opens: "11:00", Closes: "13:30"}},
+		Capacity: ptr(&capacity),
+		Status:   ptr(doorstep.StatusTemporarilyClosed), ReopensOn: ptr("2026-12-15"), Note: ptr("<b>装修</b> & 暂停"),
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -175,7 +179,7 @@ func TestUpdateServiceAudit(t *testing.T) {
 	}
 
 	// A change that changes nothing stores and audits nothing.
-	same, err := f.db.UpdateService(f.staff, updated.ID, updated.Version, func(*doorstep.Service) error { return nil })
+	same, err := f.db.UpdateService(f.staff, updated.ID, updated.Version, &doorstep.ServiceUpdate{})
 	if err != nil || same.Version != updated.Version {
 		t.Errorf("no-op update = version %d, %v", same.Version, err)
 	}
@@ -186,24 +190,15 @@ func TestUpdateServiceAudit(t *testing.T) {
 
 func TestStaffCannotMoveListingAway(t *testing.T) {
 	f := newEditFixture(t)
-	_, err := f.db.UpdateService(f.staff, f.ownSvc.ID, f.ownSvc.Version, func(s *doorstep.Service) error {
-		s.OrganizationID = f.other
-		return nil
-	})
+	_, err := f.db.UpdateService(f.staff, f.ownSvc.ID, f.ownSvc.Version, &doorstep.ServiceUpdate{OrganizationID: ptr[int64](f.other)})
 	if doorstep.ErrorCode(err) != doorstep.EFORBIDDEN || doorstep.ErrorField(err) != "organization_id" {
 		t.Errorf("move to other organization = %v, want forbidden organization_id", err)
 	}
-	moved, err := f.db.UpdateService(f.office, f.ownSvc.ID, f.ownSvc.Version, func(s *doorstep.Service) error {
-		s.OrganizationID = f.other
-		return nil
-	})
+	moved, err := f.db.UpdateService(f.office, f.ownSvc.ID, f.ownSvc.Version, &doorstep.ServiceUpdate{OrganizationID: ptr[int64](f.other)})
 	if err != nil || moved.OrganizationID != f.other {
 		t.Errorf("office move = %v, %v", moved, err)
 	}
-	_, err = f.db.UpdateService(f.office, moved.ID, moved.Version, func(s *doorstep.Service) error {
-		s.OrganizationID = 99999
-		return nil
-	})
+	_, err = f.db.UpdateService(f.office, moved.ID, moved.Version, &doorstep.ServiceUpdate{OrganizationID: ptr[int64](99999)})
 	if doorstep.ErrorField(err) != "organization_id" || doorstep.ErrorCode(err) != doorstep.EINVALID {
 		t.Errorf("move to unknown organization = %v", err)
 	}
@@ -215,11 +210,12 @@ func TestFailedChangeWritesNoAudit(t *testing.T) {
 	negative := -5
 	tests := []struct {
 		name  string
-		apply func(*doorstep.Service) error
+		apply *doorstep.ServiceUpdate
 	}{
-		{"refused by validation", func(*doorstep.Service) error { return doorstep.FieldErrorf("phone", "bad phone") }},
-		{"refused by the database", func(s *doorstep.Service) error { s.Capacity = &negative; return nil }},
-		{"unknown category", func(s *doorstep.Service) error { s.Category = "casino"; return nil }},
+		{"bad phone", &doorstep.ServiceUpdate{Phone: ptr("not a phone")}},
+		{"negative capacity", &doorstep.ServiceUpdate{Capacity: ptr(&negative)}},
+		{"unknown category", &doorstep.ServiceUpdate{Category: ptr("casino")}},
+		{"far from the street", &doorstep.ServiceUpdate{Lon: ptr(121.9)}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -249,9 +245,7 @@ func TestFailedChangeWritesNoAudit(t *testing.T) {
 	if _, err := f.db.MarkVerified(f.staff, f.ownSvc.ID, 0); err == nil {
 		t.Fatal("verify stored although its audit entry was refused")
 	}
-	n := *f.ownSvc
-	n.ID = 0
-	if err := f.db.CreateService(f.staff, &n); err == nil {
+	if _, err := f.db.CreateService(f.staff, copyOf(f.ownSvc, "新的助餐点")); err == nil {
 		t.Fatal("listing created although its audit entry was refused")
 	}
 	now, _ := f.db.Service(ctx, f.ownSvc.ID)
@@ -286,10 +280,7 @@ func TestConcurrentUpdatesOneWinsPerVersion(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			phone := "021-6666-" + string(rune('A'+i))
-			_, err := f.db.UpdateService(f.staff, f.ownSvc.ID, f.ownSvc.Version, func(s *doorstep.Service) error {
-				s.Note = phone
-				return nil
-			})
+			_, err := f.db.UpdateService(f.staff, f.ownSvc.ID, f.ownSvc.Version, &doorstep.ServiceUpdate{Note: &phone})
 			mu.Lock()
 			defer mu.Unlock()
 			switch doorstep.ErrorCode(err) {
@@ -344,10 +335,7 @@ func TestDeleteKeepsTheListingClosed(t *testing.T) {
 	if !found {
 		t.Errorf("closed listing missing from its organization's list")
 	}
-	reopened, err := f.db.UpdateService(f.staff, closed.ID, closed.Version, func(s *doorstep.Service) error {
-		s.Status = doorstep.StatusOpen
-		return nil
-	})
+	reopened, err := f.db.UpdateService(f.staff, closed.ID, closed.Version, &doorstep.ServiceUpdate{Status: ptr(doorstep.StatusOpen)})
 	if err != nil || reopened.Status != doorstep.StatusOpen {
 		t.Errorf("reopen = %v, %v", reopened, err)
 	}
@@ -457,26 +445,21 @@ func mustUnmarshal(t *testing.T, data []byte, v any) {
 // not the listing twice.
 func TestHostileAuditStoresChangedFields(t *testing.T) {
 	f := newEditFixture(t)
-	big, err := f.db.UpdateService(f.staff, f.ownSvc.ID, f.ownSvc.Version, func(s *doorstep.Service) error {
-		s.Hours = nil
-		for _, d := range doorstep.Weekdays {
-			for _, h := range [][2]string{{"06:00", "07:00"}, {"08:00", "09:00"}, {"10:00", "11:00"}, {"12:00", "13:00"}} {
-				s.Hours = append(s.Hours, doorstep.OpeningSpan{Days: []string{d}, Opens: h[0], Closes: h[1]})
-			}
+	var hours doorstep.Schedule
+	for _, d := range doorstep.Weekdays {
+		for _, h := range [][2]string{{"06:00", "07:00"}, {"08:00", "09:00"}, {"10:00", "11:00"}, {"12:00", "13:00"}} {
+			hours = append(hours, doorstep.OpeningSpan{Days: []string{d}, Opens: h[0], Closes: h[1]})
 		}
-		s.Offers = nil
-		for i := range doorstep.MaxOffers {
-			s.Offers = append(s.Offers, string(rune('甲'+i))+"服务项目二十个字以内的说明文字")
-		}
-		return nil
-	})
+	}
+	var offers []string
+	for i := range doorstep.MaxOffers {
+		offers = append(offers, string(rune('甲'+i))+"服务项目二十个字以内的说明文字")
+	}
+	big, err := f.db.UpdateService(f.staff, f.ownSvc.ID, f.ownSvc.Version, &doorstep.ServiceUpdate{Hours: &hours, Offers: &offers})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.db.UpdateService(f.staff, big.ID, big.Version, func(s *doorstep.Service) error {
-		s.Note = "换了电话"
-		return nil
-	}); err != nil {
+	if _, err := f.db.UpdateService(f.staff, big.ID, big.Version, &doorstep.ServiceUpdate{Note: ptr("换了电话")}); err != nil {
 		t.Fatal(err)
 	}
 	entries, _, err := f.db.Audit(f.office, store.AuditFilter{Entity: store.EntityService, EntityID: big.ID, Limit: 1})

@@ -56,7 +56,7 @@ const offerSeparators = ";；、|\n"
 // the cell's crs (or defaultCRS). Every cell that cannot be read is an error of the
 // row; the store checks the rest.
 func parseServiceRow(line int, cells map[string]string, defaultCRS geo.CRS) store.ImportRow {
-	row := store.ImportRow{Line: line, Set: map[string]bool{}}
+	row := store.ImportRow{Line: line}
 	bad := func(field, format string, args ...any) {
 		row.Errors = append(row.Errors, store.ImportError{Line: line, Field: field, Message: fmt.Sprintf(format, args...)})
 	}
@@ -66,74 +66,75 @@ func parseServiceRow(line int, cells map[string]string, defaultCRS geo.CRS) stor
 			delete(cells, col)
 		}
 	}
-	svc := &row.Service
+	upd := &row.Update
 	for _, col := range slices.Sorted(maps.Keys(cells)) {
 		v := cells[col]
-		if col != columnCRS {
-			row.Set[col] = true
-		}
 		switch col {
 		case store.FieldExternalID:
 			row.ExternalID = v
 		case store.FieldOrganization:
-			row.Organization = v
+			row.Organization = &v
 		case store.FieldOrganizationKind:
 			row.OrganizationKind = v
 		case store.FieldCategory:
-			svc.Category = v
+			upd.Category = &v
 		case store.FieldName:
-			svc.Name = v
+			upd.Name = &v
 		case store.FieldNameEn:
-			svc.NameEn = v
+			upd.NameEn = &v
 		case store.FieldAddress:
-			svc.Address = v
+			upd.Address = &v
 		case store.FieldPhone:
-			svc.Phone = v
+			upd.Phone = &v
 		case store.FieldNote:
-			svc.Note = v
+			upd.Note = &v
 		case store.FieldReopensOn:
-			svc.ReopensOn = v
+			upd.ReopensOn = &v
 		case store.FieldStatus:
 			s, ok := statusWords[strings.ToLower(v)]
 			if !ok {
 				bad(col, "status %q: use open, temporarily_closed or closed.", v)
 			}
-			svc.Status = s
+			upd.Status = &s
 		case store.FieldHours:
 			h, err := parseHoursCell(v)
 			if err != nil {
 				bad(col, "%s", doorstep.ErrorMessage(err))
 			}
-			svc.Hours = h
+			upd.Hours = &h
 		case store.FieldOffers:
 			o, err := parseOffersCell(v)
 			if err != nil {
 				bad(col, "offers: %v", err)
 			}
-			svc.Offers = o
+			upd.Offers = &o
 		case store.FieldCapacity:
+			var capacity *int // empty: unknown
 			if v != "" {
 				n, err := strconv.Atoi(v)
 				if err != nil {
 					bad(col, "capacity %q must be a whole number, or empty when unknown.", v)
 				}
-				svc.Capacity = &n
+				capacity = &n
 			}
+			upd.Capacity = &capacity
 		case store.FieldVerifiedAt:
+			var verified *time.Time // empty: never checked
 			if v != "" {
 				t, err := parseVerifiedAt(v)
 				if err != nil {
 					bad(col, "verified_at %q must be a date (2026-11-25) or an RFC 3339 time.", v)
 				}
-				svc.VerifiedAt = &t
+				verified = &t
 			}
+			upd.VerifiedAt = &verified
 		case store.FieldSample:
 			b, ok := map[string]bool{"": false, "false": false, "0": false, "no": false, "否": false,
 				"true": true, "1": true, "yes": true, "是": true}[strings.ToLower(v)]
 			if !ok {
 				bad(col, "sample %q must be true or false.", v)
 			}
-			svc.Sample = b
+			upd.Sample = &b
 		}
 	}
 	lonText, hasLon := cells[store.FieldLon]
@@ -157,7 +158,7 @@ func parseServiceRow(line int, cells map[string]string, defaultCRS geo.CRS) stor
 		}
 		if errLon == nil && errLat == nil && crs != "" {
 			p := geo.ToWGS84(crs, orb.Point{lon, lat})
-			svc.Lon, svc.Lat = p[0], p[1]
+			upd.Lon, upd.Lat = &p[0], &p[1]
 		}
 	}
 	return row
