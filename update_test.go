@@ -24,7 +24,9 @@ func TestServiceUpdateApply(t *testing.T) {
 		check func(*doorstep.Service) bool
 	}{
 		{"nothing given keeps everything", doorstep.ServiceUpdate{},
-			func(s *doorstep.Service) bool { return s.Name == "助餐点" && s.ReopensOn == "2026-12-20" && *s.Capacity == 20 }},
+			func(s *doorstep.Service) bool {
+				return s.Name == "助餐点" && s.ReopensOn == "2026-12-20" && *s.Capacity == 20
+			}},
 		{"a status other than a temporary closure clears reopens_on", doorstep.ServiceUpdate{Status: ptr(doorstep.StatusOpen)},
 			func(s *doorstep.Service) bool { return s.Status == doorstep.StatusOpen && s.ReopensOn == "" }},
 		{"reopens_on given with the status is kept", doorstep.ServiceUpdate{Status: ptr(doorstep.StatusOpen), ReopensOn: ptr("2026-12-21")},
