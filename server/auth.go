@@ -174,19 +174,27 @@ func (s *Server) handleSignIn(c *gin.Context) {
 	c.JSON(http.StatusOK, newSessionJSON(u, stringValue(sess, keyCSRF)))
 }
 
-// handleSignOut ends the session: the cookie is removed and its id revoked, so a
-// copy of the cookie kept elsewhere no longer signs anyone in.
+// handleSignOut ends the session: the cookie is removed and the user's session
+// version moves on, so no copy of this or any other cookie of theirs — kept
+// elsewhere, or forged with a leaked key — signs them in any more.
 func (s *Server) handleSignOut(c *gin.Context) {
 	sess := s.session(c)
-	if sid := stringValue(sess, keySID); int64Value(sess, keyUserID) != 0 && sid != "" {
-		until := time.Unix(int64Value(sess, keySignedIn), 0).Add(sessionMaxAge)
-		if err := s.db.RevokeSession(c.Request.Context(), sid, until); err != nil {
-			writeError(c, err)
+	id, version := int64Value(sess, keyUserID), int64Value(sess, keyVersion)
+	endSession(sess)
+	s.saveSession(c, sess)
+	if id != 0 {
+		// Signing out ends every session of the user, so a copied or forged cookie
+		// stops working too. This process refuses the cookie even when the database
+		// cannot record the sign-out (a full disk); the answer then says so.
+		if err := s.endSessions(c.Request.Context(), id); err != nil {
+			s.auth.endInMemory(id, version)
+			s.log.ErrorContext(c.Request.Context(), "sign out not recorded", "user_id", id, "err", err)
+			writeStatusError(c, http.StatusServiceUnavailable, "unavailable",
+				"You are signed out on this server, but the sign-out could not be saved (the disk may be full): "+
+					"your session may come back after a restart. Please tell the street office.")
 			return
 		}
 	}
-	endSession(sess)
-	s.saveSession(c, sess)
 	c.JSON(http.StatusOK, newSessionJSON(nil, ""))
 }
 

@@ -23,6 +23,10 @@ type Config struct {
 	// SessionKey signs and encrypts session cookies (DOORSTEP_SESSION_KEY; format in
 	// parseSessionKeys). Empty: keys generated once and kept in the database.
 	SessionKey string
+	// SessionKeyFile, when SessionKey is empty, is a file (mode 0600) holding the
+	// session key, created with a new key when missing: the key then lives outside
+	// the database and its backups. `doorstep keys rotate` replaces it.
+	SessionKeyFile string
 	// SecureCookies marks the session cookie Secure even when requests arrive over
 	// plain HTTP (behind a TLS-terminating proxy); over TLS it always is.
 	SecureCookies bool
@@ -50,6 +54,9 @@ type Server struct {
 	metrics *metrics
 	ids     *requestIDs
 	headers securityHeaders
+	// endSessions records a sign-out (store.DB.EndSessions); a field so a test can
+	// make it fail as on a full disk.
+	endSessions func(ctx context.Context, userID int64) error
 }
 
 // New builds the first snapshot from db and registers the routes.
@@ -61,6 +68,7 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*Server, error) {
 	s := &Server{db: db, cfg: cfg, now: time.Now, log: slog.New(LogHandler(logger.Handler())),
 		ids: newRequestIDs(), headers: newSecurityHeaders(cfg)}
 	s.metrics = newMetrics(s)
+	s.endSessions = db.EndSessions
 	s.live = finder.NewLive(db, logger, s.metrics.observeBuild)
 	if err := s.live.Rebuild(ctx); err != nil {
 		return nil, err

@@ -5,10 +5,15 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"doorstep"
@@ -46,26 +51,59 @@ const sessionKeyBytes = 64
 // authState is what sign-in needs beyond the database: the cookie store and the
 // failed-attempt limits.
 type authState struct {
-	cookies *sessions.CookieStore
+	cookies atomic.Pointer[sessions.CookieStore]
+	keys    atomic.Pointer[string] // the keys cookies was made from
 	secure  bool
 	byUser  *attemptLimiter
 	byAddr  *attemptLimiter
+
+	// ended holds, per user, the session version below which this process refuses
+	// cookies: a sign-out the database could not record (a full disk) still ends
+	// the session here.
+	endedMu sync.Mutex
+	ended   map[int64]int64
 }
 
-// initAuth sets up sessions from Config.SessionKey, or from keys generated once and
-// kept in the database so a restart (or another copy of the server on the same
-// database) keeps users signed in.
+// initAuth sets up sessions from the session key (sessionKeys) and the sign-in
+// limits.
 func (s *Server) initAuth(ctx context.Context) error {
-	keys := s.cfg.SessionKey
-	if keys == "" {
-		generated := make([]byte, sessionKeyBytes)
-		if _, err := rand.Read(generated); err != nil {
-			return err
-		}
-		var err error
-		if keys, err = s.db.MetaOrInsert(ctx, store.MetaSessionKey, hex.EncodeToString(generated)); err != nil {
-			return fmt.Errorf("server: session key: %w", err)
-		}
+	s.auth = &authState{
+		secure: s.cfg.SecureCookies,
+		byUser: newAttemptLimiter(signInFailuresPerUser, signInWindow),
+		byAddr: newAttemptLimiter(signInFailuresPerAddr, signInWindow),
+		ended:  map[int64]int64{},
+	}
+	return s.reloadSessionKey(ctx)
+}
+
+// sessionKeys returns the session keys from, in order of preference,
+// Config.SessionKey (DOORSTEP_SESSION_KEY), Config.SessionKeyFile (created with a
+// new key when missing), or keys generated once and kept in the database so a
+// restart (or another copy of the server on the same database) keeps users signed
+// in.
+func (s *Server) sessionKeys(ctx context.Context) (string, error) {
+	switch {
+	case s.cfg.SessionKey != "":
+		return s.cfg.SessionKey, nil
+	case s.cfg.SessionKeyFile != "":
+		return ReadSessionKeyFile(s.cfg.SessionKeyFile, true)
+	}
+	keys, err := s.db.MetaOrInsert(ctx, store.MetaSessionKey, NewSessionKey())
+	if err != nil {
+		return "", fmt.Errorf("server: session key: %w", err)
+	}
+	return keys, nil
+}
+
+// reloadSessionKey reads the session keys and, when they changed (doorstep keys
+// rotate), signs and reads cookies with the new ones from now on.
+func (s *Server) reloadSessionKey(ctx context.Context) error {
+	keys, err := s.sessionKeys(ctx)
+	if err != nil {
+		return err
+	}
+	if current := s.auth.keys.Load(); current != nil && *current == keys {
+		return nil
 	}
 	pairs, err := parseSessionKeys(keys)
 	if err != nil {
@@ -74,13 +112,104 @@ func (s *Server) initAuth(ctx context.Context) error {
 	cookies := sessions.NewCookieStore(pairs...)
 	cookies.Options = &sessions.Options{Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode}
 	cookies.MaxAge(int(sessionIdle / time.Second))
-	s.auth = &authState{
-		cookies: cookies,
-		secure:  s.cfg.SecureCookies,
-		byUser:  newAttemptLimiter(signInFailuresPerUser, signInWindow),
-		byAddr:  newAttemptLimiter(signInFailuresPerAddr, signInWindow),
+	s.auth.cookies.Store(cookies)
+	s.auth.keys.Store(&keys)
+	return nil
+}
+
+// WatchSessionKey re-reads the session key every interval until ctx ends, so a
+// key rotated by doorstep keys rotate signs cookies within seconds.
+func (s *Server) WatchSessionKey(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if err := s.reloadSessionKey(ctx); err != nil {
+			s.log.ErrorContext(ctx, "reload session key", "err", err)
+		}
+	}
+}
+
+// NewSessionKey returns a new random session key in the form parseSessionKeys reads.
+func NewSessionKey() string {
+	key := make([]byte, sessionKeyBytes)
+	if _, err := rand.Read(key); err != nil {
+		panic(err) // crypto/rand does not fail on supported systems
+	}
+	return hex.EncodeToString(key)
+}
+
+// ReadSessionKeyFile reads the session keys kept in the file at path, which must be
+// readable by its owner only (like an ssh key: 0600 or 0400). When create is set and
+// the file does not exist, it is made 0600 with a new key.
+func ReadSessionKeyFile(path string, create bool) (string, error) {
+	if create {
+		if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+			if err := WriteSessionKeyFile(path, NewSessionKey()); err != nil {
+				return "", err
+			}
+		}
+	}
+	info, err := os.Stat(path)
+	if err != nil {
+		return "", fmt.Errorf("server: session key file: %w", err)
+	}
+	if info.Mode().Perm()&0o077 != 0 {
+		return "", fmt.Errorf("server: session key file %s is %#o: others can read it; chmod 600 it", path, info.Mode().Perm())
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return "", fmt.Errorf("server: session key file: %w", err)
+	}
+	keys := strings.TrimSpace(string(data))
+	if _, err := parseSessionKeys(keys); err != nil {
+		return "", fmt.Errorf("%w (in %s)", err, path)
+	}
+	return keys, nil
+}
+
+// WriteSessionKeyFile replaces the file at path by one holding keys, mode 0600,
+// through a temporary file renamed over it, so a reader never sees half a key.
+func WriteSessionKeyFile(path, keys string) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*") // 0600
+	if err != nil {
+		return fmt.Errorf("server: session key file: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.WriteString(keys + "\n"); err != nil {
+		tmp.Close()
+		return fmt.Errorf("server: session key file: %w", err)
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return fmt.Errorf("server: session key file: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("server: session key file: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("server: session key file: %w", err)
 	}
 	return nil
+}
+
+// endInMemory refuses, in this process, the user's cookies of version or before.
+func (a *authState) endInMemory(id, version int64) {
+	a.endedMu.Lock()
+	defer a.endedMu.Unlock()
+	a.ended[id] = max(a.ended[id], version)
+}
+
+// endedInMemory reports whether endInMemory refused this version of the user's.
+func (a *authState) endedInMemory(id, version int64) bool {
+	a.endedMu.Lock()
+	defer a.endedMu.Unlock()
+	v, ok := a.ended[id]
+	return ok && version <= v
 }
 
 // parseSessionKeys reads DOORSTEP_SESSION_KEY: one or more keys separated by commas,
@@ -104,7 +233,7 @@ func parseSessionKeys(s string) ([][]byte, error) {
 func (s *Server) session(c *gin.Context) *sessions.Session {
 	// A cookie that cannot be read (expired, old key, tampered) gives a new empty
 	// session and an error that says why; either way the session is usable.
-	sess, _ := s.auth.cookies.Get(c.Request, sessionCookie)
+	sess, _ := s.auth.cookies.Load().Get(c.Request, sessionCookie)
 	return sess
 }
 
@@ -191,8 +320,9 @@ func (s *Server) currentUser(c *gin.Context, sess *sessions.Session) (*doorstep.
 		s.saveSession(c, sess)
 		return nil, nil
 	}
-	u, err := s.db.SessionUser(c.Request.Context(), id, stringValue(sess, keySID), int64Value(sess, keyVersion))
-	if doorstep.ErrorCode(err) == doorstep.EUNAUTHORIZED {
+	version := int64Value(sess, keyVersion)
+	u, err := s.db.SessionUser(c.Request.Context(), id, stringValue(sess, keySID), version)
+	if doorstep.ErrorCode(err) == doorstep.EUNAUTHORIZED || (err == nil && s.auth.endedInMemory(id, version)) {
 		endSession(sess)
 		s.saveSession(c, sess)
 		return nil, nil

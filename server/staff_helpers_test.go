@@ -50,7 +50,12 @@ type staffPortal struct {
 
 func newStaffPortal(tb testing.TB) *staffPortal {
 	tb.Helper()
-	s := newTestPortal(tb)
+	return portalOn(tb, newTestPortal(tb))
+}
+
+// portalOn serves s, over the sample street, as newStaffPortal does.
+func portalOn(tb testing.TB, s *Server) *staffPortal {
+	tb.Helper()
 	clock := &testClock{t: s.now()}
 	s.now = clock.now
 	s.db.Now = func() time.Time { return clock.now().UTC() }

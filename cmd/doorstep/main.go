@@ -61,6 +61,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready cha
 		return runBackup(ctx, args, stdout, stderr)
 	case "restore":
 		return runRestore(ctx, args, stdout, stderr)
+	case "keys":
+		return runKeys(ctx, args, stdout, stderr)
 	}
 	return fmt.Errorf("unknown command %q\n%s", cmd, usage)
 }
@@ -86,6 +88,7 @@ commands:
   sample   fill a new, empty database with the embedded sample street (doorstep sample -h)
   backup   copy the database consistently while the portal serves (doorstep backup -h)
   restore  replace the database by a backup, with the server stopped (doorstep restore -h)
+  keys     rotate the session key, signing everyone out (doorstep keys help)
   help     show this text
 
 Run "doorstep <command> -h" for a command's flags.`

@@ -33,6 +33,8 @@ func runServe(ctx context.Context, args []string, stderr io.Writer, ready chan<-
 	logFormat := fs.String("log-format", envDefault("DOORSTEP_LOG_FORMAT", "text"), "log format: text or json (DOORSTEP_LOG_FORMAT)")
 	logLevel := fs.String("log-level", envDefault("DOORSTEP_LOG_LEVEL", "info"),
 		"least level logged: debug, info (one line a request), warn or error (DOORSTEP_LOG_LEVEL)")
+	keyFile := fs.String("session-key-file", envDefault("DOORSTEP_SESSION_KEY_FILE", ""),
+		"file (mode 0600) holding the session key, created when missing; default: kept in the database (DOORSTEP_SESSION_KEY_FILE)")
 	shutdownTimeout := fs.Duration("shutdown-timeout", durationEnv("DOORSTEP_SHUTDOWN_TIMEOUT", 10*time.Second),
 		"on SIGTERM or SIGINT, how long in-flight requests may take to finish (DOORSTEP_SHUTDOWN_TIMEOUT)")
 	if err := fs.Parse(args); err != nil {
@@ -56,10 +58,11 @@ func runServe(ctx context.Context, args []string, stderr io.Writer, ready chan<-
 		TileURL: *tileURL,
 		// The session key is a secret: taken from the environment only, never a flag
 		// that ps would show.
-		SessionKey:    os.Getenv("DOORSTEP_SESSION_KEY"),
-		SecureCookies: *secureCookies,
-		WriteTimeout:  writeTimeout,
-		Logger:        logger,
+		SessionKey:     os.Getenv("DOORSTEP_SESSION_KEY"),
+		SessionKeyFile: *keyFile,
+		SecureCookies:  *secureCookies,
+		WriteTimeout:   writeTimeout,
+		Logger:         logger,
 	})
 	if err != nil {
 		return err
@@ -84,6 +87,8 @@ func runServe(ctx context.Context, args []string, stderr io.Writer, ready chan<-
 	go func() { errc <- httpServer.Serve(ln) }()
 	// Imports run as separate commands; pick up what they load without a restart.
 	go srv.Live().WatchImports(ctx, importPollInterval)
+	// A session key rotated by doorstep keys rotate is taken up as soon.
+	go srv.WatchSessionKey(ctx, importPollInterval)
 	select {
 	case err := <-errc:
 		return err
