@@ -14,7 +14,7 @@ import (
 
 // Coverage, what-if and site suggestion. On the city of walk_bench_test.go
 // (geo.SynthCity's million nodes, 100,000 services of which about 11,000 open meal
-// points, 5,000 square areas tiling it) DESIGN.md's target is coverage of one
+// points, 5,000 square areas tiling it) docs/design.md's target is coverage of one
 // category over the whole city ≤ 1 s (pgRouting: 13 s from 1,021 meal points, out
 // of memory from 11,039), and issue 7's a what-if ≤ 50 ms. What-if and suggestion
 // are also timed on the sample street, where the office uses them. The city is

@@ -12,7 +12,7 @@ import (
 	"github.com/paulmach/orb/planar"
 )
 
-// Coverage follows DESIGN.md: each residential area's residents are spread evenly
+// Coverage follows docs/coverage-method.md: each residential area's residents are spread evenly
 // over its sample points (AreaSampleMetres apart); a point is inside a category's
 // circle when an open service of the category is within the threshold on foot.
 // One many-source walk per category gives every point's walk to the nearest such
@@ -27,7 +27,7 @@ const whatIfReachMinutes = 60
 // suggestGridMetres thins candidate sites to one network node per cell.
 const suggestGridMetres = 40
 
-// CategoryCoverage is DESIGN.md's per-category summary.
+// CategoryCoverage is one category's summary, as GET /api/coverage gives it.
 type CategoryCoverage struct {
 	Category          string
 	AreasTotal        int

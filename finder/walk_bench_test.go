@@ -12,7 +12,7 @@ import (
 	"github.com/paulmach/orb"
 )
 
-// Lookups on a city at DESIGN.md's scale: a million network nodes, 100,000
+// Lookups on a city at the scale of docs/design.md: a million network nodes, 100,000
 // services, 5,000 areas. Targets: a doorstep answer for all categories ≤ 1 ms,
 // a 15-minute circle with its polygon ≤ 1 ms, nearest-10 by walking time.
 //

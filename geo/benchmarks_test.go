@@ -11,7 +11,7 @@ import (
 	"doorstep/geo"
 )
 
-// The city of DESIGN.md's scale targets: 100,000 services in a 40 km × 40 km
+// The city of docs/design.md's scale targets: 100,000 services in a 40 km × 40 km
 // box around Shanghai, 5,000 residential areas.
 const (
 	benchPoints = 100_000

@@ -9,7 +9,7 @@ import (
 	"github.com/paulmach/orb"
 )
 
-// Benchmarks of the walking network on a synthetic city of a million nodes (DESIGN:
+// Benchmarks of the walking network on a synthetic city of a million nodes (docs/design.md:
 // "a 15-minute circle with its polygon ≤ 1 ms", "coverage of one category over the
 // whole city (11,000 sources) ≤ 1 s", "the network in ≤ 64 bytes a node"). The city is
 // built once per test binary, and only when a benchmark asks for it.

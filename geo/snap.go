@@ -8,7 +8,7 @@ import (
 )
 
 // MaxSnapMetres is how far a point may lie from the walking network and still join it
-// (DESIGN: beyond 300 m a lookup falls back to a straight-line estimate).
+// (docs/design.md, Definitions: beyond 300 m a lookup falls back to a straight-line estimate).
 const MaxSnapMetres = 300
 
 // ErrSnapTooFar is returned by Graph.Snap when no edge lies within the distance asked.

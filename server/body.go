@@ -79,7 +79,7 @@ func (o jsonObject) decode(name string, dst any, what string, nullable bool) err
 	return nil
 }
 
-// abortJSON answers with the JSON error of DESIGN.md and a status the error codes
+// abortJSON answers with the JSON error (docs/api.md, Errors) and a status the error codes
 // do not carry (413, 415, 428, 429).
 func abortJSON(c *gin.Context, status int, e *doorstep.Error) {
 	c.AbortWithStatusJSON(status, errorBody{Error: errorDetail{Code: e.Code, Message: e.Message, Field: e.Field}})

@@ -33,7 +33,7 @@ type errorDetail struct {
 	Field   string `json:"field,omitempty"`
 }
 
-// writeError answers with the JSON error of DESIGN.md. Internal errors are logged
+// writeError answers with the JSON error of docs/api.md (Errors). Internal errors are logged
 // in full and shown to the user as "Internal error." only.
 func writeError(c *gin.Context, err error) {
 	code := doorstep.ErrorCode(err)

@@ -91,7 +91,7 @@ func sessionHeaders(tb testing.TB, p *staffPortal, username string) http.Header 
 }
 
 // checkErrorAnswer reports what is wrong with an answer to a bad request: a status
-// outside 4xx, or a body that is not the JSON error of DESIGN.md.
+// outside 4xx, or a body that is not the JSON error of docs/api.md.
 func checkErrorAnswer(rec *httptest.ResponseRecorder) string {
 	if rec.Code < 400 || rec.Code > 499 {
 		return fmt.Sprintf("status %d, want 4xx: %.200s", rec.Code, rec.Body.String())

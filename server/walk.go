@@ -104,7 +104,7 @@ func circleParams(p *params) (speed, minutes float64, bands []float64, err error
 	return
 }
 
-// circleFeatures encodes a circle as DESIGN.md's FeatureCollection: first the
+// circleFeatures encodes a circle as docs/api.md's FeatureCollection: first the
 // reachable area, then one point per reachable service, then the smaller bands.
 func circleFeatures(circle *finder.Circle, crs geo.CRS, now time.Time) *geojson.FeatureCollection {
 	fc := geojson.NewFeatureCollection()

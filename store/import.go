@@ -12,7 +12,7 @@ import (
 	"doorstep"
 )
 
-// Import fields: the columns of a services file (see README.md) that a row may set.
+// Import fields: the columns of a services file (see docs/data.md) that a row may set.
 // The file's crs is read by the file reader, which gives the store WGS84.
 const (
 	FieldExternalID       = "external_id"

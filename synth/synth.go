@@ -1,5 +1,5 @@
 // Package synth makes a synthetic city — a walking network, residential areas and
-// service listings — for benchmarks and load tests at the scale DESIGN.md plans
+// service listings — for benchmarks and load tests at the scale docs/design.md plans
 // for (a million network nodes, 100,000 services, 5,000 areas). Everything it
 // makes is marked as sample data. The same seed and sizes give the same city.
 package synth

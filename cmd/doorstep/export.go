@@ -21,7 +21,7 @@ import (
 const exportUsage = `usage: doorstep export [--db FILE] services --format geojson|csv|hsds [--crs wgs84|gcj02|bd09] [-o FILE]
 
 Writes every listing, closed ones included, in listing id order:
-  csv      one listing a row, the columns "doorstep import services" reads (README.md)
+  csv      one listing a row, the columns "doorstep import services" reads (docs/data.md)
   geojson  a FeatureCollection of Points with the same fields as properties
   hsds     a JSON list of Open Referral HSDS 3.0 services, fully nested (WGS84 only)
 A CSV or GeoJSON export imports again as the same listings (matched by external_id).`

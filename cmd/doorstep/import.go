@@ -24,7 +24,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return nil
 	}
 	// The kind may come first (import services --db D FILE) or after the flags
-	// (import --db D services FILE, as DESIGN.md writes it).
+	// (import --db D services FILE, as docs/design.md writes it).
 	for i, a := range args {
 		if imp, ok := importers[a]; ok {
 			rest := append(append([]string{}, args[:i]...), args[i+1:]...)

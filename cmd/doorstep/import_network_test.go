@@ -55,7 +55,7 @@ func TestImportNetwork(t *testing.T) {
 	for _, step := range steps {
 		t.Run(step.name, func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
-			// DESIGN.md's order, flags before the kind.
+			// The order of docs/design.md (Command line), flags before the kind.
 			err := run(ctx, []string{"import", "--db", dbPath, "network", step.file}, &stdout, &stderr, nil)
 			if step.wantErr == "" && err != nil {
 				t.Fatalf("import: %v\n%s", err, stderr.String())

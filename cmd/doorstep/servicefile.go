@@ -2,7 +2,7 @@ package main
 
 // The services file formats of import and export: CSV with one listing a row, and
 // GeoJSON with one Point feature a listing. Both carry the same fields under the
-// same names (README.md, "Import and export").
+// same names (docs/data.md, "Listings").
 
 import (
 	"bytes"
