@@ -165,3 +165,44 @@ func TestReadNetworkGeoJSON(t *testing.T) {
 		})
 	}
 }
+
+func TestReadListingMappingErrors(t *testing.T) {
+	tests := []struct{ name, body, want string }{
+		{"no rows", "tags,category\n", "no mapping rows"},
+		{"no value", "tags,category\namenity,health\n", "line 2, tags"},
+		{"no category", "amenity=pharmacy,\n", "line 1, category"},
+		{"three cells", "amenity=pharmacy,health,extra\n", "line 1: want two cells"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if _, err := ReadListingMapping([]byte(tc.body)); err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("err = %v, want %q", err, tc.want)
+			}
+		})
+	}
+	rules, err := ReadListingMapping([]byte("# comment\namenity=social_facility + social_facility:for=senior,elderly_centre\namenity=*,culture\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	senior := osm.Tags{{Key: "amenity", Value: "social_facility"}, {Key: "social_facility:for", Value: "senior"}}
+	if len(rules) != 2 || !rules[0].Matches(senior) || rules[0].Matches(senior[:1]) || !rules[1].Matches(senior[:1]) {
+		t.Errorf("rules %+v", rules)
+	}
+}
+
+func TestReadPopulationsCSVErrors(t *testing.T) {
+	tests := []struct{ name, body, want string }{
+		{"no name column", "quarter,population\nA,1\n", "no name column"},
+		{"not a count", "name,population\nA,many\n", "line 2, population"},
+		{"elderly above population", "name,population,elderly\nA,10,20\n", "line 2, elderly"},
+		{"twice", "name,population\nA,1\nA,2\n", "line 3, name"},
+		{"bad sample", "name,population,sample\nA,1,maybe\n", "line 2, sample"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if _, err := ReadPopulationsCSV([]byte(tc.body)); err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("err = %v, want %q", err, tc.want)
+			}
+		})
+	}
+}

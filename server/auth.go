@@ -154,7 +154,7 @@ func (s *Server) handleSignIn(c *gin.Context) {
 	userKey, addrKey := limiterUserKey(username), c.RemoteIP()
 	if wait := max(s.auth.byUser.wait(userKey, now), s.auth.byAddr.wait(addrKey, now)); wait > 0 {
 		c.Header("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
-		writeError(c, &doorstep.Error{Code: doorstep.ETOOMANY,
+		abortJSON(c, http.StatusTooManyRequests, &doorstep.Error{Code: "too_many_requests",
 			Message: "Too many failed sign-ins. Please wait " + waitText(wait) + " and try again."})
 		return
 	}
@@ -189,9 +189,9 @@ func (s *Server) handleSignOut(c *gin.Context) {
 		if err := s.endSessions(c.Request.Context(), id); err != nil {
 			s.auth.endInMemory(id, version)
 			s.log.ErrorContext(c.Request.Context(), "sign out not recorded", "user_id", id, "err", err)
-			writeError(c, doorstep.Errorf(doorstep.EUNAVAILABLE,
+			writeStatusError(c, http.StatusServiceUnavailable, "unavailable",
 				"You are signed out on this server, but the sign-out could not be saved (the disk may be full): "+
-					"your session may come back after a restart. Please tell the street office."))
+					"your session may come back after a restart. Please tell the street office.")
 			return
 		}
 	}

@@ -66,9 +66,13 @@ func runImportNetwork(ctx context.Context, args []string, stdout, stderr io.Writ
 
 // readNetworkFile reads an OSM file (with its report) or GeoJSON lines (report nil).
 func readNetworkFile(ctx context.Context, path string, progress func(string, int64)) ([]doorstep.NetworkLine, *exchange.NetworkReport, error) {
-	if format, ok := exchange.OSMFormatOf(path); ok {
-		open := func() (io.ReadCloser, error) { return os.Open(path) }
-		return exchange.ReadOSM(ctx, exchange.OSMSource{Open: open, Format: format, Progress: progress})
+	if _, ok := exchange.OSMFormatOf(path); ok {
+		src, err := osmSource(path, nil)
+		if err != nil {
+			return nil, nil, err
+		}
+		src.Progress = progress
+		return exchange.ReadOSM(ctx, src)
 	}
 	lower := strings.ToLower(path)
 	if strings.HasSuffix(lower, ".geojson") || strings.HasSuffix(lower, ".json") {
@@ -80,4 +84,20 @@ func readNetworkFile(ctx context.Context, path string, progress func(string, int
 		return lines, nil, err
 	}
 	return nil, nil, errors.New("unknown file type: use .osm, .osm.pbf, .geojson or .json")
+}
+
+// osmSource opens an OpenStreetMap file by its name (.osm, .osm.pbf), printing the
+// passes' progress on stderr when not nil.
+func osmSource(path string, stderr io.Writer) (exchange.OSMSource, error) {
+	format, ok := exchange.OSMFormatOf(path)
+	if !ok {
+		return exchange.OSMSource{}, errors.New("not an OpenStreetMap file: use .osm or .osm.pbf")
+	}
+	src := exchange.OSMSource{Format: format, Open: func() (io.ReadCloser, error) { return os.Open(path) }}
+	if stderr != nil {
+		src.Progress = func(pass string, n int64) {
+			fmt.Fprintf(stderr, "reading %s: %s pass, %d objects\n", path, pass, n)
+		}
+	}
+	return src, nil
 }

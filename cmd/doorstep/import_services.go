@@ -39,8 +39,16 @@ func runImportServices(ctx context.Context, args []string, stdout, stderr io.Wri
 	dryRun := fs.Bool("dry-run", false, "check the file and say what would change, without changing the database")
 	format := fs.String("format", "", "csv or geojson (default: from the file name)")
 	encoding := fs.String("encoding", "utf-8", "text encoding of a CSV file: utf-8 (with or without BOM) or gb18030 (GBK, as older Excel saves)")
+	fromOSM := fs.String("from-osm", "", "read the listings from this OpenStreetMap file (.osm, .osm.pbf) by the mapping of --map")
+	mapPath := fs.String("map", "", "with --from-osm: a CSV of tags,category rows saying which OSM features make which category")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *fromOSM != "" {
+		if fs.NArg() != 0 {
+			return errors.New("import services: give the OSM file with --from-osm and no other file")
+		}
+		return importServicesOSM(ctx, *dbPath, *fromOSM, *mapPath, *dryRun, stdout, stderr)
 	}
 	if fs.NArg() != 1 {
 		return errors.New("import services: give exactly one file")
