@@ -14,14 +14,14 @@ import (
 // than that is walked around its edge only.
 const squareMaxCorners = 150
 
-// crossSquare returns the straight lines across a pedestrian area, as routing
-// engines walk squares (Valhalla and OSRM foot profiles): every entrance — a node of
-// its outline shared with another walkable way — is joined to every other entrance,
-// and to the corners that a shortest walk bends around (reflex corners of the outer
-// ring, the corners of holes), by a straight line wherever that line stays inside
-// the area. Walking from entrance to corner to entrance is then the shortest walk
-// inside the area (the visibility graph of Lozano-Pérez and Wesley 1979). ends are
-// the nodes the lines start or end at, which become junctions.
+// crossSquare returns the straight lines across a pedestrian area, as
+// OpenTripPlanner walks areas (OSRM and GraphHopper walk only the outline): every
+// entrance — a node of its outline shared with another walkable way — is joined to
+// every other entrance, and to the corners that a shortest walk bends around (reflex
+// corners of the outer ring, the corners of holes), by a straight line wherever that
+// line stays inside the area. Walking from entrance to corner to entrance is then
+// the shortest walk inside the area (the visibility graph of Lozano-Pérez and Wesley
+// 1979). ends are the nodes the lines start or end at, which become junctions.
 func (rd *networkReader) crossSquare(sq *osmSquare, points map[osm.NodeID]orb.Point, joined disjointNodes, uses map[osm.NodeID]int) (lines []doorstep.NetworkLine, ends []osm.NodeID) {
 	if sq.outer == nil || !allPresent(sq.outer, points) || !allPresent(sq.inner, points) {
 		rd.report.SquaresUncrossed++

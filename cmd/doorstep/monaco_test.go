@@ -131,7 +131,7 @@ func TestMonacoFromOSM(t *testing.T) {
 		}
 	})
 	t.Run("attribution", func(t *testing.T) {
-		if page := string(get("/")); !strings.Contains(page, "OpenStreetMap") {
+		if page := string(get("/")); !strings.Contains(page, "© OpenStreetMap contributors") {
 			t.Error("the page does not credit OpenStreetMap contributors")
 		}
 	})
