@@ -5,82 +5,12 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"doorstep"
 
 	"github.com/gin-gonic/gin"
 )
-
-// Failed sign-ins allowed in signInWindow before further attempts are refused
-// with 429: per username, and per client address (higher, because the staff of one
-// office share an address). Counts live in this process: copies of the server
-// behind a load balancer each count their own.
-const (
-	signInFailuresPerUser = 5
-	signInFailuresPerAddr = 20
-	signInWindow          = 15 * time.Minute
-)
-
-// attemptLimiter counts failures per key in a sliding window. It is safe for
-// concurrent use.
-type attemptLimiter struct {
-	mu     sync.Mutex
-	max    int
-	window time.Duration
-	fails  map[string][]time.Time
-}
-
-func newAttemptLimiter(max int, window time.Duration) *attemptLimiter {
-	return &attemptLimiter{max: max, window: window, fails: map[string][]time.Time{}}
-}
-
-// wait returns how long key must wait before its next attempt, 0 when it may try now.
-func (l *attemptLimiter) wait(key string, now time.Time) time.Duration {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	recent := l.recent(key, now)
-	if len(recent) < l.max {
-		return 0
-	}
-	return recent[len(recent)-l.max].Add(l.window).Sub(now)
-}
-
-// fail records a failed attempt of key.
-func (l *attemptLimiter) fail(key string, now time.Time) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if len(l.fails) > 10_000 {
-		for k := range l.fails { // forget keys with no failure in the window
-			if len(l.recent(k, now)) == 0 {
-				delete(l.fails, k)
-			}
-		}
-	}
-	l.fails[key] = append(l.recent(key, now), now)
-}
-
-// reset forgets key's failures.
-func (l *attemptLimiter) reset(key string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	delete(l.fails, key)
-}
-
-// recent returns key's failures inside the window, dropping older ones. l.mu is held.
-func (l *attemptLimiter) recent(key string, now time.Time) []time.Time {
-	list := l.fails[key]
-	i := 0
-	for i < len(list) && now.Sub(list[i]) >= l.window {
-		i++
-	}
-	if i > 0 {
-		list = list[i:]
-		l.fails[key] = list
-	}
-	return list
-}
 
 // sessionJSON is GET /api/session's answer.
 type sessionJSON struct {
@@ -119,9 +49,9 @@ func (s *Server) handleSession(c *gin.Context) {
 	c.JSON(http.StatusOK, newSessionJSON(u, token))
 }
 
-// handleSignIn signs a user in with {"username", "password"}. Failures are counted
-// per username and per address; past the limit the answer is 429 with Retry-After,
-// without checking the password.
+// handleSignIn signs a user in with {"username", "password"}. Attempts are
+// throttled before the password is checked (reserveSignIn); a refused one is
+// answered 429 with Retry-After.
 func (s *Server) handleSignIn(c *gin.Context) {
 	body, ok := readJSONObject(c)
 	if !ok {
@@ -151,8 +81,11 @@ func (s *Server) handleSignIn(c *gin.Context) {
 		return
 	}
 	now := s.now()
-	userKey, addrKey := limiterUserKey(username), c.RemoteIP()
-	if wait := max(s.auth.byUser.wait(userKey, now), s.auth.byAddr.wait(addrKey, now)); wait > 0 {
+	userKey := limiterUserKey(username)
+	if wait, err := s.reserveSignIn(c, userKey, now); err != nil {
+		writeError(c, err)
+		return
+	} else if wait > 0 {
 		c.Header("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
 		abortJSON(c, http.StatusTooManyRequests, &doorstep.Error{Code: "too_many_requests",
 			Message: "Too many failed sign-ins. Please wait " + waitText(wait) + " and try again."})
@@ -160,18 +93,59 @@ func (s *Server) handleSignIn(c *gin.Context) {
 	}
 	u, err := s.db.Authenticate(c.Request.Context(), username, password)
 	if err != nil {
-		if code := doorstep.ErrorCode(err); code == doorstep.EUNAUTHORIZED || code == doorstep.EFORBIDDEN {
-			s.auth.byUser.fail(userKey, now)
-			s.auth.byAddr.fail(addrKey, now)
-		}
 		writeError(c, err)
 		return
 	}
 	s.auth.byUser.reset(userKey)
+	s.auth.byKnown.reset(userKey)
 	sess := s.session(c)
 	s.startSession(sess, u)
 	s.saveSession(c, sess)
+	s.rememberDevice(c, userKey)
 	c.JSON(http.StatusOK, newSessionJSON(u, stringValue(sess, keyCSRF)))
+}
+
+// reserveSignIn counts a sign-in attempt for userKey before its password is
+// checked (throttle.go), and returns how long the client must wait instead when it
+// may not try now. A browser the user signed in from before counts apart from
+// everyone else trying the name; a name that does not exist counts against the
+// client's address as well.
+func (s *Server) reserveSignIn(c *gin.Context, userKey string, now time.Time) (time.Duration, error) {
+	if s.knownDevice(c, userKey) {
+		return s.auth.byKnown.reserve(userKey, now), nil
+	}
+	exists, err := s.db.UserExists(c.Request.Context(), userKey)
+	if err != nil {
+		return 0, err
+	}
+	if !exists {
+		if wait := s.auth.byAddr.reserve(c.ClientIP(), now); wait > 0 {
+			return wait, nil
+		}
+	}
+	return s.auth.byUser.reserve(userKey, now), nil
+}
+
+// knownCookie names, after a successful sign-in, the user who signed in from this
+// browser; signed and encrypted like the session cookie, and kept for
+// knownCookieAge.
+const (
+	knownCookie    = "doorstep_known"
+	knownCookieAge = 90 * 24 * time.Hour
+)
+
+// knownDevice reports whether the request carries a known-device cookie of userKey.
+func (s *Server) knownDevice(c *gin.Context, userKey string) bool {
+	sess, err := s.auth.cookies.Load().Get(c.Request, knownCookie)
+	return err == nil && !sess.IsNew && stringValue(sess, "user") == userKey
+}
+
+// rememberDevice marks the browser as one userKey signed in from.
+func (s *Server) rememberDevice(c *gin.Context, userKey string) {
+	sess, _ := s.auth.cookies.Load().Get(c.Request, knownCookie)
+	sess.Values = map[any]any{"user": userKey}
+	sess.Options.MaxAge = int(knownCookieAge / time.Second)
+	s.saveSession(c, sess)
 }
 
 // handleSignOut ends the session: the cookie is removed and the user's session

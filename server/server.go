@@ -4,6 +4,7 @@ package server
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"time"
@@ -27,6 +28,11 @@ type Config struct {
 	// session key, created with a new key when missing: the key then lives outside
 	// the database and its backups. `doorstep keys rotate` replaces it.
 	SessionKeyFile string
+	// TrustedProxies are the addresses (CIDRs or IPs) of reverse proxies whose
+	// X-Forwarded-For and X-Real-IP name the client; from anyone else those headers
+	// are ignored. The client address feeds the access log and sign-in throttling.
+	// Empty: no proxy is trusted, the peer address is the client's.
+	TrustedProxies []string
 	// SecureCookies marks the session cookie Secure even when requests arrive over
 	// plain HTTP (behind a TLS-terminating proxy); over TLS it always is.
 	SecureCookies bool
@@ -78,6 +84,10 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*Server, error) {
 	}
 	gin.SetMode(gin.ReleaseMode)
 	e := gin.New()
+	// gin trusts every proxy unless told otherwise.
+	if err := e.SetTrustedProxies(cfg.TrustedProxies); err != nil {
+		return nil, fmt.Errorf("server: trusted proxies: %w", err)
+	}
 	e.HandleMethodNotAllowed = true
 	e.ContextWithFallback = true
 	e.Use(s.observe, s.recoverPanic, s.secureHeaders, s.limitRequest) // middleware.go

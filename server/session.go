@@ -54,8 +54,9 @@ type authState struct {
 	cookies atomic.Pointer[sessions.CookieStore]
 	keys    atomic.Pointer[string] // the keys cookies was made from
 	secure  bool
-	byUser  *attemptLimiter
-	byAddr  *attemptLimiter
+	byUser  *throttle // sign-in attempts per username (throttle.go)
+	byKnown *throttle // per username, from browsers the user signed in from before
+	byAddr  *throttle // per client address, for usernames that do not exist
 
 	// ended holds, per user, the session version below which this process refuses
 	// cookies: a sign-out the database could not record (a full disk) still ends
@@ -68,10 +69,11 @@ type authState struct {
 // limits.
 func (s *Server) initAuth(ctx context.Context) error {
 	s.auth = &authState{
-		secure: s.cfg.SecureCookies,
-		byUser: newAttemptLimiter(signInFailuresPerUser, signInWindow),
-		byAddr: newAttemptLimiter(signInFailuresPerAddr, signInWindow),
-		ended:  map[int64]int64{},
+		secure:  s.cfg.SecureCookies,
+		byUser:  newThrottle(signInFreeAttempts),
+		byKnown: newThrottle(signInFreeAttempts),
+		byAddr:  newThrottle(signInFreePerAddress),
+		ended:   map[int64]int64{},
 	}
 	return s.reloadSessionKey(ctx)
 }

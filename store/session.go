@@ -29,3 +29,13 @@ func (db *DB) RotateSessionKey(ctx context.Context, key string) error {
 		return err
 	})
 }
+
+// UserExists reports whether a user of this name exists, enabled or not. Sign-in
+// throttling counts guesses of names that do not exist per address.
+func (db *DB) UserExists(ctx context.Context, username string) (bool, error) {
+	var n int
+	err := db.readTx(ctx, func(tx *sql.Tx) error {
+		return tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM users WHERE username = ?`, username).Scan(&n)
+	})
+	return n > 0, err
+}

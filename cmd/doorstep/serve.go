@@ -35,6 +35,8 @@ func runServe(ctx context.Context, args []string, stderr io.Writer, ready chan<-
 		"least level logged: debug, info (one line a request), warn or error (DOORSTEP_LOG_LEVEL)")
 	keyFile := fs.String("session-key-file", envDefault("DOORSTEP_SESSION_KEY_FILE", ""),
 		"file (mode 0600) holding the session key, created when missing; default: kept in the database (DOORSTEP_SESSION_KEY_FILE)")
+	trustedProxies := fs.String("trusted-proxies", envDefault("DOORSTEP_TRUSTED_PROXIES", ""),
+		"comma-separated CIDRs of reverse proxies whose X-Forwarded-For names the client, e.g. 127.0.0.1/32; default none (DOORSTEP_TRUSTED_PROXIES)")
 	shutdownTimeout := fs.Duration("shutdown-timeout", durationEnv("DOORSTEP_SHUTDOWN_TIMEOUT", 10*time.Second),
 		"on SIGTERM or SIGINT, how long in-flight requests may take to finish (DOORSTEP_SHUTDOWN_TIMEOUT)")
 	if err := fs.Parse(args); err != nil {
@@ -60,6 +62,7 @@ func runServe(ctx context.Context, args []string, stderr io.Writer, ready chan<-
 		// that ps would show.
 		SessionKey:     os.Getenv("DOORSTEP_SESSION_KEY"),
 		SessionKeyFile: *keyFile,
+		TrustedProxies: splitList(*trustedProxies),
 		SecureCookies:  *secureCookies,
 		WriteTimeout:   writeTimeout,
 		Logger:         logger,
@@ -121,4 +124,15 @@ func newLogHandler(w io.Writer, format, level string) (slog.Handler, error) {
 		return slog.NewJSONHandler(w, opts), nil
 	}
 	return nil, fmt.Errorf("--log-format %q: use text or json", format)
+}
+
+// splitList splits a comma-separated flag value, dropping empty items.
+func splitList(s string) []string {
+	var out []string
+	for _, item := range strings.Split(s, ",") {
+		if item = strings.TrimSpace(item); item != "" {
+			out = append(out, item)
+		}
+	}
+	return out
 }
