@@ -150,12 +150,9 @@ func TestCheckIntegrityRefuses(t *testing.T) {
 func TestRestore(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	path, backup := filepath.Join(dir, "live.db"), filepath.Join(dir, "backup.db")
+	path, backup := storetest.MustSampleFile(t), filepath.Join(dir, "backup.db")
 	db, err := store.Open(ctx, path)
 	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.LoadSample(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := db.Backup(ctx, backup); err != nil {

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"doorstep/store"
+	"doorstep/store/storetest"
 )
 
 // TestBackupAndRestoreCommands runs doorstep backup and doorstep restore: the
@@ -17,15 +18,12 @@ import (
 func TestBackupAndRestoreCommands(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	dbPath, backup := filepath.Join(dir, "live.db"), filepath.Join(dir, "copy.db")
+	dbPath, backup := storetest.MustSampleFile(t), filepath.Join(dir, "copy.db")
 	db, err := store.Open(ctx, dbPath)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	if _, err := db.LoadSample(ctx); err != nil {
-		t.Fatal(err)
-	}
 	var out, errOut bytes.Buffer
 	if err := run(ctx, []string{"backup", "--db", dbPath, backup}, &out, &errOut, nil); err != nil {
 		t.Fatalf("backup: %v\n%s", err, errOut.String())

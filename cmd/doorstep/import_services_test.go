@@ -157,12 +157,10 @@ func TestServicesExportHSDS(t *testing.T) {
 	}
 }
 
-// placeNear returns a point a few hundred metres from the sample street's first
-// listing, inside the street.
-func placeNear(t *testing.T, db string, i int) orb.Point {
-	t.Helper()
-	p := listings(t, db)[0].Point()
-	return orb.Point{p[0] + float64(i%20)*0.0001, p[1] + float64(i/20)*0.0001}
+// placeNear returns a point a few hundred metres from base, the sample street's
+// first listing, inside the street.
+func placeNear(base orb.Point, i int) orb.Point {
+	return orb.Point{base[0] + float64(i%20)*0.0001, base[1] + float64(i/20)*0.0001}
 }
 
 // TestImportServicesBadRowsLoadNothing imports 200 rows of which some are wrong:
@@ -170,7 +168,8 @@ func placeNear(t *testing.T, db string, i int) orb.Point {
 // unchanged byte for byte. Corrected, the file loads all 200.
 func TestImportServicesBadRowsLoadNothing(t *testing.T) {
 	db := closedSampleDB(t)
-	before := len(listings(t, db))
+	list := listings(t, db)
+	before, base := len(list), list[0].Point()
 	var b strings.Builder
 	b.Write([]byte{0xEF, 0xBB, 0xBF})
 	b.WriteString("external_id,name,category,organization,address,lon,lat,phone,hours,offers,capacity,status,reopens_on,note\r\n")
@@ -197,7 +196,7 @@ func TestImportServicesBadRowsLoadNothing(t *testing.T) {
 	lineOf := map[int]int{}
 	line := 2
 	for i := 1; i <= 200; i++ {
-		p := placeNear(t, db, i)
+		p := placeNear(base, i)
 		row := []string{fmt.Sprintf("LC-%04d", i), fmt.Sprintf("测试助餐点%d", i), "meal_point", "测试运营方",
 			`"广灵二路100号, 近凉城路"`, fmt.Sprint(p[0]), fmt.Sprint(p[1]), "021-6543-2100", "mon-fri 10:30-13:00",
 			"助餐; 送餐上门", "40", "open", "", `"第一行` + "\r\n" + `第二行"`}
@@ -236,7 +235,7 @@ func TestImportServicesBadRowsLoadNothing(t *testing.T) {
 	var fixed strings.Builder
 	fixed.WriteString("external_id,name,category,organization,address,lon,lat,hours,offers,capacity,status,note\n")
 	for i := 1; i <= 200; i++ {
-		p := placeNear(t, db, i)
+		p := placeNear(base, i)
 		fmt.Fprintf(&fixed, "LC-%04d,测试助餐点%d,meal_point,测试运营方,\"广灵二路100号, 近凉城路\",%v,%v,周一至周五 10:30-13:00,助餐、送餐上门,40,open,\"第一行\n第二行\"\n", i, i, p[0], p[1])
 	}
 	fixedFile := writeFile(t, "fixed.csv", []byte(fixed.String()))
@@ -286,7 +285,7 @@ func TestImportServicesBadRowsLoadNothing(t *testing.T) {
 // and status, offers in one cell, GCJ-02 rows among WGS84 ones, a column left out.
 func TestImportServicesForms(t *testing.T) {
 	db := closedSampleDB(t)
-	p := placeNear(t, db, 3)
+	p := placeNear(listings(t, db)[0].Point(), 3)
 	gcj := geo.WGS84ToGCJ02(p)
 	bd := geo.WGS84ToBD09(p)
 	csv := "External_ID , name,category,organization,organization_kind,lon,lat,crs,hours,offers,status,reopens_on,sample\n" +
@@ -348,7 +347,7 @@ func TestImportServicesForms(t *testing.T) {
 
 func TestImportServicesEncoding(t *testing.T) {
 	db := closedSampleDB(t)
-	p := placeNear(t, db, 5)
+	p := placeNear(listings(t, db)[0].Point(), 5)
 	text := fmt.Sprintf("external_id,name,category,organization,lon,lat\nG1,国标助餐点,meal_point,国标运营方,%v,%v\n", p[0], p[1])
 	gbk, err := simplifiedchinese.GB18030.NewEncoder().String(text)
 	if err != nil {
@@ -371,7 +370,7 @@ func TestImportServicesEncoding(t *testing.T) {
 
 func TestImportServicesGeoJSON(t *testing.T) {
 	db := closedSampleDB(t)
-	p := placeNear(t, db, 8)
+	p := placeNear(listings(t, db)[0].Point(), 8)
 	file := writeFile(t, "listings.geojson", []byte(fmt.Sprintf(`{
   "type": "FeatureCollection",
   "features": [
@@ -417,11 +416,12 @@ func TestImportServicesProgress(t *testing.T) {
 		t.Skip("a 1,200-row import")
 	}
 	db := closedSampleDB(t)
-	before := len(listings(t, db))
+	list := listings(t, db)
+	before, base := len(list), list[0].Point()
 	var b strings.Builder
 	b.WriteString("external_id,name,category,organization,lon,lat\n")
 	for i := range 1200 {
-		p := placeNear(t, db, i%400)
+		p := placeNear(base, i%400)
 		fmt.Fprintf(&b, "P%d,进度%d,activity_room,进度运营方,%v,%v\n", i, i, p[0], p[1])
 	}
 	_, stderr := mustDoorstep(t, "import", "services", "--db", db, writeFile(t, "long.csv", []byte(b.String())))

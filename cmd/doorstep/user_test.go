@@ -16,21 +16,19 @@ import (
 
 	"doorstep"
 	"doorstep/store"
+	"doorstep/store/storetest"
 )
 
 // sampleDB creates a database file with the sample street and returns its path and
 // the id of one organization.
 func sampleDB(t *testing.T) (string, int64) {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "users.db")
+	path := storetest.MustSampleFile(t)
 	db, err := store.Open(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	if _, err := db.LoadSample(context.Background()); err != nil {
-		t.Fatal(err)
-	}
 	orgs, err := db.Organizations(context.Background())
 	if err != nil || len(orgs) == 0 {
 		t.Fatalf("organizations: %v, %v", orgs, err)
