@@ -61,12 +61,19 @@ func (r *NetworkReport) String() string {
 	if r.Cut > 0 {
 		fmt.Fprintf(&b, "; %s ways cut at nodes missing from the file", thousands(r.Cut))
 	}
-	fmt.Fprintf(&b, "; %s nodes joined by coordinate on one layer and level", thousands(r.Joined))
+	fmt.Fprintf(&b, "; %s joined by coordinate on one layer and level", plural(r.Joined, "node", "nodes"))
 	fmt.Fprintf(&b, "; islands left out: %d", r.Islands.Count)
 	if r.Islands.Count > 0 {
 		fmt.Fprintf(&b, " (%s nodes, largest %s)", thousands(r.Islands.Nodes), thousands(r.Islands.Largest))
 	}
 	return b.String()
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return thousands(n) + " " + many
 }
 
 func sortedByCount(m map[string]int) []string {
