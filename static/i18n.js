@@ -140,6 +140,7 @@ const STRINGS = {
     yearMonthDay: '{y}年{m}月{d}日',
     networkLegend: '步行道',
     networkSample: '示例步行道',
+    skipToMain: '跳到正文',
     // The sign-in form and session of the staff and office pages (session.js).
     signOut: '退出登录',
     username: '用户名',
@@ -288,6 +289,7 @@ const STRINGS = {
     yearMonthDay: '{d} {mon} {y}',
     networkLegend: 'Walkways',
     networkSample: 'Sample walkways',
+    skipToMain: 'Skip to the content',
     // The sign-in form and session of the staff and office pages (session.js).
     signOut: 'Sign out',
     username: 'Username',

@@ -22,7 +22,6 @@ addStrings({
   zh: {
     pageTitle: '家门口 · 服务圈覆盖',
     pageName: '服务圈覆盖',
-    skipToMain: '跳到正文',
     tagline: '街道办事处：为老服务圈覆盖了多少老年人，缺口在哪里，新点开在哪里',
     sampleBanner: '示例数据：居民区划分、人口和服务点均为演示用的虚构数据',
     signInTitle: '街道办事处登录',
@@ -104,7 +103,6 @@ addStrings({
   en: {
     pageTitle: 'Doorstep · Service-circle coverage',
     pageName: 'Service-circle coverage',
-    skipToMain: 'Skip to the content',
     tagline: 'For the street office: how many older residents each service circle reaches, where the gaps are, where to open next',
     sampleBanner: 'Sample data: residential areas, residents and services are made up for demonstration',
     signInTitle: 'Street office sign-in',
