@@ -98,7 +98,7 @@ type osmWay struct {
 	nodes []osm.NodeID
 	kind  string
 	name  string
-	plane string // layer and level: nodes join by coordinate only on the same plane
+	plane uint16 // layer and level (see planeOf): nodes join by coordinate only on one plane
 }
 
 // osmSquare is a pedestrian area: its outer and inner rings as closed lists of node
@@ -117,6 +117,7 @@ type networkReader struct {
 	ways    []osmWay
 	squares []osmSquare
 	wanted  map[osm.NodeID]bool
+	planes  map[string]uint16
 	// squareMembers are the ways of multipolygon squares, by way id, with the
 	// squares they belong to; memberNodes their nodes.
 	squareMembers map[osm.WayID][]int
@@ -127,9 +128,21 @@ func newNetworkReader() *networkReader {
 	return &networkReader{
 		report:        NetworkReport{Kinds: map[string]int{}, Dropped: map[string]int{}},
 		wanted:        map[osm.NodeID]bool{},
+		planes:        map[string]uint16{},
 		squareMembers: map[osm.WayID][]int{},
 		memberNodes:   map[osm.WayID][]osm.NodeID{},
 	}
+}
+
+// planeOf numbers a way's layer and level, the same number for the same pair.
+func (rd *networkReader) planeOf(tags osm.Tags) uint16 {
+	name := plane(tags)
+	n, ok := rd.planes[name]
+	if !ok {
+		n = uint16(min(len(rd.planes), math.MaxUint16))
+		rd.planes[name] = n
+	}
+	return n
 }
 
 // plane names a way's layer and level. A bridge without a layer is on layer 1 and a
@@ -190,7 +203,7 @@ func (rd *networkReader) way(o osm.Object) {
 		// Not a highway: only the outline of a square, walked with its square's tags.
 		if len(members) > 0 {
 			sq := rd.squares[members[0]]
-			rd.addWay(osmWay{nodes: ids, kind: sq.kind, name: sq.name, plane: plane(w.Tags)})
+			rd.addWay(osmWay{nodes: ids, kind: sq.kind, name: sq.name, plane: rd.planeOf(w.Tags)})
 		}
 		return
 	case len(ids) < 2:
@@ -199,7 +212,7 @@ func (rd *networkReader) way(o osm.Object) {
 	}
 	rd.report.Ways++
 	rd.report.Kinds[kind]++
-	ow := osmWay{nodes: ids, kind: kind, name: w.Tags.Find("name"), plane: plane(w.Tags)}
+	ow := osmWay{nodes: ids, kind: kind, name: w.Tags.Find("name"), plane: rd.planeOf(w.Tags)}
 	if w.Tags.Find("area") == "yes" && pedestrianAreaKinds[kind] && len(ids) >= 4 && ids[0] == ids[len(ids)-1] {
 		rd.squares = append(rd.squares, osmSquare{outer: [][]osm.NodeID{ids}, own: [][]osm.NodeID{ids}, kind: kind, name: ow.name})
 	}
@@ -337,15 +350,15 @@ func (rd *networkReader) build(points map[osm.NodeID]orb.Point) []doorstep.Netwo
 
 	// Join nodes that share a coordinate on the same plane: one node for OSM.
 	type spot struct {
-		lon, lat int64 // 1e-7 degree, as OSM stores them
-		plane    string
+		lon, lat int32 // 1e-7 degree, as OSM stores them
+		plane    uint16
 	}
 	joined := disjointNodes{}
 	first := map[spot]osm.NodeID{}
 	for _, w := range ways {
 		for _, id := range w.nodes {
 			p := points[id]
-			s := spot{int64(math.Round(p[0] * 1e7)), int64(math.Round(p[1] * 1e7)), w.plane}
+			s := spot{int32(math.Round(p[0] * 1e7)), int32(math.Round(p[1] * 1e7)), w.plane}
 			if other, ok := first[s]; !ok {
 				first[s] = id
 			} else if other != id && joined.union(other, id) {
