@@ -43,10 +43,10 @@ func (a *OSMArea) AdminBoundary(level string) bool {
 	return a.Tags["boundary"] == "administrative" && a.Tags["admin_level"] == level
 }
 
-// ReadOSMAreas reads the areas whose tags keep accepts: relations of type
-// multipolygon or boundary, their outer and inner member ways joined into rings,
-// and closed ways. keep gets the object's id as `--osm-id` names it. Areas come in
-// file order, relations first.
+// ReadOSMAreas reads the areas whose id and tags keep accepts: relations (a
+// multipolygon or boundary), their outer and inner member ways joined into rings,
+// and closed ways. keep gets the object's id as `--osm-id` names it
+// ("relation/2220322", "way/123"). Areas come in file order, relations first.
 func ReadOSMAreas(ctx context.Context, src OSMSource, keep func(id string, tags osm.Tags) bool) ([]*OSMArea, error) {
 	type relArea struct {
 		area         *OSMArea
@@ -56,9 +56,6 @@ func ReadOSMAreas(ctx context.Context, src OSMSource, keep func(id string, tags 
 	members := map[osm.WayID]bool{}
 	err := src.scan(ctx, "relations", false, false, true, func(o osm.Object) {
 		r := o.(*osm.Relation)
-		if t := r.Tags.Find("type"); t != "multipolygon" && t != "boundary" {
-			return
-		}
 		id := fmt.Sprintf("relation/%d", r.ID)
 		if !keep(id, r.Tags) {
 			return

@@ -213,7 +213,10 @@ func (rd *networkReader) way(o osm.Object) {
 	rd.report.Ways++
 	rd.report.Kinds[kind]++
 	ow := osmWay{nodes: ids, kind: kind, name: w.Tags.Find("name"), plane: rd.planeOf(w.Tags)}
-	if w.Tags.Find("area") == "yes" && pedestrianAreaKinds[kind] && len(ids) >= 4 && ids[0] == ids[len(ids)-1] {
+	// A closed pedestrian way is a square with area=yes; a closed platform is one
+	// unless area=no (OSM reads closed platforms as areas).
+	area := w.Tags.Find("area")
+	if closed := len(ids) >= 4 && ids[0] == ids[len(ids)-1]; closed && ((area == "yes" && pedestrianAreaKinds[kind]) || (kind == "platform" && area != "no")) {
 		rd.squares = append(rd.squares, osmSquare{outer: [][]osm.NodeID{ids}, own: [][]osm.NodeID{ids}, kind: kind, name: ow.name})
 	}
 	rd.addWay(ow)

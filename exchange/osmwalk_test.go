@@ -54,7 +54,8 @@ func readTestOSM(t *testing.T, name string) ([]doorstep.NetworkLine, *NetworkRep
 
 // TestSquaresAreWalkedAcross: a 40 m square is crossed in 40 m between entrances
 // mid-west and mid-east, not 80 m around its edge; the multipolygon square with a
-// fountain in the middle is crossed around the fountain's corners.
+// fountain in the middle is crossed around the fountain's corners; a closed platform
+// is an area too.
 func TestSquaresAreWalkedAcross(t *testing.T) {
 	lines, report := readTestOSM(t, "square.osm")
 	fountain := 2*math.Hypot(15, 5) + 10
@@ -67,6 +68,7 @@ func TestSquaresAreWalkedAcross(t *testing.T) {
 		{"way square, along the footways", metresAt(-20, 20), metresAt(60, 20), 80},
 		{"from the middle of the square", metresAt(20, 20), metresAt(-20, 20), 40},
 		{"multipolygon around the fountain", metresAt(200, 20), metresAt(240, 20), fountain},
+		{"closed platform, end to end", metresAt(400, 5), metresAt(440, 5), 40},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -75,8 +77,8 @@ func TestSquaresAreWalkedAcross(t *testing.T) {
 			}
 		})
 	}
-	if report.Squares != 2 || report.SquaresUncrossed != 0 {
-		t.Errorf("report: %d squares crossed, %d not; want 2 and 0", report.Squares, report.SquaresUncrossed)
+	if report.Squares != 3 || report.SquaresUncrossed != 0 {
+		t.Errorf("report: %d squares crossed, %d not; want 3 and 0", report.Squares, report.SquaresUncrossed)
 	}
 	// No line may cut through the fountain.
 	fountainBox := orb.Bound{Min: metresAt(215, 15), Max: metresAt(225, 25)}
