@@ -107,10 +107,43 @@ type Area struct {
 	Geometry   orb.MultiPolygon `json:"-"`
 }
 
-// Street is the administrative street (街道) the portal serves.
+// Street is the administrative street (街道) the portal serves: its boundary and
+// the place it lies in, which the pages, addresses and opening hours are read in.
 type Street struct {
-	Name     string           `json:"name"`
-	Geometry orb.MultiPolygon `json:"-"`
+	Name     string `json:"name"`
+	NameEn   string `json:"name_en"`
+	City     string `json:"city"`
+	District string `json:"district"`
+	// Timezone is the IANA zone opening hours are read in (DefaultTimezone).
+	Timezone string `json:"timezone"`
+	// Country is an ISO 3166-1 alpha-2 code (DefaultCountry).
+	Country string `json:"country"`
+	// PhonePattern, when set, is the regular expression a listing's phone must
+	// match instead of the default Chinese and E.164 forms (ValidPhoneIn).
+	PhonePattern string           `json:"phone_pattern"`
+	Geometry     orb.MultiPolygon `json:"-"`
+}
+
+// NoStreetMessage says a database has no street yet and how to give it one; the
+// server logs it at start and /api/meta carries it.
+const NoStreetMessage = "尚未导入街道边界 / no street imported yet: run doorstep import street"
+
+// Defaults of a street's place when its file does not say.
+const (
+	DefaultTimezone = "Asia/Shanghai"
+	DefaultCountry  = "CN"
+)
+
+// Location returns the street's time zone; Shanghai when the street, or its
+// Timezone, is missing or unknown to this system.
+func (s *Street) Location() *time.Location {
+	if s == nil || s.Timezone == "" || s.Timezone == DefaultTimezone {
+		return Shanghai
+	}
+	if loc, err := time.LoadLocation(s.Timezone); err == nil {
+		return loc
+	}
+	return Shanghai
 }
 
 // MapFeature is a line or point drawn for orientation only: a main road, a metro

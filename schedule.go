@@ -95,8 +95,11 @@ func weekdayKey(d time.Weekday) string { return Weekdays[(int(d)+6)%7] }
 
 // OpenAt reports whether the schedule is open at t, read in Asia/Shanghai.
 // Spans that close at or before they open run past midnight.
-func (s Schedule) OpenAt(t time.Time) bool {
-	t = t.In(Shanghai)
+func (s Schedule) OpenAt(t time.Time) bool { return s.OpenIn(t, Shanghai) }
+
+// OpenIn reports whether the schedule, read in the street's zone loc, is open at t.
+func (s Schedule) OpenIn(t time.Time, loc *time.Location) bool {
+	t = t.In(loc)
 	now := t.Hour()*60 + t.Minute()
 	today := weekdayKey(t.Weekday())
 	yesterday := weekdayKey(t.AddDate(0, 0, -1).Weekday())
@@ -128,19 +131,26 @@ func (s Schedule) OpenAt(t time.Time) bool {
 // status is open, or when it is temporarily closed and its reopening date
 // (ReopensOn, a Shanghai calendar date) has come; a closed listing, and a temporary
 // closure without a reopening date, are never open.
-func (s *Service) OpenAt(t time.Time) bool {
-	return s.InServiceAt(t) && s.Hours.OpenAt(t)
+func (s *Service) OpenAt(t time.Time) bool { return s.OpenIn(t, Shanghai) }
+
+// OpenIn is OpenAt with the hours and dates read in the street's zone loc
+// (doorstep.Street.Location).
+func (s *Service) OpenIn(t time.Time, loc *time.Location) bool {
+	return s.InServiceIn(t, loc) && s.Hours.OpenIn(t, loc)
 }
 
 // InServiceAt reports whether the listing's status lets it open at t: open, or
 // temporarily closed with a reopening date that has come by t (in Shanghai).
-func (s *Service) InServiceAt(t time.Time) bool {
+func (s *Service) InServiceAt(t time.Time) bool { return s.InServiceIn(t, Shanghai) }
+
+// InServiceIn is InServiceAt with the reopening date read in the zone loc.
+func (s *Service) InServiceIn(t time.Time, loc *time.Location) bool {
 	switch s.Status {
 	case StatusOpen:
 		return true
 	case StatusTemporarilyClosed:
 		// Dates in DateLayout compare as strings.
-		return s.ReopensOn != "" && t.In(Shanghai).Format(DateLayout) >= s.ReopensOn
+		return s.ReopensOn != "" && t.In(loc).Format(DateLayout) >= s.ReopensOn
 	}
 	return false
 }
@@ -154,7 +164,7 @@ const (
 // Change is the next moment a listing opens or closes.
 type Change struct {
 	Kind string    // ChangeOpens or ChangeCloses
-	At   time.Time // in Asia/Shanghai, on a whole minute
+	At   time.Time // in the street's zone, on a whole minute
 }
 
 // NextChange returns the first moment after t at which OpenAt changes: when an open
@@ -163,22 +173,26 @@ type Change struct {
 // change: hours unknown, open around the clock, closed for good, or temporarily
 // closed with no reopening date. It takes time linear in the spans (after one sort
 // of at most 2×7×MaxSpans edges): every nearby list evaluates it per listing.
-func (s *Service) NextChange(t time.Time) (Change, bool) {
-	t = t.In(Shanghai)
+func (s *Service) NextChange(t time.Time) (Change, bool) { return s.NextChangeIn(t, Shanghai) }
+
+// NextChangeIn is NextChange with hours and dates read in the street's zone loc;
+// the change's At is in loc.
+func (s *Service) NextChangeIn(t time.Time, loc *time.Location) (Change, bool) {
+	t = t.In(loc)
 	switch s.Status {
 	case StatusOpen:
 	case StatusTemporarilyClosed:
-		if !s.InServiceAt(t) {
-			reopen, err := time.ParseInLocation(DateLayout, s.ReopensOn, Shanghai)
+		if !s.InServiceIn(t, loc) {
+			reopen, err := time.ParseInLocation(DateLayout, s.ReopensOn, loc)
 			if s.ReopensOn == "" || err != nil {
 				return Change{}, false
 			}
-			if s.Hours.OpenAt(reopen) {
+			if s.Hours.OpenIn(reopen, loc) {
 				return Change{Kind: ChangeOpens, At: reopen}, true
 			}
 			// Shut until the reopening date and shut at its start: the next edge
 			// after it is an opening.
-			at, ok := s.Hours.nextEdge(reopen)
+			at, ok := s.Hours.nextEdge(reopen, loc)
 			if !ok {
 				return Change{}, false
 			}
@@ -187,12 +201,12 @@ func (s *Service) NextChange(t time.Time) (Change, bool) {
 	default:
 		return Change{}, false
 	}
-	at, ok := s.Hours.nextEdge(t)
+	at, ok := s.Hours.nextEdge(t, loc)
 	if !ok {
 		return Change{}, false
 	}
 	kind := ChangeOpens
-	if s.Hours.OpenAt(t) {
+	if s.Hours.OpenIn(t, loc) {
 		kind = ChangeCloses
 	}
 	return Change{Kind: kind, At: at}, ok
@@ -264,14 +278,14 @@ func (s Schedule) edges() []int {
 	return edges
 }
 
-// nextEdge returns the first moment after t, on a whole minute in Shanghai, at which
-// the schedule opens or closes, and false when it never does.
-func (s Schedule) nextEdge(t time.Time) (time.Time, bool) {
+// nextEdge returns the first moment after t, on a whole minute in the zone loc, at
+// which the schedule opens or closes, and false when it never does.
+func (s Schedule) nextEdge(t time.Time, loc *time.Location) (time.Time, bool) {
 	edges := s.edges()
 	if len(edges) == 0 {
 		return time.Time{}, false
 	}
-	t = t.In(Shanghai)
+	t = t.In(loc)
 	day := (int(t.Weekday()) + 6) % 7
 	now := day*24*60 + t.Hour()*60 + t.Minute()
 	// The first edge after the current minute; an edge at the current minute is
@@ -286,8 +300,8 @@ func (s Schedule) nextEdge(t time.Time) (time.Time, bool) {
 	} else {
 		next = edges[0] + weekMinutes
 	}
-	monday := time.Date(t.Year(), t.Month(), t.Day()-day, 0, 0, 0, 0, Shanghai)
-	return time.Date(monday.Year(), monday.Month(), monday.Day()+next/(24*60), 0, next%(24*60), 0, 0, Shanghai), true
+	monday := time.Date(t.Year(), t.Month(), t.Day()-day, 0, 0, 0, 0, loc)
+	return time.Date(monday.Year(), monday.Month(), monday.Day()+next/(24*60), 0, next%(24*60), 0, 0, loc), true
 }
 
 var weekdayZh = map[string]string{"mon": "周一", "tue": "周二", "wed": "周三", "thu": "周四", "fri": "周五", "sat": "周六", "sun": "周日"}
@@ -298,9 +312,10 @@ var weekdayZh = map[string]string{"mon": "周一", "tue": "周二", "wed": "周�
 // "12月1日10:30开门" / "opens 1 Dec 10:30" further ahead. A closing at midnight
 // reads "24:00".
 func (c Change) Words(now time.Time) (zh, en string) {
-	at, now := c.At.In(Shanghai), now.In(Shanghai)
-	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, Shanghai)
-	atDay := time.Date(at.Year(), at.Month(), at.Day(), 0, 0, 0, 0, Shanghai)
+	loc := c.At.Location() // the street's zone, where NextChangeIn made it
+	at, now := c.At, now.In(loc)
+	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, loc)
+	atDay := time.Date(at.Year(), at.Month(), at.Day(), 0, 0, 0, 0, loc)
 	days := int(atDay.Sub(today).Hours()/24 + 0.5)
 	clock := at.Format("15:04")
 	if c.Kind == ChangeCloses && clock == "00:00" && days >= 1 {

@@ -199,3 +199,28 @@ func FuzzParseSchedule(f *testing.F) {
 		}
 	})
 }
+
+// TestOpenInTheStreetsZone reads the same hours in two streets' zones: 10:00 in
+// Helsinki is 16:00 (winter) in Shanghai.
+func TestOpenInTheStreetsZone(t *testing.T) {
+	helsinki, err := time.LoadLocation("Europe/Helsinki")
+	if err != nil {
+		t.Skip("no zone data:", err)
+	}
+	svc := &Service{Status: StatusOpen, Hours: Schedule{{Days: []string{"mon"}, Opens: "09:00", Closes: "11:00"}}}
+	at := time.Date(2026, 12, 7, 10, 0, 0, 0, helsinki) // a Monday
+	if !svc.OpenIn(at, helsinki) {
+		t.Error("closed at 10:00 in Helsinki")
+	}
+	if svc.OpenAt(at) || svc.OpenIn(at, Shanghai) {
+		t.Error("open at 16:00 in Shanghai")
+	}
+	street := &Street{Timezone: "Europe/Helsinki"}
+	if street.Location().String() != "Europe/Helsinki" || (*Street)(nil).Location() != Shanghai {
+		t.Errorf("Location: %v", street.Location())
+	}
+	c, ok := svc.NextChangeIn(at, helsinki)
+	if zh, en := c.Words(at); !ok || c.Kind != ChangeCloses || en != "closes 11:00" || zh != "11:00关门" {
+		t.Errorf("next change %+v %v: %q %q", c, ok, zh, en)
+	}
+}

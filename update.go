@@ -88,6 +88,9 @@ type ListingRules struct {
 	// StreetDistance returns how far a point lies outside the street in metres (0
 	// inside). nil when no street is loaded: the place is then not checked.
 	StreetDistance func(orb.Point) float64
+	// Phones is the street's rule for phone numbers (Street.PhoneRule); nil is the
+	// default rule.
+	Phones *PhoneRule
 }
 
 // Validate checks s, the listing the update made (after Apply; creating when s is
@@ -109,7 +112,7 @@ func (u *ServiceUpdate) Validate(s *Service, creating bool, r ListingRules) erro
 	if s.Status == "" {
 		return FieldErrorf("status", "status must be open, temporarily_closed or closed.")
 	}
-	if err := s.Validate(r.KnownCategory); err != nil {
+	if err := s.ValidateFor(r.KnownCategory, r.Phones); err != nil {
 		return err
 	}
 	if r.StreetDistance != nil && (creating || u.Lon != nil || u.Lat != nil) {
@@ -123,8 +126,11 @@ func (u *ServiceUpdate) Validate(s *Service, creating bool, r ListingRules) erro
 
 // CheckReopensOn refuses a reopening date the update sets before today in
 // Shanghai at now: an edit names the day the listing opens again.
-func (u *ServiceUpdate) CheckReopensOn(now time.Time) error {
-	if u.ReopensOn != nil && *u.ReopensOn != "" && *u.ReopensOn < now.In(Shanghai).Format(DateLayout) {
+func (u *ServiceUpdate) CheckReopensOn(now time.Time) error { return u.CheckReopensOnIn(now, Shanghai) }
+
+// CheckReopensOnIn is CheckReopensOn with today read in the street's zone loc.
+func (u *ServiceUpdate) CheckReopensOnIn(now time.Time, loc *time.Location) error {
+	if u.ReopensOn != nil && *u.ReopensOn != "" && *u.ReopensOn < now.In(loc).Format(DateLayout) {
 		return FieldErrorf("reopens_on", "reopens_on is in the past: give the day the listing opens again.")
 	}
 	return nil

@@ -1,8 +1,10 @@
 package doorstep
 
 import (
+	"fmt"
 	"math"
 	"regexp"
+	"strings"
 	"time"
 	"unicode/utf8"
 )
@@ -31,18 +33,103 @@ func (s *Service) Stale(now time.Time) bool {
 	return s.VerifiedAt == nil || now.Sub(*s.VerifiedAt) > StaleAfter
 }
 
-// phonePattern accepts Chinese landlines with or without area code and extension
-// (021-6543-2100, 65432100-123), mobiles (13812345678) and a +86 prefix.
-var phonePattern = regexp.MustCompile(`^(\+86[ -]?)?[0-9]{2,4}([ -]?[0-9]{2,8}){1,3}(-[0-9]{1,6})?$`)
+// defaultPhone accepts the phone numbers of a Chinese street: landlines with or
+// without area code (021-6543-2100, 65432100), mobiles (13812345678), 400/800
+// numbers (400-820-8820), and any number in E.164 form with a + and its country
+// code (+86 21 6543 2100, +358 9 123 4567); each may end with an extension
+// (021-6543-2100 转 123, -123, ext. 123).
+var defaultPhone = regexp.MustCompile(`^(?:\+[1-9][0-9]{0,2}(?:[ -]?[0-9]{1,6}){1,6}|[0-9]{2,4}(?:[ -]?[0-9]{2,8}){1,3})` +
+	`(?:\s*(?:-|转|分机|ext\.?|x)\s*[0-9]{1,6})?$`)
 
-// ValidPhone reports whether s is empty or looks like a phone number.
-func ValidPhone(s string) bool { return s == "" || (len(s) <= 30 && phonePattern.MatchString(s)) }
+// maxPhoneBytes bounds a phone number's length, extension included.
+const maxPhoneBytes = 40
 
-// Validate checks a listing's fields the same way wherever it comes from, and
-// returns an EINVALID naming the first bad field. knownCategory reports whether a
-// category id exists. Whether the point lies near the street is checked by the
-// caller, which has the street's geometry.
+// PhoneRule says which phone numbers a street's listings may have: the street's
+// own phone_pattern, or the default forms. The zero value and nil are the default.
+type PhoneRule struct {
+	pattern *regexp.Regexp // nil: defaultPhone
+	source  string
+}
+
+// CompilePhonePattern compiles a street's phone_pattern into its rule; the pattern
+// must match a whole number. An empty pattern is the default rule.
+func CompilePhonePattern(pattern string) (*PhoneRule, error) {
+	if pattern == "" {
+		return &PhoneRule{}, nil
+	}
+	re, err := regexp.Compile(`^(?:` + pattern + `)$`)
+	if err != nil {
+		return nil, err
+	}
+	return &PhoneRule{pattern: re, source: pattern}, nil
+}
+
+// PhoneRule returns the street's rule for phone numbers: its phone_pattern, or the
+// default when it has none (or none that compiles, which an import refuses).
+func (s *Street) PhoneRule() *PhoneRule {
+	if s == nil {
+		return &PhoneRule{}
+	}
+	r, err := CompilePhonePattern(s.PhonePattern)
+	if err != nil {
+		return &PhoneRule{}
+	}
+	return r
+}
+
+// Valid reports whether phone is empty or a number the rule accepts.
+func (r *PhoneRule) Valid(phone string) bool {
+	if phone == "" {
+		return true
+	}
+	if len(phone) > maxPhoneBytes {
+		return false
+	}
+	if r != nil && r.pattern != nil {
+		return r.pattern.MatchString(phone)
+	}
+	if !defaultPhone.MatchString(phone) {
+		return false
+	}
+	// E.164 allows at most 15 digits, the extension aside.
+	if strings.HasPrefix(phone, "+") {
+		main := phone
+		if i := strings.IndexAny(phone, "转分ex"); i > 0 {
+			main = phone[:i]
+		}
+		digits := 0
+		for _, c := range main {
+			if c >= '0' && c <= '9' {
+				digits++
+			}
+		}
+		return digits >= 7 && digits <= 15
+	}
+	return true
+}
+
+// message says what the rule wants, for the error of a refused number.
+func (r *PhoneRule) message() string {
+	if r != nil && r.pattern != nil {
+		return fmt.Sprintf("phone must match the street's phone pattern %s.", r.source)
+	}
+	return "phone must be a phone number such as 021-6543-2100, 13812345678, 400-820-8820, 021-6543-2100 转 123 or +358 9 123 4567."
+}
+
+// ValidPhone reports whether s is empty or a phone number in the default forms.
+func ValidPhone(s string) bool { return (*PhoneRule)(nil).Valid(s) }
+
+// Validate checks a listing's fields the same way wherever it comes from, with the
+// default phone rule, and returns an EINVALID naming the first bad field.
+// knownCategory reports whether a category id exists. Whether the point lies near
+// the street is checked by the caller, which has the street's geometry.
 func (s *Service) Validate(knownCategory func(id string) bool) error {
+	return s.ValidateFor(knownCategory, nil)
+}
+
+// ValidateFor is Validate with the phone number checked by the street's rule
+// (Street.PhoneRule; nil is the default rule).
+func (s *Service) ValidateFor(knownCategory func(id string) bool, phones *PhoneRule) error {
 	if err := s.checkLimits(); err != nil {
 		return err
 	}
@@ -71,8 +158,8 @@ func (s *Service) Validate(knownCategory func(id string) bool) error {
 	if math.IsNaN(s.Lat) || math.IsInf(s.Lat, 0) || s.Lat < -90 || s.Lat > 90 {
 		return FieldErrorf("lat", "lat must be a number between -90 and 90.")
 	}
-	if !ValidPhone(s.Phone) {
-		return FieldErrorf("phone", "phone must be a phone number such as 021-6543-2100 or 13812345678.")
+	if !phones.Valid(s.Phone) {
+		return FieldErrorf("phone", "%s", phones.message())
 	}
 	if err := s.Hours.Validate(); err != nil {
 		return err

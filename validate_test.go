@@ -77,3 +77,50 @@ func TestParseClock(t *testing.T) {
 		}
 	}
 }
+
+func TestPhoneRules(t *testing.T) {
+	finnish, err := CompilePhonePattern(`0[0-9]{1,2} [0-9 ]{5,10}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		phone string
+		rule  *PhoneRule
+		want  bool
+	}{
+		{"021-6543-2100", nil, true},
+		{"65432100", nil, true},
+		{"13812345678", nil, true},
+		{"400-820-8820", nil, true},
+		{"800-820-8820", nil, true},
+		{"021-6543-2100 转 123", nil, true},
+		{"021-6543-2100转123", nil, true},
+		{"021-65432100-123", nil, true},
+		{"021-6543-2100 ext. 12", nil, true},
+		{"+86 21 6543 2100", nil, true},
+		{"+358 9 123 4567", nil, true},
+		{"+1-202-555-0143", nil, true},
+		{"", nil, true},
+		{"call me", nil, false},
+		{"+358", nil, false},
+		{"+1 234 567 890 123 456 789", nil, false}, // more than E.164's 15 digits
+		{"021-6543-2100 转 ", nil, false},
+		{"12", nil, false},
+		{"09 123 4567", finnish, true},
+		{"021-6543-2100", finnish, false}, // the street's pattern replaces the default
+		{"", finnish, true},
+	}
+	for _, tc := range cases {
+		if got := tc.rule.Valid(tc.phone); got != tc.want {
+			t.Errorf("Valid(%q) with rule %v = %v, want %v", tc.phone, tc.rule != nil, got, tc.want)
+		}
+	}
+	if _, err := CompilePhonePattern("(unclosed"); err == nil {
+		t.Error("a bad pattern compiled")
+	}
+	s := &Service{Name: "x", Category: "meal_point", Lon: 1, Lat: 1, Phone: "021-6543-2100"}
+	err = s.ValidateFor(func(string) bool { return true }, finnish)
+	if ErrorField(err) != "phone" || !strings.Contains(ErrorMessage(err), "phone pattern") {
+		t.Errorf("ValidateFor with the street's rule: %v", err)
+	}
+}

@@ -46,6 +46,7 @@ type BaseInput struct {
 // Base is the slowly changing part of a snapshot. It is immutable once built.
 type Base struct {
 	street     *doorstep.Street
+	loc        *time.Location // the street's, for opening hours
 	sample     bool
 	features   []doorstep.MapFeature
 	attrib     string
@@ -79,6 +80,7 @@ func NewBase(in BaseInput) *Base {
 	start := time.Now()
 	b := &Base{
 		street:     in.Street,
+		loc:        in.Street.Location(),
 		sample:     in.SampleStreet,
 		features:   in.Features,
 		attrib:     in.Attribution,

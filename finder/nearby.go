@@ -53,7 +53,7 @@ func (s *Snapshot) Services(q Query) ([]Hit, int) {
 				return false
 			}
 		}
-		return !q.OpenNow || IsOpen(svc, q.Now)
+		return !q.OpenNow || s.IsOpen(svc, q.Now)
 	}
 	if q.Origin == nil {
 		return s.list(q, keep)
@@ -222,10 +222,19 @@ func page[T any](list []T, offset, limit int) []T {
 
 // IsOpen reports whether a service is open at t: its status is open, or it is
 // temporarily closed and its reopening date has come, and its weekly hours, read in
-// Asia/Shanghai, include t (doorstep.Service.OpenAt).
-func IsOpen(svc *doorstep.Service, t time.Time) bool {
-	return svc.OpenAt(t)
+// the street's time zone, include t (doorstep.Service.OpenIn).
+func (b *Base) IsOpen(svc *doorstep.Service, t time.Time) bool {
+	return svc.OpenIn(t, b.loc)
 }
+
+// NextChange is when a service next opens or closes after t, in the street's
+// time zone (doorstep.Service.NextChangeIn).
+func (b *Base) NextChange(svc *doorstep.Service, t time.Time) (doorstep.Change, bool) {
+	return svc.NextChangeIn(t, b.loc)
+}
+
+// Location is the street's time zone, which opening hours and dates are read in.
+func (b *Base) Location() *time.Location { return b.loc }
 
 // DoorstepAnswer is the nearest open service of every category from one origin.
 type DoorstepAnswer struct {
@@ -355,5 +364,5 @@ func (s *Snapshot) nearestOfCategory(category string, origin orb.Point, w *geo.W
 
 // inService keeps the index entries whose service is in service at now.
 func (ci categoryIndex) inService(s *Snapshot, now time.Time) func(int) bool {
-	return func(i int) bool { return s.services[ci.services[i]].InServiceAt(now) }
+	return func(i int) bool { return s.services[ci.services[i]].InServiceIn(now, s.loc) }
 }

@@ -17,6 +17,7 @@
 package hsds
 
 import (
+	"cmp"
 	"fmt"
 	"strconv"
 	"strings"
@@ -33,13 +34,6 @@ const Version = "3.0"
 // Namespace is the UUID namespace all Doorstep HSDS ids descend from. It never
 // changes: changing it would change every id a directory has stored.
 var Namespace = uuid.MustParse("d51d3c9c-17a8-48e2-a30d-eb9d713fe6dd")
-
-// Place names every address carries: Doorstep serves a street of Shanghai.
-const (
-	City          = "上海市"
-	StateProvince = "上海市"
-	Country       = "CN"
-)
 
 // Taxonomy is the name of the taxonomy Doorstep's categories form.
 const Taxonomy = "Doorstep service categories (家门口服务类别)"
@@ -82,17 +76,17 @@ type Phone struct {
 
 // Schedule is one weekly opening of a service, iCal-like.
 type Schedule struct {
-	ID          string `json:"id"`
-	ServiceID   string `json:"service_id"`
-	ValidFrom   string `json:"valid_from,omitempty"`
-	Timezone    int    `json:"timezone"`
-	Freq        string `json:"freq"`
-	Wkst        string `json:"wkst"`
-	ByDay       string `json:"byday"`
-	OpensAt     string `json:"opens_at"`
-	ClosesAt    string `json:"closes_at"`
-	Description string `json:"description"`
-	Notes       string `json:"notes,omitempty"`
+	ID          string  `json:"id"`
+	ServiceID   string  `json:"service_id"`
+	ValidFrom   string  `json:"valid_from,omitempty"`
+	Timezone    float64 `json:"timezone"`
+	Freq        string  `json:"freq"`
+	Wkst        string  `json:"wkst"`
+	ByDay       string  `json:"byday"`
+	OpensAt     string  `json:"opens_at"`
+	ClosesAt    string  `json:"closes_at"`
+	Description string  `json:"description"`
+	Notes       string  `json:"notes,omitempty"`
 }
 
 // ServiceAtLocation links a service to the place it is given at.
@@ -158,18 +152,41 @@ type TaxonomyTerm struct {
 // Mapper maps the listings of one street's database. It is safe for concurrent use
 // once made.
 type Mapper struct {
-	street        string
+	street        *doorstep.Street // never nil: an empty street when none is loaded
+	language      Language         // the street's country's language; Code "" when unknown
+	offset        string           // the street's UTC offset now, "+08:00"
+	offsetHours   float64
 	scope         uuid.UUID
 	categories    map[string]doorstep.Category
 	organizations map[int64]doorstep.Organization
 }
 
-// NewMapper returns the mapper of the database of the named street, with its
-// categories and organizations.
-func NewMapper(street string, categories []doorstep.Category, organizations []doorstep.Organization) *Mapper {
+// countryLanguages is the language a country's listings are written in, by ISO
+// 3166-1 code; a country not here gets no language.
+var countryLanguages = map[string]Language{
+	"CN": {Name: "Chinese", Code: "zh"}, "TW": {Name: "Chinese", Code: "zh"}, "HK": {Name: "Chinese", Code: "zh"},
+	"FI": {Name: "Finnish", Code: "fi"}, "FR": {Name: "French", Code: "fr"}, "MC": {Name: "French", Code: "fr"},
+	"DE": {Name: "German", Code: "de"}, "GB": {Name: "English", Code: "en"}, "US": {Name: "English", Code: "en"},
+}
+
+// NewMapper returns the mapper of the database of a street (nil before one is
+// loaded), with its categories and organizations. Addresses carry the street's
+// city, district and country, and schedules its UTC offset as of now.
+func NewMapper(street *doorstep.Street, categories []doorstep.Category, organizations []doorstep.Organization) *Mapper {
+	if street == nil {
+		street = &doorstep.Street{}
+	}
+	_, offset := time.Now().In(street.Location()).Zone()
+	sign := "+"
+	if offset < 0 {
+		sign, offset = "-", -offset
+	}
 	m := &Mapper{
 		street:        street,
-		scope:         uuid.NewSHA1(Namespace, []byte("street:"+street)),
+		language:      countryLanguages[cmp.Or(street.Country, doorstep.DefaultCountry)],
+		offset:        fmt.Sprintf("%s%02d:%02d", sign, offset/3600, offset%3600/60),
+		offsetHours:   float64(offset) / 3600,
+		scope:         uuid.NewSHA1(Namespace, []byte("street:"+street.Name)),
 		categories:    make(map[string]doorstep.Category, len(categories)),
 		organizations: make(map[int64]doorstep.Organization, len(organizations)),
 	}
@@ -236,7 +253,7 @@ func (m *Mapper) ServiceSummary(s *doorstep.Service) Service {
 		LastModified:  s.UpdatedAt.UTC().Format(time.RFC3339),
 	}
 	if s.VerifiedAt != nil {
-		out.AssuredDate = s.VerifiedAt.In(doorstep.Shanghai).Format(doorstep.DateLayout)
+		out.AssuredDate = s.VerifiedAt.In(m.street.Location()).Format(doorstep.DateLayout)
 	}
 	if o, ok := m.organizations[s.OrganizationID]; ok {
 		org := m.Organization(o)
@@ -260,12 +277,15 @@ func (m *Mapper) Service(s *doorstep.Service) Service {
 	loc := Location{ID: locID, LocationType: "physical", Name: s.Name, Latitude: s.Lat, Longitude: s.Lon}
 	if s.Address != "" {
 		loc.Addresses = []Address{{
-			ID: m.id("address/", s.ID), LocationID: locID, Address1: s.Address, City: City, Region: m.street,
-			StateProvince: StateProvince, Country: Country, AddressType: "physical",
+			ID: m.id("address/", s.ID), LocationID: locID, Address1: s.Address, City: m.street.City, Region: m.street.Name,
+			StateProvince: cmp.Or(m.street.City, m.street.District), Country: cmp.Or(m.street.Country, doorstep.DefaultCountry),
+			AddressType: "physical",
 		}}
 	}
 	out.ServiceAtLocations = []ServiceAtLocation{{ID: m.id("service_at_location/", s.ID), ServiceID: id, LocationID: locID, Location: loc}}
-	out.Languages = []Language{{ID: m.id("language/", s.ID), ServiceID: id, Name: "Chinese", Code: "zh"}}
+	if m.language.Code != "" {
+		out.Languages = []Language{{ID: m.id("language/", s.ID), ServiceID: id, Name: m.language.Name, Code: m.language.Code}}
+	}
 	if c, ok := m.categories[s.Category]; ok {
 		termID := m.id("taxonomy_term/", c.ID)
 		out.Attributes = []Attribute{{
@@ -279,9 +299,6 @@ func (m *Mapper) Service(s *doorstep.Service) Service {
 // hsdsDays are the iCal day codes of doorstep.Weekdays.
 var hsdsDays = map[string]string{"mon": "MO", "tue": "TU", "wed": "WE", "thu": "TH", "fri": "FR", "sat": "SA", "sun": "SU"}
 
-// shanghaiOffset is the UTC offset of Asia/Shanghai, which keeps no daylight saving.
-const shanghaiOffset = "+08:00"
-
 func (m *Mapper) schedule(s *doorstep.Service, i int, span doorstep.OpeningSpan, serviceID string) Schedule {
 	days := make([]string, 0, len(span.Days))
 	for _, d := range doorstep.Weekdays {
@@ -292,9 +309,9 @@ func (m *Mapper) schedule(s *doorstep.Service, i int, span doorstep.OpeningSpan,
 		}
 	}
 	sch := Schedule{
-		ID: m.id("schedule/", s.ID, "/", i), ServiceID: serviceID, Timezone: 8, Freq: "WEEKLY", Wkst: "MO",
-		ByDay: strings.Join(days, ","), OpensAt: span.Opens + shanghaiOffset, ClosesAt: span.Closes + shanghaiOffset,
-		Description: doorstep.Schedule{span}.String() + " (Asia/Shanghai)",
+		ID: m.id("schedule/", s.ID, "/", i), ServiceID: serviceID, Timezone: m.offsetHours, Freq: "WEEKLY", Wkst: "MO",
+		ByDay: strings.Join(days, ","), OpensAt: span.Opens + m.offset, ClosesAt: span.Closes + m.offset,
+		Description: doorstep.Schedule{span}.String() + " (" + m.street.Location().String() + ")",
 	}
 	if opens, err1 := doorstep.ParseClock(span.Opens); err1 == nil {
 		if closes, err2 := doorstep.ParseClock(span.Closes); err2 == nil && closes <= opens {

@@ -15,6 +15,8 @@ import (
 )
 
 var (
+	testStreet = &doorstep.Street{Name: "凉城新村街道", City: "上海市", District: "虹口区", Country: "CN", Timezone: "Asia/Shanghai"}
+
 	testCategories = []doorstep.Category{
 		{ID: "meal_point", NameZh: "助餐点/长者食堂", NameEn: "Meal point / elder canteen"},
 		{ID: "health", NameZh: "社区卫生服务中心/站", NameEn: "Community health centre / station"},
@@ -47,7 +49,7 @@ func testServices() []*doorstep.Service {
 }
 
 func TestMappedObjectsValidate(t *testing.T) {
-	m := hsds.NewMapper("凉城新村街道", testCategories, testOrganizations)
+	m := hsds.NewMapper(testStreet, testCategories, testOrganizations)
 	for _, s := range testServices() {
 		t.Run(s.Name, func(t *testing.T) {
 			hsdstest.MustValidate(t, hsdstest.Service, m.Service(s))
@@ -62,7 +64,7 @@ func TestMappedObjectsValidate(t *testing.T) {
 // TestValidatorRefuses shows the schema check has teeth: a wrong status, a
 // misspelt member, a non-UUID id and a missing required member all fail.
 func TestValidatorRefuses(t *testing.T) {
-	m := hsds.NewMapper("凉城新村街道", testCategories, testOrganizations)
+	m := hsds.NewMapper(testStreet, testCategories, testOrganizations)
 	good, err := json.Marshal(m.Service(testServices()[0]))
 	if err != nil {
 		t.Fatal(err)
@@ -94,7 +96,7 @@ func loc(o map[string]any) map[string]any {
 }
 
 func TestServiceMapping(t *testing.T) {
-	m := hsds.NewMapper("凉城新村街道", testCategories, testOrganizations)
+	m := hsds.NewMapper(testStreet, testCategories, testOrganizations)
 	list := testServices()
 	open, closing, closed := m.Service(list[0]), m.Service(list[1]), m.Service(list[2])
 
@@ -111,6 +113,9 @@ func TestServiceMapping(t *testing.T) {
 		{closing.Schedules[0].ValidFrom, "2026-12-01"},
 		{open.ServiceAtLocations[0].Location.Addresses[0].Address1, "广灵二路近凉城路"},
 		{open.ServiceAtLocations[0].Location.Addresses[0].Region, "凉城新村街道"},
+		{open.ServiceAtLocations[0].Location.Addresses[0].City, "上海市"},
+		{open.ServiceAtLocations[0].Location.Addresses[0].Country, "CN"},
+		{open.Languages[0].Code, "zh"},
 		{open.Organization.Name, "凉城四村居民区居委会"},
 		{open.Attributes[0].TaxonomyTerm.Code, "meal_point"},
 	} {
@@ -145,9 +150,9 @@ func TestServiceMapping(t *testing.T) {
 }
 
 func TestIDsAreStableUUIDs(t *testing.T) {
-	a := hsds.NewMapper("凉城新村街道", testCategories, testOrganizations)
-	b := hsds.NewMapper("凉城新村街道", nil, nil)
-	other := hsds.NewMapper("曲阳路街道", nil, nil)
+	a := hsds.NewMapper(testStreet, testCategories, testOrganizations)
+	b := hsds.NewMapper(testStreet, nil, nil)
+	other := hsds.NewMapper(&doorstep.Street{Name: "曲阳路街道"}, nil, nil)
 	id := a.ServiceID(7)
 	u, err := uuid.Parse(id)
 	if err != nil || u.Version() != 5 {
@@ -222,5 +227,28 @@ func TestOpenAPIDocument(t *testing.T) {
 	}
 	if doc.OpenAPI != "3.1.0" || len(doc.Paths) != 3 || doc.Paths["/services/{id}"] == nil {
 		t.Errorf("openapi %q with paths %v", doc.OpenAPI, doc.Paths)
+	}
+}
+
+// TestMapperTakesTheStreetsPlace maps a listing of a street elsewhere: its
+// addresses, language and schedule offsets come from the street, not Shanghai.
+func TestMapperTakesTheStreetsPlace(t *testing.T) {
+	helsinki := &doorstep.Street{Name: "Kallio", City: "Helsinki", Country: "FI", Timezone: "Europe/Helsinki"}
+	svc := testServices()[0]
+	got := hsds.NewMapper(helsinki, testCategories, testOrganizations).Service(svc)
+	addr := got.ServiceAtLocations[0].Location.Addresses[0]
+	if addr.City != "Helsinki" || addr.Country != "FI" || addr.Region != "Kallio" {
+		t.Errorf("address %+v", addr)
+	}
+	if len(got.Languages) != 1 || got.Languages[0].Code != "fi" {
+		t.Errorf("languages %+v", got.Languages)
+	}
+	sch := got.Schedules[0]
+	if sch.Timezone != 2 && sch.Timezone != 3 || !strings.HasSuffix(sch.OpensAt, "+02:00") && !strings.HasSuffix(sch.OpensAt, "+03:00") {
+		t.Errorf("schedule timezone %v, opens %q; want Helsinki's offset", sch.Timezone, sch.OpensAt)
+	}
+	none := hsds.NewMapper(nil, testCategories, testOrganizations).Service(svc)
+	if a := none.ServiceAtLocations[0].Location.Addresses[0]; a.Country != "CN" || a.City != "" {
+		t.Errorf("without a street: address %+v", a)
 	}
 }

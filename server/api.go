@@ -14,13 +14,21 @@ import (
 	"github.com/paulmach/orb/project"
 )
 
+// handleMeta answers what the pages need to name and place the street: its
+// names, city, district, country and time zone, the map's bounds, and whether
+// the data is sample data. Without a street, street is "" and no_street says
+// what to do.
 func (s *Server) handleMeta(c *gin.Context) {
 	snap := s.Snapshot()
-	body := gin.H{"street": "", "sample": snap.SampleStreet(), "attribution": snap.Attribution(), "tile_url": s.cfg.TileURL, "bounds": nil}
-	if street := snap.Street(); street != nil {
-		b := street.Geometry.Bound()
-		body["street"] = street.Name
+	body := gin.H{"street": "", "street_en": "", "city": "", "district": "", "country": "", "timezone": doorstep.DefaultTimezone,
+		"sample": snap.SampleStreet(), "attribution": snap.Attribution(), "tile_url": s.cfg.TileURL, "bounds": nil}
+	if st := snap.Street(); st != nil {
+		b := st.Geometry.Bound()
+		body["street"], body["street_en"], body["city"], body["district"] = st.Name, st.NameEn, st.City, st.District
+		body["country"], body["timezone"] = st.Country, st.Location().String()
 		body["bounds"] = [4]float64{b.Min[0], b.Min[1], b.Max[0], b.Max[1]}
+	} else {
+		body["no_street"] = doorstep.NoStreetMessage
 	}
 	c.JSON(http.StatusOK, body)
 }
@@ -97,7 +105,7 @@ func (s *Server) handleServices(c *gin.Context) {
 	hits, total := snap.Services(q)
 	list := make([]serviceJSON, len(hits))
 	for i, h := range hits {
-		list[i] = newServiceJSON(h.Service, h.Walk, crs, q.Now)
+		list[i] = newServiceJSON(snap, h.Service, h.Walk, crs, q.Now)
 	}
 	c.JSON(http.StatusOK, gin.H{"services": list, "total": total, "limit": q.Limit, "offset": q.Offset})
 }
@@ -153,12 +161,13 @@ func (s *Server) handleService(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
-	svc, found := s.Snapshot().Service(id)
+	snap := s.Snapshot()
+	svc, found := snap.Service(id)
 	if !found {
 		writeError(c, doorstep.Errorf(doorstep.ENOTFOUND, "Service %d not found.", id))
 		return
 	}
-	c.JSON(http.StatusOK, newServiceJSON(svc, nil, crs, s.now()))
+	c.JSON(http.StatusOK, newServiceJSON(snap, svc, nil, crs, s.now()))
 }
 
 func (s *Server) handleDoorstep(c *gin.Context) {
@@ -177,7 +186,8 @@ func (s *Server) handleDoorstep(c *gin.Context) {
 		return
 	}
 	now := s.now()
-	ans := s.Snapshot().Doorstep(origin, speed, now)
+	snap := s.Snapshot()
+	ans := snap.Doorstep(origin, speed, now)
 	body := doorstepJSON{
 		Origin:       geo.FromWGS84(crs, ans.Origin),
 		SpeedMPerMin: ans.SpeedMPerMin,
@@ -190,7 +200,7 @@ func (s *Server) handleDoorstep(c *gin.Context) {
 	for i, line := range ans.Categories {
 		cj := doorstepCategoryJSON{Category: line.Category.ID, AtDoorstep: line.AtDoorstep, InCircle: line.InCircle}
 		if line.Service != nil {
-			sj := newServiceJSON(line.Service, line.Walk, crs, now)
+			sj := newServiceJSON(snap, line.Service, line.Walk, crs, now)
 			cj.Service = &sj
 		}
 		body.Categories[i] = cj
@@ -248,10 +258,12 @@ type serviceJSON struct {
 	Estimate    string          `json:"estimate,omitempty"`
 }
 
-func newServiceJSON(svc *doorstep.Service, walk *finder.Walk, crs geo.CRS, now time.Time) serviceJSON {
+// newServiceJSON writes a listing with its hours read in the street's time zone,
+// which snap knows.
+func newServiceJSON(snap *finder.Snapshot, svc *doorstep.Service, walk *finder.Walk, crs geo.CRS, now time.Time) serviceJSON {
 	pt := geo.FromWGS84(crs, svc.Point())
-	sj := serviceJSON{Service: svc, Lon: pt[0], Lat: pt[1], OpenNow: finder.IsOpen(svc, now), Stale: svc.Stale(now)}
-	if change, ok := svc.NextChange(now); ok {
+	sj := serviceJSON{Service: svc, Lon: pt[0], Lat: pt[1], OpenNow: snap.IsOpen(svc, now), Stale: svc.Stale(now)}
+	if change, ok := snap.NextChange(svc, now); ok {
 		sj.NextChange = newNextChangeJSON(change, now)
 	}
 	if walk != nil {

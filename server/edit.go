@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"doorstep"
-	"doorstep/finder"
 	"doorstep/geo"
 	"doorstep/store"
 
@@ -52,7 +51,7 @@ type listingJSON struct {
 
 func (s *Server) newListingJSON(svc *doorstep.Service) listingJSON {
 	now := s.now()
-	return listingJSON{Service: svc, OpenNow: finder.IsOpen(svc, now), Stale: svc.Stale(now)}
+	return listingJSON{Service: svc, OpenNow: s.Snapshot().IsOpen(svc, now), Stale: svc.Stale(now)}
 }
 
 // handleListings lists the listings the user keeps, closed ones included, least
@@ -277,7 +276,7 @@ func (s *Server) readServiceUpdate(c *gin.Context) (*doorstep.ServiceUpdate, boo
 	}
 	upd, err := decodeServiceUpdate(body)
 	if err == nil {
-		err = upd.CheckReopensOn(s.now())
+		err = upd.CheckReopensOnIn(s.now(), s.Snapshot().Location())
 	}
 	if err != nil {
 		writeError(c, err)

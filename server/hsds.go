@@ -181,11 +181,7 @@ func (h *hsdsAPI) currentIndex(ctx context.Context) (*hsdsIndex, error) {
 	if err != nil {
 		return nil, err
 	}
-	street := ""
-	if st := snap.Street(); st != nil {
-		street = st.Name
-	}
-	idx := &hsdsIndex{snap: snap, mapper: hsds.NewMapper(street, snap.Categories(), orgs), byUUID: make(map[uuid.UUID]int64, len(ids))}
+	idx := &hsdsIndex{snap: snap, mapper: hsds.NewMapper(snap.Street(), snap.Categories(), orgs), byUUID: make(map[uuid.UUID]int64, len(ids))}
 	for id := range ids {
 		idx.byUUID[uuid.MustParse(idx.mapper.ServiceID(id))] = id
 	}

@@ -42,12 +42,12 @@ func rankedAreas(areas []*doorstep.Area, matches map[int64]float64) []*doorstep.
 // "text_en": "closes 13:00"}.
 type nextChangeJSON struct {
 	Kind   string `json:"kind"` // "opens" or "closes"
-	At     string `json:"at"`   // RFC 3339 in Shanghai time
+	At     string `json:"at"`   // RFC 3339 in the street's time zone
 	TextZh string `json:"text_zh"`
 	TextEn string `json:"text_en"`
 }
 
 func newNextChangeJSON(c doorstep.Change, now time.Time) *nextChangeJSON {
 	zh, en := c.Words(now)
-	return &nextChangeJSON{Kind: c.Kind, At: c.At.In(doorstep.Shanghai).Format(time.RFC3339), TextZh: zh, TextEn: en}
+	return &nextChangeJSON{Kind: c.Kind, At: c.At.Format(time.RFC3339), TextZh: zh, TextEn: en}
 }

@@ -55,12 +55,13 @@ func (s *Server) serveCircle(c *gin.Context, draw func(*finder.Snapshot, *params
 		writeError(c, err)
 		return
 	}
-	circle, err := draw(s.Snapshot(), p, crs, speed, minutes, bands)
+	snap := s.Snapshot()
+	circle, err := draw(snap, p, crs, speed, minutes, bands)
 	if err != nil {
 		writeError(c, err)
 		return
 	}
-	writeGeoJSON(c, circleFeatures(circle, crs, s.now()))
+	writeGeoJSON(c, circleFeatures(snap, circle, crs, s.now()))
 }
 
 // circleParams reads speed, minutes (1–60, default 15) and bands (minutes below
@@ -106,7 +107,7 @@ func circleParams(p *params) (speed, minutes float64, bands []float64, err error
 
 // circleFeatures encodes a circle as docs/api.md's FeatureCollection: first the
 // reachable area, then one point per reachable service, then the smaller bands.
-func circleFeatures(circle *finder.Circle, crs geo.CRS, now time.Time) *geojson.FeatureCollection {
+func circleFeatures(snap *finder.Snapshot, circle *finder.Circle, crs geo.CRS, now time.Time) *geojson.FeatureCollection {
 	fc := geojson.NewFeatureCollection()
 	last := len(circle.Bands) - 1
 	areas := make([]gin.H, len(circle.Areas))
@@ -135,7 +136,7 @@ func circleFeatures(circle *finder.Circle, crs geo.CRS, now time.Time) *geojson.
 			"kind": "service", "id": r.Service.ID, "category": r.Service.Category, "name": r.Service.Name,
 			"name_en": r.Service.NameEn, "distance_m": r.Walk.DistanceM, "walk_minutes": r.Walk.WalkMinutes,
 			"status": r.Service.Status, "reopens_on": r.Service.ReopensOn, "phone": r.Service.Phone,
-			"open_now": finder.IsOpen(r.Service, now), "stale": r.Service.Stale(now),
+			"open_now": snap.IsOpen(r.Service, now), "stale": r.Service.Stale(now),
 		}
 		fc.Append(f)
 	}

@@ -10,6 +10,7 @@ const STRINGS = {
     appName: '家门口',
     streetName: '{street}',
     noStreet: '尚未导入街道',
+    theStreet: '街道',
     noStreetBanner: '尚未导入街道边界:请运行 doorstep import street',
     tagline: '找一找您家附近的助餐点、为老服务和社区服务',
     skipToAnswer: '跳到查询结果',
@@ -160,6 +161,7 @@ const STRINGS = {
     appName: 'Doorstep',
     streetName: '{street}',
     noStreet: 'no street imported',
+    theStreet: 'the street',
     noStreetBanner: 'No street imported yet: run doorstep import street',
     tagline: 'Find meal points, services for older people and community services near your home',
     skipToAnswer: 'Skip to results',
@@ -371,7 +373,7 @@ export function addStrings(extra) {
 }
 
 /** The street the portal serves, from /api/meta: its names in each language. */
-let place = { zh: '', en: '' };
+let place = null;
 
 /**
  * setPlace names the street every string's {street} stands for, from /api/meta's
@@ -383,6 +385,7 @@ export function setPlace(meta) {
 
 /** streetLabel is the street's name in the current language, or the words for none. */
 export function streetLabel() {
+  if (!place) return t('theStreet'); // before /api/meta has answered
   const name = current === 'en' ? place.en : place.zh;
   return name || t('noStreet');
 }

@@ -13,15 +13,15 @@
 import { api } from './api.js';
 import { CoverageMap, SHARE_CLASSES, ensureHatch, shareClass, shareSwatch } from './coveragemap.js';
 import { interiorPoint } from './geometry.js';
-import { addStrings, applyStatic, categoryName, formatNumber, lang, onLangChange, setLang, t } from './i18n.js';
+import { addStrings, applyStatic, categoryName, formatNumber, lang, onLangChange, setLang, setPlace, t } from './i18n.js';
 import { errorText, say, showError, showMessagesAgain } from './messages.js';
 import { el } from './render.js';
 import { loadSession, seesCoverage, send, signOut, submitSignIn } from './session.js';
 
 addStrings({
   zh: {
-    pageTitle: '家门口 · 服务圈覆盖',
-    pageName: '服务圈覆盖',
+    pageTitle: '家门口 · {street} · 服务圈覆盖',
+    pageName: '{street}服务圈覆盖',
     tagline: '街道办事处：为老服务圈覆盖了多少老年人，缺口在哪里，新点开在哪里',
     sampleBanner: '示例数据：居民区划分、人口和服务点均为演示用的虚构数据',
     signInTitle: '街道办事处登录',
@@ -101,8 +101,8 @@ addStrings({
     footerMethod: '计算方法：把每个居民区的居民均匀分布在约20米间隔的点上，沿步行道路计算到最近一处开放中的服务点的时间。只计正常开放的服务点。',
   },
   en: {
-    pageTitle: 'Doorstep · Service-circle coverage',
-    pageName: 'Service-circle coverage',
+    pageTitle: 'Doorstep · {street} · Service-circle coverage',
+    pageName: 'Service-circle coverage, {street}',
     tagline: 'For the street office: how many older residents each service circle reaches, where the gaps are, where to open next',
     sampleBanner: 'Sample data: residential areas, residents and services are made up for demonstration',
     signInTitle: 'Street office sign-in',
@@ -313,6 +313,9 @@ async function startDashboard() {
       return;
     }
     if (meta.status === 'fulfilled') Object.assign(state.meta, meta.value);
+    // The printed report is headed with the street's name from the database.
+    setPlace(state.meta);
+    applyStatic();
     state.categories = cats.value.categories || [];
     state.catById = new Map(state.categories.map((c) => [c.id, c]));
     state.areas = (areas.value.features || []).filter((f) => f.properties && f.geometry);

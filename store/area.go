@@ -47,7 +47,8 @@ func (db *DB) Street(ctx context.Context) (*doorstep.Street, bool, error) {
 	)
 	err := db.readTx(ctx, func(tx *sql.Tx) error {
 		var geom []byte
-		err := tx.QueryRowContext(ctx, `SELECT name, sample, geom FROM street WHERE id = 1`).Scan(&s.Name, &sample, &geom)
+		err := tx.QueryRowContext(ctx, `SELECT name, name_en, city, district, timezone, country, phone_pattern, sample, geom
+			FROM street WHERE id = 1`).Scan(&s.Name, &s.NameEn, &s.City, &s.District, &s.Timezone, &s.Country, &s.PhonePattern, &sample, &geom)
 		if errors.Is(err, sql.ErrNoRows) {
 			return doorstep.Errorf(doorstep.ENOTFOUND, "No street loaded.")
 		} else if err != nil {

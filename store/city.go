@@ -6,8 +6,6 @@ import (
 	"fmt"
 
 	"doorstep"
-
-	"github.com/paulmach/orb/encoding/wkb"
 )
 
 // LoadCity fills an empty database with a whole street or city at once — its
@@ -22,11 +20,7 @@ func (db *DB) LoadCity(ctx context.Context, street *doorstep.Street, areas []*do
 		} else if !c.Empty() {
 			return doorstep.Errorf(doorstep.ECONFLICT, "The database already holds %s.", c)
 		}
-		geom, err := wkb.Marshal(street.Geometry)
-		if err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO street (id, name, sample, geom) VALUES (1, ?, 1, ?)`, street.Name, geom); err != nil {
+		if err := insertStreet(ctx, tx, street, true); err != nil {
 			return err
 		}
 		for i, a := range areas {

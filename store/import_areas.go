@@ -1,7 +1,6 @@
 package store
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -12,9 +11,7 @@ import (
 	"unicode/utf8"
 
 	"doorstep"
-	"doorstep/geo"
-
-	"github.com/paulmach/orb"
+	"doorstep/exchange"
 )
 
 // MaxFeatureProblems is how many problems an import lists before it only counts them.
@@ -93,7 +90,7 @@ func ParseAreasGeoJSON(data []byte) ([]*doorstep.Area, error) {
 		Features []json.RawMessage `json:"features"`
 	}
 	if err := json.Unmarshal(data, &fc); err != nil {
-		errs.add(FeatureProblem{Message: "not a GeoJSON FeatureCollection: " + jsonProblem(data, err)})
+		errs.add(FeatureProblem{Message: "not a GeoJSON FeatureCollection: " + exchange.JSONProblem(data, err)})
 		return nil, errs
 	}
 	if fc.Type != "FeatureCollection" {
@@ -119,15 +116,6 @@ func ParseAreasGeoJSON(data []byte) ([]*doorstep.Area, error) {
 	return areas, nil
 }
 
-// jsonProblem describes a JSON syntax error with its line.
-func jsonProblem(data []byte, err error) string {
-	if se, ok := err.(*json.SyntaxError); ok {
-		line := 1 + bytes.Count(data[:min(int(se.Offset), len(data))], []byte("\n"))
-		return fmt.Sprintf("%v (line %d)", se, line)
-	}
-	return err.Error()
-}
-
 // parseAreaFeature reads one feature, with every problem it has (Feature unset).
 func parseAreaFeature(raw json.RawMessage) (*doorstep.Area, []FeatureProblem) {
 	var f struct {
@@ -147,7 +135,7 @@ func parseAreaFeature(raw json.RawMessage) (*doorstep.Area, []FeatureProblem) {
 		bad("type", "is %q, want \"Feature\"", f.Type)
 	}
 
-	name, ok := textProperty(f.Properties, "name")
+	name, ok := exchange.TextProperty(f.Properties, "name")
 	switch n := utf8.RuneCountInString(name); {
 	case !ok:
 		bad("name", "must be text")
@@ -157,7 +145,7 @@ func parseAreaFeature(raw json.RawMessage) (*doorstep.Area, []FeatureProblem) {
 		bad("name", "has %d characters; at most %d", n, doorstep.MaxNameRunes)
 	}
 	a.Name = name
-	committee, ok := textProperty(f.Properties, "committee")
+	committee, ok := exchange.TextProperty(f.Properties, "committee")
 	switch n := utf8.RuneCountInString(committee); {
 	case !ok:
 		bad("committee", "must be text")
@@ -173,7 +161,7 @@ func parseAreaFeature(raw json.RawMessage) (*doorstep.Area, []FeatureProblem) {
 		bad("elderly", "%d is more than the population %d", a.Elderly, a.Population)
 	}
 
-	mp, geomProblems := parseAreaGeometry(f.Geometry)
+	mp, geomProblems := exchange.ReadPolygons(f.Geometry, "a residential area")
 	for _, msg := range geomProblems {
 		bad("geometry", "%s", msg)
 	}
@@ -182,20 +170,6 @@ func parseAreaFeature(raw json.RawMessage) (*doorstep.Area, []FeatureProblem) {
 		problems[i].Name = a.Name
 	}
 	return a, problems
-}
-
-// textProperty returns a string property trimmed ("" when absent or null), and
-// false when it is there but not a string.
-func textProperty(props map[string]json.RawMessage, key string) (string, bool) {
-	raw, ok := props[key]
-	if !ok || string(raw) == "null" {
-		return "", true
-	}
-	var s string
-	if err := json.Unmarshal(raw, &s); err != nil {
-		return "", false
-	}
-	return strings.TrimSpace(s), true
 }
 
 // countProperty reads a required count of people: a JSON number that is whole
@@ -225,69 +199,6 @@ func countProperty(props map[string]json.RawMessage, key string, bad func(field,
 		return int(v), true
 	}
 	return 0, false
-}
-
-// parseAreaGeometry reads a Polygon or MultiPolygon, checking every position has
-// two numbers (a third, the height, is ignored) and every polygon with
-// geo.PolygonProblems.
-func parseAreaGeometry(raw json.RawMessage) (orb.MultiPolygon, []string) {
-	if len(raw) == 0 || string(raw) == "null" {
-		return nil, []string{"is required (a Polygon or MultiPolygon)"}
-	}
-	var g struct {
-		Type        string          `json:"type"`
-		Coordinates json.RawMessage `json:"coordinates"`
-	}
-	if err := json.Unmarshal(raw, &g); err != nil {
-		return nil, []string{"is not a GeoJSON geometry: " + err.Error()}
-	}
-	var polys [][][][]float64
-	switch g.Type {
-	case "Polygon":
-		var p [][][]float64
-		if err := json.Unmarshal(g.Coordinates, &p); err != nil {
-			return nil, []string{"Polygon coordinates must be rings of [lon, lat] positions"}
-		}
-		polys = [][][][]float64{p}
-	case "MultiPolygon":
-		if err := json.Unmarshal(g.Coordinates, &polys); err != nil {
-			return nil, []string{"MultiPolygon coordinates must be polygons of rings of [lon, lat] positions"}
-		}
-	default:
-		return nil, []string{fmt.Sprintf("is a %s; a residential area must be a Polygon or MultiPolygon", g.Type)}
-	}
-	if len(polys) == 0 {
-		return nil, []string{"has no polygons"}
-	}
-	var problems []string
-	mp := make(orb.MultiPolygon, 0, len(polys))
-	for pi, rings := range polys {
-		prefix := ""
-		if g.Type == "MultiPolygon" {
-			prefix = fmt.Sprintf("polygon %d: ", pi+1)
-		}
-		poly, ok := make(orb.Polygon, 0, len(rings)), true
-		for ri, ring := range rings {
-			r := make(orb.Ring, 0, len(ring))
-			for k, pos := range ring {
-				if len(pos) < 2 || len(pos) > 3 {
-					problems = append(problems, fmt.Sprintf("%sring %d position %d has %d numbers; want [lon, lat]", prefix, ri+1, k+1, len(pos)))
-					ok = false
-					break
-				}
-				r = append(r, orb.Point{pos[0], pos[1]})
-			}
-			poly = append(poly, r)
-		}
-		if !ok {
-			continue
-		}
-		for _, msg := range geo.PolygonProblems(poly) {
-			problems = append(problems, prefix+msg)
-		}
-		mp = append(mp, poly)
-	}
-	return mp, problems
 }
 
 // ReplaceAreas replaces every residential area with areas, in one transaction: on

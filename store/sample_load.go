@@ -79,12 +79,14 @@ func loadSampleBoundary(ctx context.Context, tx *sql.Tx, fc *geojson.FeatureColl
 		name := f.Properties.MustString("name", "")
 		if f.Properties.MustString("role", "") == "target" {
 			found = true
-			geom, err := wkb.Marshal(f.Geometry)
-			if err != nil {
-				return err
+			mp, ok := asMultiPolygon(f.Geometry)
+			if !ok {
+				return fmt.Errorf("the target boundary is a %s, want a Polygon or MultiPolygon", f.Geometry.GeoJSONType())
 			}
 			// The boundary is real OSM data; what is sample is the rest of the street.
-			if _, err := tx.ExecContext(ctx, `INSERT INTO street (id, name, sample, geom) VALUES (1, ?, 1, ?)`, name, geom); err != nil {
+			st := &doorstep.Street{Name: name, NameEn: "Liangcheng Xincun Street", City: "上海市", District: "虹口区",
+				Timezone: doorstep.DefaultTimezone, Country: doorstep.DefaultCountry, Geometry: mp}
+			if err := insertStreet(ctx, tx, st, true); err != nil {
 				return err
 			}
 			continue
@@ -162,11 +164,7 @@ func loadSampleNetwork(ctx context.Context, tx *sql.Tx, data []byte) error {
 }
 
 func insertArea(ctx context.Context, tx *sql.Tx, a *doorstep.Area) error {
-	var g orb.Geometry = a.Geometry
-	if len(a.Geometry) == 1 {
-		g = a.Geometry[0]
-	}
-	geom, err := wkb.Marshal(g)
+	geom, err := polygonWKB(a.Geometry)
 	if err != nil {
 		return err
 	}

@@ -420,8 +420,11 @@ func listingRules(ctx context.Context, tx *sql.Tx) (doorstep.ListingRules, error
 		return doorstep.ListingRules{}, err
 	}
 	rules := doorstep.ListingRules{KnownCategory: func(id string) bool { return categories[id] }}
-	var geom []byte
-	err = tx.QueryRowContext(ctx, `SELECT geom FROM street WHERE id = 1`).Scan(&geom)
+	var (
+		geom    []byte
+		pattern string
+	)
+	err = tx.QueryRowContext(ctx, `SELECT geom, phone_pattern FROM street WHERE id = 1`).Scan(&geom, &pattern)
 	if errors.Is(err, sql.ErrNoRows) {
 		return rules, nil
 	} else if err != nil {
@@ -432,6 +435,7 @@ func listingRules(ctx context.Context, tx *sql.Tx) (doorstep.ListingRules, error
 		return rules, fmt.Errorf("street: %w", err)
 	}
 	rules.StreetDistance = func(p orb.Point) float64 { return geo.DistanceToPolygon(p, street) }
+	rules.Phones = (&doorstep.Street{PhonePattern: pattern}).PhoneRule()
 	return rules, nil
 }
 

@@ -133,10 +133,10 @@ func writeHSDS(ctx context.Context, db *store.DB, w io.Writer, list []*doorstep.
 	if err != nil {
 		return err
 	}
-	street := ""
-	if st, _, err := db.Street(ctx); err == nil {
-		street = st.Name
-	} else if doorstep.ErrorCode(err) != doorstep.ENOTFOUND {
+	street, _, err := db.Street(ctx)
+	if doorstep.ErrorCode(err) == doorstep.ENOTFOUND {
+		street = nil
+	} else if err != nil {
 		return err
 	}
 	m := hsds.NewMapper(street, cats, orgs)

@@ -40,16 +40,13 @@ func openForServe(ctx context.Context, path string, logger *slog.Logger) (*store
 			db.Close()
 			return nil, cerr
 		}
-		logger.Warn(NoStreetMessage, "db", path, "holds", contents.String())
+		logger.Warn(doorstep.NoStreetMessage, "db", path, "holds", contents.String())
 	} else if err != nil {
 		db.Close()
 		return nil, err
 	}
 	return db, nil
 }
-
-// NoStreetMessage is what serve logs when the database has no street.
-const NoStreetMessage = "尚未导入街道边界 / no street imported yet: run doorstep import street"
 
 // runSample fills an empty database with the embedded sample street, creating the
 // file when needed. A database holding anything is refused: the sample is never

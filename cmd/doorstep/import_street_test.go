@@ -1,0 +1,60 @@
+package main
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"doorstep/store"
+)
+
+// TestImportStreet replaces the sample's street with a file's, and refuses bad
+// files with the file, feature and field named, leaving the database as it was.
+func TestImportStreet(t *testing.T) {
+	db := closedSampleDB(t)
+	out, _ := mustDoorstep(t, "import", "--db", db, "street", qingshi("street.geojson"))
+	if !strings.Contains(out, "青石街道") || !strings.Contains(out, "Asia/Shanghai") {
+		t.Errorf("import street printed %q", out)
+	}
+	s, err := store.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	street, sample, err := s.Street(context.Background())
+	features, ferr := s.MapFeatures(context.Background())
+	s.Close()
+	if err != nil || ferr != nil {
+		t.Fatal(err, ferr)
+	}
+	if street.Name != "青石街道" || street.NameEn != "Qingshi Street" || street.City != "杭州市" || street.District != "西湖区" ||
+		street.Country != "CN" || sample || len(street.Geometry) != 1 {
+		t.Errorf("street %+v (sample %v)", street, sample)
+	}
+	if len(features) != 0 {
+		t.Errorf("the sample street's %d orientation features stayed", len(features))
+	}
+
+	bad := []struct {
+		name, file, want string
+	}{
+		{"no name", writeFile(t, "noname.geojson", []byte(`{"type":"Feature","properties":{},"geometry":{"type":"Polygon","coordinates":[[[120.1,30.25],[120.11,30.25],[120.11,30.26],[120.1,30.25]]]}}`)),
+			"noname.geojson: feature 1 name: is required"},
+		{"bad zone", writeFile(t, "zone.geojson", []byte(`{"type":"Feature","properties":{"name":"x","timezone":"Shanghai"},"geometry":{"type":"Polygon","coordinates":[[[120.1,30.25],[120.11,30.25],[120.11,30.26],[120.1,30.25]]]}}`)),
+			"zone.geojson: feature 1 timezone"},
+		{"unknown type", writeFile(t, "street.kml", []byte("<kml/>")), "unknown file type: use .geojson, .json"},
+		{"missing", filepath.Join(t.TempDir(), "none.geojson"), "no such file"},
+	}
+	for _, tc := range bad {
+		t.Run(tc.name, func(t *testing.T) {
+			before := dbFiles(t, db)
+			_, _, err := doorstepCmd("import", "street", "--db", db, tc.file)
+			if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "database unchanged") {
+				t.Errorf("error %v, want %q and database unchanged", err, tc.want)
+			}
+			if dbFiles(t, db) != before {
+				t.Error("the database changed")
+			}
+		})
+	}
+}
