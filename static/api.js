@@ -33,11 +33,11 @@ export async function requestJSON(url, init = {}) {
     throw new ApiError('', { code: 'network' });
   }
   if (res.status === 204) return null;
-  let body = null;
+  let body;
   try {
     body = await res.json();
   } catch {
-    body = null;
+    body = null; // an empty or non-JSON answer
   }
   if (!res.ok) {
     const e = body && body.error ? body.error : {};
