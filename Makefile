@@ -9,7 +9,7 @@ FUZZTIME ?= 30s
 ROUNDS   ?= 100
 LOADFLAGS ?=
 
-.PHONY: run demo-accounts build test bench lint vendor sample fuzz crash load
+.PHONY: run demo-accounts build test bench lint lint-web vendor sample fuzz crash load
 
 ## run: start the portal on http://localhost:8080 (or DOORSTEP_ADDR) with the
 ## embedded sample street
@@ -47,6 +47,14 @@ lint:
 	$(GO) vet ./...
 	@test -z "$$(gofmt -l .)" || (gofmt -l . && exit 1)
 	@if command -v staticcheck >/dev/null 2>&1; then staticcheck ./...; else echo "staticcheck not installed; skipped"; fi
+	@$(MAKE) --no-print-directory lint-web
+
+## lint-web: ESLint and Stylelint on static/, pinned in tools/lint-web/package-lock.json;
+## npm ci installs them the first time, after that no network is needed. Without
+## node it is skipped, except in CI (CI set), where it must run.
+WEBLINT := tools/lint-web/node_modules/.bin
+lint-web:
+	@if ! command -v node >/dev/null 2>&1; then 		if [ -n "$$CI" ]; then echo "lint-web: node is needed in CI"; exit 1; fi; 		echo "node not installed; JS/CSS lint skipped"; exit 0; fi; 	[ -x $(WEBLINT)/eslint ] && [ -x $(WEBLINT)/stylelint ] || (cd tools/lint-web && npm ci --no-audit --no-fund --loglevel=error) || exit 1; 	$(WEBLINT)/eslint --max-warnings 0 -c tools/lint-web/eslint.config.js static && 	$(WEBLINT)/stylelint --max-warnings 0 --config tools/lint-web/stylelint.config.js 'static/*.css'
 
 ## vendor: refresh Leaflet in static/vendor from the npm package (the result is committed)
 vendor:
