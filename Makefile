@@ -9,7 +9,7 @@ FUZZTIME ?= 30s
 ROUNDS   ?= 100
 LOADFLAGS ?=
 
-.PHONY: run demo-accounts build test bench lint lint-web vendor sample fuzz crash load
+.PHONY: run demo-accounts build test bench lint lint-web vendor sample fuzz crash load hostile
 
 ## run: start the portal on http://localhost:8080 (or DOORSTEP_ADDR) with the
 ## embedded sample street
@@ -83,3 +83,11 @@ crash:
 ## when installed); LOADFLAGS passes flags, e.g. LOADFLAGS="--duration 20s"
 load: build
 	$(GO) run ./cmd/doorstep-load --bin bin/doorstep $(LOADFLAGS)
+
+## hostile: the hostile suite of issue 12 — every TestHostile* test (make test runs
+## them too), then the fair-use benchmark: 20 clients ask for an hour's circles at
+## the fastest speed for 20 s while a prober measures /api/doorstep latency (its
+## p99 is the figure; the clients and the server share this machine's cores)
+hostile: build
+	$(GO) test -count=1 -run '^TestHostile' ./...
+	$(GO) run ./cmd/doorstep-load --bin bin/doorstep --scenarios hostile $(LOADFLAGS)

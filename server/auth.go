@@ -86,9 +86,7 @@ func (s *Server) handleSignIn(c *gin.Context) {
 		writeError(c, err)
 		return
 	} else if wait > 0 {
-		c.Header("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
-		abortJSON(c, http.StatusTooManyRequests, &doorstep.Error{Code: "too_many_requests",
-			Message: "Too many failed sign-ins. Please wait " + waitText(wait) + " and try again."})
+		tooMany(c, wait, "Too many failed sign-ins. Please wait "+waitText(wait)+" and try again.")
 		return
 	}
 	u, err := s.db.Authenticate(c.Request.Context(), username, password)

@@ -45,7 +45,7 @@ func newCircleTestServer(t *testing.T) (*httptest.Server, int64) {
 	if _, err := db.MarkVerified(ctx, open[0].ID, 0); err != nil {
 		t.Fatalf("mark verified: %v", err)
 	}
-	s, err := New(context.Background(), db, Config{Logger: quietLogger()})
+	s, err := New(context.Background(), db, Config{Logger: quietLogger(), ExpensiveBurst: 1 << 20})
 	if err != nil {
 		t.Fatalf("new server: %v", err)
 	}

@@ -14,7 +14,7 @@ import (
 
 // coverageRoutes are the street office's planning tools: office and admin users only.
 func (s *Server) coverageRoutes(api *gin.RouterGroup) {
-	cov := api.Group("/coverage", noStore, s.requireUser, s.requireCSRF, requireRole(doorstep.RoleOffice, doorstep.RoleAdmin))
+	cov := api.Group("/coverage", noStore, s.requireUser, s.requireCSRF, requireRole(doorstep.RoleOffice, doorstep.RoleAdmin), s.expensive(fixedCost(2)))
 	cov.GET("", s.handleCoverage)
 	cov.POST("/whatif", s.handleWhatIf)
 	cov.GET("/suggest", s.handleSuggest)

@@ -2,8 +2,10 @@ package server
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -125,5 +127,84 @@ func TestHostileCutAnswers(t *testing.T) {
 	}
 	if len(logs.records(t, "internal error")) > 0 {
 		t.Error("a client that went away was logged as an internal error")
+	}
+}
+
+// TestHostileExpensiveBudget: one address asking for circle after circle is
+// answered 429 with Retry-After and a JSON error once its budget is spent, while
+// cheap lookups and other addresses go on being answered.
+func TestHostileExpensiveBudget(t *testing.T) {
+	s, _ := newLoggedPortal(t, Config{ExpensiveBurst: 3, ExpensivePerSecond: 0.01})
+	from := func(addr, path string) *httptest.ResponseRecorder {
+		req := httptest.NewRequest(http.MethodGet, path, nil)
+		req.RemoteAddr = addr + ":4321"
+		return serve(s, req)
+	}
+	const circle = "/api/circle?lon=121.465&lat=31.29" // 15 minutes: one unit
+	for i := range 3 {
+		if rec := from("198.51.100.7", circle); rec.Code != http.StatusOK {
+			t.Fatalf("circle %d within the budget: %d %s", i+1, rec.Code, rec.Body)
+		}
+	}
+	rec := from("198.51.100.7", circle)
+	var body errorBody
+	_ = json.Unmarshal(rec.Body.Bytes(), &body)
+	retry, _ := strconv.Atoi(rec.Header().Get("Retry-After"))
+	if rec.Code != http.StatusTooManyRequests || retry < 1 || body.Error.Code != "too_many_requests" {
+		t.Fatalf("circle past the budget: %d Retry-After %q %s", rec.Code, rec.Header().Get("Retry-After"), rec.Body)
+	}
+	if rec := from("198.51.100.7", "/api/doorstep?lon=121.465&lat=31.29"); rec.Code != http.StatusOK {
+		t.Errorf("a cheap lookup from the same address: %d", rec.Code)
+	}
+	if rec := from("198.51.100.8", circle); rec.Code != http.StatusOK {
+		t.Errorf("a circle from another address: %d", rec.Code)
+	}
+	// An hour's walk at the fastest speed spends a whole budget at once.
+	const hour = "/api/circle?lon=121.465&lat=31.29&minutes=60&speed=120&bands=10,20,30,40,50"
+	if rec := from("198.51.100.9", hour); rec.Code != http.StatusOK {
+		t.Errorf("an hour's circle from a new address: %d", rec.Code)
+	}
+	if rec := from("198.51.100.9", circle); rec.Code != http.StatusTooManyRequests {
+		t.Errorf("a circle after an hour's circle: %d, want 429", rec.Code)
+	}
+}
+
+// TestHostileExpensiveSlots: while every slot for expensive work is taken, a
+// further expensive request waits a bounded time and is answered 429, and a cheap
+// lookup is answered at once.
+func TestHostileExpensiveSlots(t *testing.T) {
+	s, _ := newLoggedPortal(t, Config{ExpensiveSlots: 1, ExpensiveBurst: 100})
+	s.fair.slotWait = 50 * time.Millisecond
+	s.fair.slots <- struct{}{} // a long circle is being drawn
+	rec := serve(s, httptest.NewRequest(http.MethodGet, "/api/services/1/catchment", nil))
+	if rec.Code != http.StatusTooManyRequests || rec.Header().Get("Retry-After") == "" {
+		t.Errorf("catchment with no slot free: %d %q", rec.Code, rec.Header().Get("Retry-After"))
+	}
+	if rec := serve(s, httptest.NewRequest(http.MethodGet, "/api/doorstep?lon=121.465&lat=31.29", nil)); rec.Code != http.StatusOK {
+		t.Errorf("doorstep with no slot free: %d", rec.Code)
+	}
+	<-s.fair.slots
+	if rec := serve(s, httptest.NewRequest(http.MethodGet, "/api/services/1/catchment", nil)); rec.Code != http.StatusOK {
+		t.Errorf("catchment with the slot free again: %d", rec.Code)
+	}
+}
+
+// TestHostileCircleTruncated: a circle reaching more service points than one
+// answer may hold lists the nearest and says it was cut.
+func TestHostileCircleTruncated(t *testing.T) {
+	defer func(n int) { maxCircleServices = n }(maxCircleServices)
+	maxCircleServices = 3
+	s := newTestPortal(t)
+	fc := getFeatures(t, s, "/api/circle?lon=121.465&lat=31.29&minutes=60&speed=120")
+	services := 0
+	for _, f := range fc.Features {
+		if f.Properties["kind"] == "service" {
+			services++
+		}
+	}
+	props := fc.Features[0].Properties
+	total, _ := props["services_total"].(float64)
+	if services != 3 || props["truncated"] != true || total <= 3 {
+		t.Errorf("%d service points, truncated %v, services_total %v; want 3, true, more than 3", services, props["truncated"], props["services_total"])
 	}
 }

@@ -39,6 +39,13 @@ type Config struct {
 	// WriteTimeout is the http.Server's write timeout: an answer that takes longer
 	// reaches the client cut off, and is counted and logged as such. 0: none.
 	WriteTimeout time.Duration
+	// ExpensivePerSecond and ExpensiveBurst are each client address's budget of
+	// expensive requests (circles, catchments, coverage; fairuse.go), and
+	// ExpensiveSlots how many of them run at once. 0: the defaults (2 a second,
+	// bursts of 10, one slot fewer than the CPUs).
+	ExpensivePerSecond float64
+	ExpensiveBurst     int
+	ExpensiveSlots     int
 	// Logger receives the server's logs: the access log, panics, snapshot builds.
 	// nil: slog.Default(). Tests pass a discarding logger.
 	Logger *slog.Logger
@@ -60,6 +67,7 @@ type Server struct {
 	metrics *metrics
 	ids     *requestIDs
 	headers securityHeaders
+	fair    *fairUse // budgets and slots of the expensive endpoints (fairuse.go)
 	// endSessions records a sign-out (store.DB.EndSessions); a field so a test can
 	// make it fail as on a full disk.
 	endSessions func(ctx context.Context, userID int64) error
@@ -75,6 +83,7 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*Server, error) {
 		ids: newRequestIDs(), headers: newSecurityHeaders(cfg)}
 	s.metrics = newMetrics(s)
 	s.endSessions = db.EndSessions
+	s.fair = newFairUse(cfg)
 	s.live = finder.NewLive(db, logger, s.metrics.observeBuild)
 	if err := s.live.Rebuild(ctx); err != nil {
 		return nil, err
@@ -126,8 +135,8 @@ func (s *Server) routes() {
 	api.GET("/services", s.handleServices)
 	api.GET("/services/:id", s.handleService)
 	api.GET("/doorstep", s.handleDoorstep)
-	api.GET("/circle", s.handleCircle)
-	api.GET("/services/:id/catchment", s.handleCatchment)
+	api.GET("/circle", s.expensive(walkCost), s.handleCircle) // fairuse.go
+	api.GET("/services/:id/catchment", s.expensive(walkCost), s.handleCatchment)
 	api.GET("/network", s.handleNetwork)
 	s.coverageRoutes(api)
 	e.GET("/office", s.handleOfficePage) // office.go: the coverage dashboard

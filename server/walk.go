@@ -105,6 +105,11 @@ func circleParams(p *params) (speed, minutes float64, bands []float64, err error
 	return
 }
 
+// maxCircleServices caps the service points one circle answer holds, nearest
+// first; the circle's properties say how many were reached in all and whether the
+// list was cut (truncated). A var so a test can lower it.
+var maxCircleServices = 500
+
 // circleFeatures encodes a circle as docs/api.md's FeatureCollection: first the
 // reachable area, then one point per reachable service, then the smaller bands.
 func circleFeatures(snap *finder.Snapshot, circle *finder.Circle, crs geo.CRS, now time.Time) *geojson.FeatureCollection {
@@ -129,8 +134,14 @@ func circleFeatures(snap *finder.Snapshot, circle *finder.Circle, crs geo.CRS, n
 		main.Properties["elderly_within"] = math.Round(circle.Elderly)
 		main.Properties["areas"] = areas
 	}
+	services := circle.Services
+	main.Properties["services_total"] = len(services)
+	main.Properties["truncated"] = len(services) > maxCircleServices
+	if len(services) > maxCircleServices {
+		services = services[:maxCircleServices]
+	}
 	fc.Append(main)
-	for _, r := range circle.Services {
+	for _, r := range services {
 		f := geojson.NewFeature(geo.FromWGS84(crs, r.Service.Point()))
 		f.Properties = geojson.Properties{
 			"kind": "service", "id": r.Service.ID, "category": r.Service.Category, "name": r.Service.Name,

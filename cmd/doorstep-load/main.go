@@ -61,6 +61,8 @@ type options struct {
 	user, password             string
 	keep                       bool
 	wrkThreads, wrkConnections int
+	hostileClients             int
+	hostileDuration            time.Duration
 }
 
 func main() {
@@ -83,6 +85,8 @@ func main() {
 	flag.BoolVar(&o.keep, "keep", false, "keep the temporary database and server log")
 	flag.IntVar(&o.wrkThreads, "wrk-threads", 2, "wrk threads")
 	flag.IntVar(&o.wrkConnections, "wrk-connections", 32, "wrk connections")
+	flag.IntVar(&o.hostileClients, "hostile-clients", 20, "clients asking for expensive circles in the hostile run")
+	flag.DurationVar(&o.hostileDuration, "hostile-duration", 20*time.Second, "length of the hostile run")
 	flag.Parse()
 	if o.password == "" {
 		o.password = os.Getenv("DOORSTEP_LOAD_PASSWORD")
@@ -159,6 +163,9 @@ func run(ctx context.Context, o options) error {
 			got = p.attack(ctx, fmt.Sprintf("mixed at %d/s", o.mixedRate), next, o.mixedRate, o.mixedDuration, o.workers)
 		case "wrk":
 			err = p.wrk(ctx, o)
+		case "hostile":
+			err = p.hostile(ctx, o) // hostile.go
+
 		case "":
 		default:
 			return fmt.Errorf("unknown scenario %q", name)
@@ -223,7 +230,11 @@ func startServer(ctx context.Context, o *options) (*server, error) {
 	addr := ln.Addr().String()
 	ln.Close()
 	s.base = "http://" + addr
-	s.cmd = exec.Command(o.bin, "serve", "--db", db, "--addr", addr, "--log-format", "json", "--log-level", o.logLevel)
+	// Loopback is trusted as a proxy, so the load can speak for many clients with
+	// X-Forwarded-For: each has its own budget of expensive requests, and the
+	// concurrency limit is what the expensive runs measure.
+	s.cmd = exec.Command(o.bin, "serve", "--db", db, "--addr", addr, "--log-format", "json", "--log-level", o.logLevel,
+		"--trusted-proxies", "127.0.0.1/32")
 	s.cmd.Stdout, s.cmd.Stderr = logFile, logFile
 	if err := s.cmd.Start(); err != nil {
 		return nil, err
@@ -364,8 +375,12 @@ func (p *portal) point() string {
 	return "lon=" + strconv.FormatFloat(lon, 'f', 6, 64) + "&lat=" + strconv.FormatFloat(lat, 'f', 6, 64)
 }
 
+// get asks for path as one of many clients (a random X-Forwarded-For), so no
+// client's budget of expensive requests limits the closed-loop runs.
 func (p *portal) get(path string) vegeta.Target {
-	return vegeta.Target{Method: http.MethodGet, URL: p.base + path}
+	h := http.Header{}
+	h.Set("X-Forwarded-For", fmt.Sprintf("10.%d.%d.%d", rand.IntN(250), rand.IntN(250), rand.IntN(250)+1))
+	return vegeta.Target{Method: http.MethodGet, URL: p.base + path, Header: h}
 }
 
 func (p *portal) nearest() vegeta.Target {
@@ -381,7 +396,9 @@ var categories = []string{"meal_point", "elderly_centre", "day_care", "nursing_h
 
 func (p *portal) coverage() vegeta.Target {
 	t := p.get("/api/coverage?category=" + categories[rand.IntN(len(categories))])
-	t.Header = p.session
+	for k, v := range p.session {
+		t.Header[k] = v
+	}
 	return t
 }
 

@@ -37,6 +37,12 @@ func runServe(ctx context.Context, args []string, stderr io.Writer, ready chan<-
 		"file (mode 0600) holding the session key, created when missing; default: kept in the database (DOORSTEP_SESSION_KEY_FILE)")
 	trustedProxies := fs.String("trusted-proxies", envDefault("DOORSTEP_TRUSTED_PROXIES", ""),
 		"comma-separated CIDRs of reverse proxies whose X-Forwarded-For names the client, e.g. 127.0.0.1/32; default none (DOORSTEP_TRUSTED_PROXIES)")
+	expensiveRate := fs.Float64("expensive-rate", floatEnv("DOORSTEP_EXPENSIVE_RATE", 0),
+		"expensive requests (circles, catchments, coverage) a second per client address, in bursts of --expensive-burst; 0: 2 (DOORSTEP_EXPENSIVE_RATE)")
+	expensiveBurst := fs.Int("expensive-burst", int(floatEnv("DOORSTEP_EXPENSIVE_BURST", 0)),
+		"burst of expensive requests per client address; 0: 10 (DOORSTEP_EXPENSIVE_BURST)")
+	expensiveSlots := fs.Int("expensive-slots", int(floatEnv("DOORSTEP_EXPENSIVE_SLOTS", 0)),
+		"expensive requests computed at once; 0: one fewer than the CPUs, at least 1 (DOORSTEP_EXPENSIVE_SLOTS)")
 	shutdownTimeout := fs.Duration("shutdown-timeout", durationEnv("DOORSTEP_SHUTDOWN_TIMEOUT", 10*time.Second),
 		"on SIGTERM or SIGINT, how long in-flight requests may take to finish (DOORSTEP_SHUTDOWN_TIMEOUT)")
 	if err := fs.Parse(args); err != nil {
@@ -60,12 +66,15 @@ func runServe(ctx context.Context, args []string, stderr io.Writer, ready chan<-
 		TileURL: *tileURL,
 		// The session key is a secret: taken from the environment only, never a flag
 		// that ps would show.
-		SessionKey:     os.Getenv("DOORSTEP_SESSION_KEY"),
-		SessionKeyFile: *keyFile,
-		TrustedProxies: splitList(*trustedProxies),
-		SecureCookies:  *secureCookies,
-		WriteTimeout:   writeTimeout,
-		Logger:         logger,
+		SessionKey:         os.Getenv("DOORSTEP_SESSION_KEY"),
+		SessionKeyFile:     *keyFile,
+		TrustedProxies:     splitList(*trustedProxies),
+		ExpensivePerSecond: *expensiveRate,
+		ExpensiveBurst:     *expensiveBurst,
+		ExpensiveSlots:     *expensiveSlots,
+		SecureCookies:      *secureCookies,
+		WriteTimeout:       writeTimeout,
+		Logger:             logger,
 	})
 	if err != nil {
 		return err
@@ -135,4 +144,13 @@ func splitList(s string) []string {
 		}
 	}
 	return out
+}
+
+// floatEnv returns the environment variable as a number, or def when unset or not
+// a number.
+func floatEnv(name string, def float64) float64 {
+	if f, err := strconv.ParseFloat(os.Getenv(name), 64); err == nil {
+		return f
+	}
+	return def
 }
