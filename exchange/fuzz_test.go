@@ -54,11 +54,13 @@ func FuzzReadNetworkGeoJSON(f *testing.F) {
 // FuzzReadOSMXML: any bytes read as OSM XML either are refused or give walkable
 // lines of two or more valid points; never a panic.
 func FuzzReadOSMXML(f *testing.F) {
-	walk, err := os.ReadFile("testdata/walk.osm")
-	if err != nil {
-		f.Fatal(err)
+	for _, name := range []string{"walk.osm", "square.osm", "layers.osm"} {
+		data, err := os.ReadFile("testdata/" + name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
 	}
-	f.Add(walk)
 	for _, s := range []string{
 		`<osm><node id="1" lat="31.29" lon="121.46"/><node id="2" lat="31.29" lon="121.461"/><way id="3"><nd ref="1"/><nd ref="2"/><tag k="highway" v="footway"/></way></osm>`,
 		`<osm><node id="1" lat="NaN" lon="121.46"/><node id="2" lat="31.29" lon="1e400"/><way id="3"><nd ref="1"/><nd ref="2"/><tag k="highway" v="path"/></way></osm>`,

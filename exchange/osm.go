@@ -139,6 +139,8 @@ func (src OSMSource) scan(ctx context.Context, pass string, nodes, ways, relatio
 			if !relations {
 				continue
 			}
+		default:
+			continue // changesets, notes, users, bounds: nothing to read
 		}
 		visit(sc.Object())
 		if n++; src.Progress != nil && n%1_000_000 == 0 {
