@@ -89,7 +89,7 @@ func TestStaticCaching(t *testing.T) {
 		})
 	}
 
-	for _, path := range []string{"/static/nope.js", "/static/static.go", "/static/vendor.sh", "/static/index.html", "/static/", "/static/vendor"} {
+	for _, path := range []string{"/static/nope.js", "/static/static.go", "/static/vendor.sh", "/static/index.html", "/static/parts/signin-form.html", "/static/", "/static/vendor"} {
 		if rec := get(t, "GET", path); rec.Code != http.StatusNotFound || checkErrorAnswer(rec) != "" {
 			t.Errorf("%s: status %d, %s", path, rec.Code, checkErrorAnswer(rec))
 		}

@@ -2,6 +2,7 @@ package static
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -39,9 +40,14 @@ type Site struct {
 // JavaScript's static and dynamic imports. CSS url() is left alone: Leaflet finds
 // its marker images by stripping "marker-icon.png" from the end of such a URL.
 var (
+	include = regexp.MustCompile(`(?m)^<!--#include ([\w./-]+\.html) -->\n`)
 	htmlRef = regexp.MustCompile(`((?:src|href)="/static/)([^"?#]+)(")`)
 	jsRef   = regexp.MustCompile(`((?:\bfrom|\bimport\(?)\s*['"])(\.\.?/[^'"?#]+)(['"])`)
 )
+
+// A page may take in a part shared with other pages (parts/signin-form.html) with
+// the line "<!--#include parts/signin-form.html -->"; the part's own references are
+// fingerprinted as the page's. Parts do not include further parts.
 
 // skipped are files the embed pattern takes in but the site does not serve.
 func skipped(name string) bool {
@@ -80,7 +86,11 @@ func NewSite(fsys fs.FS) (*Site, error) {
 		}
 		visiting[name] = true
 		defer delete(visiting, name)
-		body, err := s.fingerprint(name, body, build)
+		body, err := includeParts(name, body, raw)
+		if err != nil {
+			return nil, err
+		}
+		body, err = s.fingerprint(name, body, build)
 		if err != nil {
 			return nil, err
 		}
@@ -104,6 +114,26 @@ func NewSite(fsys fs.FS) (*Site, error) {
 		}
 	}
 	return s, nil
+}
+
+// includeParts replaces each include line of the page name with the part it names.
+func includeParts(name string, body []byte, raw map[string][]byte) ([]byte, error) {
+	if path.Ext(name) != ".html" {
+		return body, nil
+	}
+	var firstErr error
+	out := include.ReplaceAllFunc(body, func(m []byte) []byte {
+		part := string(include.FindSubmatch(m)[1])
+		b, ok := raw[part]
+		switch {
+		case !ok:
+			firstErr = cmp.Or(firstErr, fmt.Errorf("static: %s includes %s, which does not exist", name, part))
+		case include.Match(b):
+			firstErr = cmp.Or(firstErr, fmt.Errorf("static: %s includes %s, which includes another part", name, part))
+		}
+		return b
+	})
+	return out, firstErr
 }
 
 // fingerprint returns body with every reference to another file given that file's

@@ -9,16 +9,17 @@ import (
 
 func TestSiteFingerprintsReferences(t *testing.T) {
 	fsys := fstest.MapFS{
-		"index.html":    {Data: []byte(`<link href="/static/a.css"><script type="module" src="/static/app.js"></script>`)},
-		"a.css":         {Data: []byte(`body { color: black }`)},
-		"app.js":        {Data: []byte("import { x } from './lib.js';\nconst m = import('./sub/late.js');\n")},
-		"lib.js":        {Data: []byte(`export const x = 1;`)},
-		"sub/late.js":   {Data: []byte(`import { x } from '../lib.js'; export { x };`)},
-		"static.go":     {Data: []byte(`package static`)},
-		"vendor.sh":     {Data: []byte(`#!/bin/sh`)},
-		"vendor/l.css":  {Data: []byte(`.icon { background: url(images/i.png) }`)},
-		"vendor/i.png":  {Data: []byte{0x89, 'P', 'N', 'G'}},
-		"not/used.json": {Data: []byte(`{}`)},
+		"index.html":      {Data: []byte("<link href=\"/static/a.css\">\n<!--#include parts/head.html -->\n")},
+		"parts/head.html": {Data: []byte(`<script type="module" src="/static/app.js"></script>` + "\n")},
+		"a.css":           {Data: []byte(`body { color: black }`)},
+		"app.js":          {Data: []byte("import { x } from './lib.js';\nconst m = import('./sub/late.js');\n")},
+		"lib.js":          {Data: []byte(`export const x = 1;`)},
+		"sub/late.js":     {Data: []byte(`import { x } from '../lib.js'; export { x };`)},
+		"static.go":       {Data: []byte(`package static`)},
+		"vendor.sh":       {Data: []byte(`#!/bin/sh`)},
+		"vendor/l.css":    {Data: []byte(`.icon { background: url(images/i.png) }`)},
+		"vendor/i.png":    {Data: []byte{0x89, 'P', 'N', 'G'}},
+		"not/used.json":   {Data: []byte(`{}`)},
 	}
 	s, err := NewSite(fsys)
 	if err != nil {
@@ -85,6 +86,12 @@ func TestSiteRefusesBrokenReferences(t *testing.T) {
 	}{
 		{"missing import", fstest.MapFS{"a.js": {Data: []byte(`import './gone.js';`)}}, "gone.js is referred to but does not exist"},
 		{"missing page file", fstest.MapFS{"p.html": {Data: []byte(`<script src="/static/x.js"></script>`)}}, "x.js is referred to"},
+		{"missing part", fstest.MapFS{"p.html": {Data: []byte("<!--#include parts/x.html -->\n")}}, "includes parts/x.html, which does not exist"},
+		{"nested part", fstest.MapFS{
+			"p.html":       {Data: []byte("<!--#include parts/a.html -->\n")},
+			"parts/a.html": {Data: []byte("<!--#include parts/b.html -->\n")},
+			"parts/b.html": {Data: []byte("b")},
+		}, "which includes another part"},
 		{"cycle", fstest.MapFS{
 			"a.js": {Data: []byte(`import './b.js';`)},
 			"b.js": {Data: []byte(`import './a.js';`)},
@@ -106,14 +113,19 @@ func TestEmbeddedSite(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	plain := regexp.MustCompile(`(?:src|href)="/static/[^"?]+"|from '\./[^'?]+'`)
+	plain := regexp.MustCompile(`(?:src|href)="/static/[^"?]+"|from '\./[^'?]+'|<!--#include`)
 	for _, name := range []string{"index.html", "staff.html", "office.html", "app.js", "staff.js", "office.js"} {
 		a, ok := s.Asset(name)
 		if !ok {
 			t.Fatalf("no %s", name)
 		}
 		if m := plain.Find(a.Body); m != nil {
-			t.Errorf("%s: unfingerprinted reference %s", name, m)
+			t.Errorf("%s: unfingerprinted reference or include %s", name, m)
+		}
+	}
+	for _, page := range []string{"staff.html", "office.html"} {
+		if a, _ := s.Asset(page); !strings.Contains(string(a.Body), `<form id="signin-form"`) {
+			t.Errorf("%s lacks the sign-in form of parts/signin-form.html", page)
 		}
 	}
 }

@@ -7,8 +7,9 @@ package static
 
 import "embed"
 
-// Files is the pages, scripts, styles and the vendored Leaflet, rooted at this folder:
-// "index.html", "app.js", "vendor/leaflet/leaflet.js", ...
+// Files is the pages, the parts they include (parts/), scripts, styles and the
+// vendored Leaflet, rooted at this folder: "index.html", "app.js",
+// "vendor/leaflet/leaflet.js", ... Site serves them.
 //
-//go:embed *.html *.css *.js *.svg vendor
+//go:embed *.html *.css *.js *.svg parts vendor
 var Files embed.FS
