@@ -16,6 +16,7 @@ import (
 	"unicode"
 
 	"doorstep"
+	"doorstep/exchange"
 	"doorstep/finder"
 	"doorstep/store"
 )
@@ -130,7 +131,7 @@ func writeCoverageCSV(w io.Writer, snap *finder.Snapshot, r *finder.CoverageRepo
 				strconv.Itoa(a.Population), strconv.Itoa(a.Elderly), num(shareWithin(ac), 3),
 				num(float64(a.Elderly)*shareWithin(ac), 1), num(elderlyOutside(a, ac), 1), walk,
 				num(r.Minutes, -1), num(r.SpeedMPerMin, -1)}
-			if err := cw.Write(row); err != nil {
+			if err := cw.Write(exchange.EscapeRow(row)); err != nil { // no formulas for spreadsheets
 				return err
 			}
 		}

@@ -19,6 +19,7 @@ import (
 	"unicode/utf8"
 
 	"doorstep"
+	"doorstep/exchange"
 	"doorstep/geo"
 	"doorstep/store"
 
@@ -263,7 +264,7 @@ func (f *listingFile) writeServicesCSV(w io.Writer, list []*doorstep.Service, bo
 		return err
 	}
 	for _, s := range list {
-		if err := cw.Write(f.cells(s)); err != nil {
+		if err := cw.Write(exchange.EscapeRow(f.cells(s))); err != nil { // no formulas for spreadsheets
 			return err
 		}
 	}
@@ -376,7 +377,7 @@ func readServicesCSV(data []byte, defaultCRS geo.CRS) ([]store.ImportRow, error)
 		}
 		cells := make(map[string]string, len(header))
 		for i, h := range header {
-			cells[h] = strings.TrimSpace(record[i])
+			cells[h] = exchange.UnescapeCell(strings.TrimSpace(record[i])) // as writeServicesCSV escaped it
 		}
 		rows = append(rows, parseServiceRow(line, cells, defaultCRS))
 	}
