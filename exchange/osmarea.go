@@ -197,7 +197,9 @@ func ringsGeometry(outer, inner [][]osm.NodeID, points map[osm.NodeID]orb.Point)
 
 // OSMStreet picks the street among boundaries read with ReadOSMAreas: the one named
 // by osmID ("relation/2220322"), or else the only boundary=administrative with
-// admin_level=8. The street's name is the name tag; its English name name:en.
+// admin_level=8. Its name is the name tag, its English name name:en, its time zone
+// the timezone tag and its country the ISO 3166 tags, when OSM has them; CheckStreet
+// fills the defaults and checks the rest.
 func OSMStreet(areas []*OSMArea, osmID string) (*doorstep.Street, error) {
 	var found []*OSMArea
 	for _, a := range areas {
@@ -221,7 +223,17 @@ func OSMStreet(areas []*OSMArea, osmID string) (*doorstep.Street, error) {
 	if a.Problem != "" {
 		return nil, fmt.Errorf("%s (%s): %s", a.ID, a.Name(), a.Problem)
 	}
-	return &doorstep.Street{Name: a.Tags["name"], Geometry: a.Geometry}, nil
+	country := ""
+	for _, k := range []string{"ISO3166-1:alpha2", "ISO3166-1", "ISO3166-2", "is_in:country_code", "addr:country"} {
+		if v := a.Tags[k]; v != "" {
+			country, _, _ = strings.Cut(v, "-") // ISO3166-2 is CN-SH: the country first
+			break
+		}
+	}
+	return &doorstep.Street{
+		Name: a.Tags["name"], NameEn: a.Tags["name:en"], Timezone: a.Tags["timezone"], Country: country,
+		Geometry: a.Geometry,
+	}, nil
 }
 
 // Population is what a populations file says of one residential area.

@@ -115,23 +115,50 @@ func readStreetFeature(raw json.RawMessage) (*doorstep.Street, StreetErrors) {
 	if f.Type != "Feature" {
 		bad("type", "is %q, want \"Feature\"", f.Type)
 	}
-	text := func(key string, required bool) string {
+	text := func(key string) string {
 		v, ok := TextProperty(f.Properties, key)
-		switch n := utf8.RuneCountInString(v); {
-		case !ok:
+		if !ok {
 			bad(key, "must be text")
-		case n == 0 && required:
-			bad(key, "is required")
-		case n > doorstep.MaxNameRunes:
-			bad(key, "has %d characters; at most %d", n, doorstep.MaxNameRunes)
 		}
 		return v
 	}
 	st := &doorstep.Street{
-		Name: text("name", true), NameEn: text("name_en", false), City: text("city", false), District: text("district", false),
-		Timezone: text("timezone", false), Country: strings.ToUpper(text("country", false)), PhonePattern: text("phone_pattern", false),
+		Name: text("name"), NameEn: text("name_en"), City: text("city"), District: text("district"),
+		Timezone: text("timezone"), Country: text("country"), PhonePattern: text("phone_pattern"),
 	}
-	if st.Timezone == "" {
+	problems = append(problems, CheckStreet(st)...)
+	mp, geomProblems := ReadPolygons(f.Geometry, "a street")
+	for _, msg := range geomProblems {
+		bad("geometry", "%s", msg)
+	}
+	st.Geometry = mp
+	return st, problems
+}
+
+// CheckStreet checks a street's name and place, whatever file it came from: name
+// 1–100 characters, the other names at most 100, timezone an IANA zone and country
+// a two-letter code (Asia/Shanghai and CN when empty, filled in), phone_pattern a
+// regular expression. Geometry is the reader's to check.
+func CheckStreet(st *doorstep.Street) StreetErrors {
+	var problems StreetErrors
+	bad := func(field, format string, args ...any) {
+		problems = append(problems, StreetProblem{Field: field, Message: fmt.Sprintf(format, args...)})
+	}
+	for _, f := range []struct {
+		field    string
+		value    *string
+		required bool
+	}{{"name", &st.Name, true}, {"name_en", &st.NameEn, false}, {"city", &st.City, false}, {"district", &st.District, false}} {
+		*f.value = strings.TrimSpace(*f.value)
+		switch n := utf8.RuneCountInString(*f.value); {
+		case n == 0 && f.required:
+			bad(f.field, "is required")
+		case n > doorstep.MaxNameRunes:
+			bad(f.field, "has %d characters; at most %d", n, doorstep.MaxNameRunes)
+		}
+	}
+	st.Country = strings.ToUpper(strings.TrimSpace(st.Country))
+	if st.Timezone = strings.TrimSpace(st.Timezone); st.Timezone == "" {
 		st.Timezone = doorstep.DefaultTimezone
 	} else if _, err := time.LoadLocation(st.Timezone); err != nil || st.Timezone == "Local" {
 		bad("timezone", "%q is not a time zone name such as Asia/Shanghai or Europe/Helsinki", st.Timezone)
@@ -146,12 +173,7 @@ func readStreetFeature(raw json.RawMessage) (*doorstep.Street, StreetErrors) {
 	} else if _, err := doorstep.CompilePhonePattern(p); err != nil {
 		bad("phone_pattern", "is not a regular expression: %v", err)
 	}
-	mp, geomProblems := ReadPolygons(f.Geometry, "a street")
-	for _, msg := range geomProblems {
-		bad("geometry", "%s", msg)
-	}
-	st.Geometry = mp
-	return st, problems
+	return problems
 }
 
 // TextProperty returns a GeoJSON feature's string property trimmed ("" when

@@ -17,6 +17,7 @@ import (
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/project"
+	"github.com/paulmach/osm"
 )
 
 func init() {
@@ -27,7 +28,9 @@ func init() {
 }
 
 // streetOptions are the flags a street reader may use.
-type streetOptions struct{}
+type streetOptions struct {
+	osmID string // the OSM boundary to read, "relation/NNN" or "way/NNN"
+}
 
 // streetReader reads a street from a file.
 type streetReader func(ctx context.Context, path string, opts streetOptions) (*doorstep.Street, error)
@@ -37,6 +40,25 @@ type streetReader func(ctx context.Context, path string, opts streetOptions) (*d
 var streetReaders = map[string]streetReader{
 	".geojson": readStreetGeoJSON,
 	".json":    readStreetGeoJSON,
+	".osm":     readStreetOSM,
+	".osm.pbf": readStreetOSM,
+	".pbf":     readStreetOSM,
+}
+
+// readStreetOSM reads the street's boundary from an OpenStreetMap file: the
+// relation or closed way of --osm-id, or the only admin_level 8 boundary.
+func readStreetOSM(ctx context.Context, path string, opts streetOptions) (*doorstep.Street, error) {
+	src, err := osmSource(path, nil)
+	if err != nil {
+		return nil, err
+	}
+	areas, err := exchange.ReadOSMAreas(ctx, src, func(id string, tags osm.Tags) bool {
+		return id == opts.osmID || (tags.Find("boundary") == "administrative" && tags.Find("admin_level") == "8")
+	})
+	if err != nil {
+		return nil, err
+	}
+	return exchange.OSMStreet(areas, opts.osmID)
 }
 
 func readStreetGeoJSON(_ context.Context, path string, _ streetOptions) (*doorstep.Street, error) {
@@ -77,6 +99,18 @@ func runImportStreet(ctx context.Context, args []string, stdout, stderr io.Write
 	dbPath := fs.String("db", envDefault("DOORSTEP_DB", "doorstep.db"), "SQLite database file (DOORSTEP_DB)")
 	crsName := fs.String("crs", "wgs84", "coordinates of the file: wgs84, gcj02 (Amap, Tencent) or bd09 (Baidu)")
 	var opts streetOptions
+	fs.StringVar(&opts.osmID, "osm-id", "", "with an OSM file: the street's boundary, relation/NNN or way/NNN (default: the only admin_level=8 boundary)")
+	// A place the file does not give (OSM rarely has a time zone) or gives wrongly.
+	override := map[string]*string{}
+	for _, f := range []struct{ name, usage string }{
+		{"name-en", "the street's English name, instead of the file's"},
+		{"city", "the city, instead of the file's"},
+		{"district", "the district, instead of the file's"},
+		{"timezone", "the IANA time zone opening hours are read in (Europe/Monaco), instead of the file's"},
+		{"country", "the two-letter country code (MC), instead of the file's"},
+	} {
+		override[f.name] = fs.String(f.name, "", f.usage)
+	}
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -95,6 +129,15 @@ func runImportStreet(ctx context.Context, args []string, stdout, stderr io.Write
 	street, err := read(ctx, path, opts)
 	if err != nil {
 		return fmt.Errorf("import street %s: %w (database unchanged)", path, err)
+	}
+	for flag, field := range map[string]*string{"name-en": &street.NameEn, "city": &street.City, "district": &street.District,
+		"timezone": &street.Timezone, "country": &street.Country} {
+		if v := *override[flag]; v != "" {
+			*field = v
+		}
+	}
+	if problems := exchange.CheckStreet(street); len(problems) > 0 {
+		return fmt.Errorf("import street %s: %w (database unchanged)", path, problems)
 	}
 	if crs != geo.WGS84 {
 		street.Geometry = project.MultiPolygon(street.Geometry, func(p orb.Point) orb.Point { return geo.ToWGS84(crs, p) })

@@ -20,13 +20,14 @@ import (
 // SOURCE.md; © OpenStreetMap contributors, ODbL).
 var monacoDir = filepath.Join("..", "..", "exchange", "testdata", "monaco")
 
-// monacoDB imports the fixture into a new database as a street office would:
-// quarters as areas, the walking network, listings by the mapping; and adds an
-// office account. It returns the database path and the network import's report.
+// monacoDB imports the fixture into a new database as a street office would: the
+// street (its only admin_level 8 boundary), quarters as areas, the walking network,
+// listings by the mapping; and adds an office account. It returns the database path and the network import's report.
 func monacoDB(t *testing.T) (dbPath, report string) {
 	t.Helper()
 	pbf := filepath.Join(monacoDir, "monaco.osm.pbf")
 	dbPath = filepath.Join(t.TempDir(), "monaco.db")
+	runCLI(t, "import", "--db", dbPath, "street", "--timezone", "Europe/Monaco", "--country", "MC", pbf)
 	runCLI(t, "import", "--db", dbPath, "areas", "--from-osm", pbf, "--populations", filepath.Join(monacoDir, "quarters.csv"))
 	var stdout, stderr strings.Builder
 	if err := run(context.Background(), []string{"import", "--db", dbPath, "network", pbf}, &stdout, &stderr, nil); err != nil {
@@ -76,6 +77,23 @@ func TestMonacoFromOSM(t *testing.T) {
 		t.Fatalf("%d listings imported, want the fixture's 66", len(services))
 	}
 
+	t.Run("listings import again", func(t *testing.T) {
+		// Matched by their OSM ids: nothing new, nothing changed.
+		out := runCLI(t, "import", "--db", dbPath, "services", "--from-osm", filepath.Join(monacoDir, "monaco.osm.pbf"),
+			"--map", filepath.Join(monacoDir, "mapping.csv"))
+		if !strings.Contains(out, "0 new, 0 updated, 66 unchanged") {
+			t.Errorf("second import: %s", out)
+		}
+	})
+	t.Run("street", func(t *testing.T) {
+		var meta struct {
+			Street, Country, Timezone string
+		}
+		mustJSON(t, get("/api/meta"), &meta)
+		if meta.Street != "Monaco" || meta.Country != "MC" || meta.Timezone != "Europe/Monaco" {
+			t.Errorf("meta %+v, want Monaco, MC, Europe/Monaco", meta)
+		}
+	})
 	t.Run("doorstep", func(t *testing.T) {
 		// Place du Casino, Monte-Carlo.
 		var ans struct {
@@ -397,6 +415,9 @@ func TestImportFromOSMRefusesBadInput(t *testing.T) {
 		args []string
 		want string
 	}{
+		{"street not in file", []string{"street", "--osm-id", "relation/1", pbf}, "relation/1 is not in the file"},
+		{"no street boundary", []string{"street", walk}, "no boundary=administrative with admin_level=8"},
+		{"street time zone", []string{"street", "--timezone", "Mars/Base", pbf}, "timezone"},
 		{"no quarters", []string{"areas", "--from-osm", walk}, "no boundary=administrative with admin_level=10"},
 		{"bad populations", []string{"areas", "--from-osm", pbf, "--populations", badPops}, "pops.csv: line 2, population"},
 		{"osm with crs", []string{"areas", "--from-osm", pbf, "--crs", "gcj02"}, "WGS84"},
@@ -422,6 +443,9 @@ func TestImportFromOSMRefusesBadInput(t *testing.T) {
 		areas, err := db.Areas(context.Background())
 		if err != nil || len(areas) != 0 {
 			t.Errorf("%d areas after refused imports (%v)", len(areas), err)
+		}
+		if _, found, err := db.Street(context.Background()); err != nil || found {
+			t.Errorf("a street after refused imports (%v)", err)
 		}
 	}
 }
