@@ -19,7 +19,7 @@ import (
 
 func init() {
 	importers["areas"] = importer{
-		summary: "residential areas: GeoJSON polygons with name, committee, population, elderly (replaces them all)",
+		summary: "residential areas: GeoJSON polygons with name, committee, population, elderly, or OSM boundaries (--from-osm) (replaces them all)",
 		run:     runImportAreas,
 	}
 }

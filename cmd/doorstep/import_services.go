@@ -19,7 +19,7 @@ import (
 
 func init() {
 	importers["services"] = importer{
-		summary: "listings from CSV (.csv) or GeoJSON (.geojson, .json), matched by external_id: new ones added, known ones updated",
+		summary: "listings from CSV (.csv), GeoJSON (.geojson, .json) or OSM by a tag mapping (--from-osm, --map), matched by external_id: new ones added, known ones updated",
 		run:     runImportServices,
 	}
 }

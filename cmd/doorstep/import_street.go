@@ -22,7 +22,7 @@ import (
 
 func init() {
 	importers["street"] = importer{
-		summary: "the street's boundary and place: a GeoJSON Feature with name, name_en, city, district, timezone, country, phone_pattern (replaces it)",
+		summary: "the street's boundary and place: a GeoJSON Feature with name, name_en, city, district, timezone, country, phone_pattern, or an OSM boundary (.osm, .osm.pbf; --osm-id) (replaces it)",
 		run:     runImportStreet,
 	}
 }
