@@ -5,7 +5,7 @@ import (
 	"fmt"
 )
 
-// Error codes, mapped to HTTP statuses by the server.
+// Error codes, mapped to HTTP statuses by the server (server/error.go).
 const (
 	ECONFLICT       = "conflict"
 	EINTERNAL       = "internal"
@@ -15,6 +15,15 @@ const (
 	EFORBIDDEN      = "forbidden"
 	EUNPROCESSABLE  = "unprocessable"
 	ENOTIMPLEMENTED = "not_implemented"
+
+	// Refusals of the request itself rather than of what it asks.
+	EMETHOD       = "method_not_allowed"     // a method the path does not take
+	EMEDIATYPE    = "unsupported_media_type" // a body that is not JSON
+	ETOOLARGE     = "too_large"              // a body over the limit
+	ETOOLONG      = "too_long"               // a query string over the limit
+	EPRECONDITION = "precondition_required"  // a change without If-Match
+	ETOOMANY      = "too_many_requests"      // over a rate limit
+	EUNAVAILABLE  = "unavailable"            // not ready to answer yet
 )
 
 // Error is an application error with a code, a message meant for the user and,
@@ -75,3 +84,18 @@ func ErrorField(err error) string {
 	}
 	return ""
 }
+
+// ConflictError is an ECONFLICT that carries the current state of what a change
+// was made to (a *Service, for a listing) and its version, so the client can show
+// it and re-apply the change.
+type ConflictError struct {
+	Err     *Error
+	Current any
+	Version int64
+}
+
+// Error implements the error interface.
+func (e *ConflictError) Error() string { return e.Err.Error() }
+
+// Unwrap makes the code and message visible to ErrorCode and ErrorMessage.
+func (e *ConflictError) Unwrap() error { return e.Err }

@@ -58,7 +58,7 @@ func handleStatic(c *gin.Context) {
 	name := strings.TrimPrefix(c.Param("path"), "/")
 	a, ok := mustSite().Asset(name)
 	if !ok || strings.HasSuffix(name, ".html") { // pages have their own paths
-		writeStatusError(c, http.StatusNotFound, doorstep.ENOTFOUND, "No such page or endpoint.")
+		writeError(c, doorstep.Errorf(doorstep.ENOTFOUND, "No such page or endpoint."))
 		return
 	}
 	cache := cacheRevalidate

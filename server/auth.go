@@ -161,9 +161,9 @@ func (s *Server) handleSignOut(c *gin.Context) {
 		if err := s.endSessions(c.Request.Context(), id); err != nil {
 			s.auth.endInMemory(id, version)
 			s.log.ErrorContext(c.Request.Context(), "sign out not recorded", "user_id", id, "err", err)
-			writeStatusError(c, http.StatusServiceUnavailable, "unavailable",
+			writeError(c, doorstep.Errorf(doorstep.EUNAVAILABLE,
 				"You are signed out on this server, but the sign-out could not be saved (the disk may be full): "+
-					"your session may come back after a restart. Please tell the street office.")
+					"your session may come back after a restart. Please tell the street office."))
 			return
 		}
 	}

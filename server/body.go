@@ -26,14 +26,14 @@ type jsonObject map[string]json.RawMessage
 // 400 naming "body" when it is not one JSON object.
 func readJSONObject(c *gin.Context) (jsonObject, bool) {
 	if mt, _, err := mime.ParseMediaType(c.GetHeader("Content-Type")); err != nil || mt != "application/json" {
-		abortJSON(c, http.StatusUnsupportedMediaType, &doorstep.Error{Code: "unsupported_media_type", Field: "Content-Type",
+		writeError(c, &doorstep.Error{Code: doorstep.EMEDIATYPE, Field: "Content-Type",
 			Message: "Send the body as JSON with Content-Type: application/json."})
 		return nil, false
 	}
 	data, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, maxBodyBytes))
 	var tooLarge *http.MaxBytesError
 	if errors.As(err, &tooLarge) {
-		abortJSON(c, http.StatusRequestEntityTooLarge, &doorstep.Error{Code: "too_large", Field: "body",
+		writeError(c, &doorstep.Error{Code: doorstep.ETOOLARGE, Field: "body",
 			Message: "The body is larger than 1 MiB."})
 		return nil, false
 	} else if err != nil {
@@ -77,10 +77,4 @@ func (o jsonObject) decode(name string, dst any, what string, nullable bool) err
 		return doorstep.FieldErrorf(name, "%s must be %s.", name, what)
 	}
 	return nil
-}
-
-// abortJSON answers with the JSON error (docs/api.md, Errors) and a status the error codes
-// do not carry (413, 415, 428, 429).
-func abortJSON(c *gin.Context, status int, e *doorstep.Error) {
-	c.AbortWithStatusJSON(status, errorBody{Error: errorDetail{Code: e.Code, Message: e.Message, Field: e.Field}})
 }

@@ -12,14 +12,6 @@ import (
 	"github.com/paulmach/orb"
 )
 
-// coverageRoutes are the street office's planning tools: office and admin users only.
-func (s *Server) coverageRoutes(api *gin.RouterGroup) {
-	cov := api.Group("/coverage", noStore, s.requireUser, s.requireCSRF, requireRole(doorstep.RoleOffice, doorstep.RoleAdmin), s.expensive(fixedCost(2)))
-	cov.GET("", s.handleCoverage)
-	cov.POST("/whatif", s.handleWhatIf)
-	cov.GET("/suggest", s.handleSuggest)
-}
-
 // requireRole lets through only signed-in users with one of the roles; it runs
 // after requireUser.
 func requireRole(roles ...doorstep.Role) gin.HandlerFunc {

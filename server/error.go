@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strconv"
 
 	"doorstep"
 
@@ -21,10 +22,19 @@ var statusOf = map[string]int{
 	doorstep.EUNPROCESSABLE:  http.StatusUnprocessableEntity,
 	doorstep.ENOTIMPLEMENTED: http.StatusNotImplemented,
 	doorstep.EINTERNAL:       http.StatusInternalServerError,
+	doorstep.EMETHOD:         http.StatusMethodNotAllowed,
+	doorstep.EMEDIATYPE:      http.StatusUnsupportedMediaType,
+	doorstep.ETOOLARGE:       http.StatusRequestEntityTooLarge,
+	doorstep.ETOOLONG:        http.StatusRequestURITooLong,
+	doorstep.EPRECONDITION:   http.StatusPreconditionRequired,
+	doorstep.ETOOMANY:        http.StatusTooManyRequests,
+	doorstep.EUNAVAILABLE:    http.StatusServiceUnavailable,
 }
 
 type errorBody struct {
 	Error errorDetail `json:"error"`
+	// Current is, for a conflict, what the change was made to as it is now.
+	Current any `json:"current,omitempty"`
 }
 
 type errorDetail struct {
@@ -33,8 +43,10 @@ type errorDetail struct {
 	Field   string `json:"field,omitempty"`
 }
 
-// writeError answers with the JSON error of docs/api.md (Errors). Internal errors are logged
-// in full and shown to the user as "Internal error." only.
+// writeError is the one exit of every error: the JSON error of docs/api.md
+// (Errors) with the status of its code, and for a conflict the current object and its version as the ETag.
+// Errors that are not application errors are logged in full and shown to the user
+// as "Internal error." only.
 func writeError(c *gin.Context, err error) {
 	code := doorstep.ErrorCode(err)
 	status, ok := statusOf[code]
@@ -47,16 +59,15 @@ func writeError(c *gin.Context, err error) {
 		c.AbortWithStatus(statusClientGone)
 		return
 	}
-	if code == doorstep.EINTERNAL {
-		slog.ErrorContext(c.Request.Context(), "internal error", "method", c.Request.Method, "path", c.Request.URL.Path, "err", err)
+	var app *doorstep.Error
+	if !errors.As(err, &app) {
+		slog.ErrorContext(c.Request.Context(), "internal error", "method", methodLabel(c.Request.Method), "path", loggedPath(c.Request.URL.Path), "err", err)
 	}
-	c.AbortWithStatusJSON(status, errorBody{Error: errorDetail{
-		Code: code, Message: doorstep.ErrorMessage(err), Field: doorstep.ErrorField(err),
-	}})
-}
-
-// writeStatusError answers with a JSON error for a status the router decides
-// (unknown route, wrong method) rather than an application error.
-func writeStatusError(c *gin.Context, status int, code, message string) {
-	c.AbortWithStatusJSON(status, errorBody{Error: errorDetail{Code: code, Message: message}})
+	body := errorBody{Error: errorDetail{Code: code, Message: doorstep.ErrorMessage(err), Field: doorstep.ErrorField(err)}}
+	var conflict *doorstep.ConflictError
+	if errors.As(err, &conflict) {
+		c.Header("ETag", strconv.Quote(strconv.FormatInt(conflict.Version, 10)))
+		body.Current = conflict.Current
+	}
+	c.AbortWithStatusJSON(status, body)
 }

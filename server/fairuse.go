@@ -2,7 +2,6 @@ package server
 
 import (
 	"math"
-	"net/http"
 	"runtime"
 	"strconv"
 	"sync"
@@ -153,5 +152,5 @@ func (s *Server) spend(c *gin.Context, cost int) {
 // tooMany answers 429 with Retry-After in whole seconds (at least one).
 func tooMany(c *gin.Context, wait time.Duration, message string) {
 	c.Header("Retry-After", strconv.Itoa(max(1, int(math.Ceil(wait.Seconds())))))
-	abortJSON(c, http.StatusTooManyRequests, &doorstep.Error{Code: "too_many_requests", Message: message})
+	writeError(c, &doorstep.Error{Code: doorstep.ETOOMANY, Message: message})
 }

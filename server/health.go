@@ -27,12 +27,12 @@ func (s *Server) handleReady(c *gin.Context) {
 	defer cancel()
 	if err := s.db.Ping(ctx); err != nil {
 		s.log.WarnContext(ctx, "not ready: database", "err", err)
-		abortJSON(c, http.StatusServiceUnavailable, &doorstep.Error{Code: "unavailable", Message: "The database does not answer."})
+		writeError(c, &doorstep.Error{Code: doorstep.EUNAVAILABLE, Message: "The database does not answer."})
 		return
 	}
 	snap := s.Snapshot()
 	if snap == nil {
-		abortJSON(c, http.StatusServiceUnavailable, &doorstep.Error{Code: "unavailable", Message: "The finder snapshot is not built yet."})
+		writeError(c, &doorstep.Error{Code: doorstep.EUNAVAILABLE, Message: "The finder snapshot is not built yet."})
 		return
 	}
 	c.JSON(http.StatusOK, gin.H{

@@ -34,17 +34,6 @@ type hsdsIndex struct {
 	byUUID map[uuid.UUID]int64
 }
 
-// hsdsRoutes registers /hsds/, /hsds/openapi.json, /hsds/services and
-// /hsds/services/{id}.
-func (s *Server) hsdsRoutes(e *gin.Engine) {
-	h := &hsdsAPI{s: s}
-	g := e.Group("/hsds")
-	g.GET("/", h.handleInfo)
-	g.GET("/openapi.json", h.handleOpenAPI)
-	g.GET("/services", h.handleServices)
-	g.GET("/services/:id", h.handleService)
-}
-
 // hsdsParams reads the query string; coordinates in HSDS are WGS84 by the
 // standard, so another crs is refused rather than ignored.
 func (h *hsdsAPI) hsdsParams(c *gin.Context) (*params, bool) {

@@ -249,7 +249,7 @@ func (s *Server) recoverPanic(c *gin.Context) {
 			c.Abort()
 			return
 		}
-		writeStatusError(c, http.StatusInternalServerError, doorstep.EINTERNAL, "Internal error.")
+		writeError(c, doorstep.Errorf(doorstep.EINTERNAL, "Internal error."))
 	}()
 	c.Next()
 }
@@ -318,7 +318,7 @@ func (s *Server) secureHeaders(c *gin.Context) {
 func (s *Server) limitRequest(c *gin.Context) {
 	r := c.Request
 	if len(r.URL.RawQuery) > maxQueryBytes {
-		abortJSON(c, http.StatusRequestURITooLong, &doorstep.Error{Code: "too_long", Field: "query",
+		writeError(c, &doorstep.Error{Code: doorstep.ETOOLONG, Field: "query",
 			Message: "The query string is longer than 8 KiB."})
 		return
 	}
@@ -351,7 +351,7 @@ func (s *Server) limitRequest(c *gin.Context) {
 }
 
 func abortBodyTooLarge(c *gin.Context) {
-	abortJSON(c, http.StatusRequestEntityTooLarge, &doorstep.Error{Code: "too_large", Field: "body",
+	writeError(c, &doorstep.Error{Code: doorstep.ETOOLARGE, Field: "body",
 		Message: "The body is larger than 1 MiB; large imports go through the command line."})
 }
 

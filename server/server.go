@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"time"
 
-	"doorstep"
 	"doorstep/finder"
 	"doorstep/store"
 
@@ -114,43 +113,3 @@ func (s *Server) Snapshot() *finder.Snapshot { return s.live.Snapshot() }
 // Live returns the live snapshot the server answers from, for the command that
 // serves it to watch for imports.
 func (s *Server) Live() *finder.Live { return s.live }
-
-func (s *Server) routes() {
-	e := s.engine
-	e.NoRoute(func(c *gin.Context) {
-		writeStatusError(c, http.StatusNotFound, doorstep.ENOTFOUND, "No such page or endpoint.")
-	})
-	e.NoMethod(func(c *gin.Context) {
-		writeStatusError(c, http.StatusMethodNotAllowed, "method_not_allowed", "This method is not allowed here.")
-	})
-	e.GET("/healthz", s.handleHealth) // health.go
-	e.GET("/readyz", s.handleReady)
-	e.GET("/metrics", s.metrics.handler())
-
-	api := e.Group("/api")
-	api.GET("/meta", s.handleMeta)
-	api.GET("/street", s.handleStreet)
-	api.GET("/categories", s.handleCategories)
-	api.GET("/areas", s.handleAreas)
-	api.GET("/services", s.handleServices)
-	api.GET("/services/:id", s.handleService)
-	api.GET("/doorstep", s.handleDoorstep)
-	api.GET("/circle", s.expensive(walkCost), s.handleCircle) // fairuse.go
-	api.GET("/services/:id/catchment", s.expensive(walkCost), s.handleCatchment)
-	api.GET("/network", s.handleNetwork)
-	s.coverageRoutes(api)
-	e.GET("/office", s.handleOfficePage) // office.go: the coverage dashboard
-	e.HEAD("/office", s.handleOfficePage)
-
-	// Staff: sign-in, editing listings, the audit log and the /staff page (edit.go).
-	s.staffRoutes(e, api)
-
-	// Open Referral HSDS 3.0: /hsds/, /hsds/services, /hsds/services/{id} (hsds.go).
-	s.hsdsRoutes(e)
-
-	index := func(c *gin.Context) { servePage(c, "index.html") } // assets.go: ETags, cache policies
-	e.GET("/", index)
-	e.HEAD("/", index)
-	e.GET("/static/*path", handleStatic)
-	e.HEAD("/static/*path", handleStatic)
-}

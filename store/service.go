@@ -277,20 +277,6 @@ const (
 	ActionVerify = "verify"
 )
 
-// ConflictError answers a change that names a version of a listing which is no
-// longer current. Its code is ECONFLICT; Current is the listing as it is now, for
-// the editor to show and re-apply their change to.
-type ConflictError struct {
-	Err     *doorstep.Error
-	Current *doorstep.Service
-}
-
-// Error implements the error interface.
-func (e *ConflictError) Error() string { return e.Err.Error() }
-
-// Unwrap lets doorstep.ErrorCode and ErrorMessage see the coded error.
-func (e *ConflictError) Unwrap() error { return e.Err }
-
 // ListingFilter selects listings for the staff page. Unlike the resident lookups it
 // includes closed listings.
 type ListingFilter struct {
@@ -387,7 +373,7 @@ func (db *DB) CreateService(ctx context.Context, upd *doorstep.ServiceUpdate) (*
 // update is applied to the current listing and checked as every listing is
 // (doorstep.ServiceUpdate.Validate); the result is stored as the next version and
 // audited, all in one transaction. version must be the
-// current version (else a *ConflictError carrying the current listing). Staff may
+// current version (else a *doorstep.ConflictError carrying the current listing). Staff may
 // change only their own organization's listings and may not move one to another
 // organization (EFORBIDDEN). A change that changes nothing stores nothing and
 // returns the current listing.
@@ -477,10 +463,10 @@ func (db *DB) changeService(ctx context.Context, id, version int64, action strin
 			return doorstep.Errorf(doorstep.EFORBIDDEN, "You may change only your own organization's listings.")
 		}
 		if version != 0 && version != current.Version {
-			return &ConflictError{
+			return &doorstep.ConflictError{
 				Err: doorstep.Errorf(doorstep.ECONFLICT,
 					"This listing was changed by someone else: it is now at version %d, not %d.", current.Version, version),
-				Current: current,
+				Current: current, Version: current.Version,
 			}
 		}
 		next := cloneService(current)

@@ -132,11 +132,11 @@ func TestUpdateServiceStaleVersion(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = f.db.UpdateService(f.office, f.ownSvc.ID, f.ownSvc.Version, setPhone("021-6666-0002"))
-	var conflict *store.ConflictError
+	var conflict *doorstep.ConflictError
 	if !errors.As(err, &conflict) || doorstep.ErrorCode(err) != doorstep.ECONFLICT {
 		t.Fatalf("stale update = %v, want a conflict", err)
 	}
-	if conflict.Current.Version != first.Version || conflict.Current.Phone != "021-6666-0001" {
+	if current, ok := conflict.Current.(*doorstep.Service); !ok || conflict.Version != first.Version || current.Version != first.Version || current.Phone != "021-6666-0001" {
 		t.Errorf("conflict carries %+v, want the current listing", conflict.Current)
 	}
 	now, _ := f.db.Service(context.Background(), f.ownSvc.ID)

@@ -14,32 +14,6 @@ import (
 	"github.com/gin-gonic/gin"
 )
 
-// staffRoutes registers sign-in, the editing API, the audit log and the staff page.
-// Every change needs a signed-in user and the session's CSRF token; sign-in needs
-// the token too (from GET /api/session), so another site cannot sign a browser in.
-func (s *Server) staffRoutes(e *gin.Engine, api *gin.RouterGroup) {
-	e.GET("/staff", s.handleStaffPage)
-	e.HEAD("/staff", s.handleStaffPage)
-
-	session := api.Group("/session", noStore)
-	session.GET("", s.handleSession)
-	session.POST("", s.requireCSRF, s.handleSignIn)
-	session.DELETE("", s.requireCSRF, s.handleSignOut)
-
-	staff := api.Group("", noStore, s.requireUser, s.requireCSRF)
-	staff.GET("/staff/services", s.handleListings)
-	staff.GET("/organizations", s.handleOrganizations)
-	staff.GET("/audit", s.handleAudit)
-	staff.POST("/services", s.handleCreateService)
-	staff.PATCH("/services/:id", s.handleUpdateService)
-	staff.DELETE("/services/:id", s.handleDeleteService)
-	staff.POST("/services/:id/verify", s.handleVerifyService)
-}
-
-// handleStaffPage serves the staff editor. Its Content-Security-Policy and the other
-// security headers come from secureHeaders, as for every answer.
-func (s *Server) handleStaffPage(c *gin.Context) { servePage(c, "staff.html") }
-
 // listingJSON is a listing as the editing API answers it: every stored field
 // (reopens_on, note, created_at, ...) and, for the staff page, whether it is open
 // now and stale (not checked for doorstep.StaleAfter).
@@ -121,7 +95,7 @@ func (s *Server) handleCreateService(c *gin.Context) {
 	}
 	svc, err := s.db.CreateService(c.Request.Context(), upd)
 	if err != nil {
-		writeEditError(c, s, err)
+		writeError(c, s.listingError(err))
 		return
 	}
 	s.afterWrite(svc)
@@ -169,7 +143,7 @@ func (s *Server) handleVerifyService(c *gin.Context) {
 
 func (s *Server) answerChange(c *gin.Context, svc *doorstep.Service, err error) {
 	if err != nil {
-		writeEditError(c, s, err)
+		writeError(c, s.listingError(err))
 		return
 	}
 	s.afterWrite(svc)
@@ -180,19 +154,16 @@ func (s *Server) answerChange(c *gin.Context, svc *doorstep.Service, err error) 
 // the change.
 func (s *Server) afterWrite(svc *doorstep.Service) { s.live.Refresh(svc) }
 
-// writeEditError answers a refused change; a version conflict carries the current
-// listing as "current", for the editor to show and re-apply their change to.
-func writeEditError(c *gin.Context, s *Server, err error) {
-	var conflict *store.ConflictError
+// listingError gives a conflict's current listing as the editing API shows it,
+// for the editor to show and re-apply their change to.
+func (s *Server) listingError(err error) error {
+	var conflict *doorstep.ConflictError
 	if errors.As(err, &conflict) {
-		c.Header("ETag", strconv.Quote(strconv.FormatInt(conflict.Current.Version, 10)))
-		c.AbortWithStatusJSON(http.StatusConflict, gin.H{
-			"error":   errorDetail{Code: doorstep.ECONFLICT, Message: doorstep.ErrorMessage(err)},
-			"current": s.newListingJSON(conflict.Current),
-		})
-		return
+		if svc, ok := conflict.Current.(*doorstep.Service); ok {
+			return &doorstep.ConflictError{Err: conflict.Err, Current: s.newListingJSON(svc), Version: conflict.Version}
+		}
 	}
-	writeError(c, err)
+	return err
 }
 
 // editParams reads the query string of an editing request. Coordinates are WGS84
@@ -221,7 +192,7 @@ func (s *Server) editTarget(c *gin.Context, versionRequired bool) (id, version i
 	match := strings.TrimSpace(c.GetHeader("If-Match"))
 	if match == "" {
 		if versionRequired {
-			abortJSON(c, http.StatusPreconditionRequired, &doorstep.Error{Code: "precondition_required", Field: "If-Match",
+			writeError(c, &doorstep.Error{Code: doorstep.EPRECONDITION, Field: "If-Match",
 				Message: "Send If-Match with the version you changed, so a newer change is never overwritten."})
 			return 0, 0, false
 		}

@@ -1,0 +1,81 @@
+package server
+
+import (
+	"slices"
+	"strings"
+
+	"doorstep"
+
+	"github.com/gin-gonic/gin"
+)
+
+// routes registers every route of the portal, one line each. guard is what runs
+// before the handler: the staff and office routes need a signed-in user and the
+// session's CSRF token; sign-in needs the token too (from GET /api/session), so
+// another site cannot sign a browser in.
+func (s *Server) routes() {
+	e, hsds := s.engine, &hsdsAPI{s: s}
+	e.NoRoute(func(c *gin.Context) { writeError(c, doorstep.Errorf(doorstep.ENOTFOUND, "No such page or endpoint.")) })
+	e.NoMethod(func(c *gin.Context) {
+		writeError(c, doorstep.Errorf(doorstep.EMETHOD, "This method is not allowed here."))
+	})
+	var (
+		open    []gin.HandlerFunc
+		private = []gin.HandlerFunc{noStore}
+		signIn  = []gin.HandlerFunc{noStore, s.requireCSRF}
+		staff   = []gin.HandlerFunc{noStore, s.requireUser, s.requireCSRF}
+		office  = []gin.HandlerFunc{noStore, s.requireUser, s.requireCSRF, requireRole(doorstep.RoleOffice, doorstep.RoleAdmin), s.expensive(fixedCost(2))}
+		walk    = []gin.HandlerFunc{s.expensive(walkCost)} // fairuse.go: a cost budget per address
+	)
+	for _, r := range []struct {
+		methods, path string
+		guard         []gin.HandlerFunc
+		handle        gin.HandlerFunc
+	}{
+		// Pages and their files (pages.go, assets.go).
+		{"GET HEAD", "/", open, s.handleIndexPage},
+		{"GET HEAD", "/staff", open, s.handleStaffPage},
+		{"GET HEAD", "/office", open, s.handleOfficePage},
+		{"GET HEAD", "/static/*path", open, handleStatic},
+		// Residents' lookups (street.go, services.go, circle.go).
+		{"GET", "/api/meta", open, s.handleMeta},
+		{"GET", "/api/street", open, s.handleStreet},
+		{"GET", "/api/categories", open, s.handleCategories},
+		{"GET", "/api/areas", open, s.handleAreas},
+		{"GET", "/api/services", open, s.handleServices},
+		{"GET", "/api/services/:id", open, s.handleService},
+		{"GET", "/api/doorstep", open, s.handleDoorstep},
+		{"GET", "/api/circle", walk, s.handleCircle},
+		{"GET", "/api/services/:id/catchment", walk, s.handleCatchment},
+		{"GET", "/api/network", open, s.handleNetwork},
+		// Sign-in (auth.go).
+		{"GET", "/api/session", private, s.handleSession},
+		{"POST", "/api/session", signIn, s.handleSignIn},
+		{"DELETE", "/api/session", signIn, s.handleSignOut},
+		// Staff: keeping listings and the audit log (listings.go, audit.go).
+		{"GET", "/api/staff/services", staff, s.handleListings},
+		{"GET", "/api/organizations", staff, s.handleOrganizations},
+		{"GET", "/api/audit", staff, s.handleAudit},
+		{"POST", "/api/services", staff, s.handleCreateService},
+		{"PATCH", "/api/services/:id", staff, s.handleUpdateService},
+		{"DELETE", "/api/services/:id", staff, s.handleDeleteService},
+		{"POST", "/api/services/:id/verify", staff, s.handleVerifyService},
+		// The street office's planning tools (coverage.go).
+		{"GET", "/api/coverage", office, s.handleCoverage},
+		{"POST", "/api/coverage/whatif", office, s.handleWhatIf},
+		{"GET", "/api/coverage/suggest", office, s.handleSuggest},
+		// Open Referral HSDS 3.0 (hsds.go).
+		{"GET", "/hsds/", open, hsds.handleInfo},
+		{"GET", "/hsds/openapi.json", open, hsds.handleOpenAPI},
+		{"GET", "/hsds/services", open, hsds.handleServices},
+		{"GET", "/hsds/services/:id", open, hsds.handleService},
+		// Operations (health.go, metrics.go).
+		{"GET", "/healthz", open, s.handleHealth},
+		{"GET", "/readyz", open, s.handleReady},
+		{"GET", "/metrics", open, s.metrics.handler()},
+	} {
+		for _, m := range strings.Fields(r.methods) {
+			e.Handle(m, r.path, append(slices.Clone(r.guard), r.handle)...)
+		}
+	}
+}
