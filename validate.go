@@ -152,11 +152,8 @@ func (s *Service) ValidateFor(knownCategory func(id string) bool, phones *PhoneR
 	if !utf8.ValidString(s.Address) || utf8.RuneCountInString(s.Address) > MaxAddressRunes {
 		return FieldErrorf("address", "address must be valid text of at most %d characters.", MaxAddressRunes)
 	}
-	if math.IsNaN(s.Lon) || math.IsInf(s.Lon, 0) || s.Lon < -180 || s.Lon > 180 {
-		return FieldErrorf("lon", "lon must be a number between -180 and 180.")
-	}
-	if math.IsNaN(s.Lat) || math.IsInf(s.Lat, 0) || s.Lat < -90 || s.Lat > 90 {
-		return FieldErrorf("lat", "lat must be a number between -90 and 90.")
+	if err := CheckLonLat(s.Lon, s.Lat); err != nil {
+		return err
 	}
 	if !phones.Valid(s.Phone) {
 		return FieldErrorf("phone", "%s", phones.message())
@@ -188,6 +185,18 @@ func (s *Service) ValidateFor(knownCategory func(id string) bool, phones *PhoneR
 		if s.Status != StatusTemporarilyClosed {
 			return FieldErrorf("reopens_on", "reopens_on is only for a temporary closure (status temporarily_closed).")
 		}
+	}
+	return nil
+}
+
+// CheckLonLat returns an EINVALID naming lon or lat unless both are finite
+// degrees in range.
+func CheckLonLat(lon, lat float64) error {
+	if math.IsNaN(lon) || math.IsInf(lon, 0) || lon < -180 || lon > 180 {
+		return FieldErrorf("lon", "lon must be a number between -180 and 180.")
+	}
+	if math.IsNaN(lat) || math.IsInf(lat, 0) || lat < -90 || lat > 90 {
+		return FieldErrorf("lat", "lat must be a number between -90 and 90.")
 	}
 	return nil
 }

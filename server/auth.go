@@ -57,9 +57,25 @@ func (s *Server) handleSignIn(c *gin.Context) {
 	if !ok {
 		return
 	}
-	var username, password string
+	username, password, err := readSignIn(body)
+	var u *doorstep.User
+	if err == nil {
+		u, err = s.signIn(c, username, password)
+	}
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	sess := s.session(c)
+	s.startSession(sess, u)
+	s.saveSession(c, sess)
+	s.rememberDevice(c, limiterUserKey(username))
+	c.JSON(http.StatusOK, newSessionJSON(u, stringValue(sess, keyCSRF)))
+}
+
+// readSignIn reads the username and password of a sign-in body, both required.
+func readSignIn(body jsonObject) (username, password string, err error) {
 	for _, name := range body.names() {
-		var err error
 		switch name {
 		case "username":
 			err = body.decode(name, &username, "text", false)
@@ -69,38 +85,34 @@ func (s *Server) handleSignIn(c *gin.Context) {
 			err = doorstep.FieldErrorf(name, "Unknown field %q: send username and password.", name)
 		}
 		if err != nil {
-			writeError(c, err)
-			return
+			return "", "", err
 		}
 	}
 	if username == "" {
-		writeError(c, doorstep.FieldErrorf("username", "username is required."))
-		return
+		return "", "", doorstep.FieldErrorf("username", "username is required.")
 	} else if password == "" {
-		writeError(c, doorstep.FieldErrorf("password", "password is required."))
-		return
+		return "", "", doorstep.FieldErrorf("password", "password is required.")
 	}
+	return username, password, nil
+}
+
+// signIn checks the password unless reserveSignIn refuses the attempt (ETOOMANY,
+// with Retry-After).
+func (s *Server) signIn(c *gin.Context, username, password string) (*doorstep.User, error) {
 	now := s.now()
 	userKey := limiterUserKey(username)
 	if wait, err := s.reserveSignIn(c, userKey, now); err != nil {
-		writeError(c, err)
-		return
+		return nil, err
 	} else if wait > 0 {
-		tooMany(c, wait, "Too many failed sign-ins. Please wait "+waitText(wait)+" and try again.")
-		return
+		return nil, tooManyError(c, wait, "Too many failed sign-ins. Please wait "+waitText(wait)+" and try again.")
 	}
 	u, err := s.db.Authenticate(c.Request.Context(), username, password)
 	if err != nil {
-		writeError(c, err)
-		return
+		return nil, err
 	}
 	s.auth.byUser.reset(userKey)
 	s.auth.byKnown.reset(userKey)
-	sess := s.session(c)
-	s.startSession(sess, u)
-	s.saveSession(c, sess)
-	s.rememberDevice(c, userKey)
-	c.JSON(http.StatusOK, newSessionJSON(u, stringValue(sess, keyCSRF)))
+	return u, nil
 }
 
 // reserveSignIn counts a sign-in attempt for userKey before its password is

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"doorstep"
+	"doorstep/server/sessionkey"
 	"doorstep/store"
 	"doorstep/store/storetest"
 )
@@ -289,7 +290,7 @@ func TestSessionSurvivesRestart(t *testing.T) {
 	p := newStaffPortal(t)
 	c := p.signedIn(t, "office")
 	stored, err := p.db.Meta(context.Background(), store.MetaSessionKey)
-	if err != nil || len(stored) != 2*sessionKeyBytes {
+	if err != nil || len(stored) != 2*sessionkey.Bytes {
 		t.Fatalf("session key kept in the database: %q, %v", stored, err)
 	}
 
@@ -311,7 +312,7 @@ func TestSessionSurvivesRestart(t *testing.T) {
 	}
 
 	// A server with other keys does not.
-	key := strings.Repeat("ab", sessionKeyBytes)
+	key := strings.Repeat("ab", sessionkey.Bytes)
 	foreign, err := New(context.Background(), p.db, Config{SessionKey: key})
 	if err != nil {
 		t.Fatal(err)
@@ -340,9 +341,9 @@ func TestSessionKeyConfig(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			pairs, err := parseSessionKeys(tc.key)
+			pairs, err := sessionkey.Parse(tc.key)
 			if (err == nil) != (tc.pairs > 0) || len(pairs) != tc.pairs {
-				t.Errorf("parseSessionKeys = %d keys, %v; want %d", len(pairs), err, tc.pairs)
+				t.Errorf("sessionkey.Parse = %d keys, %v; want %d", len(pairs), err, tc.pairs)
 			}
 			if err == nil && hex.EncodeToString(pairs[0])+hex.EncodeToString(pairs[1]) != strings.TrimSpace(strings.Split(tc.key, ",")[0]) {
 				t.Errorf("first pair is not the first key")

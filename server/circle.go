@@ -172,23 +172,9 @@ func (s *Server) handleNetwork(c *gin.Context) {
 		return
 	}
 	snap := s.Snapshot()
-	box, err := bboxParam(p, crs)
+	lines, err := networkIn(p, crs, snap)
 	if err != nil {
 		writeError(c, err)
-		return
-	}
-	if box == nil {
-		if street := snap.Street(); street != nil {
-			b := street.Geometry.Bound().Pad(0.005)
-			box = &b
-		} else {
-			writeError(c, doorstep.FieldErrorf("bbox", "bbox is required."))
-			return
-		}
-	}
-	lines, truncated := snap.NetworkLinesIn(*box, maxNetworkLines)
-	if truncated {
-		writeError(c, doorstep.FieldErrorf("bbox", "The box holds more than %d lines; ask for a smaller one.", maxNetworkLines))
 		return
 	}
 	fc := geojson.NewFeatureCollection()
@@ -243,4 +229,26 @@ func serviceID(c *gin.Context) (int64, error) {
 		return 0, doorstep.FieldErrorf("id", "id must be a positive whole number.")
 	}
 	return id, nil
+}
+
+// networkIn returns the network's lines in the bbox parameter, around the street
+// when it is absent; a box holding more than maxNetworkLines is refused.
+func networkIn(p *params, crs geo.CRS, snap *finder.Snapshot) ([]doorstep.NetworkLine, error) {
+	box, err := bboxParam(p, crs)
+	if err != nil {
+		return nil, err
+	}
+	if box == nil {
+		street := snap.Street()
+		if street == nil {
+			return nil, doorstep.FieldErrorf("bbox", "bbox is required.")
+		}
+		b := street.Geometry.Bound().Pad(0.005)
+		box = &b
+	}
+	lines, truncated := snap.NetworkLinesIn(*box, maxNetworkLines)
+	if truncated {
+		return nil, doorstep.FieldErrorf("bbox", "The box holds more than %d lines; ask for a smaller one.", maxNetworkLines)
+	}
+	return lines, nil
 }

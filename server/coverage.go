@@ -1,6 +1,8 @@
 package server
 
 import (
+	"encoding/json"
+	"fmt"
 	"math"
 	"net/http"
 
@@ -68,33 +70,77 @@ func (s *Server) handleCoverage(c *gin.Context) {
 
 // whatIfRequest is the body of POST /api/coverage/whatif.
 type whatIfRequest struct {
-	Category       string
-	Lon, Lat       *float64
-	Minutes, Speed *float64
-	CRS            string
+	Category string
+	Lon, Lat *float64
+	Minutes  *float64
+	Speed    *jsonSpeed
+	CRS      string
 }
 
-// readWhatIf takes the members of a what-if body, each checked for its type.
-func readWhatIf(body jsonObject) (whatIfRequest, error) {
+// jsonSpeed is a walking speed given in JSON as the query gives it: "elder",
+// "adult" or metres a minute, as a number or text (doorstep.ParseSpeed).
+type jsonSpeed float64
+
+func (v *jsonSpeed) UnmarshalJSON(data []byte) error {
+	var text string
+	if err := json.Unmarshal(data, &text); err != nil {
+		text = string(data) // a number
+	}
+	speed, err := doorstep.ParseSpeed(text)
+	*v = jsonSpeed(speed)
+	return err
+}
+
+// whatIf is a checked what-if question: one category's coverage with a new site.
+type whatIf struct {
+	query finder.CoverageQuery
+	site  orb.Point // WGS84
+	crs   geo.CRS   // of the request and the answer
+}
+
+// readWhatIf reads and checks a what-if body, each member by name and type.
+func readWhatIf(body jsonObject, snap *finder.Snapshot) (w whatIf, err error) {
 	var req whatIfRequest
 	members := map[string]struct {
 		dst  any
 		what string
 	}{
 		"category": {&req.Category, "a category id"}, "crs": {&req.CRS, "wgs84, gcj02 or bd09"},
-		"lon": {&req.Lon, "a number"}, "lat": {&req.Lat, "a number"},
-		"minutes": {&req.Minutes, "a number"}, "speed": {&req.Speed, "a number"},
+		"lon": {&req.Lon, "a number"}, "lat": {&req.Lat, "a number"}, "minutes": {&req.Minutes, "a number"},
+		"speed": {&req.Speed, fmt.Sprintf("elder, adult, or metres a minute from %g to %g", doorstep.SpeedMin, doorstep.SpeedMax)},
 	}
 	for _, name := range body.names() {
 		m, known := members[name]
 		if !known {
-			return req, doorstep.FieldErrorf(name, "Unknown field %q.", name)
+			return w, doorstep.FieldErrorf(name, "Unknown field %q.", name)
 		}
 		if err := body.decode(name, m.dst, m.what, true); err != nil {
-			return req, err
+			return w, err
 		}
 	}
-	return req, nil
+	if w.crs, err = geo.ParseCRS(req.CRS); err != nil {
+		return w, doorstep.FieldErrorf("crs", "crs must be wgs84, gcj02 or bd09.")
+	}
+	switch {
+	case req.Category == "":
+		return w, doorstep.FieldErrorf("category", "category is required.")
+	case req.Lon == nil:
+		return w, doorstep.FieldErrorf("lon", "lon is required.")
+	case req.Lat == nil:
+		return w, doorstep.FieldErrorf("lat", "lat is required.")
+	}
+	if err := doorstep.CheckLonLat(*req.Lon, *req.Lat); err != nil {
+		return w, err
+	}
+	w.site = geo.ToWGS84(w.crs, orb.Point{*req.Lon, *req.Lat})
+	w.query = finder.CoverageQuery{Minutes: doorstep.DefaultCircleMinutes, Speed: doorstep.SpeedElder, Categories: []string{req.Category}}
+	if req.Minutes != nil {
+		w.query.Minutes = *req.Minutes
+	}
+	if req.Speed != nil {
+		w.query.Speed = float64(*req.Speed)
+	}
+	return w, w.query.Validate(snap.Base)
 }
 
 func (s *Server) handleWhatIf(c *gin.Context) {
@@ -102,54 +148,25 @@ func (s *Server) handleWhatIf(c *gin.Context) {
 	if !ok {
 		return
 	}
-	req, err := readWhatIf(body)
+	snap := s.Snapshot()
+	w, err := readWhatIf(body, snap)
 	if err != nil {
 		writeError(c, err)
 		return
 	}
-	crs, err := geo.ParseCRS(req.CRS)
-	if err != nil {
-		writeError(c, doorstep.FieldErrorf("crs", "crs must be wgs84, gcj02 or bd09."))
-		return
-	}
-	minutes, speed := float64(doorstep.DefaultCircleMinutes), doorstep.SpeedElder
-	checks := []struct {
-		field    string
-		v        *float64
-		min, max float64
-		required bool
-		dst      *float64
-	}{
-		{"lon", req.Lon, -180, 180, true, nil},
-		{"lat", req.Lat, -90, 90, true, nil},
-		{"minutes", req.Minutes, 1, 60, false, &minutes},
-		{"speed", req.Speed, doorstep.SpeedMin, doorstep.SpeedMax, false, &speed},
-	}
-	for _, ck := range checks {
-		switch {
-		case ck.v == nil && ck.required:
-			writeError(c, doorstep.FieldErrorf(ck.field, "%s is required.", ck.field))
-			return
-		case ck.v == nil:
-		case *ck.v < ck.min || *ck.v > ck.max:
-			writeError(c, doorstep.FieldErrorf(ck.field, "%s must be between %g and %g.", ck.field, ck.min, ck.max))
-			return
-		case ck.dst != nil:
-			*ck.dst = *ck.v
-		}
-	}
-	if req.Category == "" {
-		writeError(c, doorstep.FieldErrorf("category", "category is required."))
-		return
-	}
-	site := geo.ToWGS84(crs, orb.Point{*req.Lon, *req.Lat})
-	ans, err := s.Snapshot().WhatIf(req.Category, site, minutes, speed)
+	ans, err := snap.WhatIf(w.query.Categories[0], w.site, w.query.Minutes, w.query.Speed)
 	if err != nil {
 		writeError(c, err)
 		return
 	}
+	c.JSON(http.StatusOK, newWhatIfJSON(w, ans))
+}
+
+// newWhatIfJSON is the answer of a what-if: the category's coverage before and
+// after, their difference, and the areas it changes.
+func newWhatIfJSON(w whatIf, ans *finder.WhatIfAnswer) gin.H {
 	before, after := ans.Before.JSON(), ans.After.JSON()
-	var areas []gin.H
+	areas := []gin.H{}
 	for i, a := range ans.Areas {
 		b, f := ans.BeforeAreas[i], ans.AfterAreas[i]
 		if b.Share == f.Share && minutesEqual(b.WalkMinutes, f.WalkMinutes) {
@@ -157,12 +174,13 @@ func (s *Server) handleWhatIf(c *gin.Context) {
 		}
 		areas = append(areas, gin.H{
 			"id": a.ID, "name": a.Name, "elderly": a.Elderly, "population": a.Population,
-			"share_before": finder.Round3(b.Share), "share_after": finder.Round3(f.Share),
+			"share_before": b.ShareRounded(), "share_after": f.ShareRounded(),
 			"walk_minutes_before": b.WalkMinutes, "walk_minutes_after": f.WalkMinutes,
 		})
 	}
-	c.JSON(http.StatusOK, gin.H{
-		"category": req.Category, "site": geo.FromWGS84(crs, site), "minutes": minutes, "speed_m_per_min": speed,
+	return gin.H{
+		"category": w.query.Categories[0], "site": geo.FromWGS84(w.crs, w.site),
+		"minutes": w.query.Minutes, "speed_m_per_min": w.query.Speed,
 		"before": before, "after": after,
 		"difference": gin.H{
 			"elderly_covered":    after.ElderlyCovered - before.ElderlyCovered,
@@ -171,19 +189,27 @@ func (s *Server) handleWhatIf(c *gin.Context) {
 			"areas_full":         after.AreasFull - before.AreasFull,
 			"areas_none":         after.AreasNone - before.AreasNone,
 		},
-		"areas": nonNil(areas),
-	})
+		"areas": areas,
+	}
 }
 
 func minutesEqual(a, b *float64) bool {
 	return (a == nil) == (b == nil) && (a == nil || *a == *b)
 }
 
-func nonNil(list []gin.H) []gin.H {
-	if list == nil {
-		return []gin.H{}
+// suggestQuery reads a suggestion's query: one category (required), minutes and
+// speed as for coverage, and how many sites (1–10, default 3).
+func suggestQuery(p *params, snap *finder.Snapshot) (q finder.CoverageQuery, count int, err error) {
+	if q, err = coverageQuery(p); err != nil {
+		return q, 0, err
+	} else if len(q.Categories) == 0 {
+		return q, 0, doorstep.FieldErrorf("category", "category is required.")
 	}
-	return list
+	if err := q.Validate(snap.Base); err != nil {
+		return q, 0, err
+	}
+	count, err = p.int("count", 3, 1, 10)
+	return q, count, err
 }
 
 func (s *Server) handleSuggest(c *gin.Context) {
@@ -191,26 +217,12 @@ func (s *Server) handleSuggest(c *gin.Context) {
 	if !ok {
 		return
 	}
-	q, err := coverageQuery(p)
-	if err != nil {
-		writeError(c, err)
-		return
-	} else if len(q.Categories) == 0 {
-		writeError(c, doorstep.FieldErrorf("category", "category is required."))
-		return
-	}
 	snap := s.Snapshot()
-	if err := q.Validate(snap.Base); err != nil {
-		writeError(c, err)
-		return
+	q, count, err := suggestQuery(p, snap)
+	var sites []finder.SuggestedSite
+	if err == nil {
+		sites, err = snap.Suggest(q.Categories[0], count, q.Minutes, q.Speed)
 	}
-	id, minutes, speed := q.Categories[0], q.Minutes, q.Speed
-	count, err := p.int("count", 3, 1, 10)
-	if err != nil {
-		writeError(c, err)
-		return
-	}
-	sites, err := snap.Suggest(id, count, minutes, speed)
 	if err != nil {
 		writeError(c, err)
 		return
@@ -221,6 +233,6 @@ func (s *Server) handleSuggest(c *gin.Context) {
 		list = append(list, gin.H{"lon": pt[0], "lat": pt[1],
 			"elderly_added": math.Round(site.ElderlyAdded), "residents_added": math.Round(site.ResidentsAdded)})
 	}
-	c.JSON(http.StatusOK, gin.H{"category": id, "minutes": minutes, "speed_m_per_min": speed, "count": count,
+	c.JSON(http.StatusOK, gin.H{"category": q.Categories[0], "minutes": q.Minutes, "speed_m_per_min": q.Speed, "count": count,
 		"method": "greedy maximal covering (Church and ReVelle, 1974)", "sites": list})
 }

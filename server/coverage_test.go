@@ -1,6 +1,7 @@
 package server
 
 import (
+	"doorstep"
 	"doorstep/finder"
 	"encoding/json"
 	"math"
@@ -110,6 +111,22 @@ func TestCoverageAPI(t *testing.T) {
 	}
 }
 
+// TestWhatIfSpeedAsTheQuery: the what-if body takes speed as the coverage query
+// does, a profile name or metres a minute.
+func TestWhatIfSpeedAsTheQuery(t *testing.T) {
+	p := newStaffPortal(t)
+	office := p.signedIn(t, "office")
+	for speed, want := range map[any]float64{"adult": doorstep.SpeedAdult, "elder": doorstep.SpeedElder, 42: 42, "60": 60} {
+		var got struct {
+			Speed float64 `json:"speed_m_per_min"`
+		}
+		r := office.do(http.MethodPost, "/api/coverage/whatif", map[string]any{"category": "meal_point", "lon": 121.465, "lat": 31.29, "speed": speed}, nil)
+		if err := json.Unmarshal(r.body, &got); err != nil || r.status != http.StatusOK || got.Speed != want {
+			t.Errorf("speed %v: %d %s, want %v m/min", speed, r.status, r.body, want)
+		}
+	}
+}
+
 func TestCoverageBadInput(t *testing.T) {
 	p := newStaffPortal(t)
 	office := p.signedIn(t, "office")
@@ -132,6 +149,8 @@ func TestCoverageBadInput(t *testing.T) {
 		{"what-if no lat", "POST", "/api/coverage/whatif", map[string]any{"category": "meal_point", "lon": 121.465}, nil, 400, "lat"},
 		{"what-if lat as text", "POST", "/api/coverage/whatif", `{"category":"meal_point","lon":121.465,"lat":"31.29"}`, nil, 400, "lat"},
 		{"what-if minutes 90", "POST", "/api/coverage/whatif", map[string]any{"category": "meal_point", "lon": 121.465, "lat": 31.29, "minutes": 90}, nil, 400, "minutes"},
+		{"what-if speed fast", "POST", "/api/coverage/whatif", map[string]any{"category": "meal_point", "lon": 121.465, "lat": 31.29, "speed": "fast"}, nil, 400, "speed"},
+		{"what-if speed 200", "POST", "/api/coverage/whatif", map[string]any{"category": "meal_point", "lon": 121.465, "lat": 31.29, "speed": 200}, nil, 400, "speed"},
 		{"what-if unknown field", "POST", "/api/coverage/whatif", map[string]any{"category": "meal_point", "lon": 121.465, "lat": 31.29, "x": 1}, nil, 400, "x"},
 		{"what-if truncated", "POST", "/api/coverage/whatif", `{"category":"meal_`, nil, 400, "body"},
 		{"what-if two values", "POST", "/api/coverage/whatif", `{"category":"meal_point","lon":121.465,"lat":31.29} {}`, nil, 400, "body"},

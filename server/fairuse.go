@@ -151,6 +151,11 @@ func (s *Server) spend(c *gin.Context, cost int) {
 
 // tooMany answers 429 with Retry-After in whole seconds (at least one).
 func tooMany(c *gin.Context, wait time.Duration, message string) {
+	writeError(c, tooManyError(c, wait, message))
+}
+
+// tooManyError sets Retry-After to wait and returns the ETOOMANY to answer with.
+func tooManyError(c *gin.Context, wait time.Duration, message string) error {
 	c.Header("Retry-After", strconv.Itoa(max(1, int(math.Ceil(wait.Seconds())))))
-	writeError(c, &doorstep.Error{Code: doorstep.ETOOMANY, Message: message})
+	return &doorstep.Error{Code: doorstep.ETOOMANY, Message: message}
 }

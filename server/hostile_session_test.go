@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"doorstep/server/sessionkey"
 	"doorstep/store/storetest"
 )
 
@@ -69,7 +70,7 @@ func TestHostileSessionKeyFile(t *testing.T) {
 	p := portalOn(t, s)
 	c := p.signedIn(t, "staff")
 
-	if err := WriteSessionKeyFile(keyFile, NewSessionKey()); err != nil {
+	if err := sessionkey.WriteFile(keyFile, sessionkey.New()); err != nil {
 		t.Fatal(err)
 	}
 	if err := db.RotateSessionKey(context.Background(), ""); err != nil {

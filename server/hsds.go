@@ -69,59 +69,70 @@ func (h *hsdsAPI) handleServices(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	page, err := p.int("page", 1, 1, maxOffset)
+	q, err := readHSDSPage(p)
+	var idx *hsdsIndex
+	if err == nil {
+		idx, err = h.currentIndex(ctx)
+	}
+	var list []*doorstep.Service
+	var total int
+	if err == nil {
+		list, total, err = h.services(ctx, q)
+	}
 	if err != nil {
 		writeError(c, err)
 		return
-	}
-	perPage, err := p.int("per_page", hsds.DefaultPerPage, 1, hsds.MaxPerPage)
-	if err != nil {
-		writeError(c, err)
-		return
-	}
-	search, given, err := p.get("search")
-	if err != nil {
-		writeError(c, err)
-		return
-	}
-	idx, err := h.currentIndex(ctx)
-	if err != nil {
-		writeError(c, err)
-		return
-	}
-	filter := doorstep.ServiceFilter{Limit: perPage, Offset: (page - 1) * perPage}
-	var order []int64 // the page's ids in answer order, when searching
-	total := 0
-	if given {
-		hits, err := h.s.db.SearchServices(ctx, search)
-		if err != nil {
-			writeError(c, searchErrorAs(err, "search"))
-			return
-		}
-		order = rankedIDs(hits)
-		total = len(order)
-		order = page1(order, filter.Offset, perPage)
-		filter = doorstep.ServiceFilter{IDs: order}
-	}
-	list, n, err := h.s.db.Services(ctx, filter)
-	if err != nil {
-		writeError(c, err)
-		return
-	}
-	if !given {
-		total = n
-	} else {
-		pos := make(map[int64]int, len(order))
-		for i, id := range order {
-			pos[id] = i
-		}
-		slices.SortFunc(list, func(a, b *doorstep.Service) int { return cmp.Compare(pos[a.ID], pos[b.ID]) })
 	}
 	contents := make([]hsds.Service, len(list))
 	for i, svc := range list {
 		contents[i] = idx.mapper.ServiceSummary(svc)
 	}
-	c.JSON(http.StatusOK, hsds.NewPage(contents, total, page, perPage))
+	c.JSON(http.StatusOK, hsds.NewPage(contents, total, q.page, q.perPage))
+}
+
+// hsdsPageQuery is a page of GET /hsds/services: its number from 1, its size, and the
+// text searched for when searching.
+type hsdsPageQuery struct {
+	page, perPage int
+	search        string
+	searching     bool
+}
+
+func readHSDSPage(p *params) (q hsdsPageQuery, err error) {
+	if q.page, err = p.int("page", 1, 1, maxOffset); err != nil {
+		return q, err
+	}
+	if q.perPage, err = p.int("per_page", hsds.DefaultPerPage, 1, hsds.MaxPerPage); err != nil {
+		return q, err
+	}
+	q.search, q.searching, err = p.get("search")
+	return q, err
+}
+
+// services returns the page's listings, best match first when searching, and how
+// many there are in all.
+func (h *hsdsAPI) services(ctx context.Context, q hsdsPageQuery) ([]*doorstep.Service, int, error) {
+	filter := doorstep.ServiceFilter{Limit: q.perPage, Offset: (q.page - 1) * q.perPage}
+	if !q.searching {
+		return h.s.db.Services(ctx, filter)
+	}
+	hits, err := h.s.db.SearchServices(ctx, q.search)
+	if err != nil {
+		return nil, 0, searchErrorAs(err, "search")
+	}
+	order := rankedIDs(hits)
+	total := len(order)
+	order = page1(order, filter.Offset, q.perPage)
+	list, _, err := h.s.db.Services(ctx, doorstep.ServiceFilter{IDs: order})
+	if err != nil {
+		return nil, 0, err
+	}
+	pos := make(map[int64]int, len(order))
+	for i, id := range order {
+		pos[id] = i
+	}
+	slices.SortFunc(list, func(a, b *doorstep.Service) int { return cmp.Compare(pos[a.ID], pos[b.ID]) })
+	return list, total, nil
 }
 
 // handleService answers one service, fully nested, by its HSDS id (a UUID).
@@ -129,28 +140,29 @@ func (h *hsdsAPI) handleService(c *gin.Context) {
 	if _, ok := h.hsdsParams(c); !ok {
 		return
 	}
-	ctx := c.Request.Context()
-	u, err := uuid.Parse(c.Param("id"))
-	if err != nil {
-		writeError(c, doorstep.FieldErrorf("id", "id must be the service's HSDS id, a UUID."))
-		return
+	idx, err := h.currentIndex(c.Request.Context())
+	var svc *doorstep.Service
+	if err == nil {
+		svc, err = h.service(c.Request.Context(), idx, c.Param("id"))
 	}
-	idx, err := h.currentIndex(ctx)
-	if err != nil {
-		writeError(c, err)
-		return
-	}
-	id, found := idx.byUUID[u]
-	if !found {
-		writeError(c, doorstep.Errorf(doorstep.ENOTFOUND, "Service %s not found.", u))
-		return
-	}
-	svc, err := h.s.db.Service(ctx, id)
 	if err != nil {
 		writeError(c, err)
 		return
 	}
 	c.JSON(http.StatusOK, idx.mapper.Service(svc))
+}
+
+// service returns the listing with the HSDS id (a UUID) in idx.
+func (h *hsdsAPI) service(ctx context.Context, idx *hsdsIndex, hsdsID string) (*doorstep.Service, error) {
+	u, err := uuid.Parse(hsdsID)
+	if err != nil {
+		return nil, doorstep.FieldErrorf("id", "id must be the service's HSDS id, a UUID.")
+	}
+	id, found := idx.byUUID[u]
+	if !found {
+		return nil, doorstep.Errorf(doorstep.ENOTFOUND, "Service %s not found.", u)
+	}
+	return h.s.db.Service(ctx, id)
 }
 
 // currentIndex returns the mapper and id index of the current snapshot, making

@@ -36,28 +36,10 @@ func (s *Server) handleListings(c *gin.Context) {
 	if !ok {
 		return
 	}
-	u := doorstep.UserFromContext(c.Request.Context())
-	var filter store.ListingFilter
-	var err error
-	if filter.Limit, err = p.int("limit", maxLimit, 1, maxLimit); err == nil {
-		filter.Offset, err = p.int("offset", 0, 0, maxOffset)
-	}
-	if err == nil {
-		var org int
-		org, err = p.int("organization_id", 0, 0, math.MaxInt32)
-		filter.OrganizationID = int64(org)
-	}
+	filter, err := listingFilter(p, doorstep.UserFromContext(c.Request.Context()))
 	if err != nil {
 		writeError(c, err)
 		return
-	}
-	if !u.SeesAll() {
-		if filter.OrganizationID != 0 && !u.CanEdit(filter.OrganizationID) {
-			writeError(c, &doorstep.Error{Code: doorstep.EFORBIDDEN, Field: "organization_id",
-				Message: "You may list only your own organization's listings."})
-			return
-		}
-		filter.OrganizationID = *u.OrganizationID
 	}
 	list, total, err := s.db.Listings(c.Request.Context(), filter)
 	if err != nil {
@@ -69,6 +51,32 @@ func (s *Server) handleListings(c *gin.Context) {
 		out[i] = s.newListingJSON(svc)
 	}
 	c.JSON(http.StatusOK, gin.H{"services": out, "total": total, "limit": filter.Limit, "offset": filter.Offset})
+}
+
+// listingFilter reads limit, offset and organization_id; staff see only their
+// own organization's listings.
+func listingFilter(p *params, u *doorstep.User) (store.ListingFilter, error) {
+	var filter store.ListingFilter
+	var err error
+	if filter.Limit, err = p.int("limit", maxLimit, 1, maxLimit); err != nil {
+		return filter, err
+	}
+	if filter.Offset, err = p.int("offset", 0, 0, maxOffset); err != nil {
+		return filter, err
+	}
+	org, err := p.int("organization_id", 0, 0, math.MaxInt32)
+	if err != nil {
+		return filter, err
+	}
+	filter.OrganizationID = int64(org)
+	if !u.SeesAll() {
+		if filter.OrganizationID != 0 && !u.CanEdit(filter.OrganizationID) {
+			return filter, &doorstep.Error{Code: doorstep.EFORBIDDEN, Field: "organization_id",
+				Message: "You may list only your own organization's listings."}
+		}
+		filter.OrganizationID = *u.OrganizationID
+	}
+	return filter, nil
 }
 
 func (s *Server) handleOrganizations(c *gin.Context) {

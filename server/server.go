@@ -21,7 +21,7 @@ type Config struct {
 	// street is drawn from the portal's own GeoJSON when it is empty.
 	TileURL string
 	// SessionKey signs and encrypts session cookies (DOORSTEP_SESSION_KEY; format in
-	// parseSessionKeys). Empty: keys generated once and kept in the database.
+	// sessionkey.Parse). Empty: keys generated once and kept in the database.
 	SessionKey string
 	// SessionKeyFile, when SessionKey is empty, is a file (mode 0600) holding the
 	// session key, created with a new key when missing: the key then lives outside

@@ -114,7 +114,11 @@ func (s *Server) handleDoorstep(c *gin.Context) {
 	}
 	now := s.now()
 	snap := s.Snapshot()
-	ans := snap.Doorstep(origin, speed, now)
+	c.JSON(http.StatusOK, newDoorstepJSON(snap, snap.Doorstep(origin, speed, now), crs, now))
+}
+
+// newDoorstepJSON encodes a doorstep answer with coordinates in crs.
+func newDoorstepJSON(snap *finder.Snapshot, ans finder.DoorstepAnswer, crs geo.CRS, now time.Time) doorstepJSON {
 	body := doorstepJSON{
 		Origin:       geo.FromWGS84(crs, ans.Origin),
 		SpeedMPerMin: ans.SpeedMPerMin,
@@ -132,7 +136,7 @@ func (s *Server) handleDoorstep(c *gin.Context) {
 		}
 		body.Categories[i] = cj
 	}
-	c.JSON(http.StatusOK, body)
+	return body
 }
 
 // requestParams parses the query string and its crs, answering the error itself.

@@ -4,19 +4,15 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base64"
-	"encoding/hex"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
-	"os"
-	"path/filepath"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"doorstep"
+	"doorstep/server/sessionkey"
 	"doorstep/store"
 
 	"github.com/gin-gonic/gin"
@@ -43,10 +39,6 @@ const (
 	keySignedIn = "signed_in" // Unix seconds
 	keySeen     = "seen"      // Unix seconds of the last request
 )
-
-// sessionKeyBytes is the length of one session key: 32 bytes to authenticate and
-// 32 to encrypt.
-const sessionKeyBytes = 64
 
 // authState is what sign-in needs beyond the database: the cookie store and the
 // failed-attempt limits.
@@ -88,9 +80,9 @@ func (s *Server) sessionKeys(ctx context.Context) (string, error) {
 	case s.cfg.SessionKey != "":
 		return s.cfg.SessionKey, nil
 	case s.cfg.SessionKeyFile != "":
-		return ReadSessionKeyFile(s.cfg.SessionKeyFile, true)
+		return sessionkey.ReadFile(s.cfg.SessionKeyFile, true)
 	}
-	keys, err := s.db.MetaOrInsert(ctx, store.MetaSessionKey, NewSessionKey())
+	keys, err := s.db.MetaOrInsert(ctx, store.MetaSessionKey, sessionkey.New())
 	if err != nil {
 		return "", fmt.Errorf("server: session key: %w", err)
 	}
@@ -107,7 +99,7 @@ func (s *Server) reloadSessionKey(ctx context.Context) error {
 	if current := s.auth.keys.Load(); current != nil && *current == keys {
 		return nil
 	}
-	pairs, err := parseSessionKeys(keys)
+	pairs, err := sessionkey.Parse(keys)
 	if err != nil {
 		return err
 	}
@@ -136,69 +128,6 @@ func (s *Server) WatchSessionKey(ctx context.Context, every time.Duration) {
 	}
 }
 
-// NewSessionKey returns a new random session key in the form parseSessionKeys reads.
-func NewSessionKey() string {
-	key := make([]byte, sessionKeyBytes)
-	if _, err := rand.Read(key); err != nil {
-		panic(err) // crypto/rand does not fail on supported systems
-	}
-	return hex.EncodeToString(key)
-}
-
-// ReadSessionKeyFile reads the session keys kept in the file at path, which must be
-// readable by its owner only (like an ssh key: 0600 or 0400). When create is set and
-// the file does not exist, it is made 0600 with a new key.
-func ReadSessionKeyFile(path string, create bool) (string, error) {
-	if create {
-		if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
-			if err := WriteSessionKeyFile(path, NewSessionKey()); err != nil {
-				return "", err
-			}
-		}
-	}
-	info, err := os.Stat(path)
-	if err != nil {
-		return "", fmt.Errorf("server: session key file: %w", err)
-	}
-	if info.Mode().Perm()&0o077 != 0 {
-		return "", fmt.Errorf("server: session key file %s is %#o: others can read it; chmod 600 it", path, info.Mode().Perm())
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return "", fmt.Errorf("server: session key file: %w", err)
-	}
-	keys := strings.TrimSpace(string(data))
-	if _, err := parseSessionKeys(keys); err != nil {
-		return "", fmt.Errorf("%w (in %s)", err, path)
-	}
-	return keys, nil
-}
-
-// WriteSessionKeyFile replaces the file at path by one holding keys, mode 0600,
-// through a temporary file renamed over it, so a reader never sees half a key.
-func WriteSessionKeyFile(path, keys string) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*") // 0600
-	if err != nil {
-		return fmt.Errorf("server: session key file: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.WriteString(keys + "\n"); err != nil {
-		tmp.Close()
-		return fmt.Errorf("server: session key file: %w", err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("server: session key file: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("server: session key file: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("server: session key file: %w", err)
-	}
-	return nil
-}
-
 // endInMemory refuses, in this process, the user's cookies of version or before.
 func (a *authState) endInMemory(id, version int64) {
 	a.endedMu.Lock()
@@ -212,22 +141,6 @@ func (a *authState) endedInMemory(id, version int64) bool {
 	defer a.endedMu.Unlock()
 	v, ok := a.ended[id]
 	return ok && version <= v
-}
-
-// parseSessionKeys reads DOORSTEP_SESSION_KEY: one or more keys separated by commas,
-// each 64 bytes in hex (128 hex digits, e.g. from `openssl rand -hex 64`): the first
-// 32 bytes authenticate, the last 32 encrypt. The first key signs new cookies; the
-// others are still accepted, so keys can be rotated without signing everyone out.
-func parseSessionKeys(s string) ([][]byte, error) {
-	var pairs [][]byte
-	for i, part := range strings.Split(s, ",") {
-		key, err := hex.DecodeString(strings.TrimSpace(part))
-		if err != nil || len(key) != sessionKeyBytes {
-			return nil, fmt.Errorf("server: session key %d must be %d bytes as %d hex digits", i+1, sessionKeyBytes, 2*sessionKeyBytes)
-		}
-		pairs = append(pairs, key[:32], key[32:])
-	}
-	return pairs, nil
 }
 
 // session returns the request's session, a new empty one when the cookie is absent,

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"doorstep"
+	"doorstep/geo"
 
 	"github.com/gin-gonic/gin"
 	"github.com/paulmach/orb"
@@ -70,17 +71,22 @@ func (s *Server) handleAreas(c *gin.Context) {
 	}
 	fc := geojson.NewFeatureCollection()
 	for _, a := range rankedAreas(s.Snapshot().Areas(), matches) {
-		var g orb.Geometry = a.Geometry
-		if len(a.Geometry) == 1 {
-			g = a.Geometry[0]
-		}
-		f := geojson.NewFeature(toCRS(crs, g))
-		f.ID = a.ID
-		f.Properties = geojson.Properties{
-			"id": a.ID, "name": a.Name, "committee": a.Committee,
-			"population": a.Population, "elderly": a.Elderly, "sample": a.Sample,
-		}
-		fc.Append(f)
+		fc.Append(areaFeature(a, crs))
 	}
 	c.JSON(http.StatusOK, fc)
+}
+
+// areaFeature is an area as GET /api/areas draws it, a Polygon when it has one part.
+func areaFeature(a *doorstep.Area, crs geo.CRS) *geojson.Feature {
+	var g orb.Geometry = a.Geometry
+	if len(a.Geometry) == 1 {
+		g = a.Geometry[0]
+	}
+	f := geojson.NewFeature(toCRS(crs, g))
+	f.ID = a.ID
+	f.Properties = geojson.Properties{
+		"id": a.ID, "name": a.Name, "committee": a.Committee,
+		"population": a.Population, "elderly": a.Elderly, "sample": a.Sample,
+	}
+	return f
 }

@@ -9,7 +9,7 @@ import (
 	"os"
 	"strings"
 
-	"doorstep/server"
+	"doorstep/server/sessionkey"
 	"doorstep/store"
 )
 
@@ -49,7 +49,7 @@ func runKeys(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	defer db.Close()
-	key := server.NewSessionKey()
+	key := sessionkey.New()
 	switch {
 	case strings.TrimSpace(os.Getenv("DOORSTEP_SESSION_KEY")) != "":
 		if err := db.RotateSessionKey(ctx, ""); err != nil {
@@ -60,7 +60,7 @@ func runKeys(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	case *keyFile != "":
 		// The file first: signing everyone out with the old key still in place
 		// would leave it usable for new forged cookies.
-		if err := server.WriteSessionKeyFile(*keyFile, key); err != nil {
+		if err := sessionkey.WriteFile(*keyFile, key); err != nil {
 			return err
 		}
 		if err := db.RotateSessionKey(ctx, ""); err != nil {
