@@ -341,12 +341,6 @@ type Walk struct {
 	Estimate    string  // "" for a network walk, EstimateStraightLine otherwise
 }
 
-// walkFromStraight turns a straight-line distance into an estimated walk.
-func walkFromStraight(metres, speed float64) Walk {
-	d := metres * doorstep.StraightLineDetour
-	return Walk{DistanceM: math.Round(d), WalkMinutes: roundMinutes(d / speed), Estimate: EstimateStraightLine}
-}
-
 // walkOnNetwork is a walk of metres along the network.
 func walkOnNetwork(metres, speed float64) Walk {
 	return Walk{DistanceM: math.Round(metres), WalkMinutes: roundMinutes(metres / speed)}

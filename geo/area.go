@@ -64,14 +64,15 @@ func NewAreaLocator(polys []orb.MultiPolygon) *AreaLocator {
 	// Grid dimensions: about areaCellsPerPolygon cells per polygon, square-ish
 	// in degrees.
 	w, h := l.box.Max[0]-l.box.Min[0], l.box.Max[1]-l.box.Min[1]
-	target := float64(areaCellsPerPolygon * len(polys))
+	cells := areaCellsPerPolygon * len(polys)
+	target := float64(cells)
 	switch {
 	case w <= 0 && h <= 0:
 		l.nx, l.ny = 1, 1
 	case w <= 0:
-		l.nx, l.ny = 1, int(math.Ceil(target))
+		l.nx, l.ny = 1, cells
 	case h <= 0:
-		l.nx, l.ny = int(math.Ceil(target)), 1
+		l.nx, l.ny = cells, 1
 	default:
 		l.nx = max(1, int(math.Round(math.Sqrt(target*w/h))))
 		l.ny = max(1, int(math.Ceil(target/float64(l.nx))))

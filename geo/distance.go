@@ -66,17 +66,6 @@ func haversineMetres(aLon, aLat, aCos, bLon, bLat, bCos float64) float64 {
 	return haversineToMetres(haversineTerm(aLon, aLat, aCos, bLon, bLat, bCos))
 }
 
-// metresToHaversine is the inverse of haversineToMetres: hav(d/R) for a
-// distance d in metres. Distances of half the circumference or more give 1.
-func metresToHaversine(d float64) float64 {
-	theta := d / MeanEarthRadius
-	if theta >= math.Pi {
-		return 1
-	}
-	s := math.Sin(theta / 2)
-	return s * s
-}
-
 // Projection is a local equirectangular projection: it maps [lon, lat]
 // degrees to planar [x, y] metres east and north of Origin, with x scaled by
 // cos(Origin latitude), on a sphere of radius MeanEarthRadius. Use it for

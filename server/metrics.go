@@ -39,12 +39,6 @@ type metrics struct {
 	builds   *prometheus.HistogramVec
 }
 
-// Snapshot parts, the label of doorstep_snapshot_build_duration_seconds.
-const (
-	buildBase     = "base"
-	buildListings = "listings"
-)
-
 func newMetrics(s *Server) *metrics {
 	m := &metrics{
 		registry: prometheus.NewRegistry(),

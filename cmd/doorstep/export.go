@@ -95,7 +95,7 @@ func parseAroundKind(fs *flag.FlagSet, args []string) (string, error) {
 		return "", err
 	}
 	if fs.NArg() == 0 {
-		return "", errors.New("export: name what to export: services\n" + exportUsage)
+		return "", fmt.Errorf("export: name what to export: services\n%s", exportUsage)
 	}
 	kind, rest := fs.Arg(0), fs.Args()[1:]
 	if err := fs.Parse(rest); err != nil {
