@@ -139,7 +139,7 @@ func runImportServices(ctx context.Context, args []string, stdout, stderr io.Wri
 	if report.NoStreet {
 		fmt.Fprintln(stderr, "note: no street is loaded, so the distance of each place to the street was not checked")
 	}
-	verb, tail := "imported", "; restart the server to serve them"
+	verb, tail := "imported", "; a running portal serves them within 5 s"
 	if report.DryRun {
 		verb, tail = "dry run of", "; nothing changed"
 	}
