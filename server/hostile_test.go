@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -207,4 +208,82 @@ func TestHostileCircleTruncated(t *testing.T) {
 	if services != 3 || props["truncated"] != true || total <= 3 {
 		t.Errorf("%d service points, truncated %v, services_total %v; want 3, true, more than 3", services, props["truncated"], props["services_total"])
 	}
+}
+
+// TestHostileInfoItems covers the review's info findings: openapi_url does not
+// come from the Host header, HEAD on the API is answered like GET, a multi-range
+// request is not amplified, and /metrics can be kept off the portal's address.
+func TestHostileInfoItems(t *testing.T) {
+	t.Run("openapi_url", func(t *testing.T) {
+		for _, cfg := range []Config{{}, {PublicURL: "https://doorstep.example.org/"}} {
+			s, _ := newLoggedPortal(t, cfg)
+			req := httptest.NewRequest(http.MethodGet, "/hsds/", nil)
+			req.Host = "evil.example"
+			var info struct {
+				OpenAPIURL string `json:"openapi_url"`
+			}
+			rec := serve(s, req)
+			_ = json.Unmarshal(rec.Body.Bytes(), &info)
+			want := strings.TrimSuffix(cfg.PublicURL, "/") + "/hsds/openapi.json"
+			if info.OpenAPIURL != want {
+				t.Errorf("openapi_url %q with Host evil.example, want %q", info.OpenAPIURL, want)
+			}
+		}
+	})
+	s := newTestPortal(t)
+	ts := httptest.NewServer(s)
+	t.Cleanup(ts.Close)
+	t.Run("HEAD", func(t *testing.T) {
+		for _, path := range []string{"/api/categories", "/api/services/1", "/hsds/services"} {
+			res, err := http.Head(ts.URL + path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+			if res.StatusCode != http.StatusOK || len(body) != 0 || !isJSON(res.Header.Get("Content-Type")) {
+				t.Errorf("HEAD %s: %d %q, %d bytes", path, res.StatusCode, res.Header.Get("Content-Type"), len(body))
+			}
+		}
+	})
+	t.Run("multi-range", func(t *testing.T) {
+		whole := fetch(t, ts.URL+"/static/app.js", "")
+		ranges := make([]string, 300)
+		for i := range ranges {
+			ranges[i] = strconv.Itoa(i) + "-" + strconv.Itoa(i)
+		}
+		many := fetch(t, ts.URL+"/static/app.js", "bytes="+strings.Join(ranges, ","))
+		if len(many) > len(whole) {
+			t.Errorf("300 one-byte ranges answered with %d bytes, the file is %d", len(many), len(whole))
+		}
+		if one := fetch(t, ts.URL+"/static/app.js", "bytes=0-9"); len(one) != 10 {
+			t.Errorf("one range answered with %d bytes, want 10", len(one))
+		}
+	})
+	t.Run("private metrics", func(t *testing.T) {
+		s, _ := newLoggedPortal(t, Config{PrivateMetrics: true})
+		if rec := serve(s, httptest.NewRequest(http.MethodGet, "/metrics", nil)); rec.Code != http.StatusNotFound {
+			t.Errorf("/metrics on the portal's address: %d", rec.Code)
+		}
+		rec := httptest.NewRecorder()
+		s.MetricsHandler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+		if !strings.Contains(rec.Body.String(), "doorstep_http_requests_total") {
+			t.Errorf("MetricsHandler: %d %.100s", rec.Code, rec.Body)
+		}
+	})
+}
+
+func fetch(t *testing.T, url, rangeHeader string) []byte {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, url, nil)
+	if rangeHeader != "" {
+		req.Header.Set("Range", rangeHeader)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, _ := io.ReadAll(res.Body)
+	return body
 }

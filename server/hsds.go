@@ -49,11 +49,10 @@ func (h *hsdsAPI) handleInfo(c *gin.Context) {
 	if _, ok := h.hsdsParams(c); !ok {
 		return
 	}
-	scheme := "http"
-	if c.Request.TLS != nil || c.GetHeader("X-Forwarded-Proto") == "https" {
-		scheme = "https"
-	}
-	c.JSON(http.StatusOK, hsds.APIInfo{Version: hsds.Version, OpenAPIURL: scheme + "://" + c.Request.Host + "/hsds/openapi.json"})
+	// The portal's address comes from its configuration, never from the request's
+	// Host header, which any client sets; without one the URL is relative.
+	c.JSON(http.StatusOK, hsds.APIInfo{Version: hsds.Version,
+		OpenAPIURL: strings.TrimSuffix(h.s.cfg.PublicURL, "/") + "/hsds/openapi.json"})
 }
 
 func (h *hsdsAPI) handleOpenAPI(c *gin.Context) {

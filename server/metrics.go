@@ -122,8 +122,10 @@ func (m *metrics) observeBuild(part string, took time.Duration) {
 
 // handler serves the registry in the Prometheus text format (or OpenMetrics when
 // the scraper asks for it).
-func (m *metrics) handler() gin.HandlerFunc {
-	return gin.WrapH(promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{EnableOpenMetrics: true}))
+func (m *metrics) handler() gin.HandlerFunc { return gin.WrapH(m.httpHandler()) }
+
+func (m *metrics) httpHandler() http.Handler {
+	return promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{EnableOpenMetrics: true})
 }
 
 // dbStatsCollector reports the connection pool's statistics under the names of

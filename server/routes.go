@@ -38,42 +38,45 @@ func (s *Server) routes() {
 		{"GET HEAD", "/office", open, s.handleOfficePage},
 		{"GET HEAD", "/static/*path", open, handleStatic},
 		// Residents' lookups (street.go, services.go, circle.go).
-		{"GET", "/api/meta", open, s.handleMeta},
-		{"GET", "/api/street", open, s.handleStreet},
-		{"GET", "/api/categories", open, s.handleCategories},
-		{"GET", "/api/areas", open, s.handleAreas},
-		{"GET", "/api/services", open, s.handleServices},
-		{"GET", "/api/services/:id", open, s.handleService},
-		{"GET", "/api/doorstep", open, s.handleDoorstep},
-		{"GET", "/api/circle", walk, s.handleCircle},
-		{"GET", "/api/services/:id/catchment", walk, s.handleCatchment},
-		{"GET", "/api/network", open, s.handleNetwork},
+		{"GET HEAD", "/api/meta", open, s.handleMeta},
+		{"GET HEAD", "/api/street", open, s.handleStreet},
+		{"GET HEAD", "/api/categories", open, s.handleCategories},
+		{"GET HEAD", "/api/areas", open, s.handleAreas},
+		{"GET HEAD", "/api/services", open, s.handleServices},
+		{"GET HEAD", "/api/services/:id", open, s.handleService},
+		{"GET HEAD", "/api/doorstep", open, s.handleDoorstep},
+		{"GET HEAD", "/api/circle", walk, s.handleCircle},
+		{"GET HEAD", "/api/services/:id/catchment", walk, s.handleCatchment},
+		{"GET HEAD", "/api/network", open, s.handleNetwork},
 		// Sign-in (auth.go).
-		{"GET", "/api/session", private, s.handleSession},
+		{"GET HEAD", "/api/session", private, s.handleSession},
 		{"POST", "/api/session", signIn, s.handleSignIn},
 		{"DELETE", "/api/session", signIn, s.handleSignOut},
 		// Staff: keeping listings and the audit log (listings.go, audit.go).
-		{"GET", "/api/staff/services", staff, s.handleListings},
-		{"GET", "/api/organizations", staff, s.handleOrganizations},
-		{"GET", "/api/audit", staff, s.handleAudit},
+		{"GET HEAD", "/api/staff/services", staff, s.handleListings},
+		{"GET HEAD", "/api/organizations", staff, s.handleOrganizations},
+		{"GET HEAD", "/api/audit", staff, s.handleAudit},
 		{"POST", "/api/services", staff, s.handleCreateService},
 		{"PATCH", "/api/services/:id", staff, s.handleUpdateService},
 		{"DELETE", "/api/services/:id", staff, s.handleDeleteService},
 		{"POST", "/api/services/:id/verify", staff, s.handleVerifyService},
 		// The street office's planning tools (coverage.go).
-		{"GET", "/api/coverage", office, s.handleCoverage},
+		{"GET HEAD", "/api/coverage", office, s.handleCoverage},
 		{"POST", "/api/coverage/whatif", office, s.handleWhatIf},
-		{"GET", "/api/coverage/suggest", office, s.handleSuggest},
+		{"GET HEAD", "/api/coverage/suggest", office, s.handleSuggest},
 		// Open Referral HSDS 3.0 (hsds.go).
-		{"GET", "/hsds/", open, hsds.handleInfo},
-		{"GET", "/hsds/openapi.json", open, hsds.handleOpenAPI},
-		{"GET", "/hsds/services", open, hsds.handleServices},
-		{"GET", "/hsds/services/:id", open, hsds.handleService},
+		{"GET HEAD", "/hsds/", open, hsds.handleInfo},
+		{"GET HEAD", "/hsds/openapi.json", open, hsds.handleOpenAPI},
+		{"GET HEAD", "/hsds/services", open, hsds.handleServices},
+		{"GET HEAD", "/hsds/services/:id", open, hsds.handleService},
 		// Operations (health.go, metrics.go).
 		{"GET", "/healthz", open, s.handleHealth},
 		{"GET", "/readyz", open, s.handleReady},
 		{"GET", "/metrics", open, s.metrics.handler()},
 	} {
+		if r.path == "/metrics" && s.cfg.PrivateMetrics {
+			continue // served on its own address (MetricsHandler)
+		}
 		for _, m := range strings.Fields(r.methods) {
 			e.Handle(m, r.path, append(slices.Clone(r.guard), r.handle)...)
 		}

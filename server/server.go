@@ -27,6 +27,12 @@ type Config struct {
 	// session key, created with a new key when missing: the key then lives outside
 	// the database and its backups. `doorstep keys rotate` replaces it.
 	SessionKeyFile string
+	// PublicURL is where the portal is reached, such as https://doorstep.example.org:
+	// the HSDS API's openapi_url starts with it. Empty: that URL is relative.
+	PublicURL string
+	// PrivateMetrics leaves /metrics off the portal's own address: the command
+	// serves MetricsHandler on a separate one (--metrics-addr, loopback by default).
+	PrivateMetrics bool
 	// TrustedProxies are the addresses (CIDRs or IPs) of reverse proxies whose
 	// X-Forwarded-For and X-Real-IP name the client; from anyone else those headers
 	// are ignored. The client address feeds the access log and sign-in throttling.
@@ -106,6 +112,12 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*Server, error) {
 
 // ServeHTTP makes the server an http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.engine.ServeHTTP(w, r) }
+
+// MetricsHandler serves the metrics in the Prometheus text format, for a separate
+// address when Config.PrivateMetrics keeps them off the portal's own.
+func (s *Server) MetricsHandler() http.Handler {
+	return s.metrics.httpHandler()
+}
 
 // Snapshot returns the current finder snapshot.
 func (s *Server) Snapshot() *finder.Snapshot { return s.live.Snapshot() }

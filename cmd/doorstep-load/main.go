@@ -234,7 +234,7 @@ func startServer(ctx context.Context, o *options) (*server, error) {
 	// X-Forwarded-For: each has its own budget of expensive requests, and the
 	// concurrency limit is what the expensive runs measure.
 	s.cmd = exec.Command(o.bin, "serve", "--db", db, "--addr", addr, "--log-format", "json", "--log-level", o.logLevel,
-		"--trusted-proxies", "127.0.0.1/32")
+		"--trusted-proxies", "127.0.0.1/32", "--metrics-addr", "") // /metrics on the portal's address: serverCPU reads it
 	s.cmd.Stdout, s.cmd.Stderr = logFile, logFile
 	if err := s.cmd.Start(); err != nil {
 		return nil, err

@@ -43,6 +43,10 @@ func runServe(ctx context.Context, args []string, stderr io.Writer, ready chan<-
 		"burst of expensive requests per client address; 0: 10 (DOORSTEP_EXPENSIVE_BURST)")
 	expensiveSlots := fs.Int("expensive-slots", int(floatEnv("DOORSTEP_EXPENSIVE_SLOTS", 0)),
 		"expensive requests computed at once; 0: one fewer than the CPUs, at least 1 (DOORSTEP_EXPENSIVE_SLOTS)")
+	publicURL := fs.String("public-url", envDefault("DOORSTEP_PUBLIC_URL", ""),
+		"where residents reach the portal, e.g. https://doorstep.example.org; the HSDS API's openapi_url starts with it (DOORSTEP_PUBLIC_URL)")
+	metricsAddr := fs.String("metrics-addr", envDefault("DOORSTEP_METRICS_ADDR", "127.0.0.1:9464"),
+		"address of /metrics, kept off the portal's own; \"\" serves it on --addr with the portal (DOORSTEP_METRICS_ADDR)")
 	shutdownTimeout := fs.Duration("shutdown-timeout", durationEnv("DOORSTEP_SHUTDOWN_TIMEOUT", 10*time.Second),
 		"on SIGTERM or SIGINT, how long in-flight requests may take to finish (DOORSTEP_SHUTDOWN_TIMEOUT)")
 	if err := fs.Parse(args); err != nil {
@@ -69,6 +73,8 @@ func runServe(ctx context.Context, args []string, stderr io.Writer, ready chan<-
 		SessionKey:         os.Getenv("DOORSTEP_SESSION_KEY"),
 		SessionKeyFile:     *keyFile,
 		TrustedProxies:     splitList(*trustedProxies),
+		PublicURL:          publicURLOf(*publicURL, *addr),
+		PrivateMetrics:     *metricsAddr != "",
 		ExpensivePerSecond: *expensiveRate,
 		ExpensiveBurst:     *expensiveBurst,
 		ExpensiveSlots:     *expensiveSlots,
@@ -89,7 +95,12 @@ func runServe(ctx context.Context, args []string, stderr io.Writer, ready chan<-
 		ReadTimeout:       15 * time.Second,
 		WriteTimeout:      writeTimeout,
 		IdleTimeout:       120 * time.Second,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+		// No honest request has 64 KiB of headers; the default is 1 MiB.
+		MaxHeaderBytes: 64 << 10,
+		ErrorLog:       slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	if *metricsAddr != "" {
+		serveMetrics(ctx, *metricsAddr, srv.MetricsHandler(), logger)
 	}
 	logger.Info("doorstep listening", "addr", ln.Addr().String(), "db", *dbPath)
 	if ready != nil {
@@ -153,4 +164,36 @@ func floatEnv(name string, def float64) float64 {
 		return f
 	}
 	return def
+}
+
+// serveMetrics serves /metrics on addr (loopback by default, so only the machine's
+// own scraper reads it) until ctx ends. A metrics address that cannot be listened
+// on is logged and the portal serves without it: metrics are not worth an outage.
+func serveMetrics(ctx context.Context, addr string, h http.Handler, logger *slog.Logger) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		logger.Error("metrics not served", "metrics_addr", addr, "err", err)
+		return
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", h)
+	ms := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second, WriteTimeout: writeTimeout}
+	logger.Info("metrics listening", "addr", ln.Addr().String())
+	go ms.Serve(ln)
+	go func() {
+		<-ctx.Done()
+		ms.Close()
+	}()
+}
+
+// publicURLOf is --public-url, or for a portal tried out on this machine
+// http://localhost with --addr's port.
+func publicURLOf(flagValue, addr string) string {
+	if flagValue != "" {
+		return flagValue
+	}
+	if _, port, err := net.SplitHostPort(addr); err == nil && port != "" && port != "0" {
+		return "http://localhost:" + port
+	}
+	return ""
 }
