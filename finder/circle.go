@@ -70,6 +70,9 @@ func (s *Snapshot) Circle(origin orb.Point, speed, minutes float64, bands []floa
 	}
 	ps := s.snap(origin)
 	if !ps.ok {
+		if msg, out := s.OutsideStreet(origin); out {
+			return nil, doorstep.Errorf(doorstep.EUNPROCESSABLE, "%s: %s", msg, doorstep.ErrorMessage(ErrOffNetwork))
+		}
 		return nil, ErrOffNetwork
 	}
 	return s.circleFrom(origin, ps.snap, speed, minutes, bands, false), nil

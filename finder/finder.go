@@ -67,6 +67,7 @@ type Base struct {
 
 	demandOnce  sync.Once
 	demandCache *coverageDemand
+	fit         fitCache // the network's and areas' fit, made on first use
 }
 
 // pointSnap is a point joined to the network, if it could be.
@@ -197,6 +198,7 @@ func Build(in Input) *Snapshot {
 // Snapshot is an immutable index of everything a lookup needs.
 type Snapshot struct {
 	*Base
+	fit       *fitCache           // the fit report, made on first use
 	services  []*doorstep.Service // all services, by position
 	byID      map[int64]int
 	serviceIn []int           // area position per service, -1 outside every area
@@ -229,6 +231,7 @@ func (b *Base) Index(services []*doorstep.Service, prev *Snapshot) *Snapshot {
 		visibleN:    map[string]int{},
 		builtAt:     time.Now(),
 		cache:       &memo{},
+		fit:         &fitCache{},
 	}
 	if prev != nil && prev.Base != b {
 		prev = nil

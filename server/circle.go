@@ -129,6 +129,9 @@ func circleFeatures(snap *finder.Snapshot, circle *finder.Circle, crs geo.CRS, n
 		"kind": "circle", "minutes": circle.Bands[last].Minutes, "speed_m_per_min": circle.SpeedMPerMin,
 		"origin": geo.FromWGS84(crs, circle.Origin),
 	}
+	if msg, out := snap.OutsideStreet(circle.Origin); out {
+		main.Properties["outside_street"], main.Properties["message"] = true, msg
+	}
 	if circle.WithAreas {
 		main.Properties["residents_within"] = math.Round(circle.Residents)
 		main.Properties["elderly_within"] = math.Round(circle.Elderly)

@@ -35,9 +35,11 @@ func (s *Server) handleReady(c *gin.Context) {
 		writeError(c, &doorstep.Error{Code: doorstep.EUNAVAILABLE, Message: "The finder snapshot is not built yet."})
 		return
 	}
+	// Ready, even when the data does not fit the street: the fit report says how.
 	c.JSON(http.StatusOK, gin.H{
 		"status":               "ready",
 		"snapshot_built_at":    snap.BuiltAt().UTC().Format(time.RFC3339Nano),
 		"snapshot_age_seconds": time.Since(snap.BuiltAt()).Seconds(),
+		"fit":                  snap.Fit(),
 	})
 }

@@ -34,7 +34,11 @@ func (s *Server) handleServices(c *gin.Context) {
 	for i, h := range hits {
 		list[i] = newServiceJSON(snap, h.Service, h.Walk, crs, q.Now)
 	}
-	c.JSON(http.StatusOK, gin.H{"services": list, "total": total, "limit": q.Limit, "offset": q.Offset})
+	body := gin.H{"services": list, "total": total, "limit": q.Limit, "offset": q.Offset}
+	if out := outsideOf(snap, q.Origin); out.OutsideStreet {
+		body["outside_street"], body["message"] = true, out.Message
+	}
+	c.JSON(http.StatusOK, body)
 }
 
 func servicesQuery(p *params, crs geo.CRS, snap *finder.Snapshot) (finder.Query, error) {
@@ -121,6 +125,7 @@ func (s *Server) handleDoorstep(c *gin.Context) {
 func newDoorstepJSON(snap *finder.Snapshot, ans finder.DoorstepAnswer, crs geo.CRS, now time.Time) doorstepJSON {
 	body := doorstepJSON{
 		Origin:       geo.FromWGS84(crs, ans.Origin),
+		outsideJSON:  outsideOf(snap, &ans.Origin),
 		SpeedMPerMin: ans.SpeedMPerMin,
 		Estimate:     ans.Estimate,
 		Categories:   make([]doorstepCategoryJSON, len(ans.Categories)),
@@ -155,11 +160,28 @@ func (s *Server) requestParams(c *gin.Context) (*params, geo.CRS, bool) {
 }
 
 type doorstepJSON struct {
-	Origin       orb.Point              `json:"origin"`
+	Origin orb.Point `json:"origin"`
+	outsideJSON
 	Area         *areaRef               `json:"area"`
 	SpeedMPerMin float64                `json:"speed_m_per_min"`
 	Estimate     string                 `json:"estimate,omitempty"`
 	Categories   []doorstepCategoryJSON `json:"categories"`
+}
+
+// outsideJSON flags an answer for a point outside the street: still answered,
+// with words the page shows.
+type outsideJSON struct {
+	OutsideStreet bool   `json:"outside_street"`
+	Message       string `json:"message,omitempty"`
+}
+
+// outsideOf is the flag of an answer from origin (none without one).
+func outsideOf(snap *finder.Snapshot, origin *orb.Point) outsideJSON {
+	if origin == nil {
+		return outsideJSON{}
+	}
+	msg, out := snap.OutsideStreet(*origin)
+	return outsideJSON{OutsideStreet: out, Message: msg}
 }
 
 type areaRef struct {

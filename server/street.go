@@ -17,11 +17,13 @@ import (
 // handleMeta answers what the pages need to name and place the street: its
 // names, city, district, country and time zone, the map's bounds, and whether
 // the data is sample data. Without a street, street is "" and no_street says
-// what to do.
+// what to do. fit_problems are the ways the data does not fit the street
+// (finder.FitReport), which the office page shows in a banner.
 func (s *Server) handleMeta(c *gin.Context) {
 	snap := s.Snapshot()
 	body := gin.H{"street": "", "street_en": "", "city": "", "district": "", "country": "", "timezone": doorstep.DefaultTimezone,
-		"sample": snap.SampleStreet(), "attribution": snap.Attribution(), "tile_url": s.cfg.TileURL, "bounds": nil}
+		"sample": snap.SampleStreet(), "attribution": snap.Attribution(), "tile_url": s.cfg.TileURL, "bounds": nil,
+		"fit_problems": snap.Fit().Problems}
 	if st := snap.Street(); st != nil {
 		b := st.Geometry.Bound()
 		body["street"], body["street_en"], body["city"], body["district"] = st.Name, st.NameEn, st.City, st.District

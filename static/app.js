@@ -11,7 +11,7 @@ import { interiorPoint } from './geometry.js';
 import { applyStatic, formatNumber, lang, onLangChange, serviceName, setLang, setPlace, speedText, t } from './i18n.js';
 import { FinderMap } from './map.js';
 import { errorText, say, showError, showMessagesAgain } from './messages.js';
-import { answerMeta, answerRows, el, legendItems, searchRows, servicesByCategory, suggestionItem } from './render.js';
+import { answerMeta, answerRows, el, legendItems, outsideNote, searchRows, servicesByCategory, suggestionItem } from './render.js';
 import { bandCounts, catchmentAreaRows, catchmentSentence, circleRows, readWalk } from './walk.js';
 
 const $ = (id) => document.getElementById(id);
@@ -339,6 +339,7 @@ function renderCircle() {
   $('circle-meta').replaceChildren(
     el('span', { class: 'from' }, c.areaName ? t('fromArea', { area: c.areaName }) : t('fromPoint')),
     el('span', { class: 'speed' }, speedText(walk.props.speed_m_per_min)),
+    ...(walk.props.outside_street ? [outsideNote(walk.props.message)] : []),
   );
   $('circle-bands').replaceChildren(...bandCounts(walk));
   list.replaceChildren(

@@ -322,6 +322,7 @@ async function startDashboard() {
     state.street = street.status === 'fulfilled' ? street.value : null;
     if (!state.catById.has(state.params.category) && state.categories.length) state.params.category = state.categories[0].id;
     $('sample-banner').hidden = !state.meta.sample;
+    renderFitBanner();
     buildMap();
     started = true;
   }
@@ -683,6 +684,7 @@ function renderAll() {
   $('lang-toggle').lang = lang() === 'zh' ? 'en' : 'zh-Hans';
   $('lang-toggle').setAttribute('aria-label', lang() === 'zh' ? 'Switch to English' : '切换到中文');
   renderWho();
+  renderFitBanner();
   if (state.categories.length) renderControls();
   renderLegend();
   if (state.coverage) {
@@ -725,3 +727,15 @@ start().catch((err) => {
   showError(() => errorText(err));
   document.documentElement.dataset.ready = 'error';
 });
+
+/**
+ * renderFitBanner lists the ways the data does not fit the street (/api/meta's
+ * fit_problems: a network of another place, areas or listings outside it), in the
+ * page's language, or hides the banner when all fits.
+ */
+function renderFitBanner() {
+  const problems = state.meta.fit_problems || [];
+  const banner = $('fit-banner');
+  banner.hidden = problems.length === 0;
+  banner.replaceChildren(...problems.map((p) => el('p', { 'data-kind': p.kind }, lang() === 'en' ? p.en : p.zh)));
+}

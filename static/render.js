@@ -2,7 +2,7 @@
 // through textContent (never innerHTML), so a name or note can hold any character.
 
 import { SVG_NS, swatch, swatchFrame } from './colors.js';
-import { categoryName, formatDate, formatDay, formatHours, formatNumber, nextChangeText, serviceName, speedText, t } from './i18n.js';
+import { categoryName, formatDate, formatDay, formatHours, formatNumber, lang, nextChangeText, serviceName, speedText, t } from './i18n.js';
 
 /**
  * el creates an element: attrs are set as attributes (class via "class", booleans as
@@ -150,7 +150,17 @@ export function answerMeta(answer, areaName) {
     el('span', { class: 'speed' }, speedText(answer.speed_m_per_min)),
   ];
   if (answer.estimate === 'straight_line') parts.push(el('span', { class: 'estimate' }, t('estimate')));
+  if (answer.outside_street) parts.push(outsideNote(answer.message));
   return parts;
+}
+
+/**
+ * outsideNote shows that the point asked about lies outside the street: the
+ * server's words ("此地点不在…内 / outside …") in the page's language.
+ */
+export function outsideNote(message) {
+  const [zh, en] = String(message || '').split(' / ');
+  return el('span', { class: 'estimate outside-street', role: 'note' }, lang() === 'en' && en ? en : zh);
 }
 
 /**

@@ -106,7 +106,7 @@ func runImportAreas(ctx context.Context, args []string, stdout, stderr io.Writer
 	}
 	fmt.Fprintf(stdout, "imported %d areas (%d residents, %d aged 60 and over) from %s; a running portal serves them within 5 s\n",
 		len(areas), population, elderly, path)
-	return nil
+	return reportFit(ctx, db, stderr)
 }
 
 // readAreasGeoJSON reads an areas GeoJSON file, printing every problem on stderr.

@@ -61,7 +61,7 @@ func runImportNetwork(ctx context.Context, args []string, stdout, stderr io.Writ
 		return fmt.Errorf("import network %s: %w (database unchanged)", path, err)
 	}
 	fmt.Fprintf(stdout, "imported %d walkable lines from %s in %s\n", len(lines), path, time.Since(start).Round(time.Millisecond))
-	return nil
+	return reportFit(ctx, db, stderr)
 }
 
 // readNetworkFile reads an OSM file (with its report) or GeoJSON lines (report nil).

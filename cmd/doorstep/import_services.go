@@ -146,7 +146,10 @@ func runImportServices(ctx context.Context, args []string, stdout, stderr io.Wri
 	fmt.Fprintf(stdout, "%s %d rows from %s in %s: %d new, %d updated, %d unchanged, %d organizations created%s\n",
 		verb, report.Rows, path, time.Since(start).Round(time.Millisecond), report.Created, report.Updated, report.Unchanged,
 		report.OrganizationsCreated, tail)
-	return nil
+	if report.DryRun {
+		return nil
+	}
+	return reportFit(ctx, db, stderr)
 }
 
 // formatOfPath names a file's format by its extension, "" when unknown.

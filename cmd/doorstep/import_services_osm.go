@@ -134,5 +134,8 @@ func importServicesOSM(ctx context.Context, dbPath, path, mapPath string, dryRun
 	}
 	fmt.Fprintf(stdout, "%s %d OpenStreetMap listings from %s in %s: %d new, %d updated, %d unchanged, %d organizations created\n",
 		verb, report.Rows, path, time.Since(start).Round(time.Millisecond), report.Created, report.Updated, report.Unchanged, report.OrganizationsCreated)
-	return nil
+	if dryRun {
+		return nil
+	}
+	return reportFit(ctx, db, stderr)
 }

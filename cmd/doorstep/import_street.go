@@ -152,7 +152,7 @@ func runImportStreet(ctx context.Context, args []string, stdout, stderr io.Write
 	}
 	place := strings.Join(nonEmpty(street.District, street.City, street.Country), ", ")
 	fmt.Fprintf(stdout, "imported the street %s (%s; hours read in %s) from %s\n", street.Name, place, street.Timezone, path)
-	return nil
+	return reportFit(ctx, db, stderr)
 }
 
 // nonEmpty returns the values that are not "".

@@ -13,9 +13,16 @@ import (
 // files with the file, feature and field named, leaving the database as it was.
 func TestImportStreet(t *testing.T) {
 	db := closedSampleDB(t)
-	out, _ := mustDoorstep(t, "import", "--db", db, "street", qingshi("street.geojson"))
+	out, errOut := mustDoorstep(t, "import", "--db", db, "street", qingshi("street.geojson"))
 	if !strings.Contains(out, "青石街道") || !strings.Contains(out, "Asia/Shanghai") {
 		t.Errorf("import street printed %q", out)
+	}
+	// The sample's network, areas and listings are of another street: said with numbers.
+	for _, want := range []string{"fit: Only 0% of 青石街道 lies within 300 m of the walking network",
+		"fit: 27 of 27 residential areas lie mostly outside 青石街道", "listings lie more than 2 km outside 青石街道"} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("import street stderr lacks %q:\n%s", want, errOut)
+		}
 	}
 	s, err := store.Open(context.Background(), db)
 	if err != nil {

@@ -85,6 +85,7 @@ func runServe(ctx context.Context, args []string, stderr io.Writer, ready chan<-
 	if err != nil {
 		return err
 	}
+	logFit(logger, srv.Snapshot().Fit())
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err
