@@ -55,8 +55,9 @@ type Base struct {
 	areas      []*doorstep.Area
 	areaLoc    *geo.AreaLocator
 	network    []doorstep.NetworkLine
-	graph      *geo.Graph // nil without a network
-	walkers    sync.Pool  // of *geo.Walker on graph
+	graph      *geo.Graph  // nil without a network
+	islands    geo.Islands // left out of graph
+	walkers    sync.Pool   // of *geo.Walker on graph
 	// areaPoints are each area's sample points, and areaSnaps where each joins the
 	// network (ok false when off it), for catchments and coverage. At city scale
 	// they are millions of points, so they are made on first use (or by Warm).
@@ -99,7 +100,9 @@ func NewBase(in BaseInput) *Base {
 	}
 	b.areaLoc = geo.NewAreaLocator(polys)
 	if len(in.Network) > 0 {
-		if g, _ := WalkingGraph(in.Network); g.NumNodes() > 0 {
+		g, islands := WalkingGraph(in.Network)
+		b.islands = islands
+		if g.NumNodes() > 0 {
 			b.graph = g
 			b.walkers.New = func() any { return g.NewWalker() }
 		}
@@ -162,6 +165,9 @@ func (b *Base) snap(p orb.Point) pointSnap {
 	s, err := b.graph.Snap(p, geo.MaxSnapMetres)
 	return pointSnap{snap: s, ok: err == nil}
 }
+
+// Islands says what small parts of the network were left out of the graph.
+func (b *Base) Islands() geo.Islands { return b.islands }
 
 // HasNetwork reports whether walks follow a walking network.
 func (b *Base) HasNetwork() bool { return b.graph != nil }

@@ -189,7 +189,9 @@ func (l *Live) rebuildBaseLocked(ctx context.Context) error {
 	base := NewBase(in)
 	nodes, edges, bytes := base.GraphStats()
 	l.observe(BuildBase, base.BuildTime())
+	islands := base.Islands()
 	l.log.Info("walking network built", "lines", len(in.Network), "nodes", nodes, "edges", edges,
+		"islands_left_out", islands.Count, "island_nodes", islands.Nodes,
 		"graph_bytes", bytes, "areas", len(in.Areas), "took", base.BuildTime())
 	l.imported.Store(&version)
 	// Areas' sample points for catchments and coverage: millions at city scale, so

@@ -253,6 +253,9 @@ func TestIslandsAreLeftOut(t *testing.T) {
 	if count, _ := snap.graph.Components(); count != 1 {
 		t.Errorf("%d components, want the island left out", count)
 	}
+	if isl := snap.Islands(); isl != (geo.Islands{Count: 1, Nodes: 2, Largest: 2}) {
+		t.Errorf("islands %+v, want the 2-node footpath", isl)
+	}
 	// Standing on the footpath, the resident is joined to the street 50 m away.
 	ans := snap.Doorstep(town.at(150, 150), doorstep.SpeedElder, testNow)
 	if ans.Estimate != "" || ans.Categories[0].Walk == nil || ans.Categories[0].Walk.Estimate != "" {
