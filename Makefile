@@ -52,7 +52,12 @@ lint:
 ## node it is skipped, except in CI (CI set), where it must run.
 WEBLINT := tools/lint-web/node_modules/.bin
 lint-web:
-	@if ! command -v node >/dev/null 2>&1; then 		if [ -n "$$CI" ]; then echo "lint-web: node is needed in CI"; exit 1; fi; 		echo "node not installed; JS/CSS lint skipped"; exit 0; fi; 	[ -x $(WEBLINT)/eslint ] && [ -x $(WEBLINT)/stylelint ] || (cd tools/lint-web && npm ci --no-audit --no-fund --loglevel=error) || exit 1; 	$(WEBLINT)/eslint --max-warnings 0 -c tools/lint-web/eslint.config.js static && 	$(WEBLINT)/stylelint --max-warnings 0 --config tools/lint-web/stylelint.config.js 'static/*.css'
+	@if ! command -v node >/dev/null 2>&1; then \
+		if [ -n "$$CI" ]; then echo "lint-web: node is needed in CI"; exit 1; fi; \
+		echo "node not installed; JS/CSS lint skipped"; exit 0; fi; \
+	[ -x $(WEBLINT)/eslint ] && [ -x $(WEBLINT)/stylelint ] || (cd tools/lint-web && npm ci --no-audit --no-fund --loglevel=error) || exit 1; \
+	$(WEBLINT)/eslint --max-warnings 0 -c tools/lint-web/eslint.config.js static && \
+	$(WEBLINT)/stylelint --max-warnings 0 --config tools/lint-web/stylelint.config.js 'static/*.css'
 
 ## vendor: refresh Leaflet in static/vendor from the npm package (the result is committed)
 vendor:
