@@ -90,6 +90,7 @@ type Live struct {
 	current  atomic.Pointer[Snapshot]
 	rebuild  sync.Mutex
 	imported atomic.Pointer[string] // the import version the current base was read at
+	warming  sync.WaitGroup         // bases making their area sample points in the background
 }
 
 // NewLive returns a Live over src with no snapshot yet: call Rebuild before
@@ -103,6 +104,10 @@ func NewLive(src Source, logger *slog.Logger, observe BuildObserver) *Live {
 	}
 	return &Live{src: src, log: logger, observe: observe}
 }
+
+// Wait waits for the work Live does in the background — each base's area sample
+// points — so that nothing of it outlives a test.
+func (l *Live) Wait() { l.warming.Wait() }
 
 // Snapshot returns the current snapshot, nil before the first Rebuild.
 func (l *Live) Snapshot() *Snapshot { return l.current.Load() }
@@ -196,11 +201,11 @@ func (l *Live) rebuildBaseLocked(ctx context.Context) error {
 	l.imported.Store(&version)
 	// Areas' sample points for catchments and coverage: millions at city scale, so
 	// made in the background rather than by the first office request.
-	go func() {
+	l.warming.Go(func() {
 		start := time.Now()
 		base.Warm()
 		l.log.Info("area sample points ready", "took", time.Since(start))
-	}()
+	})
 	return l.indexLocked(ctx, base, nil)
 }
 

@@ -22,6 +22,7 @@ func newLive(t *testing.T) (*Live, *store.DB, *buildLog) {
 	db := storetest.MustOpenSampleDB(t)
 	builds := &buildLog{}
 	l := NewLive(db, slog.New(slog.DiscardHandler), builds.observe)
+	t.Cleanup(l.Wait)
 	if err := l.Rebuild(context.Background()); err != nil {
 		t.Fatal(err)
 	}

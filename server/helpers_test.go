@@ -32,6 +32,9 @@ func newTestPortal(tb testing.TB) *Server {
 	if err != nil {
 		tb.Fatalf("new server: %v", err)
 	}
+	// Runs before the cleanups the test registered earlier (TestServiceNextChange
+	// puts time.Local back), so no background work of the server sees them.
+	tb.Cleanup(s.live.Wait)
 	// A fixed moment (a Wednesday, 11:00 in Shanghai) keeps "open now" stable.
 	s.now = func() time.Time { return time.Date(2026, 11, 25, 3, 0, 0, 0, time.UTC) }
 	return s
