@@ -167,7 +167,8 @@ type NetworkLine struct {
 	Geometry orb.LineString
 	Kind     string // the OSM highway value, or "road", "lane", "footway" for other sources
 	Name     string
-	Sample   bool // generated rather than surveyed
+	Sample   bool   // generated rather than surveyed
+	Access   Access // what the line holds for people who cannot take steps
 	// FromNode and ToNode, when not zero, name the nodes at the line's ends (an
 	// OpenStreetMap node id): such lines join only at ends with the same node, as
 	// OpenStreetMap joins ways, so a bridge never joins the road under it. When zero,

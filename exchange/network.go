@@ -13,7 +13,7 @@ import (
 
 // ReadNetworkGeoJSON reads walkable lines from a GeoJSON FeatureCollection of
 // LineString and MultiLineString features with optional properties kind, name and
-// sample. Every feature is checked; the error names the first bad one by number
+// sample, and OSM-style access tags (wheelchair, kerb, incline, ramp; see WayAccess). Every feature is checked; the error names the first bad one by number
 // (from 1).
 func ReadNetworkGeoJSON(data []byte) ([]doorstep.NetworkLine, error) {
 	fc, err := geojson.UnmarshalFeatureCollection(data)
@@ -29,6 +29,11 @@ func ReadNetworkGeoJSON(data []byte) ([]doorstep.NetworkLine, error) {
 		if !okKind || !okName || !okSample {
 			return nil, fmt.Errorf("exchange: feature %d: properties kind and name must be text, sample true or false", i+1)
 		}
+		// OSM-style access tags, when the file has them, as text.
+		access := WayAccess(kind, func(key string) string {
+			v, _ := f.Properties[key].(string)
+			return v
+		})
 		var parts []orb.LineString
 		switch g := f.Geometry.(type) {
 		case orb.LineString:
@@ -47,7 +52,7 @@ func ReadNetworkGeoJSON(data []byte) ([]doorstep.NetworkLine, error) {
 					return nil, fmt.Errorf("exchange: feature %d: coordinate %v is not a valid [lon, lat]", i+1, p)
 				}
 			}
-			lines = append(lines, doorstep.NetworkLine{Geometry: ls, Kind: kind, Name: name, Sample: sample})
+			lines = append(lines, doorstep.NetworkLine{Geometry: ls, Kind: kind, Name: name, Sample: sample, Access: access})
 		}
 	}
 	if len(lines) == 0 {

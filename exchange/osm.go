@@ -159,11 +159,19 @@ func (src OSMSource) scan(ctx context.Context, pass string, nodes, ways, relatio
 // nodePoints reads the coordinates of the wanted nodes. A node with coordinates no
 // place has (out of range, NaN) is left out, as if missing from a clipped extract.
 func (src OSMSource) nodePoints(ctx context.Context, wanted map[osm.NodeID]bool) (map[osm.NodeID]orb.Point, error) {
+	return src.visitNodes(ctx, wanted, nil)
+}
+
+// visitNodes is nodePoints, showing visit (when not nil) every wanted node kept.
+func (src OSMSource) visitNodes(ctx context.Context, wanted map[osm.NodeID]bool, visit func(*osm.Node)) (map[osm.NodeID]orb.Point, error) {
 	points := make(map[osm.NodeID]orb.Point, len(wanted))
 	err := src.scan(ctx, "nodes", true, false, false, func(o osm.Object) {
 		n := o.(*osm.Node)
 		if p := (orb.Point{n.Lon, n.Lat}); wanted[n.ID] && geo.ValidLonLat(p) {
 			points[n.ID] = p
+			if visit != nil {
+				visit(n)
+			}
 		}
 	})
 	return points, err
@@ -189,7 +197,11 @@ func ReadOSM(ctx context.Context, src OSMSource) ([]doorstep.NetworkLine, *Netwo
 	if len(rd.ways) == 0 {
 		return nil, nil, errors.New("exchange: no walkable ways (highway=footway, residential, ...) in the file")
 	}
-	points, err := src.nodePoints(ctx, rd.wanted)
+	points, err := src.visitNodes(ctx, rd.wanted, func(n *osm.Node) {
+		if kerbNode(n.Tags) {
+			rd.kerbs[n.ID] = true
+		}
+	})
 	if err != nil {
 		return nil, nil, err
 	}

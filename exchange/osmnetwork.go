@@ -95,10 +95,11 @@ func thousands(n int) string {
 
 // osmWay is a walkable way as read, or the outline of a multipolygon square.
 type osmWay struct {
-	nodes []osm.NodeID
-	kind  string
-	name  string
-	plane uint16 // layer and level (see planeOf): nodes join by coordinate only on one plane
+	nodes  []osm.NodeID
+	kind   string
+	name   string
+	access doorstep.Access
+	plane  uint16 // layer and level (see planeOf): nodes join by coordinate only on one plane
 }
 
 // osmSquare is a pedestrian area: its outer and inner rings as closed lists of node
@@ -122,6 +123,8 @@ type networkReader struct {
 	// squares they belong to; memberNodes their nodes.
 	squareMembers map[osm.WayID][]int
 	memberNodes   map[osm.WayID][]osm.NodeID
+	// kerbs are the wanted nodes that are raised kerbs: a line through one has one.
+	kerbs map[osm.NodeID]bool
 }
 
 func newNetworkReader() *networkReader {
@@ -131,6 +134,7 @@ func newNetworkReader() *networkReader {
 		planes:        map[string]uint16{},
 		squareMembers: map[osm.WayID][]int{},
 		memberNodes:   map[osm.WayID][]osm.NodeID{},
+		kerbs:         map[osm.NodeID]bool{},
 	}
 }
 
@@ -212,7 +216,8 @@ func (rd *networkReader) way(o osm.Object) {
 	}
 	rd.report.Ways++
 	rd.report.Kinds[kind]++
-	ow := osmWay{nodes: ids, kind: kind, name: w.Tags.Find("name"), plane: rd.planeOf(w.Tags)}
+	ow := osmWay{nodes: ids, kind: kind, name: w.Tags.Find("name"), plane: rd.planeOf(w.Tags),
+		access: WayAccess(kind, w.Tags.Find)}
 	// A closed pedestrian way is a square with area=yes; a closed platform is one
 	// unless area=no (OSM reads closed platforms as areas).
 	area := w.Tags.Find("area")
@@ -397,11 +402,17 @@ func (rd *networkReader) build(points map[osm.NodeID]orb.Point) []doorstep.Netwo
 				continue
 			}
 			ls := make(orb.LineString, 0, i-start+1)
-			for _, n := range w.nodes[start : i+1] {
+			access := w.access
+			for j, n := range w.nodes[start : i+1] {
 				ls = append(ls, points[n])
+				// A kerb inside a line is on it; one at a junction is the
+				// crossing's, not that of the sidewalk it meets.
+				if rd.kerbs[n] && ((j > 0 && j < i-start) || w.kind == "crossing") {
+					access |= doorstep.AccessKerb
+				}
 			}
 			lines = append(lines, doorstep.NetworkLine{
-				Geometry: ls, Kind: w.kind, Name: w.name,
+				Geometry: ls, Kind: w.kind, Name: w.name, Access: access,
 				FromNode: int64(joined.find(w.nodes[start])), ToNode: int64(id),
 			})
 			start = i

@@ -149,7 +149,7 @@ const (
 func WalkingGraph(lines []doorstep.NetworkLine) (*geo.Graph, geo.Islands) {
 	var gb geo.GraphBuilder
 	for _, l := range lines {
-		gb.AddJoinedLine(l.Geometry, l.Kind, l.FromNode, l.ToNode)
+		gb.AddWay(l.Geometry, geo.Way{Kind: l.Kind, Name: l.Name, Access: l.Access}, l.FromNode, l.ToNode)
 	}
 	islands := gb.LeaveOutIslands(func(largest int) int {
 		return int(min(max(float64(largest)*islandShare, islandMinNodes), islandMaxNodes, float64(largest)-1))

@@ -7,6 +7,8 @@ import (
 	"sort"
 	"unsafe"
 
+	"doorstep"
+
 	"github.com/paulmach/orb"
 )
 
@@ -22,10 +24,6 @@ const graphE7 = 1e7
 // graphMetresPerDegree is the length of one degree of latitude (and of longitude at
 // the equator) on the sphere of Distance (MeanEarthRadius), in metres.
 const graphMetresPerDegree = MeanEarthRadius * degToRad
-
-// graphMaxKinds is how many distinct edge kinds a graph keeps apart; later kinds share
-// the last slot.
-const graphMaxKinds = 256
 
 // graphCoordE7 is a node position in 1e-7 degrees, [lon, lat] order.
 type graphCoordE7 struct {
@@ -50,8 +48,9 @@ type Graph struct {
 	coords []graphCoordE7  // per node
 	first  []uint32        // per node, and one more: half-edge offsets
 	half   []graphHalfEdge // per half-edge
-	kind   []uint8         // per half-edge: index into kinds
-	kinds  []string
+	access []uint8         // per half-edge: doorstep.Access, read only by profiles
+	label  []uint32        // per half-edge: index into labels
+	labels []graphLabel    // kind and name of ways, each pair once
 
 	bound     orb.Bound
 	maxMetres float64 // longest edge
@@ -112,9 +111,23 @@ func (g *Graph) EdgeEnds(edge int) (from, to int) {
 // EdgeLength returns a half-edge's length in metres.
 func (g *Graph) EdgeLength(edge int) float64 { return float64(g.half[edge].metres) }
 
-// EdgeKind returns the kind given to GraphBuilder.AddLine for the line the edge came
-// from (the first line to add it, if two lines share a segment).
-func (g *Graph) EdgeKind(edge int) string { return g.kinds[g.kind[edge]] }
+// EdgeKind returns the kind of the way the edge came from (the shortest way, if two
+// ways share a segment).
+func (g *Graph) EdgeKind(edge int) string { return g.labels[g.label[edge]].kind }
+
+// EdgeName returns the name of the way the edge came from, "" when it has none.
+func (g *Graph) EdgeName(edge int) string { return g.labels[g.label[edge]].name }
+
+// EdgeAccess returns what the edge's way holds for people who cannot take steps,
+// with doorstep.AccessFlight on the one edge of each steps line that stands for
+// its flight.
+func (g *Graph) EdgeAccess(edge int) doorstep.Access { return doorstep.Access(g.access[edge]) }
+
+// graphLabel is what edges of one way share: its kind and name, interned so that a
+// million-node graph keeps 4 bytes an edge for them.
+type graphLabel struct {
+	kind, name string
+}
 
 // MemoryBytes returns the heap bytes the graph holds, including its snapping index.
 func (g *Graph) MemoryBytes() int {
@@ -122,9 +135,9 @@ func (g *Graph) MemoryBytes() int {
 	n += cap(g.coords) * int(unsafe.Sizeof(graphCoordE7{}))
 	n += cap(g.first) * 4
 	n += cap(g.half) * int(unsafe.Sizeof(graphHalfEdge{}))
-	n += cap(g.kind)
-	for _, k := range g.kinds {
-		n += int(unsafe.Sizeof(k)) + len(k)
+	n += cap(g.access) + 4*cap(g.label)
+	for _, l := range g.labels {
+		n += int(unsafe.Sizeof(l)) + len(l.kind) + len(l.name)
 	}
 	n += g.snap.memoryBytes()
 	return n
@@ -207,22 +220,32 @@ type GraphBuilder struct {
 	pts      []orb.Point
 	edges    []graphBuildEdge
 
-	kinds     []string
-	kindIndex map[string]uint8
+	labels     []graphLabel
+	labelIndex map[graphLabel]uint32
 }
 
 // graphBuildEdge is an undirected edge waiting for Build.
 type graphBuildEdge struct {
 	u, v   uint32
 	metres float32
-	kind   uint8
+	label  uint32
+	access uint8
+}
+
+// Way is what a walking line's edges keep of it: the way's kind (the OSM highway
+// value), its name, and its access bits. Kind "steps" adds doorstep.AccessSteps and
+// "elevator" doorstep.AccessElevator, so networks stored before access was kept
+// still know their steps.
+type Way struct {
+	Kind, Name string
+	Access     doorstep.Access
 }
 
 // AddLine adds a walking line (a footway, a street side, a lane…) of the given kind.
 // Each pair of consecutive vertices becomes one edge whose length is their haversine
 // distance in metres; every vertex joins the other lines' vertices at its coordinate.
 func (b *GraphBuilder) AddLine(ls orb.LineString, kind string) {
-	b.addLine(ls, kind, func(i int, p orb.Point) uint32 { return b.nodeAt(p) })
+	b.AddWay(ls, Way{Kind: kind}, 0, 0)
 }
 
 // AddJoinedLine adds a walking line whose ends are the nodes named fromKey and toKey
@@ -230,12 +253,18 @@ func (b *GraphBuilder) AddLine(ls orb.LineString, kind string) {
 // at ends with the same key, never by coordinate; its inner vertices are its own.
 // A line with a zero key is added with AddLine.
 func (b *GraphBuilder) AddJoinedLine(ls orb.LineString, kind string, fromKey, toKey int64) {
+	b.AddWay(ls, Way{Kind: kind}, fromKey, toKey)
+}
+
+// AddWay adds a walking line of way w, joined by node keys as AddJoinedLine when
+// both keys are non-zero, else by coordinate as AddLine.
+func (b *GraphBuilder) AddWay(ls orb.LineString, w Way, fromKey, toKey int64) {
 	if fromKey == 0 || toKey == 0 {
-		b.AddLine(ls, kind)
+		b.addLine(ls, w, func(i int, p orb.Point) uint32 { return b.nodeAt(p) })
 		return
 	}
 	last := len(ls) - 1
-	b.addLine(ls, kind, func(i int, p orb.Point) uint32 {
+	b.addLine(ls, w, func(i int, p orb.Point) uint32 {
 		switch i {
 		case 0:
 			return b.nodeKeyed(fromKey, p)
@@ -279,20 +308,25 @@ func (b *GraphBuilder) newNode(p orb.Point) uint32 {
 
 // addLine adds the edges between consecutive valid, distinct vertices of ls; node
 // gives the node of vertex i.
-func (b *GraphBuilder) addLine(ls orb.LineString, kind string, node func(i int, p orb.Point) uint32) {
-	if b.kindIndex == nil {
-		b.kindIndex = make(map[string]uint8)
+func (b *GraphBuilder) addLine(ls orb.LineString, w Way, node func(i int, p orb.Point) uint32) {
+	if b.labelIndex == nil {
+		b.labelIndex = make(map[graphLabel]uint32)
 	}
-	k, ok := b.kindIndex[kind]
+	key := graphLabel{w.Kind, w.Name}
+	label, ok := b.labelIndex[key]
 	if !ok {
-		if len(b.kinds) < graphMaxKinds {
-			k = uint8(len(b.kinds))
-			b.kinds = append(b.kinds, kind)
-			b.kindIndex[kind] = k
-		} else {
-			k = graphMaxKinds - 1
-		}
+		label = uint32(len(b.labels))
+		b.labels = append(b.labels, key)
+		b.labelIndex[key] = label
 	}
+	access := w.Access &^ doorstep.AccessFlight
+	switch w.Kind {
+	case "steps":
+		access |= doorstep.AccessSteps
+	case "elevator":
+		access |= doorstep.AccessElevator
+	}
+	firstEdge := len(b.edges)
 	var prev orb.Point
 	prevID, havePrev := uint32(0), false
 	for i, p := range ls {
@@ -302,10 +336,21 @@ func (b *GraphBuilder) addLine(ls orb.LineString, kind string, node func(i int, 
 		id := node(i, p)
 		if havePrev && id != prevID {
 			b.edges = append(b.edges, graphBuildEdge{
-				u: prevID, v: id, metres: float32(Distance(prev, p)), kind: k,
+				u: prevID, v: id, metres: float32(Distance(prev, p)), label: label, access: uint8(access),
 			})
 		}
 		prev, prevID, havePrev = p, id, true
+	}
+	if access&doorstep.AccessSteps != 0 && len(b.edges) > firstEdge {
+		// The line is one flight: its longest edge stands for it, so a walk along
+		// the whole line pays for the flight once.
+		longest := firstEdge
+		for i := firstEdge + 1; i < len(b.edges); i++ {
+			if b.edges[i].metres > b.edges[longest].metres {
+				longest = i
+			}
+		}
+		b.edges[longest].access |= uint8(doorstep.AccessFlight)
 	}
 }
 
@@ -321,9 +366,9 @@ func (b *GraphBuilder) NumNodes() int { return len(b.pts) }
 // Build returns the graph of all lines added so far. The builder may go on collecting
 // lines and build again. Build takes about a second for a million nodes.
 func (b *GraphBuilder) Build() *Graph {
-	g := &Graph{kinds: slices.Clone(b.kinds)}
-	if len(g.kinds) == 0 {
-		g.kinds = []string{""}
+	g := &Graph{labels: slices.Clone(b.labels)}
+	if len(g.labels) == 0 {
+		g.labels = []graphLabel{{}}
 	}
 
 	// Keep only vertices that are edge ends (a line of one distinct vertex adds a
@@ -362,38 +407,41 @@ func (b *GraphBuilder) Build() *Graph {
 		first[i+1] += first[i]
 	}
 	half := make([]graphHalfEdge, first[n])
-	kind := make([]uint8, first[n])
+	label := make([]uint32, first[n])
+	access := make([]uint8, first[n])
 	fill := slices.Clone(first[:n])
 	for _, e := range b.edges {
 		u, v := newID[e.u], newID[e.v]
-		half[fill[u]], kind[fill[u]] = graphHalfEdge{to: v, metres: e.metres}, e.kind
+		half[fill[u]], label[fill[u]], access[fill[u]] = graphHalfEdge{to: v, metres: e.metres}, e.label, e.access
 		fill[u]++
-		half[fill[v]], kind[fill[v]] = graphHalfEdge{to: u, metres: e.metres}, e.kind
+		half[fill[v]], label[fill[v]], access[fill[v]] = graphHalfEdge{to: u, metres: e.metres}, e.label, e.access
 		fill[v]++
 	}
 	w := uint32(0)
 	for u := range n {
 		lo, hi := first[u], first[u+1]
 		first[u] = w
-		graphSortRow(half[lo:hi], kind[lo:hi])
+		graphSortRow(half[lo:hi], label[lo:hi], access[lo:hi])
 		for i := lo; i < hi; i++ {
 			if w > first[u] && half[w-1].to == half[i].to {
-				// Parallel edge: the row is sorted by (target, length), so the
-				// kept one is the shortest.
+				// Parallel edge: the row is sorted by (target, length, access),
+				// so the kept one is the shortest, with fewest access bits.
 				continue
 			}
-			half[w], kind[w] = half[i], kind[i]
+			half[w], label[w], access[w] = half[i], label[i], access[i]
 			w++
 		}
 	}
 	first[n] = w
 	g.first = first
 	g.half = slices.Clip(half[:w])
-	g.kind = slices.Clip(kind[:w])
+	g.label = slices.Clip(label[:w])
+	g.access = slices.Clip(access[:w])
 	if int(w) < len(half) {
 		// Parallel edges were merged: give the memory back.
 		g.half = slices.Clone(g.half)
-		g.kind = slices.Clone(g.kind)
+		g.label = slices.Clone(g.label)
+		g.access = slices.Clone(g.access)
 	}
 	for _, h := range g.half {
 		g.maxMetres = max(g.maxMetres, float64(h.metres))
@@ -475,16 +523,28 @@ func (b *GraphBuilder) LeaveOutIslands(maxNodes func(largest int) int) Islands {
 	return isl
 }
 
-// graphSortRow sorts one CSR row by (target, length) with insertion sort: rows are
-// short (walking nodes have a handful of edges).
-func graphSortRow(hs []graphHalfEdge, ks []uint8) {
-	less := func(a, b graphHalfEdge) bool {
-		return a.to < b.to || (a.to == b.to && a.metres < b.metres)
+// graphSortRow sorts one CSR row by (target, length, access) with insertion sort:
+// rows are short (walking nodes have a handful of edges). Both half-edges of an
+// edge sort alike, so the same one of two parallel edges is kept at both ends.
+func graphSortRow(hs []graphHalfEdge, ls []uint32, as []uint8) {
+	less := func(i, j int) bool {
+		a, b := hs[i], hs[j]
+		if a.to != b.to {
+			return a.to < b.to
+		}
+		if a.metres != b.metres {
+			return a.metres < b.metres
+		}
+		if as[i] != as[j] {
+			return as[i] < as[j]
+		}
+		return ls[i] < ls[j]
 	}
 	for i := 1; i < len(hs); i++ {
-		for j := i; j > 0 && less(hs[j], hs[j-1]); j-- {
+		for j := i; j > 0 && less(j, j-1); j-- {
 			hs[j], hs[j-1] = hs[j-1], hs[j]
-			ks[j], ks[j-1] = ks[j-1], ks[j]
+			ls[j], ls[j-1] = ls[j-1], ls[j]
+			as[j], as[j-1] = as[j-1], as[j]
 		}
 	}
 }

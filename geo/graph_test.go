@@ -4,6 +4,8 @@ import (
 	"math"
 	"testing"
 
+	"doorstep"
+
 	"github.com/paulmach/orb"
 )
 
@@ -293,5 +295,36 @@ func TestGraphHilbertKey(t *testing.T) {
 		if dx*dx+dy*dy != 1 {
 			t.Fatalf("keys %d and %d are cells %v and %v, not neighbours", k-1, k, a, b)
 		}
+	}
+}
+
+// TestGraphWays: edges keep their way's kind, name and access; names are interned
+// with kinds, and a steps line's longest edge stands for its flight.
+func TestGraphWays(t *testing.T) {
+	var gb GraphBuilder
+	p := func(x float64) orb.Point { return orb.Point{121.47 + x*0.0001, 31.23} }
+	gb.AddWay(orb.LineString{p(0), p(1), p(3)}, Way{Kind: "steps", Name: "台阶"}, 0, 0)
+	gb.AddWay(orb.LineString{p(3), p(4)}, Way{Kind: "footway", Name: "广灵四路", Access: doorstep.AccessKerb}, 0, 0)
+	gb.AddWay(orb.LineString{p(4), p(5)}, Way{Kind: "footway", Name: "广灵四路"}, 0, 0)
+	g := gb.Build()
+	flights, names := 0, map[string]int{}
+	for e := range 2 * g.NumEdges() {
+		a := g.EdgeAccess(e)
+		names[g.EdgeName(e)]++
+		if a&doorstep.AccessFlight != 0 {
+			flights++
+			if g.EdgeLength(e) < 15 { // the flight's longest edge, about 19 m
+				t.Errorf("flight on the %.1f m edge", g.EdgeLength(e))
+			}
+		}
+		if (g.EdgeKind(e) == "steps") != (a&doorstep.AccessSteps != 0) {
+			t.Errorf("edge %d: kind %s, access %b", e, g.EdgeKind(e), a)
+		}
+	}
+	if flights != 2 { // one edge, seen from both ends
+		t.Errorf("%d flight half-edges, want 2", flights)
+	}
+	if names["台阶"] != 4 || names["广灵四路"] != 4 || len(g.labels) != 2 {
+		t.Errorf("names %v, labels %v", names, g.labels)
 	}
 }

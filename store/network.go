@@ -36,8 +36,8 @@ func replaceNetwork(ctx context.Context, tx *sql.Tx, lines []doorstep.NetworkLin
 		return err
 	}
 	defer nodeStmt.Close()
-	edgeStmt, err := tx.PrepareContext(ctx, `INSERT INTO network_edges (from_node, to_node, length_m, kind, name, sample, geom)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`)
+	edgeStmt, err := tx.PrepareContext(ctx, `INSERT INTO network_edges (from_node, to_node, length_m, kind, name, sample, access, geom)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
 	if err != nil {
 		return err
 	}
@@ -77,7 +77,8 @@ func replaceNetwork(ctx context.Context, tx *sql.Tx, lines []doorstep.NetworkLin
 		if err != nil {
 			return err
 		}
-		if _, err := edgeStmt.ExecContext(ctx, from, to, orbgeo.LengthHaversine(l.Geometry), l.Kind, l.Name, l.Sample, geom); err != nil {
+		if _, err := edgeStmt.ExecContext(ctx, from, to, orbgeo.LengthHaversine(l.Geometry), l.Kind, l.Name, l.Sample,
+			l.Access&^doorstep.AccessFlight, geom); err != nil {
 			return fmt.Errorf("line %d: %w", i+1, err)
 		}
 		if progress != nil && (i+1)%50_000 == 0 {
@@ -95,7 +96,7 @@ func replaceNetwork(ctx context.Context, tx *sql.Tx, lines []doorstep.NetworkLin
 func (db *DB) NetworkLines(ctx context.Context) ([]doorstep.NetworkLine, error) {
 	var lines []doorstep.NetworkLine
 	err := db.readTx(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT e.kind, e.name, e.sample, e.geom, a.node_key, b.node_key
+		rows, err := tx.QueryContext(ctx, `SELECT e.kind, e.name, e.sample, e.access, e.geom, a.node_key, b.node_key
 			FROM network_edges e JOIN network_nodes a ON a.id = e.from_node JOIN network_nodes b ON b.id = e.to_node
 			ORDER BY e.id`)
 		if err != nil {
@@ -107,7 +108,7 @@ func (db *DB) NetworkLines(ctx context.Context) ([]doorstep.NetworkLine, error) 
 				l    doorstep.NetworkLine
 				geom []byte
 			)
-			if err := rows.Scan(&l.Kind, &l.Name, &l.Sample, &geom, &l.FromNode, &l.ToNode); err != nil {
+			if err := rows.Scan(&l.Kind, &l.Name, &l.Sample, &l.Access, &geom, &l.FromNode, &l.ToNode); err != nil {
 				return err
 			}
 			g, err := wkb.Unmarshal(geom)

@@ -15,6 +15,9 @@ import (
 	"github.com/paulmach/orb"
 )
 
+// stepsEvery is how often a generated line is a flight of steps: one in 25.
+const stepsEvery = 25
+
 // City is a synthetic street-scale-to-city-scale dataset.
 type City struct {
 	Street   *doorstep.Street
@@ -52,9 +55,16 @@ func NewCity(seed int64, nodes, services, areas int) *City {
 		}
 	}
 	c.Rivers = newRivers(bound, rng)
-	for _, ls := range lines {
+	for i, ls := range lines {
+		// Lines share a street name by eights, and one in stepsEvery is a flight of
+		// steps, so that benchmarks price names and step-free walks as in a city.
+		line := doorstep.NetworkLine{Kind: "residential", Name: fmt.Sprintf("示例路%d", i/8), Sample: true}
+		if i%stepsEvery == 0 {
+			line.Kind, line.Access = "steps", doorstep.AccessSteps
+		}
 		for _, piece := range c.Rivers.cut(ls) {
-			c.Network = append(c.Network, doorstep.NetworkLine{Geometry: piece, Kind: "residential", Sample: true})
+			line.Geometry = piece
+			c.Network = append(c.Network, line)
 		}
 	}
 	c.Street = &doorstep.Street{Name: fmt.Sprintf("示例城市 Synthetic city (%d nodes)", nodes),

@@ -440,7 +440,7 @@ func TestServicePlaces(t *testing.T) {
 func TestNetwork(t *testing.T) {
 	xy := metric(t)
 	fc := loadCollection(t, networkFile)
-	var lines []orb.LineString
+	var lines, steps []orb.LineString
 	vertices := 0
 	for _, f := range fc.Features {
 		l, ok := f.Geometry.(orb.LineString)
@@ -464,9 +464,27 @@ func TestNetwork(t *testing.T) {
 			if f.Properties["sample"] != true {
 				t.Errorf("generated %s has sample %v", kind, f.Properties["sample"])
 			}
+		case "steps":
+			steps = append(steps, l)
+			if f.Properties["sample"] != true || !strings.Contains(str(t, f, "name"), "sample") {
+				t.Errorf("steps %v: want sample true and a name saying sample", f.Properties)
+			}
 		default:
 			t.Errorf("unknown kind %q", kind)
 		}
+	}
+	if len(steps) != sampleSteps {
+		t.Errorf("%d stepped passages, want %d", len(steps), sampleSteps)
+	}
+	// Step-free walks go round every flight: the network stays whole without them.
+	var stepFree []orb.LineString
+	for _, l := range lines {
+		if !slices.ContainsFunc(steps, func(s orb.LineString) bool { return slices.Equal(s, l) }) {
+			stepFree = append(stepFree, l)
+		}
+	}
+	if n := components(stepFree); n != 1 {
+		t.Errorf("without the steps the network has %d components, want 1", n)
 	}
 	if vertices > 5000 {
 		t.Errorf("%d vertices, want a few thousand at most", vertices)

@@ -114,7 +114,8 @@ func buildNetwork(rng *rand.Rand, areas []*area, services []*service, roads []*n
 	if err := nodeLines(lines, sn); err != nil {
 		return nil, err
 	}
-	return slices.DeleteFunc(lines, func(l *netLine) bool { return len(l.pts) < 2 }), nil
+	lines = slices.DeleteFunc(lines, func(l *netLine) bool { return len(l.pts) < 2 })
+	return markSampleSteps(lines), nil
 }
 
 // linesTouch reports whether line l meets any of the others.
@@ -432,4 +433,68 @@ func components(lines []orb.LineString) int {
 		}
 	}
 	return n
+}
+
+// kindSteps is a flight of steps. The sample street has no real footbridge or
+// underpass (its surface roads are crossed at grade), so a few generated lane
+// pieces are made sample stepped passages, that step-free walks have to go round.
+const kindSteps = "steps"
+
+// sampleSteps is how many stepped passages markSampleSteps makes, and their length
+// range in metres.
+const (
+	sampleSteps       = 4
+	sampleStepsMinLen = 15.0
+	sampleStepsMaxLen = 45.0
+)
+
+// markSampleSteps cuts sampleSteps segments out of generated lanes, spread over the
+// list, and makes each a line of kind steps named as sample, keeping the network
+// one connected whole without them (a step-free walk can always go round).
+func markSampleSteps(lines []*netLine) []*netLine {
+	type candidate struct{ line, seg int }
+	var cands []candidate
+	for li, l := range lines {
+		if l.kind != kindLane || !l.sample {
+			continue
+		}
+		for i := 0; i+1 < len(l.pts); i++ {
+			if d := planar.Distance(l.pts[i], l.pts[i+1]); d >= sampleStepsMinLen && d <= sampleStepsMaxLen {
+				cands = append(cands, candidate{li, i})
+				break // one candidate a lane
+			}
+		}
+	}
+	if len(cands) == 0 {
+		return lines
+	}
+	out := slices.Clone(lines)
+	made := 0
+	for k := 0; k < len(cands) && made < sampleSteps; k += max(1, len(cands)/sampleSteps) {
+		c := cands[k]
+		l := lines[c.line]
+		a, b := l.pts[c.seg], l.pts[c.seg+1]
+		steps := &netLine{pts: []orb.Point{a, b}, kind: kindSteps, name: "示例台阶 sample steps", sample: true}
+		before := &netLine{pts: slices.Clone(l.pts[:c.seg+1]), kind: l.kind, name: l.name, sample: true}
+		after := &netLine{pts: slices.Clone(l.pts[c.seg+1:]), kind: l.kind, name: l.name, sample: true}
+		// Keep the cut only if the rest stays connected without the steps.
+		var rest []orb.LineString
+		for i, o := range out {
+			if o != l {
+				rest = append(rest, out[i].pts)
+			}
+		}
+		for _, p := range []*netLine{before, after} {
+			if len(p.pts) >= 2 {
+				rest = append(rest, p.pts)
+			}
+		}
+		if components(rest) != 1 {
+			continue
+		}
+		i := slices.Index(out, l)
+		out = slices.Replace(out, i, i+1, before, steps, after)
+		made++
+	}
+	return slices.DeleteFunc(out, func(l *netLine) bool { return len(l.pts) < 2 })
 }
