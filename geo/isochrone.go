@@ -214,7 +214,8 @@ func (g *Graph) isochroneParts(w *Walker, sc *isochroneScratch, top float64, pro
 		}
 		ax, ay := proj.nodeXY(g.coords[u])
 		discs = append(discs, isochroneDisc{ax, ay, du})
-		for _, h := range g.half[g.first[u]:g.first[u+1]] {
+		for e := g.first[u]; e < g.first[u+1]; e++ {
+			h := g.half[e]
 			dv, reached := w.NodeDistance(int(h.to))
 			if reached && dv < top && h.to < u {
 				continue // done from the other end
@@ -222,8 +223,14 @@ func (g *Graph) isochroneParts(w *Walker, sc *isochroneScratch, top float64, pro
 			if !reached {
 				dv = inf
 			}
+			// Walk values along the segment run from du by its cost (its length
+			// when plain); an edge the walker's profile forbids is not walked.
+			cost := w.cost.edge(g, int(e))
+			if math.IsInf(cost, 1) {
+				continue
+			}
 			bx, by := proj.nodeXY(g.coords[h.to])
-			segments = append(segments, isochroneSegment{ax, ay, bx, by, du, dv, float64(h.metres)})
+			segments = append(segments, isochroneSegment{ax, ay, bx, by, du, dv, cost})
 		}
 	}
 	for _, s := range w.sources {
@@ -241,8 +248,12 @@ func (g *Graph) isochroneParts(w *Walker, sc *isochroneScratch, top float64, pro
 			if !ok {
 				d = inf
 			}
+			m := w.cost.part(g, s.Edge, max(end.metres, 0), length)
+			if math.IsInf(m, 1) {
+				continue
+			}
 			bx, by := proj.nodeXY(g.coords[end.node])
-			segments = append(segments, isochroneSegment{px, py, bx, by, s.Offset, d, max(end.metres, 0)})
+			segments = append(segments, isochroneSegment{px, py, bx, by, s.Offset, d, m})
 		}
 		// The straight step from the query point, if the snap has a sensible one.
 		if s.Offset > 0 && math.Abs(Distance(s.Query, s.Point)-s.Offset) <= 1+0.01*s.Offset {

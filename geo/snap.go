@@ -162,6 +162,12 @@ func (s *snapGrid) edgeCells(a, b graphCoordE7, fn func(c int)) {
 // which one is chosen is unspecified. Snap is safe for concurrent use and allocates
 // nothing.
 func (g *Graph) Snap(p orb.Point, maxMetres float64) (Snap, error) {
+	return g.SnapFor(p, maxMetres, nil)
+}
+
+// SnapFor is Snap onto the edges cost allows (every edge when cost is nil): a
+// step-free walk never starts on a flight of steps.
+func (g *Graph) SnapFor(p orb.Point, maxMetres float64, cost *Cost) (Snap, error) {
 	s := &g.snap
 	if len(g.coords) == 0 || !ValidLonLat(p) || !(maxMetres >= 0) {
 		return Snap{}, ErrSnapTooFar
@@ -179,7 +185,7 @@ func (g *Graph) Snap(p orb.Point, maxMetres float64) (Snap, error) {
 		ay := (float64(a.lat)/graphE7 - p[1]) * ky
 		for e := g.first[u]; e < g.first[u+1]; e++ {
 			v := g.half[e].to
-			if v < u {
+			if v < u || (cost != nil && !cost.Allows(g, int(e))) {
 				continue
 			}
 			b := g.coords[v]

@@ -22,8 +22,10 @@ type Walker struct {
 	gen     uint32
 	heap    []walkHeapItem
 	settled []uint32 // nodes reached, in order of distance
+	pred    []uint32 // per node, by Route only: the node it was reached from
 
 	maxMetres float64
+	cost      *Cost // nil: plain length
 	sources   []Snap
 	byEdge    []walkSourceRef // sources sorted by edge, for DistanceTo
 
@@ -59,6 +61,13 @@ type walkSourceRef struct {
 func (g *Graph) NewWalker() *Walker {
 	return &Walker{g: g, state: make([]walkNodeState, len(g.coords))}
 }
+
+// SetCost prices the walker's next searches by c (nil: plain length). Distances,
+// bounds and Reached are then in c's metres, and edges c forbids are never used.
+func (w *Walker) SetCost(c *Cost) { w.cost = c }
+
+// Cost returns the walker's pricing, nil for plain length.
+func (w *Walker) Cost() *Cost { return w.cost }
 
 // walkEdgeKey identifies the undirected edge between two nodes.
 func walkEdgeKey(a, b int) uint64 {
@@ -107,8 +116,8 @@ func (w *Walker) FromSnaps(sources []Snap, maxMetres float64) {
 		} else {
 			s.Point = g.NodePoint(s.From)
 		}
-		w.seed(uint32(s.From), float32(s.Offset+s.Along), limit)
-		w.seed(uint32(s.To), float32(s.Offset+length-s.Along), limit)
+		w.seed(uint32(s.From), float32(s.Offset+w.cost.part(g, s.Edge, s.Along, length)), limit)
+		w.seed(uint32(s.To), float32(s.Offset+w.cost.part(g, s.Edge, length-s.Along, length)), limit)
 		w.byEdge = append(w.byEdge, walkSourceRef{key: walkEdgeKey(s.From, s.To), i: len(w.sources)})
 		w.sources = append(w.sources, s)
 	}
@@ -116,6 +125,10 @@ func (w *Walker) FromSnaps(sources []Snap, maxMetres float64) {
 		slices.SortFunc(w.byEdge, func(a, b walkSourceRef) int { return cmp.Compare(a.key, b.key) })
 	}
 
+	if w.cost != nil {
+		w.searchCosted(limit)
+		return
+	}
 	state, half, first, gen := w.state, g.half, g.first, w.gen
 	for len(w.heap) > 0 {
 		top := w.pop()
@@ -126,6 +139,38 @@ func (w *Walker) FromSnaps(sources []Snap, maxMetres float64) {
 		w.settled = append(w.settled, u)
 		for _, h := range half[first[u]:first[u+1]] {
 			d := du + h.metres
+			if d > limit {
+				continue
+			}
+			st := &state[h.to]
+			if st.gen != gen || d < st.metres {
+				st.gen, st.metres = gen, d
+				w.push(walkItem(d, h.to))
+			}
+		}
+	}
+}
+
+// searchCosted is FromSnaps' search under a Cost, kept apart so that the plain
+// walk's loop stays as tight as it was.
+func (w *Walker) searchCosted(limit float32) {
+	g := w.g
+	state, half, first, access, gen := w.state, g.half, g.first, g.access, w.gen
+	factor, extra := &w.cost.factor, &w.cost.extra
+	for len(w.heap) > 0 {
+		top := w.pop()
+		u, du := top.node(), top.metres()
+		if du > state[u].metres {
+			continue
+		}
+		w.settled = append(w.settled, u)
+		for e := first[u]; e < first[u+1]; e++ {
+			h, a := half[e], access[e]
+			f := factor[a]
+			if f > math.MaxFloat32 {
+				continue // forbidden
+			}
+			d := du + h.metres*f + extra[a]
 			if d > limit {
 				continue
 			}
@@ -254,10 +299,10 @@ func (w *Walker) DistanceTo(t Snap) (float64, bool) {
 	length := float64(g.half[t.Edge].metres)
 	best := math.Inf(1)
 	if d, ok := w.NodeDistance(t.From); ok {
-		best = d + t.Along
+		best = d + w.cost.part(g, t.Edge, t.Along, length)
 	}
 	if d, ok := w.NodeDistance(t.To); ok {
-		best = min(best, d+max(length-t.Along, 0))
+		best = min(best, d+w.cost.part(g, t.Edge, max(length-t.Along, 0), length))
 	}
 	// Sources on the same edge: walk straight along it.
 	key := walkEdgeKey(t.From, t.To)
@@ -268,7 +313,7 @@ func (w *Walker) DistanceTo(t Snap) (float64, bool) {
 		if s.From != t.From {
 			along = length - s.Along // the source is given from the other end
 		}
-		best = min(best, s.Offset+math.Abs(along-t.Along))
+		best = min(best, s.Offset+w.cost.part(g, t.Edge, math.Abs(along-t.Along), length))
 	}
 	best += t.Offset
 	if math.IsInf(best, 1) || !(best <= w.maxMetres) {
