@@ -1,8 +1,11 @@
 package doorstep
 
 import (
+	"math"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/paulmach/orb"
 )
 
 // Limits on how many opening spans a listing holds. A place opens at most a few
@@ -118,4 +121,70 @@ func (s *Service) checkLimits() error {
 		}
 	}
 	return s.Hours.checkSize()
+}
+
+// Limits on a residential area's outline. An area is a block of housing estates:
+// tens of vertices, a few hundred metres across. Every catchment and coverage
+// report walks to sample points inside each area, so an outline of thousands of
+// vertices, or one the size of a district, costs every office request.
+const (
+	MaxAreaVertices = 2000
+	// MaxAreaAcross bounds an area's extent, in metres, when no street is loaded
+	// to measure it against.
+	MaxAreaAcross = 10_000
+)
+
+// CheckArea checks an area before it is stored, wherever it comes from: its name
+// and committee as CheckText does, at most MaxAreaVertices vertices, and an extent
+// within the street's bounds widened by MaxStreetDistance — or, before a street is
+// loaded (street nil), at most MaxAreaAcross metres across. Errors are EINVALID
+// naming the field.
+func CheckArea(a *Area, street *Street) error {
+	if err := CheckText("name", a.Name, MaxNameRunes, true, false); err != nil {
+		return err
+	}
+	if err := CheckText("committee", a.Committee, MaxNameRunes, false, false); err != nil {
+		return err
+	}
+	vertices := 0
+	for _, poly := range a.Geometry {
+		for _, ring := range poly {
+			vertices += len(ring)
+		}
+	}
+	if vertices > MaxAreaVertices {
+		return FieldErrorf("geometry", "the outline has %d vertices; at most %d (simplify it, e.g. mapshaper -simplify 10%%)", vertices, MaxAreaVertices)
+	}
+	if len(a.Geometry) == 0 {
+		return nil
+	}
+	b := a.Geometry.Bound()
+	if street == nil || len(street.Geometry) == 0 {
+		if w, h := boundMetres(b); w > MaxAreaAcross || h > MaxAreaAcross {
+			return FieldErrorf("geometry", "the area is %.0f × %.0f m; at most %d m across", w, h, MaxAreaAcross)
+		}
+		return nil
+	}
+	allowed := padBound(street.Geometry.Bound(), MaxStreetDistance)
+	if !allowed.Contains(b.Min) || !allowed.Contains(b.Max) {
+		return FieldErrorf("geometry", "the area reaches more than %d m outside the street's bounds", MaxStreetDistance)
+	}
+	return nil
+}
+
+// metresPerDegree is the length of one degree of latitude, near enough for limits.
+const metresPerDegree = 111_320
+
+// boundMetres returns a bound's width and height in metres, measured at its middle.
+func boundMetres(b orb.Bound) (w, h float64) {
+	mid := (b.Min[1] + b.Max[1]) / 2
+	return (b.Max[0] - b.Min[0]) * metresPerDegree * math.Cos(mid*math.Pi/180), (b.Max[1] - b.Min[1]) * metresPerDegree
+}
+
+// padBound widens a bound by metres on every side.
+func padBound(b orb.Bound, metres float64) orb.Bound {
+	mid := (b.Min[1] + b.Max[1]) / 2
+	dLat := metres / metresPerDegree
+	dLon := metres / (metresPerDegree * math.Max(math.Cos(mid*math.Pi/180), 0.01))
+	return orb.Bound{Min: orb.Point{b.Min[0] - dLon, b.Min[1] - dLat}, Max: orb.Point{b.Max[0] + dLon, b.Max[1] + dLat}}
 }
