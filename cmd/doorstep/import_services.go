@@ -96,20 +96,11 @@ func runImportServices(ctx context.Context, args []string, stdout, stderr io.Wri
 		fmt.Fprintf(stderr, "%s: read %d rows in %s\n", path, len(rows), time.Since(start).Round(time.Millisecond))
 	}
 
-	target := *dbPath
-	if *dryRun {
-		// A dry run never creates the database: without one, it checks against an
-		// empty database of its own.
-		if _, err := os.Stat(target); errors.Is(err, os.ErrNotExist) {
-			dir, err := os.MkdirTemp("", "doorstep-dry-run-")
-			if err != nil {
-				return err
-			}
-			defer os.RemoveAll(dir)
-			target = filepath.Join(dir, "empty.db")
-			fmt.Fprintf(stderr, "%s does not exist yet: checking against an empty database\n", *dbPath)
-		}
+	target, cleanup, err := importTarget(*dbPath, *dryRun, stderr)
+	if err != nil {
+		return err
 	}
+	defer cleanup()
 	db, err := store.Open(ctx, target)
 	if err != nil {
 		return err
@@ -161,4 +152,19 @@ func formatOfPath(path string) string {
 		return "geojson"
 	}
 	return ""
+}
+
+// importTarget is the database a listings import writes: dbPath, except that a dry
+// run never creates it: without one, it checks against an empty database of its
+// own, which cleanup removes.
+func importTarget(dbPath string, dryRun bool, stderr io.Writer) (target string, cleanup func(), err error) {
+	if _, err := os.Stat(dbPath); !dryRun || !errors.Is(err, os.ErrNotExist) {
+		return dbPath, func() {}, nil
+	}
+	dir, err := os.MkdirTemp("", "doorstep-dry-run-")
+	if err != nil {
+		return "", nil, err
+	}
+	fmt.Fprintf(stderr, "%s does not exist yet: checking against an empty database\n", dbPath)
+	return filepath.Join(dir, "empty.db"), func() { os.RemoveAll(dir) }, nil
 }

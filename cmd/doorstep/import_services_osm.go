@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"time"
 
 	"doorstep"
@@ -75,17 +74,11 @@ func importServicesOSM(ctx context.Context, dbPath, path, mapPath string, dryRun
 		return rows
 	}
 
-	target := dbPath
-	if dryRun {
-		if _, err := os.Stat(target); errors.Is(err, os.ErrNotExist) {
-			dir, err := os.MkdirTemp("", "doorstep-dry-run-")
-			if err != nil {
-				return err
-			}
-			defer os.RemoveAll(dir)
-			target = filepath.Join(dir, "empty.db")
-		}
+	target, cleanup, err := importTarget(dbPath, dryRun, stderr)
+	if err != nil {
+		return err
 	}
+	defer cleanup()
 	db, err := store.Open(ctx, target)
 	if err != nil {
 		return err

@@ -449,3 +449,16 @@ func TestImportFromOSMRefusesBadInput(t *testing.T) {
 		}
 	}
 }
+
+// A dry run of an OSM listings import says what it would do and creates no database.
+func TestImportServicesFromOSMDryRun(t *testing.T) {
+	dbPath := filepath.Join(t.TempDir(), "none.db")
+	out := runCLI(t, "import", "--db", dbPath, "services", "--dry-run", "--from-osm", filepath.Join(monacoDir, "monaco.osm.pbf"),
+		"--map", filepath.Join(monacoDir, "mapping.csv"))
+	if !strings.Contains(out, "dry run of 66 OpenStreetMap listings") || !strings.Contains(out, "66 new") {
+		t.Errorf("dry run: %s", out)
+	}
+	if _, err := os.Stat(dbPath); err == nil {
+		t.Error("a dry run created the database")
+	}
+}
