@@ -10,29 +10,7 @@ import (
 	"unicode/utf8"
 
 	"doorstep"
-)
-
-// Import fields: the columns of a services file (see docs/data.md) that a row may set.
-// The file's crs is read by the file reader, which gives the store WGS84.
-const (
-	FieldExternalID       = "external_id"
-	FieldOrganization     = "organization"
-	FieldOrganizationKind = "organization_kind"
-	FieldCategory         = "category"
-	FieldName             = "name"
-	FieldNameEn           = "name_en"
-	FieldAddress          = "address"
-	FieldLon              = "lon"
-	FieldLat              = "lat"
-	FieldPhone            = "phone"
-	FieldHours            = "hours"
-	FieldOffers           = "offers"
-	FieldCapacity         = "capacity"
-	FieldStatus           = "status"
-	FieldReopensOn        = "reopens_on"
-	FieldNote             = "note"
-	FieldVerifiedAt       = "verified_at"
-	FieldSample           = "sample"
+	"doorstep/exchange"
 )
 
 // Limits of an import.
@@ -41,37 +19,6 @@ const (
 	// MaxImportErrors is how many errors a report lists; ErrorCount counts them all.
 	MaxImportErrors = 1000
 )
-
-// ImportRow is one listing of a services file as read. Update holds the fields
-// the row gives, with WGS84 coordinates: on an update, a field the file does not
-// have keeps its stored value; on a creation it takes the default (status open, no
-// hours, no offers). Its OrganizationID is ignored: the row names the organization
-// (nil when the file has no such column). Errors are what the reader could not
-// read; such a row is reported, not validated further.
-type ImportRow struct {
-	Line             int
-	ExternalID       string
-	Organization     *string
-	OrganizationKind string
-	Update           doorstep.ServiceUpdate
-	Errors           []ImportError
-}
-
-// ImportError is one problem of an import file: the line it starts on, the field,
-// and what is wrong.
-type ImportError struct {
-	Line    int    `json:"line"`
-	Field   string `json:"field,omitempty"`
-	Message string `json:"message"`
-}
-
-// String reads "line 12, lat: lat must be a number between -90 and 90."
-func (e ImportError) String() string {
-	if e.Field == "" {
-		return fmt.Sprintf("line %d: %s", e.Line, e.Message)
-	}
-	return fmt.Sprintf("line %d, %s: %s", e.Line, e.Field, e.Message)
-}
 
 // ImportOptions change how ImportServices runs.
 type ImportOptions struct {
@@ -89,7 +36,7 @@ type ImportReport struct {
 	Unchanged            int
 	OrganizationsCreated int
 	DryRun               bool
-	Errors               []ImportError // sorted by line, at most MaxImportErrors
+	Errors               []exchange.RowError // sorted by line, at most MaxImportErrors
 	ErrorCount           int
 	NoStreet             bool // no street loaded: the distance to the street was not checked
 }
@@ -105,7 +52,7 @@ const progressEvery = 500
 // external id may appear once in a file. When any row has an error, nothing is
 // written, the report lists the errors, and the error is an EINVALID. Each change
 // is audited as made from the command line (no user).
-func (db *DB) ImportServices(ctx context.Context, rows []ImportRow, opts ImportOptions) (*ImportReport, error) {
+func (db *DB) ImportServices(ctx context.Context, rows []exchange.ServiceRow, opts ImportOptions) (*ImportReport, error) {
 	report := &ImportReport{Rows: len(rows), DryRun: opts.DryRun}
 	progress := opts.Progress
 	if progress == nil {
@@ -123,7 +70,7 @@ func (db *DB) ImportServices(ctx context.Context, rows []ImportRow, opts ImportO
 	}
 	report.NoStreet = st.rules.StreetDistance == nil
 	plans := make([]importPlan, 0, len(rows))
-	var errs []ImportError
+	var errs []exchange.RowError
 	firstLine := map[string]int{}
 	for i := range rows {
 		row := &rows[i]
@@ -135,21 +82,21 @@ func (db *DB) ImportServices(ctx context.Context, rows []ImportRow, opts ImportO
 			continue
 		}
 		if line, seen := firstLine[row.ExternalID]; seen && row.ExternalID != "" {
-			errs = append(errs, ImportError{Line: row.Line, Field: FieldExternalID,
+			errs = append(errs, exchange.RowError{Line: row.Line, Field: exchange.FieldExternalID,
 				Message: fmt.Sprintf("external_id %q is also on line %d; each listing may appear once.", row.ExternalID, line)})
 			continue
 		}
 		firstLine[row.ExternalID] = row.Line
 		plan, err := st.plan(row)
 		if err != nil {
-			errs = append(errs, ImportError{Line: row.Line, Field: doorstep.ErrorField(err), Message: doorstep.ErrorMessage(err)})
+			errs = append(errs, exchange.RowError{Line: row.Line, Field: doorstep.ErrorField(err), Message: doorstep.ErrorMessage(err)})
 			continue
 		}
 		plans = append(plans, plan)
 	}
 	progress("checking", len(rows), len(rows))
 	if len(errs) > 0 {
-		slices.SortStableFunc(errs, func(a, b ImportError) int { return a.Line - b.Line })
+		slices.SortStableFunc(errs, func(a, b exchange.RowError) int { return a.Line - b.Line })
 		report.ErrorCount = len(errs)
 		report.Errors = errs[:min(len(errs), MaxImportErrors)]
 		return report, doorstep.Errorf(doorstep.EINVALID, "%d errors in the file; nothing was imported.", len(errs))
@@ -202,7 +149,7 @@ type importState struct {
 	existing      map[string]*doorstep.Service // by external id, the file's only
 }
 
-func loadImportState(ctx context.Context, tx *sql.Tx, rows []ImportRow) (*importState, error) {
+func loadImportState(ctx context.Context, tx *sql.Tx, rows []exchange.ServiceRow) (*importState, error) {
 	rules, err := listingRules(ctx, tx)
 	if err != nil {
 		return nil, err
@@ -284,14 +231,14 @@ type importPlan struct {
 }
 
 // plan merges a row into the listing it names, or a new one, and checks the result.
-func (st *importState) plan(row *ImportRow) (importPlan, error) {
+func (st *importState) plan(row *exchange.ServiceRow) (importPlan, error) {
 	p := importPlan{line: row.Line, externalID: row.ExternalID}
 	ext := row.ExternalID
 	switch {
 	case strings.TrimSpace(ext) == "":
-		return p, doorstep.FieldErrorf(FieldExternalID, "external_id is required: a stable id of the listing, so a re-import updates it instead of adding a copy.")
+		return p, doorstep.FieldErrorf(exchange.FieldExternalID, "external_id is required: a stable id of the listing, so a re-import updates it instead of adding a copy.")
 	case !utf8.ValidString(ext) || utf8.RuneCountInString(ext) > MaxExternalIDRunes || ext != strings.TrimSpace(ext):
-		return p, doorstep.FieldErrorf(FieldExternalID, "external_id must be text of at most %d characters without surrounding spaces.", MaxExternalIDRunes)
+		return p, doorstep.FieldErrorf(exchange.FieldExternalID, "external_id must be text of at most %d characters without surrounding spaces.", MaxExternalIDRunes)
 	}
 	upd := &row.Update
 	p.current = st.existing[ext]
@@ -301,7 +248,7 @@ func (st *importState) plan(row *ImportRow) (importPlan, error) {
 	} else {
 		next = doorstep.NewService()
 		if row.Organization == nil {
-			return p, doorstep.FieldErrorf(FieldOrganization, "organization is required for a new listing.")
+			return p, doorstep.FieldErrorf(exchange.FieldOrganization, "organization is required for a new listing.")
 		}
 	}
 	upd.OrganizationID = nil // the row names the organization
@@ -309,7 +256,7 @@ func (st *importState) plan(row *ImportRow) (importPlan, error) {
 	if row.Organization != nil {
 		name := strings.TrimSpace(*row.Organization)
 		if name == "" || !utf8.ValidString(name) || utf8.RuneCountInString(name) > doorstep.MaxNameRunes {
-			return p, doorstep.FieldErrorf(FieldOrganization, "organization must be the name of who runs the listing, at most %d characters.", doorstep.MaxNameRunes)
+			return p, doorstep.FieldErrorf(exchange.FieldOrganization, "organization must be the name of who runs the listing, at most %d characters.", doorstep.MaxNameRunes)
 		}
 		if id, ok := st.organizations[name]; ok {
 			next.OrganizationID = id

@@ -14,7 +14,7 @@ import (
 // read as a formula.
 func formulaCells(t *testing.T, data []byte) []string {
 	t.Helper()
-	rows, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(data, utf8BOM))).ReadAll()
+	rows, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(data, []byte("\uFEFF")))).ReadAll()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,7 +37,7 @@ func TestHostileCSVFormulas(t *testing.T) {
 	dir := t.TempDir()
 	first := filepath.Join(dir, "first.csv")
 	mustDoorstep(t, "export", "--db", src, "services", "--format", "csv", "-o", first)
-	rows, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(readBytes(t, first), utf8BOM))).ReadAll()
+	rows, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(readBytes(t, first), []byte("\uFEFF")))).ReadAll()
 	if err != nil {
 		t.Fatal(err)
 	}

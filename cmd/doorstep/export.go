@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"doorstep"
+	"doorstep/exchange"
 	"doorstep/geo"
 	"doorstep/hsds"
 	"doorstep/store"
@@ -77,14 +78,14 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		case "hsds":
 			return writeHSDS(ctx, db, w, list)
 		}
-		f, err := newListingFile(ctx, db, crs)
+		f, err := newServicesFile(ctx, db, crs)
 		if err != nil {
 			return err
 		}
 		if *format == "csv" {
-			return f.writeServicesCSV(w, list, *bom)
+			return f.WriteCSV(w, list, *bom)
 		}
-		return f.writeServicesGeoJSON(w, list)
+		return f.WriteGeoJSON(w, list)
 	})
 }
 
@@ -107,7 +108,7 @@ func parseAroundKind(fs *flag.FlagSet, args []string) (string, error) {
 	return kind, nil
 }
 
-func newListingFile(ctx context.Context, db *store.DB, crs geo.CRS) (*listingFile, error) {
+func newServicesFile(ctx context.Context, db *store.DB, crs geo.CRS) (*exchange.ServicesFile, error) {
 	orgs, err := db.Organizations(ctx)
 	if err != nil {
 		return nil, err
@@ -116,11 +117,7 @@ func newListingFile(ctx context.Context, db *store.DB, crs geo.CRS) (*listingFil
 	if err != nil {
 		return nil, err
 	}
-	f := &listingFile{externalIDs: ids, organizations: map[int64]doorstep.Organization{}, crs: crs}
-	for _, o := range orgs {
-		f.organizations[o.ID] = o
-	}
-	return f, nil
+	return exchange.NewServicesFile(ids, orgs, crs), nil
 }
 
 // writeHSDS writes the listings as a JSON list of full HSDS services.

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"doorstep"
+	"doorstep/exchange"
 	"doorstep/geo"
 	"doorstep/store"
 	"doorstep/store/storetest"
@@ -15,7 +16,7 @@ import (
 // EINVALID listing its errors: what the readers let through, the store's checks
 // (doorstep.Service.Validate, the distance to the street) must catch before the
 // database does.
-func checkImport(t *testing.T, db *store.DB, rows []store.ImportRow) {
+func checkImport(t *testing.T, db *store.DB, rows []exchange.ServiceRow) {
 	t.Helper()
 	for i, r := range rows {
 		if r.Line < 1 {
@@ -48,7 +49,7 @@ func FuzzReadServicesCSV(f *testing.F) {
 	}
 	db := storetest.MustOpenSampleDB(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
-		rows, err := readServicesCSV(data, geo.WGS84)
+		rows, err := exchange.ReadServicesCSV(data, geo.WGS84)
 		if err == nil {
 			checkImport(t, db, rows)
 		}
@@ -69,7 +70,7 @@ func FuzzReadServicesGeoJSON(f *testing.F) {
 	}
 	db := storetest.MustOpenSampleDB(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
-		rows, _, err := readServicesGeoJSON(data, geo.WGS84)
+		rows, _, err := exchange.ReadServicesGeoJSON(data, geo.WGS84)
 		if err == nil {
 			checkImport(t, db, rows)
 		}

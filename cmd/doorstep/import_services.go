@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"doorstep"
+	"doorstep/exchange"
 	"doorstep/geo"
 	"doorstep/store"
 
@@ -76,13 +77,13 @@ func runImportServices(ctx context.Context, args []string, stdout, stderr io.Wri
 		return fmt.Errorf("import services: --encoding %q: use utf-8 or gb18030", *encoding)
 	}
 
-	var rows []store.ImportRow
+	var rows []exchange.ServiceRow
 	switch *format {
 	case "csv":
-		rows, err = readServicesCSV(data, crs)
+		rows, err = exchange.ReadServicesCSV(data, crs)
 	case "geojson":
 		var ignored []string
-		rows, ignored, err = readServicesGeoJSON(data, crs)
+		rows, ignored, err = exchange.ReadServicesGeoJSON(data, crs)
 		if len(ignored) > 0 {
 			fmt.Fprintf(stderr, "%s: properties ignored (not columns of a services file): %s\n", path, strings.Join(ignored, ", "))
 		}

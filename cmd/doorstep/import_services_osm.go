@@ -18,7 +18,7 @@ import (
 // read (hours in a syntax not understood, a phone number of another form): the
 // listing is still worth having, and what was left out is said by feature.
 var osmOptionalFields = map[string]bool{
-	store.FieldHours: true, store.FieldPhone: true, store.FieldAddress: true, store.FieldNameEn: true,
+	exchange.FieldHours: true, exchange.FieldPhone: true, exchange.FieldAddress: true, exchange.FieldNameEn: true,
 }
 
 // importServicesOSM imports the listings an OSM file holds by a mapping file (see
@@ -58,17 +58,17 @@ func importServicesOSM(ctx context.Context, dbPath, path, mapPath string, dryRun
 		fmt.Fprintf(stderr, "%s: %s: %s %q left out: %s\n", path, listings[i].ID, field, cells[i][field], why)
 		delete(cells[i], field)
 	}
-	rows := func() []store.ImportRow {
-		rows := make([]store.ImportRow, len(cells))
+	rows := func() []exchange.ServiceRow {
+		rows := make([]exchange.ServiceRow, len(cells))
 		for i := range cells {
-			rows[i] = parseServiceRow(i+1, cells[i], geo.WGS84)
+			rows[i] = exchange.ParseServiceRow(i+1, cells[i], geo.WGS84)
 			for _, e := range rows[i].Errors {
 				if osmOptionalFields[e.Field] {
 					left(i, e.Field, e.Message)
 				}
 			}
 			if len(rows[i].Errors) > 0 {
-				rows[i] = parseServiceRow(i+1, cells[i], geo.WGS84)
+				rows[i] = exchange.ParseServiceRow(i+1, cells[i], geo.WGS84)
 			}
 		}
 		return rows

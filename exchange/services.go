@@ -1,4 +1,4 @@
-package main
+package exchange
 
 // The services file formats of import and export: CSV with one listing a row, and
 // GeoJSON with one Point feature a listing. Both carry the same fields under the
@@ -19,22 +19,74 @@ import (
 	"unicode/utf8"
 
 	"doorstep"
-	"doorstep/exchange"
 	"doorstep/geo"
-	"doorstep/store"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 )
 
+// Service fields: the columns of a services file (see docs/data.md) that a row
+// may set. The file's crs is read here; rows carry WGS84.
+const (
+	FieldExternalID       = "external_id"
+	FieldOrganization     = "organization"
+	FieldOrganizationKind = "organization_kind"
+	FieldCategory         = "category"
+	FieldName             = "name"
+	FieldNameEn           = "name_en"
+	FieldAddress          = "address"
+	FieldLon              = "lon"
+	FieldLat              = "lat"
+	FieldPhone            = "phone"
+	FieldHours            = "hours"
+	FieldOffers           = "offers"
+	FieldCapacity         = "capacity"
+	FieldStatus           = "status"
+	FieldReopensOn        = "reopens_on"
+	FieldNote             = "note"
+	FieldVerifiedAt       = "verified_at"
+	FieldSample           = "sample"
+)
+
+// ServiceRow is one listing of a services file as read, for store.ImportServices.
+// Update holds the fields the row gives, with WGS84 coordinates: on an update, a
+// field the file does not have keeps its stored value; on a creation it takes the
+// default (status open, no hours, no offers). Its OrganizationID is ignored: the row names the organization
+// (nil when the file has no such column). Errors are what the reader could not
+// read; such a row is reported, not validated further.
+type ServiceRow struct {
+	Line             int
+	ExternalID       string
+	Organization     *string
+	OrganizationKind string
+	Update           doorstep.ServiceUpdate
+	Errors           []RowError
+}
+
+// RowError is one problem of an import file: the line it starts on, the field,
+// and what is wrong.
+type RowError struct {
+	Line    int    `json:"line"`
+	Field   string `json:"field,omitempty"`
+	Message string `json:"message"`
+}
+
+// String reads "line 12, lat: lat must be a number between -90 and 90."
+func (e RowError) String() string {
+	if e.Field == "" {
+		return fmt.Sprintf("line %d: %s", e.Line, e.Message)
+	}
+	return fmt.Sprintf("line %d, %s: %s", e.Line, e.Field, e.Message)
+}
+
 // serviceColumns are the columns of a services CSV file in the order export
 // writes them; an import file may have any of them in any order, and must have
 // external_id. crs says which coordinate system lon and lat are in.
 var serviceColumns = []string{
-	store.FieldExternalID, store.FieldName, store.FieldNameEn, store.FieldCategory, store.FieldOrganization,
-	store.FieldOrganizationKind, store.FieldAddress, store.FieldLon, store.FieldLat, columnCRS, store.FieldPhone,
-	store.FieldHours, store.FieldOffers, store.FieldCapacity, store.FieldStatus, store.FieldReopensOn, store.FieldNote,
-	store.FieldVerifiedAt, store.FieldSample,
+	FieldExternalID, FieldName, FieldNameEn, FieldCategory, FieldOrganization,
+	FieldOrganizationKind, FieldAddress, FieldLon, FieldLat, columnCRS, FieldPhone,
+	FieldHours, FieldOffers, FieldCapacity, FieldStatus, FieldReopensOn, FieldNote,
+	FieldVerifiedAt, FieldSample,
 }
 
 const columnCRS = "crs"
@@ -53,13 +105,13 @@ var statusWords = map[string]string{
 // offerSeparators split an offers cell written as text: "助餐; 送餐上门" or "助餐、送餐上门".
 const offerSeparators = ";；、|\n"
 
-// parseServiceRow reads one listing from its cells by column, with lon and lat in
+// ParseServiceRow reads one listing from its cells by column, with lon and lat in
 // the cell's crs (or defaultCRS). Every cell that cannot be read is an error of the
 // row; the store checks the rest.
-func parseServiceRow(line int, cells map[string]string, defaultCRS geo.CRS) store.ImportRow {
-	row := store.ImportRow{Line: line}
+func ParseServiceRow(line int, cells map[string]string, defaultCRS geo.CRS) ServiceRow {
+	row := ServiceRow{Line: line}
 	bad := func(field, format string, args ...any) {
-		row.Errors = append(row.Errors, store.ImportError{Line: line, Field: field, Message: fmt.Sprintf(format, args...)})
+		row.Errors = append(row.Errors, RowError{Line: line, Field: field, Message: fmt.Sprintf(format, args...)})
 	}
 	for col, v := range cells {
 		if !utf8.ValidString(v) {
@@ -71,45 +123,45 @@ func parseServiceRow(line int, cells map[string]string, defaultCRS geo.CRS) stor
 	for _, col := range slices.Sorted(maps.Keys(cells)) {
 		v := cells[col]
 		switch col {
-		case store.FieldExternalID:
+		case FieldExternalID:
 			row.ExternalID = v
-		case store.FieldOrganization:
+		case FieldOrganization:
 			row.Organization = &v
-		case store.FieldOrganizationKind:
+		case FieldOrganizationKind:
 			row.OrganizationKind = v
-		case store.FieldCategory:
+		case FieldCategory:
 			upd.Category = &v
-		case store.FieldName:
+		case FieldName:
 			upd.Name = &v
-		case store.FieldNameEn:
+		case FieldNameEn:
 			upd.NameEn = &v
-		case store.FieldAddress:
+		case FieldAddress:
 			upd.Address = &v
-		case store.FieldPhone:
+		case FieldPhone:
 			upd.Phone = &v
-		case store.FieldNote:
+		case FieldNote:
 			upd.Note = &v
-		case store.FieldReopensOn:
+		case FieldReopensOn:
 			upd.ReopensOn = &v
-		case store.FieldStatus:
+		case FieldStatus:
 			s, ok := statusWords[strings.ToLower(v)]
 			if !ok {
 				bad(col, "status %q: use open, temporarily_closed or closed.", v)
 			}
 			upd.Status = &s
-		case store.FieldHours:
+		case FieldHours:
 			h, err := parseHoursCell(v)
 			if err != nil {
 				bad(col, "%s", doorstep.ErrorMessage(err))
 			}
 			upd.Hours = &h
-		case store.FieldOffers:
+		case FieldOffers:
 			o, err := parseOffersCell(v)
 			if err != nil {
 				bad(col, "offers: %v", err)
 			}
 			upd.Offers = &o
-		case store.FieldCapacity:
+		case FieldCapacity:
 			var capacity *int // empty: unknown
 			if v != "" {
 				n, err := strconv.Atoi(v)
@@ -119,7 +171,7 @@ func parseServiceRow(line int, cells map[string]string, defaultCRS geo.CRS) stor
 				capacity = &n
 			}
 			upd.Capacity = &capacity
-		case store.FieldVerifiedAt:
+		case FieldVerifiedAt:
 			var verified *time.Time // empty: never checked
 			if v != "" {
 				t, err := parseVerifiedAt(v)
@@ -129,7 +181,7 @@ func parseServiceRow(line int, cells map[string]string, defaultCRS geo.CRS) stor
 				verified = &t
 			}
 			upd.VerifiedAt = &verified
-		case store.FieldSample:
+		case FieldSample:
 			b, ok := map[string]bool{"": false, "false": false, "0": false, "no": false, "否": false,
 				"true": true, "1": true, "yes": true, "是": true}[strings.ToLower(v)]
 			if !ok {
@@ -138,8 +190,8 @@ func parseServiceRow(line int, cells map[string]string, defaultCRS geo.CRS) stor
 			upd.Sample = &b
 		}
 	}
-	lonText, hasLon := cells[store.FieldLon]
-	latText, hasLat := cells[store.FieldLat]
+	lonText, hasLon := cells[FieldLon]
+	latText, hasLat := cells[FieldLat]
 	if hasLon || hasLat {
 		crs := defaultCRS
 		if c := cells[columnCRS]; c != "" {
@@ -152,10 +204,10 @@ func parseServiceRow(line int, cells map[string]string, defaultCRS geo.CRS) stor
 		lon, errLon := strconv.ParseFloat(lonText, 64)
 		lat, errLat := strconv.ParseFloat(latText, 64)
 		if errLon != nil {
-			bad(store.FieldLon, "lon %q must be a number (degrees east).", lonText)
+			bad(FieldLon, "lon %q must be a number (degrees east).", lonText)
 		}
 		if errLat != nil {
-			bad(store.FieldLat, "lat %q must be a number (degrees north).", latText)
+			bad(FieldLat, "lat %q must be a number (degrees north).", latText)
 		}
 		if errLon == nil && errLat == nil && crs != "" {
 			p := geo.ToWGS84(crs, orb.Point{lon, lat})
@@ -227,17 +279,28 @@ func offersCell(offers []string) string {
 
 func formatCoord(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
 
-// listingFile is what an export writes of each listing besides the listing itself.
-type listingFile struct {
-	externalIDs   map[int64]string
-	organizations map[int64]doorstep.Organization
-	crs           geo.CRS
+// ServicesFile is what an export writes of each listing besides the listing
+// itself: its external id, its organization, and the coordinate system.
+type ServicesFile struct {
+	ExternalIDs   map[int64]string
+	Organizations map[int64]doorstep.Organization
+	CRS           geo.CRS
+}
+
+// NewServicesFile returns a ServicesFile over these external ids (by listing id)
+// and organizations.
+func NewServicesFile(externalIDs map[int64]string, organizations []doorstep.Organization, crs geo.CRS) *ServicesFile {
+	f := &ServicesFile{ExternalIDs: externalIDs, Organizations: map[int64]doorstep.Organization{}, CRS: crs}
+	for _, o := range organizations {
+		f.Organizations[o.ID] = o
+	}
+	return f
 }
 
 // cells returns the listing's cells in serviceColumns order.
-func (f *listingFile) cells(s *doorstep.Service) []string {
-	p := geo.FromWGS84(f.crs, s.Point())
-	org := f.organizations[s.OrganizationID]
+func (f *ServicesFile) cells(s *doorstep.Service) []string {
+	p := geo.FromWGS84(f.CRS, s.Point())
+	org := f.Organizations[s.OrganizationID]
 	capacity, verified := "", ""
 	if s.Capacity != nil {
 		capacity = strconv.Itoa(*s.Capacity)
@@ -246,14 +309,14 @@ func (f *listingFile) cells(s *doorstep.Service) []string {
 		verified = s.VerifiedAt.UTC().Format(time.RFC3339Nano)
 	}
 	return []string{
-		f.externalIDs[s.ID], s.Name, s.NameEn, s.Category, org.Name, org.Kind, s.Address, formatCoord(p[0]), formatCoord(p[1]),
-		string(f.crs), s.Phone, s.Hours.String(), offersCell(s.Offers), capacity, s.Status, s.ReopensOn, s.Note, verified,
+		f.ExternalIDs[s.ID], s.Name, s.NameEn, s.Category, org.Name, org.Kind, s.Address, formatCoord(p[0]), formatCoord(p[1]),
+		string(f.CRS), s.Phone, s.Hours.String(), offersCell(s.Offers), capacity, s.Status, s.ReopensOn, s.Note, verified,
 		strconv.FormatBool(s.Sample),
 	}
 }
 
-// writeServicesCSV writes the listings as CSV, a header row first.
-func (f *listingFile) writeServicesCSV(w io.Writer, list []*doorstep.Service, bom bool) error {
+// WriteCSV writes the listings as CSV, a header row first.
+func (f *ServicesFile) WriteCSV(w io.Writer, list []*doorstep.Service, bom bool) error {
 	if bom {
 		if _, err := w.Write(utf8BOM); err != nil {
 			return err
@@ -264,7 +327,7 @@ func (f *listingFile) writeServicesCSV(w io.Writer, list []*doorstep.Service, bo
 		return err
 	}
 	for _, s := range list {
-		if err := cw.Write(exchange.EscapeRow(f.cells(s))); err != nil { // no formulas for spreadsheets
+		if err := cw.Write(EscapeRow(f.cells(s))); err != nil { // no formulas for spreadsheets
 			return err
 		}
 	}
@@ -272,29 +335,29 @@ func (f *listingFile) writeServicesCSV(w io.Writer, list []*doorstep.Service, bo
 	return cw.Error()
 }
 
-// writeServicesGeoJSON writes the listings as a FeatureCollection of Points, each
+// WriteGeoJSON writes the listings as a FeatureCollection of Points, each
 // with the CSV's columns as properties (hours and offers as JSON lists, capacity a
 // number, sample a boolean) and its external id as the feature id.
-func (f *listingFile) writeServicesGeoJSON(w io.Writer, list []*doorstep.Service) error {
+func (f *ServicesFile) WriteGeoJSON(w io.Writer, list []*doorstep.Service) error {
 	fc := geojson.NewFeatureCollection()
 	for _, s := range list {
-		p := geo.FromWGS84(f.crs, s.Point())
+		p := geo.FromWGS84(f.CRS, s.Point())
 		feat := geojson.NewFeature(p)
-		feat.ID = f.externalIDs[s.ID]
+		feat.ID = f.ExternalIDs[s.ID]
 		cells := f.cells(s)
 		props := geojson.Properties{}
 		for i, col := range serviceColumns {
 			switch col {
-			case store.FieldLon, store.FieldLat:
-			case store.FieldHours:
+			case FieldLon, FieldLat:
+			case FieldHours:
 				props[col] = s.Hours
-			case store.FieldOffers:
+			case FieldOffers:
 				props[col] = nonNil(s.Offers)
-			case store.FieldCapacity:
+			case FieldCapacity:
 				props[col] = s.Capacity
-			case store.FieldSample:
+			case FieldSample:
 				props[col] = s.Sample
-			case store.FieldVerifiedAt:
+			case FieldVerifiedAt:
 				if s.VerifiedAt == nil {
 					props[col] = nil
 				} else {
@@ -326,11 +389,11 @@ func (e *fileError) Error() string {
 	return fmt.Sprintf("line %d: %s", e.Line, e.Message)
 }
 
-// readServicesCSV reads a services CSV file (UTF-8, a BOM allowed): a header row
+// ReadServicesCSV reads a services CSV file (UTF-8, a BOM allowed): a header row
 // naming columns of serviceColumns, then one listing a row. Blank rows are skipped;
 // cells are trimmed. A row whose cells do not match the header is an error of
 // that row; a file that is not CSV stops at its first bad line.
-func readServicesCSV(data []byte, defaultCRS geo.CRS) ([]store.ImportRow, error) {
+func ReadServicesCSV(data []byte, defaultCRS geo.CRS) ([]ServiceRow, error) {
 	data = bytes.TrimPrefix(data, utf8BOM)
 	r := csv.NewReader(bytes.NewReader(data))
 	r.FieldsPerRecord = -1
@@ -353,12 +416,12 @@ func readServicesCSV(data []byte, defaultCRS geo.CRS) ([]store.ImportRow, error)
 		seen[h] = true
 	}
 	switch {
-	case !seen[store.FieldExternalID]:
+	case !seen[FieldExternalID]:
 		return nil, &fileError{Line: 1, Message: "the external_id column is required: a stable id of each listing, so a re-import updates it instead of adding a copy"}
-	case seen[store.FieldLon] != seen[store.FieldLat]:
+	case seen[FieldLon] != seen[FieldLat]:
 		return nil, &fileError{Line: 1, Message: "lon and lat columns go together"}
 	}
-	var rows []store.ImportRow
+	var rows []ServiceRow
 	for {
 		record, err := r.Read()
 		if errors.Is(err, io.EOF) {
@@ -371,15 +434,15 @@ func readServicesCSV(data []byte, defaultCRS geo.CRS) ([]store.ImportRow, error)
 			continue
 		}
 		if len(record) != len(header) {
-			rows = append(rows, store.ImportRow{Line: line, Errors: []store.ImportError{{Line: line,
+			rows = append(rows, ServiceRow{Line: line, Errors: []RowError{{Line: line,
 				Message: fmt.Sprintf("the row has %d cells, the header %d (a comma or line break inside a cell needs \"quotes\")", len(record), len(header))}}})
 			continue
 		}
 		cells := make(map[string]string, len(header))
 		for i, h := range header {
-			cells[h] = exchange.UnescapeCell(strings.TrimSpace(record[i])) // as writeServicesCSV escaped it
+			cells[h] = UnescapeCell(strings.TrimSpace(record[i])) // as WriteCSV escaped it
 		}
-		rows = append(rows, parseServiceRow(line, cells, defaultCRS))
+		rows = append(rows, ParseServiceRow(line, cells, defaultCRS))
 	}
 	return rows, nil
 }
@@ -392,12 +455,12 @@ func csvFileError(err error) error {
 	return err
 }
 
-// readServicesGeoJSON reads a FeatureCollection of Point features whose properties
+// ReadServicesGeoJSON reads a FeatureCollection of Point features whose properties
 // are the CSV's columns (hours and offers may be JSON lists); a feature's id stands
 // in for a missing external_id, and its point gives lon and lat. Properties that
 // are not columns are ignored and returned, for a warning. Each row's line is where
 // its feature starts.
-func readServicesGeoJSON(data []byte, defaultCRS geo.CRS) (rows []store.ImportRow, ignored []string, err error) {
+func ReadServicesGeoJSON(data []byte, defaultCRS geo.CRS) (rows []ServiceRow, ignored []string, err error) {
 	data = bytes.TrimPrefix(data, utf8BOM)
 	dec := json.NewDecoder(bytes.NewReader(data))
 	lines := newLineCounter(data)
@@ -463,27 +526,27 @@ type geoFeature struct {
 }
 
 // row turns the feature into cells and reads them as a CSV row is read.
-func (f *geoFeature) row(line, n int, defaultCRS geo.CRS, unknown map[string]bool) store.ImportRow {
+func (f *geoFeature) row(line, n int, defaultCRS geo.CRS, unknown map[string]bool) ServiceRow {
 	cells := map[string]string{}
-	var errs []store.ImportError
+	var errs []RowError
 	bad := func(field, format string, args ...any) {
-		errs = append(errs, store.ImportError{Line: line, Field: field, Message: fmt.Sprintf("feature %d: ", n) + fmt.Sprintf(format, args...)})
+		errs = append(errs, RowError{Line: line, Field: field, Message: fmt.Sprintf("feature %d: ", n) + fmt.Sprintf(format, args...)})
 	}
 	for key, raw := range f.Properties {
-		if !slices.Contains(serviceColumns, key) || key == store.FieldLon || key == store.FieldLat {
+		if !slices.Contains(serviceColumns, key) || key == FieldLon || key == FieldLat {
 			unknown[key] = true
 			continue
 		}
-		v, err := cellOf(raw, key == store.FieldHours || key == store.FieldOffers)
+		v, err := cellOf(raw, key == FieldHours || key == FieldOffers)
 		if err != nil {
 			bad(key, "%s %v", key, err)
 			continue
 		}
 		cells[key] = strings.TrimSpace(v)
 	}
-	if _, ok := cells[store.FieldExternalID]; !ok && len(f.ID) > 0 && string(f.ID) != "null" {
+	if _, ok := cells[FieldExternalID]; !ok && len(f.ID) > 0 && string(f.ID) != "null" {
 		if v, err := cellOf(f.ID, false); err == nil {
-			cells[store.FieldExternalID] = v
+			cells[FieldExternalID] = v
 		}
 	}
 	var coords []float64
@@ -491,14 +554,14 @@ func (f *geoFeature) row(line, n int, defaultCRS geo.CRS, unknown map[string]boo
 	case f.Type != "Feature":
 		bad("", `"type" must be "Feature"`)
 	case f.Geometry == nil || f.Geometry.Type != "Point":
-		bad(store.FieldLon, "the geometry must be a Point [lon, lat]")
+		bad(FieldLon, "the geometry must be a Point [lon, lat]")
 	case json.Unmarshal(f.Geometry.Coordinates, &coords) != nil || len(coords) < 2:
-		bad(store.FieldLon, "the Point's coordinates must be two numbers [lon, lat]")
+		bad(FieldLon, "the Point's coordinates must be two numbers [lon, lat]")
 	default:
-		cells[store.FieldLon] = formatCoord(coords[0])
-		cells[store.FieldLat] = formatCoord(coords[1])
+		cells[FieldLon] = formatCoord(coords[0])
+		cells[FieldLat] = formatCoord(coords[1])
 	}
-	row := parseServiceRow(line, cells, defaultCRS)
+	row := ParseServiceRow(line, cells, defaultCRS)
 	for i := range row.Errors {
 		row.Errors[i].Message = fmt.Sprintf("feature %d: ", n) + row.Errors[i].Message
 	}
