@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -71,18 +72,54 @@ func handleStatic(c *gin.Context) {
 	serveAsset(c, a, cache)
 }
 
-// serveAsset answers with a's body, or 304 when the request's If-None-Match holds
-// its ETag (http.ServeContent does the conditional and HEAD handling).
+// serveAsset answers with a's body, gzipped when the client takes gzip, or 304 when
+// the request's If-None-Match holds the ETag of that representation
+// (http.ServeContent does the conditional, Range and HEAD handling).
 func serveAsset(c *gin.Context, a *static.Asset, cache string) {
 	h := c.Writer.Header()
 	h.Set("Cache-Control", cache)
-	h.Set("ETag", a.ETag())
 	h.Set("Content-Type", a.ContentType)
+	body, etag := a.Body, a.ETag()
+	if a.Gzip != nil {
+		h.Add("Vary", "Accept-Encoding")
+		if acceptsGzip(c.Request.Header.Values("Accept-Encoding")) {
+			body, etag = a.Gzip, a.GzipETag()
+			h.Set("Content-Encoding", "gzip")
+		}
+	}
+	h.Set("ETag", etag)
 	if strings.Contains(c.Request.Header.Get("Range"), ",") {
 		// Several ranges would be answered as a multipart body, each part with its
 		// own headers: a request for many tiny ranges makes the answer many times
 		// the file. One range, or the whole file.
 		c.Request.Header.Del("Range")
 	}
-	http.ServeContent(c.Writer, c.Request, a.Name, time.Time{}, bytes.NewReader(a.Body))
+	http.ServeContent(c.Writer, c.Request, a.Name, time.Time{}, bytes.NewReader(body))
+}
+
+// acceptsGzip reports whether Accept-Encoding values allow gzip: "gzip" (or the old
+// "x-gzip"), else "*", with a quality above zero (RFC 9110, section 12.5.3).
+func acceptsGzip(values []string) bool {
+	gzipQ, starQ := -1.0, -1.0 // -1: not named
+	for _, v := range values {
+		for _, item := range strings.Split(v, ",") {
+			coding, params, _ := strings.Cut(item, ";")
+			q := 1.0
+			if k, v, ok := strings.Cut(params, "="); ok && strings.EqualFold(strings.TrimSpace(k), "q") {
+				if f, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil {
+					q = f
+				}
+			}
+			switch strings.ToLower(strings.TrimSpace(coding)) {
+			case "gzip", "x-gzip":
+				gzipQ = q
+			case "*":
+				starQ = q
+			}
+		}
+	}
+	if gzipQ >= 0 {
+		return gzipQ > 0
+	}
+	return starQ > 0
 }

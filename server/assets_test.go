@@ -1,6 +1,9 @@
 package server
 
 import (
+	"bytes"
+	"compress/gzip"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -92,6 +95,85 @@ func TestStaticCaching(t *testing.T) {
 	for _, path := range []string{"/static/nope.js", "/static/static.go", "/static/vendor.sh", "/static/index.html", "/static/parts/signin-form.html", "/static/", "/static/vendor"} {
 		if rec := get(t, "GET", path); rec.Code != http.StatusNotFound || checkErrorAnswer(rec) != "" {
 			t.Errorf("%s: status %d, %s", path, rec.Code, checkErrorAnswer(rec))
+		}
+	}
+}
+
+// TestStaticGzip checks the gzipped representation: given to clients that take it,
+// with its own ETag and Vary, the same bytes once unzipped, and never to clients
+// that refuse it.
+func TestStaticGzip(t *testing.T) {
+	s := newTestPortal(t)
+	get := func(path, acceptEncoding, ifNoneMatch string) *httptest.ResponseRecorder {
+		req := httptest.NewRequest("GET", path, nil)
+		if acceptEncoding != "" {
+			req.Header.Set("Accept-Encoding", acceptEncoding)
+		}
+		if ifNoneMatch != "" {
+			req.Header.Set("If-None-Match", ifNoneMatch)
+		}
+		return serve(s, req)
+	}
+	for _, path := range []string{"/", "/static/vendor/leaflet/leaflet.js", "/static/base.css"} {
+		t.Run(path, func(t *testing.T) {
+			plain := get(path, "", "")
+			zipped := get(path, "br, gzip", "")
+			if zipped.Header().Get("Content-Encoding") != "gzip" || plain.Header().Get("Content-Encoding") != "" {
+				t.Fatalf("Content-Encoding %q with gzip, %q without", zipped.Header().Get("Content-Encoding"), plain.Header().Get("Content-Encoding"))
+			}
+			for _, rec := range []*httptest.ResponseRecorder{plain, zipped} {
+				if rec.Header().Get("Vary") != "Accept-Encoding" {
+					t.Errorf("Vary %q", rec.Header().Get("Vary"))
+				}
+			}
+			zr, err := gzip.NewReader(bytes.NewReader(zipped.Body.Bytes()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			unzipped, err := io.ReadAll(zr)
+			if err != nil || !bytes.Equal(unzipped, plain.Body.Bytes()) {
+				t.Fatalf("unzipped body differs (%v): %d bytes, plain %d", err, len(unzipped), plain.Body.Len())
+			}
+			if zipped.Body.Len() >= plain.Body.Len()*9/10 {
+				t.Errorf("gzipped %d bytes of %d", zipped.Body.Len(), plain.Body.Len())
+			}
+			t.Logf("%s: %d bytes, %d gzipped", path, plain.Body.Len(), zipped.Body.Len())
+			etag, zetag := plain.Header().Get("ETag"), zipped.Header().Get("ETag")
+			if etag == zetag || zetag != strings.TrimSuffix(etag, `"`)+`-gz"` {
+				t.Errorf("ETags %s and %s", etag, zetag)
+			}
+			if rec := get(path, "gzip", zetag); rec.Code != http.StatusNotModified {
+				t.Errorf("If-None-Match %s with gzip: %d", zetag, rec.Code)
+			}
+			if rec := get(path, "", zetag); rec.Code != http.StatusOK {
+				t.Errorf("If-None-Match %s without gzip: %d, want the plain body", zetag, rec.Code)
+			}
+		})
+	}
+	if rec := get("/static/vendor/leaflet/images/marker-icon.png", "gzip", ""); rec.Header().Get("Content-Encoding") != "" {
+		t.Errorf("a PNG is gzipped")
+	}
+}
+
+func TestAcceptsGzip(t *testing.T) {
+	for _, tc := range []struct {
+		values []string
+		want   bool
+	}{
+		{nil, false},
+		{[]string{"gzip"}, true},
+		{[]string{"gzip, deflate, br"}, true},
+		{[]string{"br", "GZIP;q=0.5"}, true},
+		{[]string{"x-gzip"}, true},
+		{[]string{"gzip;q=0"}, false},
+		{[]string{"gzip; q=0.0, *"}, false},
+		{[]string{"*"}, true},
+		{[]string{"*;q=0, gzip"}, true},
+		{[]string{"identity"}, false},
+		{[]string{"br;q=1, identity;q=0.5"}, false},
+	} {
+		if got := acceptsGzip(tc.values); got != tc.want {
+			t.Errorf("acceptsGzip(%q) = %v, want %v", tc.values, got, tc.want)
 		}
 	}
 }

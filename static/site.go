@@ -3,6 +3,7 @@ package static
 import (
 	"bytes"
 	"cmp"
+	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -21,10 +22,29 @@ type Asset struct {
 	Body        []byte
 	Hash        string // the first 16 hex digits of the body's SHA-256
 	ContentType string
+	// Gzip is Body gzipped, made once when the site is built; nil where that saves
+	// little (images).
+	Gzip []byte
 }
 
 // ETag is the asset's strong entity tag, derived from its checksum.
 func (a *Asset) ETag() string { return `"` + a.Hash + `"` }
+
+// GzipETag is the entity tag of the gzipped body: another representation, so
+// another strong tag.
+func (a *Asset) GzipETag() string { return `"` + a.Hash + `-gz"` }
+
+// gzipped returns b compressed, or nil when that saves less than a tenth.
+func gzipped(b []byte) []byte {
+	var buf bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression) // a valid level: no error
+	zw.Write(b)                                              // a bytes.Buffer does not fail
+	zw.Close()
+	if buf.Len() > len(b)*9/10 {
+		return nil
+	}
+	return buf.Bytes()
+}
 
 // Site is every embedded file, read once. A page or script refers to another file by
 // a fingerprinted URL ("/static/app.js?v=<hash>", "./i18n.js?v=<hash>"), so a file
@@ -99,7 +119,7 @@ func NewSite(fsys fs.FS) (*Site, error) {
 		if ctype == "" {
 			ctype = "application/octet-stream"
 		}
-		a := &Asset{Name: name, Body: body, Hash: hex.EncodeToString(sum[:8]), ContentType: ctype}
+		a := &Asset{Name: name, Body: body, Hash: hex.EncodeToString(sum[:8]), ContentType: ctype, Gzip: gzipped(body)}
 		s.assets[name] = a
 		return a, nil
 	}
