@@ -88,3 +88,31 @@ func normalSchedule(s Schedule) Schedule {
 	}
 	return out
 }
+
+// FuzzParseOpeningHours: any text either fails with an EINVALID naming hours, or
+// is a valid schedule that its own text form (String) reads back unchanged.
+func FuzzParseOpeningHours(f *testing.F) {
+	for _, s := range []string{
+		"Mo-Fr 08:00-17:00; Sa 09:00-12:00", "Mo-Fr,Su 08:00-12:00,13:00-17:00", "24/7", "PH off", "Sa,Su off",
+		"Fr-Mo 10:00-16:00", "Mo-Su 22:00-02:00", "Sa 18:00-26:00", "08:00-20:00", "off", "Mo-Fr 08:00-17:00; We off",
+		"Jan-Mar Mo 08:00-12:00", "Mo-Fr sunrise-sunset", "PH 10:00-12:00", "Mo 24:00-48:00", ";;", "Mo-", "-Fr 1:00-2:00",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		s, err := ParseOpeningHours(text)
+		if err != nil {
+			if ErrorCode(err) != EINVALID || ErrorField(err) != "hours" {
+				t.Fatalf("ParseOpeningHours(%q): %v is not an EINVALID on hours", text, err)
+			}
+			return
+		}
+		if err := s.Validate(); err != nil {
+			t.Fatalf("ParseOpeningHours(%q) = %v, which does not validate: %v", text, s, err)
+		}
+		back, err := ParseSchedule(s.String())
+		if err != nil || back.String() != s.String() {
+			t.Fatalf("ParseOpeningHours(%q) = %q, read back as %q (%v)", text, s.String(), back.String(), err)
+		}
+	})
+}

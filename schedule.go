@@ -406,10 +406,17 @@ var (
 // "周一至周五 10:30-13:00", "sat,sun 9:00-11:30", "每天 08:00-20:00". Days are
 // mon..sun, Monday..Sunday or 周一..周日 (星期一.., 周天), as a list ("," "、") or
 // a range ("-", "至"); times are H:MM or HH:MM, "24:00" for midnight at the end of
-// a day, and a span that closes before it opens runs past midnight. Empty text is
-// an empty schedule (hours unknown). Errors are EINVALID naming "hours".
+// a day, and a span that closes before it opens runs past midnight. Text in
+// OpenStreetMap's opening_hours syntax ("Mo-Fr 08:00-12:00,13:00-17:00; PH off")
+// is read by ParseOpeningHours. Empty text is an empty schedule (hours unknown).
+// Errors are EINVALID naming "hours".
 func ParseSchedule(text string) (Schedule, error) {
 	text = strings.ReplaceAll(text, "：", ":")
+	if LooksLikeOpeningHours(text) {
+		return ParseOpeningHours(text)
+	}
+	// Times without days ("10:30-13:00") stay an error here: every day in
+	// OpenStreetMap's syntax, but in a spreadsheet more likely days left out.
 	s := Schedule{}
 	for i, part := range spanSeparator.Split(text, -1) {
 		part = strings.TrimSpace(part)
