@@ -6,7 +6,7 @@
 
 import { OUTLINE, SVG_NS, swatchFrame } from './colors.js';
 import { t } from './i18n.js';
-import { FinderMap } from './map.js';
+import { FinderMap, pointMarker } from './map.js';
 import { el } from './render.js';
 
 /** HATCH_ID names the SVG pattern that fills areas with nobody inside the circle. */
@@ -148,17 +148,8 @@ export class CoverageMap {
   /** showSite marks a what-if site. */
   showSite(lon, lat) {
     this.siteLayer.clearLayers();
-    const m = this.L.circleMarker([lat, lon], {
-      pane: 'originPane',
-      radius: 12,
-      color: '#000000',
-      weight: 5,
-      fillColor: '#ffd83d',
-      fillOpacity: 1,
-      interactive: false,
-      className: 'whatif-marker',
-    }).addTo(this.siteLayer);
-    m.bindTooltip(el('span', {}, t('whatIfHere')), { permanent: true, direction: 'bottom', offset: [0, 12], className: 'label label-origin' });
+    pointMarker(this.L, [lat, lon], { label: t('whatIfHere'), className: 'whatif-marker', radius: 12, color: '#000000', fill: '#ffd83d' })
+      .addTo(this.siteLayer);
   }
 
   clearSite() {

@@ -27,6 +27,19 @@ function escapeHTML(s) {
   return String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
 }
 
+/**
+ * pointMarker is a chosen point on a map: a ringed dot above the services, labelled
+ * below (the resident's starting point; the office's "what if a new one opened
+ * here"). latlng is [lat, lon].
+ */
+export function pointMarker(L, latlng, { label, className, radius = 11, color = OUTLINE, fill = '#ffffff' }) {
+  const m = L.circleMarker(latlng, {
+    pane: 'originPane', radius, color, weight: 5, fillColor: fill, fillOpacity: 1, interactive: false, className,
+  });
+  m.bindTooltip(el('span', {}, label), { permanent: true, direction: 'bottom', offset: [0, 12], className: 'label label-origin' });
+  return m;
+}
+
 const STYLE = {
   neighbour: { color: '#8c8c8c', weight: 1, fillColor: '#e4e4e4', fillOpacity: 1, interactive: false },
   street: { color: '#0b5394', weight: 4, fillColor: '#fbfaf6', fillOpacity: 1, interactive: false },
@@ -289,17 +302,7 @@ export class FinderMap {
         this.answerLayer,
       );
     }
-    const start = L.circleMarker(origin, {
-      pane: 'originPane',
-      radius: 11,
-      color: OUTLINE,
-      weight: 5,
-      fillColor: '#ffffff',
-      fillOpacity: 1,
-      interactive: false,
-      className: 'origin-marker',
-    }).addTo(this.answerLayer);
-    start.bindTooltip(el('span', {}, t('origin')), { permanent: true, direction: 'bottom', offset: [0, 12], className: 'label label-origin' });
+    pointMarker(L, origin, { label: t('origin'), className: 'origin-marker' }).addTo(this.answerLayer);
     this.map.fitBounds(L.latLngBounds(points), { padding: [36, 36], maxZoom: 17 });
   }
 
