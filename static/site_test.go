@@ -1,6 +1,7 @@
 package static
 
 import (
+	"path"
 	"regexp"
 	"strings"
 	"testing"
@@ -126,6 +127,56 @@ func TestEmbeddedSite(t *testing.T) {
 	for _, page := range []string{"staff.html", "office.html"} {
 		if a, _ := s.Asset(page); !strings.Contains(string(a.Body), `<form id="signin-form"`) {
 			t.Errorf("%s lacks the sign-in form of parts/signin-form.html", page)
+		}
+	}
+}
+
+// References as the built site writes them, with their fingerprints.
+var (
+	builtHTMLRef = regexp.MustCompile(`(?:src|href)="/static/([^"?#]+)\?v=`)
+	builtJSRef   = regexp.MustCompile(`(?:\bfrom|\bimport\(?)\s*['"](\.\.?/[^'"?#]+)\?v=`)
+)
+
+// TestFirstLoadSize measures what a phone fetches on a page's first visit: the page
+// and every file it links or imports, plain and gzipped (go test -v -run
+// TestFirstLoadSize ./static prints the figures).
+func TestFirstLoadSize(t *testing.T) {
+	s, err := NewSite(Files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, page := range []string{"index.html", "staff.html", "office.html"} {
+		seen := map[string]bool{}
+		var plain, zipped int
+		var walk func(name string)
+		walk = func(name string) {
+			if seen[name] {
+				return
+			}
+			seen[name] = true
+			a, ok := s.Asset(name)
+			if !ok {
+				t.Fatalf("%s: no %s", page, name)
+			}
+			plain += len(a.Body)
+			zipped += len(a.Body)
+			if a.Gzip != nil {
+				zipped += len(a.Gzip) - len(a.Body)
+			}
+			ref, dir := builtJSRef, path.Dir(name)
+			if strings.HasSuffix(name, ".html") {
+				ref, dir = builtHTMLRef, "."
+			} else if !strings.HasSuffix(name, ".js") {
+				return
+			}
+			for _, m := range ref.FindAllSubmatch(a.Body, -1) {
+				walk(path.Join(dir, string(m[1])))
+			}
+		}
+		walk(page)
+		t.Logf("%s: %d files, %d bytes, %d gzipped", page, len(seen), plain, zipped)
+		if zipped*2 > plain {
+			t.Errorf("%s: gzipped %d of %d bytes", page, zipped, plain)
 		}
 	}
 }
