@@ -102,6 +102,17 @@ var statusWords = map[string]string{
 	"closed": doorstep.StatusClosed, "关闭": doorstep.StatusClosed, "停止服务": doorstep.StatusClosed,
 }
 
+// textColumns are the columns a listing takes as they are written.
+var textColumns = map[string]func(*doorstep.ServiceUpdate) **string{
+	FieldCategory:  func(u *doorstep.ServiceUpdate) **string { return &u.Category },
+	FieldName:      func(u *doorstep.ServiceUpdate) **string { return &u.Name },
+	FieldNameEn:    func(u *doorstep.ServiceUpdate) **string { return &u.NameEn },
+	FieldAddress:   func(u *doorstep.ServiceUpdate) **string { return &u.Address },
+	FieldPhone:     func(u *doorstep.ServiceUpdate) **string { return &u.Phone },
+	FieldNote:      func(u *doorstep.ServiceUpdate) **string { return &u.Note },
+	FieldReopensOn: func(u *doorstep.ServiceUpdate) **string { return &u.ReopensOn },
+}
+
 // offerSeparators split an offers cell written as text: "助餐; 送餐上门" or "助餐、送餐上门".
 const offerSeparators = ";；、|\n"
 
@@ -122,6 +133,10 @@ func ParseServiceRow(line int, cells map[string]string, defaultCRS geo.CRS) Serv
 	upd := &row.Update
 	for _, col := range slices.Sorted(maps.Keys(cells)) {
 		v := cells[col]
+		if text, ok := textColumns[col]; ok {
+			*text(upd) = &v
+			continue
+		}
 		switch col {
 		case FieldExternalID:
 			row.ExternalID = v
@@ -129,20 +144,6 @@ func ParseServiceRow(line int, cells map[string]string, defaultCRS geo.CRS) Serv
 			row.Organization = &v
 		case FieldOrganizationKind:
 			row.OrganizationKind = v
-		case FieldCategory:
-			upd.Category = &v
-		case FieldName:
-			upd.Name = &v
-		case FieldNameEn:
-			upd.NameEn = &v
-		case FieldAddress:
-			upd.Address = &v
-		case FieldPhone:
-			upd.Phone = &v
-		case FieldNote:
-			upd.Note = &v
-		case FieldReopensOn:
-			upd.ReopensOn = &v
 		case FieldStatus:
 			s, ok := statusWords[strings.ToLower(v)]
 			if !ok {
