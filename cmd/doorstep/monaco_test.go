@@ -462,3 +462,51 @@ func TestImportServicesFromOSMDryRun(t *testing.T) {
 		t.Error("a dry run created the database")
 	}
 }
+
+// Tags a listing cannot hold are left out of it, said by feature id; the listing
+// is still imported.
+func TestImportServicesFromOSMLeavesOutUnreadableTags(t *testing.T) {
+	dir := t.TempDir()
+	osmFile := filepath.Join(dir, "pharmacy.osm")
+	body := `<osm><node id="42" lat="43.7384" lon="7.4246">
+<tag k="amenity" v="pharmacy"/><tag k="name" v="Pharmacie du Casino"/>
+<tag k="opening_hours" v="sunrise-sunset"/><tag k="phone" v="call the casino"/></node>
+<node id="43" lat="43.7390" lon="7.4250"><tag k="amenity" v="pharmacy"/><tag k="name" v="Pharmacie Centrale"/>
+<tag k="opening_hours" v="Mo-Fr 08:30-19:30; Sa 09:00-12:00"/><tag k="phone" v="+377 93 30 11 22"/></node></osm>`
+	if err := os.WriteFile(osmFile, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	dbPath := filepath.Join(dir, "d.db")
+	var stdout, stderr strings.Builder
+	err := run(context.Background(), []string{"import", "--db", dbPath, "services", "--from-osm", osmFile,
+		"--map", filepath.Join(monacoDir, "mapping.csv")}, &stdout, &stderr, nil)
+	if err != nil {
+		t.Fatalf("import: %v\n%s", err, stderr.String())
+	}
+	for _, want := range []string{`node/42: hours "sunrise-sunset" left out`, `node/42: phone "call the casino" left out`} {
+		if !strings.Contains(stderr.String(), want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr.String())
+		}
+	}
+	if strings.Contains(stderr.String(), "node/43") {
+		t.Errorf("node/43's tags were readable:\n%s", stderr.String())
+	}
+	db, err := store.Open(context.Background(), dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	list, _, err := db.Services(context.Background(), doorstep.ServiceFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list) != 2 {
+		t.Fatalf("%d listings, want both", len(list))
+	}
+	for _, s := range list {
+		full := s.Name == "Pharmacie Centrale"
+		if (len(s.Hours) > 0) != full || (s.Phone != "") != full {
+			t.Errorf("%s: hours %v, phone %q", s.Name, s.Hours, s.Phone)
+		}
+	}
+}
