@@ -53,7 +53,8 @@ type FitProblem struct {
 // FitReport says how well the walking network, residential areas and listings fit
 // the street: the measures, and the problems found (none when all fit).
 type FitReport struct {
-	Street bool `json:"street"` // a street is loaded; without one nothing else is measured
+	Street  bool `json:"street"`  // a street is loaded; without one nothing else is measured
+	Network bool `json:"network"` // a walking network is loaded
 	// NetworkShare is the share of the street's area within FitNetworkReach of the
 	// walking network, 0–1.
 	NetworkShare float64      `json:"network_share"`
@@ -72,8 +73,12 @@ func (r *FitReport) Summary() string {
 	if !r.Street {
 		return "no street imported yet"
 	}
-	return fmt.Sprintf("%.0f%% of the street within %.0f m of the walking network; %d of %d areas outside the street; %d of %d listings more than %.0f km outside it",
-		100*r.NetworkShare, FitNetworkReach, r.AreasOutside, r.Areas, r.ListingsFar, r.Listings, doorstep.MaxStreetDistance/1000.0)
+	network := "no walking network"
+	if r.Network {
+		network = fmt.Sprintf("%.0f%% of the street within %.0f m of the walking network", 100*r.NetworkShare, FitNetworkReach)
+	}
+	return fmt.Sprintf("%s; %d of %d areas outside the street; %d of %d listings more than %.0f km outside it",
+		network, r.AreasOutside, r.Areas, r.ListingsFar, r.Listings, doorstep.MaxStreetDistance/1000.0)
 }
 
 // Fit checks the snapshot's data against its street. The network and areas are
@@ -119,6 +124,7 @@ func (b *Base) measureFit() *FitReport {
 			Zh: "尚未导入步行网络:步行距离只是直线估算",
 			En: "No walking network imported: walking distances are straight-line estimates"})
 	} else {
+		r.Network = true
 		pts := geo.AreaSamplePoints(street, sampleCell(street, fitStreetSamples))
 		near := 0
 		for _, p := range pts {
