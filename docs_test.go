@@ -14,8 +14,9 @@ import (
 const maxReadmeBytes = 8 << 10
 
 // TestDocs keeps README.md and docs/ true to the tree: every relative link leads
-// to a file that exists and, with #anchor, to one of its headings; every path the
-// README names in code (`server/api.go`, `static/staff.*`, `geo/`) exists.
+// to a file that exists and, with #anchor, to one of its headings; every make
+// target is in docs/operations.md; every path the README names in code
+// (`server/api.go`, `static/staff*`, `geo/`) exists.
 func TestDocs(t *testing.T) {
 	files, err := filepath.Glob("docs/*.md")
 	if err != nil {
@@ -45,6 +46,14 @@ func TestDocs(t *testing.T) {
 		}
 	}
 
+	// Every make target the Makefile documents (## name: …) is in operations.md.
+	operations := readDoc(t, "docs/operations.md")
+	for _, m := range makeTarget.FindAllStringSubmatch(readDoc(t, "Makefile"), -1) {
+		if !strings.Contains(operations, "`make "+m[1]) {
+			t.Errorf("make %s is not in docs/operations.md's make targets", m[1])
+		}
+	}
+
 	readme := readDoc(t, "README.md")
 	if len(readme) > maxReadmeBytes {
 		t.Errorf("README.md is %d bytes; keep it within %d and move the rest to docs/", len(readme), maxReadmeBytes)
@@ -58,6 +67,7 @@ func TestDocs(t *testing.T) {
 
 var (
 	markdownLink = regexp.MustCompile(`\]\(([^)\s]+)\)`)
+	makeTarget   = regexp.MustCompile(`(?m)^## ([a-z][a-z-]*):`)
 	// codePath is a code span that is a path: a file with an extension, or a
 	// directory written with its trailing slash.
 	codePath = regexp.MustCompile("`([A-Za-z0-9_.*-]+(?:/[A-Za-z0-9_.*-]+)*(?:\\.(?:go|js|css|html|md|sql|geojson|json)|/))`")
