@@ -65,3 +65,20 @@ func TestImportStreet(t *testing.T) {
 		})
 	}
 }
+
+// TestStreetPhonePattern: a street's phone_pattern replaces the default forms for
+// its listings' phones, in the import as in the editor.
+func TestStreetPhonePattern(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "pattern.db")
+	street := writeFile(t, "street.geojson", []byte(`{"type":"Feature","properties":{"name":"青石街道","phone_pattern":"0571-[0-9]{4}-[0-9]{4}"},
+		"geometry":{"type":"Polygon","coordinates":[[[120.1,30.25],[120.11,30.25],[120.11,30.26],[120.1,30.25]]]}}`))
+	mustDoorstep(t, "import", "street", "--db", db, street)
+	row := func(phone string) string {
+		return writeFile(t, "services.csv", []byte("external_id,name,category,organization,lon,lat,phone\nq1,青石助餐点,meal_point,青石居委会,120.105,30.253,"+phone+"\n"))
+	}
+	_, stderr, err := doorstepCmd("import", "services", "--db", db, row("021-6543-2100"))
+	if err == nil || !strings.Contains(stderr, "line 2, phone: phone must match the street's phone pattern 0571-[0-9]{4}-[0-9]{4}") {
+		t.Errorf("a Shanghai number on a Hangzhou street: %v\n%s", err, stderr)
+	}
+	mustDoorstep(t, "import", "services", "--db", db, row("0571-8765-4321"))
+}
