@@ -9,7 +9,7 @@ FUZZTIME ?= 30s
 ROUNDS   ?= 100
 LOADFLAGS ?=
 
-.PHONY: run demo-accounts build test bench lint lint-web vendor sample fuzz crash load hostile
+.PHONY: run demo-accounts build test test-long bench lint lint-web vendor sample fuzz crash load hostile
 
 ## run: start the portal on http://localhost:8080 (or DOORSTEP_ADDR) with the
 ## embedded sample street
@@ -31,9 +31,20 @@ demo-accounts: build
 build:
 	CGO_ENABLED=0 $(GO) build -o bin/doorstep ./cmd/doorstep
 
-## test: lint, then every test with the race detector
+## test: lint, then every test: under the race detector in RACE_PKGS, the packages
+## whose code runs goroutines; the rest (pure computation, which the detector slows
+## tenfold) without. Slow suites run their short form; TEST_TIMEOUT bounds each
+## package's run.
+RACE_PKGS    ?= ./cmd/... ./finder/... ./server/... ./store/...
+TEST_TIMEOUT ?= 5m
 test: lint
-	$(GO) test -race -count=1 ./...
+	$(GO) test -count=1 -timeout $(TEST_TIMEOUT) $$($(GO) list ./... | grep -vxF "$$($(GO) list $(RACE_PKGS))")
+	$(GO) test -race -count=1 -timeout $(TEST_TIMEOUT) $(RACE_PKGS)
+
+## test-long: make test with the long forms (DOORSTEP_LONG=1): 100 kill -9 rounds,
+## more iterations in the end-to-end, browser and brute-force suites
+test-long:
+	DOORSTEP_LONG=1 $(MAKE) --no-print-directory test TEST_TIMEOUT=30m
 
 ## bench: every benchmark, with allocations
 bench:
@@ -77,7 +88,7 @@ fuzz:
 		done; \
 	done
 
-## crash: the kill -9 test with ROUNDS rounds (default 100; make test runs 10)
+## crash: the kill -9 test with ROUNDS rounds (default 100; make test runs 4)
 crash:
 	$(GO) test -count=1 -v -run 'TestCrashKeepsAcknowledgedWrites' ./cmd/doorstep -crash.rounds=$(ROUNDS)
 

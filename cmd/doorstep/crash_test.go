@@ -22,9 +22,11 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"doorstep/internal/testenv"
 )
 
-var crashRounds = flag.Int("crash.rounds", 10, "kill -9 rounds of TestCrashKeepsAcknowledgedWrites")
+var crashRounds = flag.Int("crash.rounds", 0, "kill -9 rounds of TestCrashKeepsAcknowledgedWrites (default 4, 100 with DOORSTEP_LONG=1)")
 
 // buildDoorstep builds the real command into a temporary directory.
 func buildDoorstep(t *testing.T) string {
@@ -279,8 +281,12 @@ func writeUntilGone(s *staffSession, base string, id, lastAcked int64, label str
 // API, and sometimes while it starts — then restarts it. At the end the database
 // passes PRAGMA integrity_check and holds every write that was answered 2xx: each
 // change in the audit log with its version and note, each created listing by name.
-// go test -run TestCrash ./cmd/doorstep -crash.rounds=100 runs 100 rounds.
+// make test runs 4 rounds, make test-long 100; -crash.rounds=N runs N.
 func TestCrashKeepsAcknowledgedWrites(t *testing.T) {
+	rounds := *crashRounds
+	if rounds <= 0 {
+		rounds = testenv.Count(4, 100)
+	}
 	bin := buildDoorstep(t)
 	dbPath := filepath.Join(t.TempDir(), "crash.db")
 	// The sample first: serve fills only a file it creates, and user add creates it.
@@ -300,7 +306,7 @@ func TestCrashKeepsAcknowledgedWrites(t *testing.T) {
 		lastVersion = map[int64]int64{} // each writer's listing at its last acknowledged change
 		start       = time.Now()
 	)
-	for round := range *crashRounds {
+	for round := range rounds {
 		p := startDoorstep(t, bin, dbPath)
 		if round > 0 && rng.IntN(5) == 0 { // kill while it starts: opening, recovering the WAL, building
 			time.Sleep(time.Duration(rng.IntN(300)) * time.Millisecond)
@@ -340,9 +346,9 @@ func TestCrashKeepsAcknowledgedWrites(t *testing.T) {
 		}
 	}
 	t.Logf("%d rounds (%d killed while starting) in %s: %d writes acknowledged; %d more landed with their answer cut off",
-		*crashRounds, startKills, time.Since(start).Round(time.Millisecond), len(acked), unanswered)
-	if len(acked) < *crashRounds {
-		t.Errorf("only %d writes acknowledged in %d rounds: the test did not exercise the server", len(acked), *crashRounds)
+		rounds, startKills, time.Since(start).Round(time.Millisecond), len(acked), unanswered)
+	if len(acked) < rounds {
+		t.Errorf("only %d writes acknowledged in %d rounds: the test did not exercise the server", len(acked), rounds)
 	}
 	checkCrashedDatabase(t, dbPath, acked)
 }

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"doorstep"
+	"doorstep/internal/testenv"
 	"doorstep/store"
 	"doorstep/store/storetest"
 )
@@ -162,9 +163,11 @@ func TestMonacoFromOSM(t *testing.T) {
 		}
 		pairs, agree := 0, 0
 		var worst string
+		// make test walks from 12 listings, make test-long from 40.
+		wantOrigins := testenv.Count(12, 40)
 		origins := 0
 		for _, o := range services {
-			if origins == 40 {
+			if origins == wantOrigins {
 				break
 			}
 			origins++
@@ -192,7 +195,7 @@ func TestMonacoFromOSM(t *testing.T) {
 		}
 		share := float64(agree) / float64(max(pairs, 1))
 		t.Logf("%d origins, %d pairs: %d (%.2f %%) within 1 m of the reference Dijkstra", origins, pairs, agree, 100*share)
-		if origins < 30 || pairs < 30*30 || share < 0.99 {
+		if origins < wantOrigins || pairs < wantOrigins*30 || share < 0.99 {
 			t.Errorf("%d of %d pairs agree within 1 m (%.2f %%), want 99 %%; first disagreement %s", agree, pairs, 100*share, worst)
 		}
 	})

@@ -44,3 +44,12 @@ func MustOrganizations(tb testing.TB, db *store.DB) (own, other int64, ownServic
 	tb.Fatalf("the database has no two organizations with listings")
 	return 0, 0, nil, nil
 }
+
+// UseCheapPasswords makes the hashes of this test binary cheap (argon2id with
+// 64 KiB and one pass instead of 19 MiB and two), for packages whose tests sign in
+// many times: a real hash takes about 0.1 s under the race detector. Call it from
+// TestMain, before any hash; store's own tests keep the real costs.
+func UseCheapPasswords() {
+	store.DefaultPasswordParams.Memory = 64
+	store.DefaultPasswordParams.Time = 1
+}
