@@ -41,8 +41,8 @@ test: lint
 	$(GO) test -count=1 -timeout $(TEST_TIMEOUT) $$($(GO) list ./... | grep -vxF "$$($(GO) list $(RACE_PKGS))")
 	$(GO) test -race -count=1 -timeout $(TEST_TIMEOUT) $(RACE_PKGS)
 
-## test-long: make test with the long forms (DOORSTEP_LONG=1): 100 kill -9 rounds,
-## more iterations in the end-to-end, browser and brute-force suites
+## test-long: make test with the long forms (DOORSTEP_LONG=1, internal/testenv):
+## 100 kill -9 rounds, 40 Monaco walk origins
 test-long:
 	DOORSTEP_LONG=1 $(MAKE) --no-print-directory test TEST_TIMEOUT=30m
 

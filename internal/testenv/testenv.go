@@ -1,7 +1,7 @@
 // Package testenv tells tests how much to do. `make test`, which developers run
-// often, runs the short form of the slow suites — end to end, kill -9 crashes,
-// browsers, brute-force comparisons — and `make test-long` sets DOORSTEP_LONG=1
-// for their long form.
+// often, runs the short form of slow suites (the kill -9 crash rounds, the walks
+// compared with a reference Dijkstra on Monaco); `make test-long` sets
+// DOORSTEP_LONG=1 for their long form.
 package testenv
 
 import "os"
