@@ -158,3 +158,23 @@ func BenchmarkStreetSuggest3(b *testing.B) {
 	}
 	b.ReportMetric(float64(len(s.candidateSites())), "candidates")
 }
+
+// benchmarkFit measures the fit report afresh, as serve does at start: the
+// network's reach over the street, the areas against the boundary, the listings'
+// distance to it.
+func benchmarkFit(b *testing.B, s *Snapshot) {
+	b.ReportAllocs()
+	for b.Loop() {
+		r := s.Base.measureFit()
+		if r.Street {
+			s.measureListings(r)
+		}
+	}
+}
+
+// BenchmarkStreetFit: the fit report of the sample street.
+func BenchmarkStreetFit(b *testing.B) { benchmarkFit(b, sampleStreetForBench(b)) }
+
+// BenchmarkCityFit: the fit report of the benchmark city (20,000 points snapped,
+// 5,000 areas sampled, 100,000 listings measured).
+func BenchmarkCityFit(b *testing.B) { benchmarkFit(b, cityForBench(b)) }

@@ -205,6 +205,7 @@ func (l *Live) rebuildBaseLocked(ctx context.Context) error {
 		start := time.Now()
 		base.Warm()
 		l.log.Info("area sample points ready", "took", time.Since(start))
+		base.baseFit() // so the first /api/meta or /readyz after an import need not wait for it
 	})
 	return l.indexLocked(ctx, base, nil)
 }

@@ -85,7 +85,14 @@ func runServe(ctx context.Context, args []string, stderr io.Writer, ready chan<-
 	if err != nil {
 		return err
 	}
-	logFit(logger, srv.Snapshot().Fit())
+	// The fit report takes about a second on a city of a million nodes
+	// (BenchmarkCityFit): measured while the portal starts serving.
+	fitLogged := make(chan struct{})
+	go func() {
+		defer close(fitLogged)
+		logFit(logger, srv.Snapshot().Fit())
+	}()
+	defer func() { <-fitLogged }()
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err
