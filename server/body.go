@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"mime"
 	"net/http"
@@ -24,17 +25,25 @@ type jsonObject map[string]json.RawMessage
 // readJSONObject reads the request body as one JSON object, answering the error
 // itself: 415 unless the Content-Type is application/json, 413 over maxBodyBytes,
 // 400 naming "body" when it is not one JSON object.
-func readJSONObject(c *gin.Context) (jsonObject, bool) {
+func readJSONObject(c *gin.Context) (jsonObject, bool) { return readSmallJSONObject(c, maxBodyBytes) }
+
+// readSmallJSONObject is readJSONObject with a body of at most limit bytes, for
+// what anyone may send without an account.
+func readSmallJSONObject(c *gin.Context, limit int64) (jsonObject, bool) {
 	if mt, _, err := mime.ParseMediaType(c.GetHeader("Content-Type")); err != nil || mt != "application/json" {
 		writeError(c, &doorstep.Error{Code: doorstep.EMEDIATYPE, Field: "Content-Type",
 			Message: "Send the body as JSON with Content-Type: application/json."})
 		return nil, false
 	}
-	data, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, maxBodyBytes))
+	data, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, limit))
 	var tooLarge *http.MaxBytesError
 	if errors.As(err, &tooLarge) {
+		size := "1 MiB"
+		if limit < maxBodyBytes {
+			size = fmt.Sprintf("%d KiB", limit>>10)
+		}
 		writeError(c, &doorstep.Error{Code: doorstep.ETOOLARGE, Field: "body",
-			Message: "The body is larger than 1 MiB."})
+			Message: "The body is larger than " + size + "."})
 		return nil, false
 	} else if err != nil {
 		writeError(c, doorstep.FieldErrorf("body", "The body could not be read."))

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"math"
 	"net/http"
@@ -160,7 +161,11 @@ func (s *Server) answerChange(c *gin.Context, svc *doorstep.Service, err error) 
 
 // afterWrite puts the committed listing into the snapshot so the next lookup sees
 // the change.
-func (s *Server) afterWrite(svc *doorstep.Service) { s.live.Refresh(svc) }
+// A check may end the notice of residents' reports, so the reported set is read again.
+func (s *Server) afterWrite(svc *doorstep.Service) {
+	s.live.Refresh(svc)
+	s.reloadReported(context.Background())
+}
 
 // listingError gives a conflict's current listing as the editing API shows it,
 // for the editor to show and re-apply their change to.

@@ -48,6 +48,10 @@ func (s *Server) routes() {
 		{"GET HEAD", "/api/circle", walk, s.handleCircle},
 		{"GET HEAD", "/api/services/:id/catchment", walk, s.handleCatchment},
 		{"GET HEAD", "/api/network", open, s.handleNetwork},
+		// Residents' reports that a listing is wrong, and the staff's queue (reports.go).
+		{"POST", "/api/services/:id/reports", private, s.handleCreateReport},
+		{"GET HEAD", "/api/staff/reports", staff, s.handleReports},
+		{"POST", "/api/staff/reports/:id/resolve", staff, s.handleResolveReport},
 		// Sign-in (auth.go).
 		{"GET HEAD", "/api/session", private, s.handleSession},
 		{"POST", "/api/session", signIn, s.handleSignIn},

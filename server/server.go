@@ -73,6 +73,9 @@ type Server struct {
 	ids     *requestIDs
 	headers securityHeaders
 	fair    *fairUse // budgets and slots of the expensive endpoints (fairuse.go)
+	// reportLimits and reported serve residents' reports on listings (reports.go).
+	reportLimits reportLimits
+	reported     reportedSet
 	// endSessions records a sign-out (store.DB.EndSessions); a field so a test can
 	// make it fail as on a full disk.
 	endSessions func(ctx context.Context, userID int64) error
@@ -89,6 +92,7 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*Server, error) {
 	s.metrics = newMetrics(s)
 	s.endSessions = db.EndSessions
 	s.fair = newFairUse(cfg)
+	s.reportLimits = newReportLimits()
 	s.live = finder.NewLive(db, logger, s.metrics.observeBuild)
 	if err := s.live.Rebuild(ctx); err != nil {
 		return nil, err
@@ -96,6 +100,11 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*Server, error) {
 	if err := s.initAuth(ctx); err != nil {
 		return nil, err
 	}
+	reported, err := db.ReportedServices(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s.reported.ids = reported
 	gin.SetMode(gin.ReleaseMode)
 	e := gin.New()
 	// gin trusts every proxy unless told otherwise.

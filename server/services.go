@@ -32,7 +32,7 @@ func (s *Server) handleServices(c *gin.Context) {
 	hits, total := snap.Services(q)
 	list := make([]serviceJSON, len(hits))
 	for i, h := range hits {
-		list[i] = newServiceJSON(snap, h.Service, h.Walk, crs, q.Now)
+		list[i] = newServiceJSON(snap, &s.reported, h.Service, h.Walk, crs, q.Now)
 	}
 	body := gin.H{"services": list, "total": total, "limit": q.Limit, "offset": q.Offset}
 	if out := outsideOf(snap, q.Origin); out.OutsideStreet {
@@ -98,7 +98,7 @@ func (s *Server) handleService(c *gin.Context) {
 		writeError(c, doorstep.Errorf(doorstep.ENOTFOUND, "Service %d not found.", id))
 		return
 	}
-	c.JSON(http.StatusOK, newServiceJSON(snap, svc, nil, crs, s.now()))
+	c.JSON(http.StatusOK, newServiceJSON(snap, &s.reported, svc, nil, crs, s.now()))
 }
 
 func (s *Server) handleDoorstep(c *gin.Context) {
@@ -118,11 +118,11 @@ func (s *Server) handleDoorstep(c *gin.Context) {
 	}
 	now := s.now()
 	snap := s.Snapshot()
-	c.JSON(http.StatusOK, newDoorstepJSON(snap, snap.Doorstep(origin, speed, now), crs, now))
+	c.JSON(http.StatusOK, newDoorstepJSON(snap, &s.reported, snap.Doorstep(origin, speed, now), crs, now))
 }
 
 // newDoorstepJSON encodes a doorstep answer with coordinates in crs.
-func newDoorstepJSON(snap *finder.Snapshot, ans finder.DoorstepAnswer, crs geo.CRS, now time.Time) doorstepJSON {
+func newDoorstepJSON(snap *finder.Snapshot, reported *reportedSet, ans finder.DoorstepAnswer, crs geo.CRS, now time.Time) doorstepJSON {
 	body := doorstepJSON{
 		Origin:       geo.FromWGS84(crs, ans.Origin),
 		outsideJSON:  outsideOf(snap, &ans.Origin),
@@ -136,7 +136,7 @@ func newDoorstepJSON(snap *finder.Snapshot, ans finder.DoorstepAnswer, crs geo.C
 	for i, line := range ans.Categories {
 		cj := doorstepCategoryJSON{Category: line.Category.ID, AtDoorstep: line.AtDoorstep, InCircle: line.InCircle}
 		if line.Service != nil {
-			sj := newServiceJSON(snap, line.Service, line.Walk, crs, now)
+			sj := newServiceJSON(snap, reported, line.Service, line.Walk, crs, now)
 			cj.Service = &sj
 		}
 		body.Categories[i] = cj
@@ -209,13 +209,16 @@ type serviceJSON struct {
 	DistanceM   *float64        `json:"distance_m,omitempty"`
 	WalkMinutes *float64        `json:"walk_minutes,omitempty"`
 	Estimate    string          `json:"estimate,omitempty"`
+	// Reported: residents reported it wrong since it was last checked (reports.go).
+	Reported bool `json:"reported"`
 }
 
 // newServiceJSON writes a listing with its hours read in the street's time zone,
 // which snap knows.
-func newServiceJSON(snap *finder.Snapshot, svc *doorstep.Service, walk *finder.Walk, crs geo.CRS, now time.Time) serviceJSON {
+func newServiceJSON(snap *finder.Snapshot, reported *reportedSet, svc *doorstep.Service, walk *finder.Walk, crs geo.CRS, now time.Time) serviceJSON {
 	pt := geo.FromWGS84(crs, svc.Point())
-	sj := serviceJSON{Service: svc, Lon: pt[0], Lat: pt[1], OpenNow: snap.IsOpen(svc, now), Stale: svc.Stale(now)}
+	sj := serviceJSON{Service: svc, Lon: pt[0], Lat: pt[1], OpenNow: snap.IsOpen(svc, now), Stale: svc.Stale(now),
+		Reported: reported.has(svc.ID)}
 	if change, ok := snap.NextChange(svc, now); ok {
 		sj.NextChange = newNextChangeJSON(change, now)
 	}

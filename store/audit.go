@@ -58,11 +58,12 @@ func (db *DB) Audit(ctx context.Context, filter AuditFilter) ([]*AuditEntry, int
 	}
 	where, args := []string{"1 = 1"}, []any{}
 	if !user.SeesAll() {
-		// Staff read the changes to their organization's listings, not to accounts.
+		// Staff read the changes to their organization's listings and reports, not to accounts.
 		if user.OrganizationID == nil {
 			return []*AuditEntry{}, 0, nil
 		}
-		where, args = append(where, "a.entity = ?", "a.organization_id = ?"), append(args, EntityService, *user.OrganizationID)
+		where = append(where, "a.entity IN (?, ?)", "a.organization_id = ?")
+		args = append(args, EntityService, EntityReport, *user.OrganizationID)
 	}
 	if filter.Entity != "" {
 		where, args = append(where, "a.entity = ?"), append(args, filter.Entity)

@@ -63,6 +63,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready cha
 		return runRestore(ctx, args, stdout, stderr)
 	case "keys":
 		return runKeys(ctx, args, stdout, stderr)
+	case "feedback":
+		return runFeedback(ctx, args, stdout, stderr)
 	}
 	return fmt.Errorf("unknown command %q\n%s", cmd, usage)
 }
@@ -89,6 +91,7 @@ commands:
   backup   copy the database consistently while the portal serves (doorstep backup -h)
   restore  replace the database by a backup, with the server stopped (doorstep restore -h)
   keys     rotate the session key, signing everyone out (doorstep keys help)
+  feedback erase residents' contact details after the retention (doorstep feedback help)
   help     show this text
 
 Run "doorstep <command> -h" for a command's flags.`
