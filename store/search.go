@@ -24,10 +24,13 @@ const (
 // city's listings — is ranked in two tiers instead: matches in the name first
 // (rank nameTierRank), then the rest (otherTierRank).
 const (
-	exactRankLimit = 2000
-	nameTierRank   = -2.0
-	otherTierRank  = -1.0
+	nameTierRank  = -2.0
+	otherTierRank = -1.0
 )
+
+// exactRankLimit is a variable so that a test can rank in tiers without writing
+// thousands of listings.
+var exactRankLimit = 2000
 
 // searchIndex is one FTS5 table of migration 005 with its bm25 column weights, the
 // name column weighing most.

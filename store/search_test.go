@@ -430,7 +430,8 @@ func TestSearchRanksManyMatchesInTiers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	const inName, inOffers = 900, 1200
+	store.SetExactRankLimit(t, 20)
+	const inName, inOffers = 9, 12 // 21 matches, one more than the limit
 	for i := range inName + inOffers {
 		name, offers := fmt.Sprintf("琥珀活动室%d", i), `["阅览"]`
 		if i >= inName {
