@@ -1,11 +1,13 @@
 package doorstep
 
 import (
+	"fmt"
 	"math"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geo"
 )
 
 // Limits on how many opening spans a listing holds. A place opens at most a few
@@ -132,7 +134,34 @@ const (
 	// MaxAreaAcross bounds an area's extent, in metres, when no street is loaded
 	// to measure it against.
 	MaxAreaAcross = 10_000
+	// MaxAreasShare bounds the areas' surface together, as a multiple of the
+	// street's: residential areas divide a street up, and catchments and coverage
+	// sample points in every area, so areas that overlap many times over (27
+	// copies of the whole street took coverage 5 minutes) are refused.
+	MaxAreasShare = 1.5
 )
+
+// CheckAreas checks a whole set of areas before it replaces the stored ones:
+// CheckArea on each, and their surface together at most MaxAreasShare times the
+// street's. The error names the area (1-based) it concerns.
+func CheckAreas(areas []*Area, street *Street) error {
+	total := 0.0
+	for i, a := range areas {
+		if err := CheckArea(a, street); err != nil {
+			return &Error{Code: EINVALID, Field: ErrorField(err),
+				Message: fmt.Sprintf("area %d (%q): %s: %s", i+1, a.Name, ErrorField(err), ErrorMessage(err))}
+		}
+		total += geo.Area(a.Geometry)
+	}
+	if street == nil || len(street.Geometry) == 0 {
+		return nil
+	}
+	if limit := MaxAreasShare * geo.Area(street.Geometry); total > limit {
+		return FieldErrorf("geometry", "the areas cover %.1f km² together, %.1f times the street's %.1f km²; at most %.1f times (do they overlap?)",
+			total/1e6, total/geo.Area(street.Geometry), geo.Area(street.Geometry)/1e6, MaxAreasShare)
+	}
+	return nil
+}
 
 // CheckArea checks an area before it is stored, wherever it comes from: its name
 // and committee as CheckText does, at most MaxAreaVertices vertices, and an extent

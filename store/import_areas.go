@@ -205,17 +205,15 @@ func countProperty(props map[string]json.RawMessage, key string, bad func(field,
 // any error the previous areas stay as they were. Each area gets a new id, set on
 // it. The caller validates them first (ParseAreasGeoJSON); the table's own checks
 // still refuse negative counts and more elderly than residents, and every area is
-// bounded here against the street (doorstep.CheckArea), whichever file it came
+// bounded here against the street (doorstep.CheckAreas), whichever file it came
 // from.
 func (db *DB) ReplaceAreas(ctx context.Context, areas []*doorstep.Area) error {
 	street, _, err := db.Street(ctx)
 	if err != nil && doorstep.ErrorCode(err) != doorstep.ENOTFOUND {
 		return fmt.Errorf("store: replace areas: %w", err)
 	}
-	for i, a := range areas {
-		if err := doorstep.CheckArea(a, street); err != nil {
-			return fmt.Errorf("area %d (%q): %s: %s", i+1, a.Name, doorstep.ErrorField(err), doorstep.ErrorMessage(err))
-		}
+	if err := doorstep.CheckAreas(areas, street); err != nil {
+		return fmt.Errorf("store: replace areas: %s", doorstep.ErrorMessage(err))
 	}
 	err = db.writeTx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM areas`); err != nil {

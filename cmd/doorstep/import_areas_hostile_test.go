@@ -34,6 +34,7 @@ func TestHostileAreaImport(t *testing.T) {
 		{"10 km square", squareArea(121.40, 31.24, 0.1, ok), "outside the street"},
 		{"far away", squareArea(116.39, 39.90, 0.002, ok), "outside the street"},
 		{"invisible name", squareArea(121.462, 31.283, 0.002, `"name":" \u200b ","population":100,"elderly":10`), "name"},
+		{"the street many times over", strings.Repeat(squareArea(121.445, 31.27, 0.04, ok)+",", 26) + squareArea(121.445, 31.27, 0.04, ok), "times the street"},
 		{"right-to-left override", squareArea(121.462, 31.283, 0.002, `"name":"甲\u202e乙","population":100,"elderly":10`), "text-direction"},
 	}
 	for _, tc := range tests {
