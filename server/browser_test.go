@@ -351,7 +351,10 @@ func TestBrowserResidentMap(t *testing.T) {
 		t.Errorf("%d lines to nearest services, want %d", n, ans.WithWalk)
 	}
 
-	// Tap a service marker: its popup shows the listing with a tel: link.
+	// Tap a service marker: its popup shows the listing with a tel: link. The answer
+	// took the screen: scroll back up to the map first.
+	browserRun(t, ctx, "scroll back to the map", chromedp.Evaluate[chromedp.Void](`document.getElementById('map').scrollIntoView({block: 'center'})`))
+	browserWait(t, ctx, "map to settle", pageMapSettled)
 	marker := browserEval[spot](t, ctx, `(() => {
 	  for (const m of document.querySelectorAll('.leaflet-services-pane path[data-service]')) {
 	    const r = m.getBoundingClientRect();

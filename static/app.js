@@ -9,9 +9,9 @@
 import { api, ApiError, getJSON } from './api.js';
 import { interiorPoint } from './geometry.js';
 import { applyStatic, formatNumber, lang, onLangChange, serviceName, setLang, setPlace, speedText, t } from './i18n.js';
-import { FinderMap } from './map.js';
+import { FinderMap, touchScreen } from './map.js';
 import { errorText, say, showError, showMessagesAgain } from './messages.js';
-import { answerMeta, answerRows, el, legendItems, outsideNote, searchRows, servicesByCategory, suggestionItem } from './render.js';
+import { answerMeta, answerRows, answerSentence, el, legendItems, outsideNote, searchRows, servicesByCategory, suggestionItem } from './render.js';
 import { bandCounts, catchmentAreaRows, catchmentSentence, circleRows, readWalk } from './walk.js';
 
 const $ = (id) => document.getElementById(id);
@@ -73,7 +73,9 @@ function ensureMap() {
   if (mapFailed || !state.categories.length) return;
   try {
     finderMap = new FinderMap($('map'), {
-      onPick: (p) => lookup(p.lon, p.lat, { pickedOnMap: true }),
+      onPick: (p) => lookup(p.lon, p.lat),
+      // On a phone a stray tap must not silently replace the answer being read.
+      confirmPick: () => Boolean(state.answer) && touchScreen(),
       popupExtra: catchmentPopupNote,
       onNetwork: (kinds) => {
         state.network = kinds;
@@ -169,7 +171,7 @@ function renderAll() {
  * (lon, lat). Only the latest request is shown: an earlier one still running is
  * aborted.
  */
-async function lookup(lon, lat, { areaId = null, pickedOnMap = false, speedChanged = false } = {}) {
+async function lookup(lon, lat, { areaId = null, speedChanged = false } = {}) {
   const seq = ++state.lookupSeq;
   if (state.lookupAbort) state.lookupAbort.abort();
   const ctl = new AbortController();
@@ -193,8 +195,10 @@ async function lookup(lon, lat, { areaId = null, pickedOnMap = false, speedChang
       finderMap.showAnswer(answer);
       finderMap.selectArea(answer.area ? answer.area.id : null);
     }
-    say(() => t('answerReady'));
-    if (!pickedOnMap && state.view === 'list') $('answer').focus({ preventScroll: false });
+    say(() => answerSentence(state.answer, state.categoriesById));
+    // The answer goes where the eyes are: its first card scrolls into view and takes
+    // the focus (not when only the speed changed: the resident is at the speed box).
+    if (!speedChanged) showFirstCard();
     // A shown search is put in order of distance from the new starting point.
     if (state.search) runSearch(state.search.q, { quiet: true });
     // A new starting point puts a shown catchment away (a new speed redraws it); an
@@ -210,6 +214,13 @@ async function lookup(lon, lat, { areaId = null, pickedOnMap = false, speedChang
     showError(() => errorText(err));
     $('answer-list').dataset.state = state.answer ? 'loaded' : 'empty';
   }
+}
+
+/** showFirstCard scrolls the answer's first card to the top of the screen and focuses it. */
+function showFirstCard() {
+  const card = $('answer-list').querySelector('li.answer-row') || $('answer');
+  card.focus({ preventScroll: true });
+  card.scrollIntoView({ block: 'start' });
 }
 
 function lookupArea(id) {

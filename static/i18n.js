@@ -47,8 +47,14 @@ const STRINGS = {
     fromPoint: '从您选的地点出发',
     speedUsed: '按每分钟 {speed} 米的步速计算',
     estimate: '估算:直线距离×1.3',
-    distance: '{m} 米',
-    walkMinutes: '步行约 {min} 分钟',
+    distance: '{m}米',
+    walkMinutes: '步行约{min}分钟',
+    distanceKm: '{km}公里',
+    mapTwoFingers: '用两根手指移动地图',
+    pickHere: '从这里查？',
+    answerSpoken: '最近的{cat}：{name}，步行约{min}分钟',
+    answerNoneSpoken: '已找到离您最近的服务。',
+    spokenSep: '，',
     badgeDoorstep: '家门口',
     badgeCircle: '{n}分钟服务圈内',
     badgeBeyond: '超出{n}分钟',
@@ -200,6 +206,12 @@ const STRINGS = {
     estimate: 'Estimate: straight line × 1.3',
     distance: '{m} m',
     walkMinutes: 'about {min} min on foot',
+    distanceKm: '{km} km',
+    mapTwoFingers: 'Move the map with two fingers',
+    pickHere: 'Look up from here?',
+    answerSpoken: 'Nearest {cat}: {name}, about {min} min on foot',
+    answerNoneSpoken: 'Found the nearest services.',
+    spokenSep: ', ',
     badgeDoorstep: 'At your doorstep',
     badgeCircle: 'Within {n} min',
     badgeBeyond: 'Beyond {n} min',
@@ -441,6 +453,21 @@ export function serviceName(svc) {
 export function formatNumber(n, digits = 1) {
   const f = 10 ** digits;
   return String(Math.round(Number(n) * f) / f);
+}
+
+/**
+ * formatMinutes is a walk in whole minutes, never 0 ("约1分钟" at the least): an
+ * older reader reads 4 at a glance, 4.1 is noise.
+ */
+export function formatMinutes(min) {
+  return String(Math.max(1, Math.round(Number(min) || 0)));
+}
+
+/** formatDistance is metres under 1,000 ("420 米") and kilometres from 1,000 ("1.2公里"). */
+export function formatDistance(m) {
+  const v = Math.round(Number(m) || 0);
+  if (v < 1000) return t('distance', { m: v });
+  return t('distanceKm', { km: (v / 1000).toFixed(1) });
 }
 
 /** formatDays turns ["mon","tue","wed","thu","fri"] into 周一至周五 / Mon–Fri. */

@@ -55,21 +55,35 @@ const STYLE = {
  * chosen; popupExtra(service) may return nodes to add to a service's popup;
  * onNetwork({real, sample}) tells which kinds of walking lines are drawn.
  */
+/** touchScreen is true where the main pointer is a finger (phones and tablets). */
+export function touchScreen() {
+  return Boolean(window.matchMedia && window.matchMedia('(pointer: coarse)').matches);
+}
+
 export class FinderMap {
-  constructor(container, { onPick, popupExtra = null, onNetwork = null }) {
+  constructor(container, { onPick, popupExtra = null, onNetwork = null, confirmPick = null }) {
     const L = window.L;
     if (!L) throw new Error('Leaflet did not load');
     this.L = L;
     this.onPick = onPick;
     this.popupExtra = popupExtra;
     this.onNetwork = onNetwork;
+    this.confirmPick = confirmPick;
     this.container = container;
     this.areaLayers = new Map();
     this.serviceLayers = new Map();
     this.selectedArea = null;
 
-    const map = L.map(container, { zoomControl: false, zoomSnap: 0.5, minZoom: 12, maxZoom: 19 });
+    // On a touch screen one finger scrolls the page and two move the map: a map that
+    // takes the finger holds an older resident inside it, away from the answer.
+    this.twoFingers = touchScreen();
+    const map = L.map(container, { zoomControl: false, zoomSnap: 0.5, minZoom: 12, maxZoom: 19, dragging: !this.twoFingers });
     this.map = map;
+    if (this.twoFingers) {
+      container.classList.add('map-two-fingers');
+      this.touchHint = el('p', { class: 'map-touch-hint' }, t('mapTwoFingers'));
+      container.before(this.touchHint);
+    }
     this.zoom = L.control.zoom({ position: 'bottomleft', zoomInTitle: t('zoomIn'), zoomOutTitle: t('zoomOut') }).addTo(map);
     map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
     map.attributionControl.addAttribution(escapeHTML(OSM));
@@ -122,7 +136,7 @@ export class FinderMap {
     });
     this.walkLegend = new Legend();
 
-    map.on('click', (e) => this.onPick({ lon: e.latlng.lng, lat: e.latlng.lat }));
+    map.on('click', (e) => this.pick(e.latlng));
     // data-moving is set while the map pans or zooms, so a test (or a style) can wait for it to settle.
     map.on('movestart zoomstart', () => {
       container.dataset.moving = 'true';
@@ -145,6 +159,28 @@ export class FinderMap {
       const c = map.getCenter();
       this.onPick({ lon: c.lng, lat: c.lat });
     });
+  }
+
+  /**
+   * pick chooses a tapped point, or, when confirmPick() says a tap would replace
+   * something worth keeping (an answer), first asks "从这里查？" in a popup there.
+   */
+  pick(latlng) {
+    const p = { lon: latlng.lng, lat: latlng.lat };
+    if (!this.confirmPick || !this.confirmPick()) {
+      this.onPick(p);
+      return;
+    }
+    const yes = el('button', { type: 'button', class: 'btn btn-primary pick-confirm' }, t('pickHere'));
+    const popup = this.L.popup({ className: 'pick-popup', minWidth: 160, autoPanPaddingTopLeft: [8, 8] })
+      .setLatLng(latlng)
+      .setContent(el('div', { class: 'popup' }, yes))
+      .openOn(this.map);
+    yes.addEventListener('click', () => {
+      this.map.closePopup(popup);
+      this.onPick(p);
+    });
+    yes.focus({ preventScroll: true });
   }
 
   /** setMeta fits the map to the street's bounds and adds a tile layer when one is configured. */
@@ -469,6 +505,7 @@ export class FinderMap {
       zout.setAttribute('aria-label', t('zoomOut'));
     }
     this.container.setAttribute('aria-label', t('mapLabel'));
+    if (this.touchHint) this.touchHint.textContent = t('mapTwoFingers');
     this.renderWalkLegend();
     this.map.closePopup();
   }

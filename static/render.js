@@ -2,7 +2,7 @@
 // through textContent (never innerHTML), so a name or note can hold any character.
 
 import { SVG_NS, swatch, swatchFrame } from './colors.js';
-import { categoryName, formatDate, formatDay, formatHours, formatNumber, lang, nextChangeText, serviceName, speedText, t } from './i18n.js';
+import { categoryName, formatDate, formatDay, formatDistance, formatHours, formatMinutes, lang, nextChangeText, serviceName, speedText, t } from './i18n.js';
 
 /**
  * el creates an element: attrs are set as attributes (class via "class", booleans as
@@ -173,7 +173,7 @@ export function answerRows(answer, categoriesById) {
     const cat = categoriesById.get(entry.category) || { id: entry.category };
     const li = el(
       'li',
-      { class: 'answer-row', 'data-category': entry.category },
+      { class: 'answer-row', 'data-category': entry.category, tabindex: '-1' },
       el('h3', { class: 'row-head' }, swatch(entry.category), el('span', {}, categoryName(cat) || entry.category)),
     );
     const svc = entry.service;
@@ -188,9 +188,9 @@ export function answerRows(answer, categoriesById) {
       el(
         'p',
         { class: 'distance' },
-        el('strong', { class: 'metres' }, t('distance', { m: Math.round(svc.distance_m) })),
+        el('strong', { class: 'metres' }, formatDistance(svc.distance_m)),
         ' · ',
-        el('strong', { class: 'walk-minutes', 'data-minutes': svc.walk_minutes }, t('walkMinutes', { min: formatNumber(svc.walk_minutes) })),
+        el('strong', { class: 'walk-minutes', 'data-minutes': svc.walk_minutes }, t('walkMinutes', { min: formatMinutes(svc.walk_minutes) })),
         // The whole answer's estimate is said once, in its meta line.
         answer.estimate ? null : estimateNote(svc),
       ),
@@ -295,9 +295,9 @@ export function searchRows(services, categoriesById) {
         ? el(
             'p',
             { class: 'distance' },
-            el('strong', { class: 'metres' }, t('distance', { m: Math.round(svc.distance_m) })),
+            el('strong', { class: 'metres' }, formatDistance(svc.distance_m)),
             ' · ',
-            el('strong', { class: 'walk-minutes' }, t('walkMinutes', { min: formatNumber(svc.walk_minutes) })),
+            el('strong', { class: 'walk-minutes' }, t('walkMinutes', { min: formatMinutes(svc.walk_minutes) })),
             estimateNote(svc),
           )
         : null,
@@ -321,4 +321,21 @@ export function suggestionItem(id, item, categoriesById) {
     el('strong', {}, serviceName(svc)),
     el('span', { class: 'suggestion-kind' }, [categoryName(cat) || svc.category, change ? ` · ${change}` : ''].join('')),
   );
+}
+
+/**
+ * answerSentence says the answer in one line for the status line (read out by screen
+ * readers): "最近的助餐点：凉城四村助餐点，步行约4分钟，现在不开放，明天10:30开门".
+ * It speaks of the first kind of service the answer found one of.
+ */
+export function answerSentence(answer, categoriesById) {
+  const entry = (answer.categories || []).find((e) => e.service);
+  if (!entry) return t('answerNoneSpoken');
+  const svc = entry.service;
+  const parts = [t('answerSpoken', { cat: categoryName(categoriesById.get(entry.category)) || entry.category, name: serviceName(svc), min: formatMinutes(svc.walk_minutes) })];
+  const st = statusOf(svc);
+  if (st) parts.push(st.text);
+  const change = (st && st.cls === 'status-closed' && svc.status === 'temporarily_closed' ? reopensText(svc) : '') || nextChangeText(svc);
+  if (change) parts.push(change);
+  return parts.join(t('spokenSep'));
 }

@@ -5,7 +5,7 @@
 
 import { SVG_NS, swatch, swatchFrame } from './colors.js';
 import { ringArea } from './geometry.js';
-import { categoryName, formatCount, formatNumber, t } from './i18n.js';
+import { categoryName, formatCount, formatDistance, formatMinutes, formatNumber, t } from './i18n.js';
 import { el, reopensText, serviceActions, serviceTitle, statusOf, telHref } from './render.js';
 
 /**
@@ -124,9 +124,9 @@ export function circleRows(walk, servicesById, categoriesById) {
       el(
         'p',
         { class: 'distance' },
-        el('strong', { class: 'walk-minutes' }, t('walkMinutes', { min: formatNumber(found.walk_minutes) })),
+        el('strong', { class: 'walk-minutes' }, t('walkMinutes', { min: formatMinutes(found.walk_minutes) })),
         ' · ',
-        el('span', { class: 'metres' }, t('distance', { m: Math.round(found.distance_m) })),
+        el('span', { class: 'metres' }, formatDistance(found.distance_m)),
       ),
       st ? el('p', { class: `status ${st.cls}` }, st.text, reopen ? el('span', { class: 'reopens' }, ` · ${reopen}`) : null) : null,
       full && full.phone

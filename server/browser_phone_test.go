@@ -1,0 +1,165 @@
+package server
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"regexp"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/input"
+	"github.com/chromedp/chromedp"
+)
+
+// phoneWidth and phoneHeight are a small Android phone's screen in CSS pixels, the
+// kind older residents are given by their children.
+const (
+	phoneWidth  = 360
+	phoneHeight = 740
+)
+
+// emulatePhone makes the tab a 360×740 touch phone.
+func emulatePhone(t *testing.T, ctx context.Context) {
+	t.Helper()
+	browserRun(t, ctx, "emulate phone", chromedp.EmulateViewport(phoneWidth, phoneHeight, chromedp.EmulateMobile, chromedp.EmulateTouch))
+}
+
+// phoneSwipe moves one finger up by dy pixels from (x, y), as a resident scrolling.
+func phoneSwipe(t *testing.T, ctx context.Context, x, y, dy float64) {
+	t.Helper()
+	touch := func(typ input.DispatchTouchEventType, y float64) chromedp.Action[chromedp.Void] {
+		return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			p := input.DispatchTouchEventParams{Type: typ, TouchPoints: []*input.TouchPoint{{X: x, Y: y}}}
+			if typ == input.DispatchTouchEventTypeTouchEnd {
+				p.TouchPoints = []*input.TouchPoint{}
+			}
+			_, err := cdp.Call(ctx, tg, input.DispatchTouchEvent, p)
+			return err
+		})
+	}
+	steps := []chromedp.Action[chromedp.Void]{touch(input.DispatchTouchEventTypeTouchStart, y)}
+	for i := 1; i <= 10; i++ {
+		steps = append(steps, touch(input.DispatchTouchEventTypeTouchMove, y-dy*float64(i)/10), chromedp.Sleep(16*time.Millisecond))
+	}
+	steps = append(steps, touch(input.DispatchTouchEventTypeTouchEnd, y-dy))
+	browserRun(t, ctx, "swipe", chromedp.Steps(steps...))
+}
+
+// pageShot saves what the screen shows now under $DOORSTEP_SCREENSHOTS, when set: the
+// screen, not the whole page, since a resident sees only that.
+func pageShot(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	dir := os.Getenv("DOORSTEP_SCREENSHOTS")
+	if dir == "" {
+		return
+	}
+	png := browserRun(t, ctx, "screenshot "+name, chromedp.CaptureScreenshot())
+	if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// pageCardInView reads whether the first answer card has the focus and where it is.
+type pageCardInView struct {
+	Focused bool    `json:"focused"`
+	Top     float64 `json:"top"`
+	Bottom  float64 `json:"bottom"`
+	Height  float64 `json:"height"`
+	Status  string  `json:"status"`
+}
+
+const pageCardInViewJS = `(() => {
+  const card = document.querySelector('#answer-list > li.answer-row');
+  const r = card.getBoundingClientRect();
+  return {focused: document.activeElement === card, top: r.top, bottom: r.bottom, height: innerHeight,
+    status: document.getElementById('status').textContent};
+})()`
+
+var spokenAnswer = regexp.MustCompile(`^最近的[^：]+：[^，]+，步行约[1-9]\d*分钟(，[^，]+)*$`)
+
+// TestBrowserPhoneAnswerInView drives the resident page on a 360×740 touch phone: the
+// map takes at most 45 % of the screen and says it moves with two fingers, a one-
+// finger swipe over it scrolls the page, choosing an area brings the first answer card
+// into view with the focus and says the answer in the status line, and a tap on the
+// map asks "从这里查？" before it replaces the answer.
+func TestBrowserPhoneAnswerInView(t *testing.T) {
+	problems := &browserProblems{}
+	ctx := newBrowserTab(t, problems)
+	emulatePhone(t, ctx)
+	ts := newTestServer(t)
+	base := browserCSPProxy(t, ts.URL)
+
+	browserRun(t, ctx, "open page", chromedp.Navigate(base+"/?lang=zh"))
+	browserWait(t, ctx, "ready", `document.documentElement.dataset.ready === 'true'`)
+	browserWait(t, ctx, "markers", `document.querySelectorAll('.leaflet-services-pane path.leaflet-interactive').length > 0`)
+	if share := browserEval[float64](t, ctx, `document.getElementById('map').getBoundingClientRect().height / innerHeight`); share > 0.45 {
+		t.Errorf("map takes %.0f%% of the screen height, want at most 45%%", share*100)
+	}
+	if hint := browserEval[string](t, ctx, `(document.querySelector('.map-touch-hint') || {}).textContent || ''`); hint != "用两根手指移动地图" {
+		t.Errorf("two-finger hint = %q", hint)
+	}
+	pageShot(t, ctx, "phone-start")
+
+	// A one-finger swipe that starts on the map scrolls the page and leaves the map still.
+	browserRun(t, ctx, "map to the top", chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, document.getElementById('map').getBoundingClientRect().top + scrollY - 10)`))
+	browserWait(t, ctx, "map to settle", pageMapSettled)
+	type view struct {
+		ScrollY float64 `json:"scrollY"`
+		Center  string  `json:"center"`
+		X, Y    float64
+	}
+	const viewJS = `(() => { const r = document.getElementById('map').getBoundingClientRect();
+	  const c = document.querySelector('.leaflet-map-pane').style.transform;
+	  return {scrollY: scrollY, center: c, X: r.left + r.width / 2, Y: r.top + r.height * 0.7}; })()`
+	before := browserEval[view](t, ctx, viewJS)
+	phoneSwipe(t, ctx, before.X, before.Y, 200)
+	browserWait(t, ctx, "map to settle", pageMapSettled)
+	after := browserEval[view](t, ctx, viewJS)
+	if after.ScrollY < before.ScrollY+100 {
+		t.Errorf("one-finger swipe on the map scrolled the page from %.0f to %.0f px, want at least 100 px down", before.ScrollY, after.ScrollY)
+	}
+	if after.Center != before.Center {
+		t.Errorf("one-finger swipe moved the map: %q → %q", before.Center, after.Center)
+	}
+
+	// Choose an area: the first card is on screen, focused, and the answer is said.
+	browserRun(t, ctx, "back to the top", chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, 0)`))
+	browserRun(t, ctx, "choose area", chromedp.Evaluate[chromedp.Void](pageChooseArea(1)))
+	browserWait(t, ctx, "answer", `document.getElementById('answer-list').dataset.state === 'loaded'`)
+	browserWait(t, ctx, "card focused", `document.activeElement && document.activeElement.matches('#answer-list > li.answer-row')`)
+	card := browserEval[pageCardInView](t, ctx, pageCardInViewJS)
+	if !card.Focused || card.Top < -2 || card.Top > card.Height/2 {
+		t.Errorf("first answer card: focused %v, top at %.0f px of a %.0f px screen; want focused in the upper half", card.Focused, card.Top, card.Height)
+	}
+	if !spokenAnswer.MatchString(card.Status) {
+		t.Errorf("status line says %q, want the answer itself (最近的…：…，步行约N分钟…)", card.Status)
+	}
+	pageShot(t, ctx, "phone-answer")
+
+	// A tap on the map now asks first; the answer stays until the resident says yes.
+	origin := browserEval[string](t, ctx, `document.getElementById('answer-list').dataset.origin`)
+	browserRun(t, ctx, "map into view", chromedp.Evaluate[chromedp.Void](`document.getElementById('map').scrollIntoView({block: 'center'})`))
+	browserWait(t, ctx, "map to settle", pageMapSettled)
+	spot := browserEval[view](t, ctx, `(() => {
+	  const r = document.getElementById('map').getBoundingClientRect();
+	  for (let fy = 0.3; fy < 0.9; fy += 0.05) for (let fx = 0.3; fx < 0.9; fx += 0.05) {
+	    const x = r.left + r.width * fx, y = r.top + r.height * fy, e = document.elementFromPoint(x, y);
+	    if (e && e.matches('path[data-area], .leaflet-container')) return {X: x, Y: y};
+	  }
+	  return null;
+	})()`)
+	browserRun(t, ctx, "tap map", chromedp.TapXY(spot.X, spot.Y))
+	browserRun(t, ctx, "asked", chromedp.WaitVisible(chromedp.CSS(".pick-confirm")))
+	if s := browserEval[string](t, ctx, `document.querySelector('.pick-confirm').textContent`); s != "从这里查？" {
+		t.Errorf("map tap asks %q", s)
+	}
+	if o := browserEval[string](t, ctx, `document.getElementById('answer-list').dataset.origin`); o != origin {
+		t.Errorf("a map tap replaced the answer before asking (%s → %s)", origin, o)
+	}
+	browserRun(t, ctx, "say yes", chromedp.Click(chromedp.CSS(".pick-confirm")))
+	browserWait(t, ctx, "new answer", `document.getElementById('answer-list').dataset.origin !== '`+origin+`' && document.getElementById('answer-list').dataset.state === 'loaded'`)
+	browserWait(t, ctx, "card focused", `document.activeElement && document.activeElement.matches('#answer-list > li.answer-row')`)
+	assertPageClean(t, ctx, problems)
+}
