@@ -12,6 +12,7 @@ import { applyStatic, formatNumber, lang, onLangChange, serviceName, setLang, se
 import { FinderMap, touchScreen } from './map.js';
 import { errorText, say, showError, showMessagesAgain } from './messages.js';
 import { answerMeta, answerRows, answerSentence, el, legendItems, outsideNote, searchRows, servicesByCategory, suggestionItem } from './render.js';
+import { wireReports } from './report.js';
 import { bandCounts, catchmentAreaRows, catchmentSentence, circleRows, readWalk } from './walk.js';
 
 const $ = (id) => document.getElementById(id);
@@ -675,6 +676,7 @@ function wire() {
     e.preventDefault();
     loadCatchment(button.dataset.catchment, { fromPopup: Boolean(button.closest('.leaflet-popup')) });
   });
+  wireReports();
   $('locate-btn').addEventListener('click', lookupMyLocation);
   wireSearch();
   onLangChange(renderAll);

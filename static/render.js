@@ -3,6 +3,7 @@
 
 import { SVG_NS, swatch, swatchFrame } from './colors.js';
 import { categoryName, formatDate, formatDay, formatDistance, formatHours, formatMinutes, lang, nextChangeText, serviceName, speedText, t } from './i18n.js';
+import { reportButton, reportedNote } from './report.js';
 
 /**
  * el creates an element: attrs are set as attributes (class via "class", booleans as
@@ -71,6 +72,8 @@ export function serviceDetails(svc) {
   if (Array.isArray(svc.offers) && svc.offers.length) row(t('offers'), svc.offers.join(t('listSep')));
   if (svc.capacity !== null && svc.capacity !== undefined) row(t('capacity'), t('capacityValue', { n: svc.capacity }));
   if (svc.note) row(t('note'), svc.note);
+  const reported = reportedNote(svc);
+  if (reported) dl.append(reported);
   const verified = svc.verified_at ? formatDate(svc.verified_at) : '';
   if (svc.stale === true) dl.append(el('p', { class: 'verified stale-hint' }, t('staleHint'), verified ? ` (${t('verifiedAt', { date: verified })})` : ''));
   else if (verified) dl.append(el('p', { class: 'verified muted' }, t('verifiedAt', { date: verified })));
@@ -84,8 +87,9 @@ export function reopensText(svc) {
 }
 
 /**
- * serviceActions is the row of actions a listing offers wherever it is shown: for now
- * "服务范围 / Who can walk here", a button the page answers by data-catchment.
+ * serviceActions is the row of actions a listing offers wherever it is shown:
+ * "服务范围 / Who can walk here", a button the page answers by data-catchment, and
+ * "信息有误？", which report.js answers by data-report.
  */
 export function serviceActions(svc) {
   return el(
@@ -101,6 +105,7 @@ export function serviceActions(svc) {
       },
       t('catchmentButton'),
     ),
+    reportButton(svc),
   );
 }
 

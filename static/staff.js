@@ -4,7 +4,8 @@
 // textContent or form values, never as markup; the page runs under a strict CSP.
 //
 // The parts: staff-state.js (what they share), staff-list.js, staff-editor.js with
-// staff-hours.js and staff-map.js, staff-audit.js; words in staff-strings.js.
+// staff-hours.js and staff-map.js, staff-audit.js, staff-reports.js (residents' reports);
+// words in staff-strings.js.
 
 import { api } from './api.js';
 import { applyStatic, categoryName, lang, onLangChange, setLang, t } from './i18n.js';
@@ -13,12 +14,13 @@ import { loadSession, seesCoverage, signOut as endSession, submitSignIn } from '
 import { loadAudit, renderAudit, wireAudit } from './staff-audit.js';
 import { blankListing, openListing, relabelEditor, startEditing, wireEditor } from './staff-editor.js';
 import { loadListings, renderList, whenOpened } from './staff-list.js';
+import { loadReports, renderReports, wireReportQueue } from './staff-reports.js';
 import { $, call, errorText, notice, problem, state, whenSessionEnds } from './staff-state.js';
 
 function showSignIn(message = null) {
   state.user = null;
   state.editing = null;
-  for (const id of ['list-section', 'edit-section', 'audit-section']) $(id).hidden = true;
+  for (const id of ['reports-section', 'list-section', 'edit-section', 'audit-section']) $(id).hidden = true;
   $('sign-out').hidden = true;
   $('who').hidden = true;
   $('signin-section').hidden = false;
@@ -55,6 +57,7 @@ async function showSignedIn() {
   $('signin-section').hidden = true;
   $('sign-out').hidden = false;
   $('who').hidden = false;
+  $('reports-section').hidden = false;
   $('list-section').hidden = false;
   $('audit-section').hidden = false;
   $('org-filter-field').hidden = !seesCoverage(state.user);
@@ -69,6 +72,7 @@ async function showSignedIn() {
   fillOrganizationSelects();
   renderWho();
   await loadListings();
+  loadReports();
   loadAudit(true);
 }
 
@@ -98,6 +102,7 @@ function applyLang() {
   renderList();
   relabelEditor();
   renderAudit();
+  renderReports();
   showMessagesAgain();
 }
 
@@ -106,6 +111,7 @@ function wire() {
     if (state.user) showSignIn(() => t('sessionEnded'));
   });
   whenOpened(openListing);
+  wireReportQueue(openListing);
   onLangChange(applyLang);
   $('signin-form').addEventListener('submit', submitSignInForm);
   $('sign-out').addEventListener('click', signOut);
