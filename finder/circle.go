@@ -42,6 +42,7 @@ type AreaReach struct {
 type Circle struct {
 	Origin       orb.Point
 	SpeedMPerMin float64
+	Profile      doorstep.Profile
 	Bands        []CircleBand // ascending minutes; the last is the circle asked for
 	Services     []ReachedService
 	// Areas with any point within reach, most residents first, and the residents
@@ -68,7 +69,7 @@ func (s *Snapshot) Circle(origin orb.Point, speed, minutes float64, bands []floa
 	if s.graph == nil {
 		return nil, ErrNoNetwork
 	}
-	ps := s.snap(origin)
+	ps := s.snapAt(origin, s.cost(speed))
 	if !ps.ok {
 		if msg, out := s.OutsideStreet(origin); out {
 			return nil, doorstep.Errorf(doorstep.EUNPROCESSABLE, "%s: %s", msg, doorstep.ErrorMessage(ErrOffNetwork))
@@ -88,17 +89,18 @@ func (s *Snapshot) Catchment(id int64, speed, minutes float64, bands []float64) 
 	if s.graph == nil {
 		return nil, ErrNoNetwork
 	}
-	if !s.snaps[i].ok {
+	ps := s.snapFor(s.snaps[i], s.services[i].Point(), s.cost(speed))
+	if !ps.ok {
 		return nil, doorstep.Errorf(doorstep.EUNPROCESSABLE,
 			"Service %d is more than 300 m from the walking network, so no catchment can be drawn.", id)
 	}
-	return s.circleFrom(s.services[i].Point(), s.snaps[i].snap, speed, minutes, bands, true), nil
+	return s.circleFrom(s.services[i].Point(), ps.snap, speed, minutes, bands, true), nil
 }
 
 // circleFrom draws the circle around src; withAreas also measures the residential
 // areas inside (a catchment's question, and the costlier part at city scale).
 func (s *Snapshot) circleFrom(origin orb.Point, src geo.Snap, speed, minutes float64, bands []float64, withAreas bool) *Circle {
-	w := s.walker()
+	w := s.walkerAt(speed)
 	defer s.release(w)
 	bound := minutes * speed
 	w.FromSnaps([]geo.Snap{src}, bound)
@@ -116,7 +118,7 @@ func (s *Snapshot) circleFrom(origin orb.Point, src geo.Snap, speed, minutes flo
 		metres[i] = m * speed
 	}
 	polys := s.graph.Isochrone(w, metres, 0)
-	c := &Circle{Origin: origin, SpeedMPerMin: speed}
+	c := &Circle{Origin: origin, SpeedMPerMin: speed, Profile: s.Profile()}
 	for i, m := range thresholds {
 		c.Bands = append(c.Bands, CircleBand{Minutes: m, Area: dropSmallHoles(polys[i], origin)})
 	}
@@ -147,7 +149,11 @@ func (s *Snapshot) areasReached(w *geo.Walker, origin orb.Point, bound, speed fl
 	d := s.demand()
 	walks := map[int][]float64{} // area position → walks of its points within bound
 	for _, n := range d.index.WithinUnordered(origin, bound, func(i int) bool { return d.snaps[i].ok }, nil) {
-		if m, ok := w.DistanceTo(d.snaps[n.Index].snap); ok && m <= bound {
+		ps := s.snapFor(d.snaps[n.Index], d.points[n.Index], w.Cost())
+		if !ps.ok {
+			continue
+		}
+		if m, ok := w.DistanceTo(ps.snap); ok && m <= bound {
 			area := d.areaOf(n.Index)
 			walks[area] = append(walks[area], m)
 		}

@@ -52,6 +52,7 @@ type AreaCoverage struct {
 type CoverageReport struct {
 	Minutes      float64
 	SpeedMPerMin float64
+	Profile      doorstep.Profile
 	Categories   []CategoryCoverage
 	Areas        []*doorstep.Area
 	// PerArea[i][j] is area i's coverage for category j of Categories.
@@ -128,10 +129,18 @@ func (m *memo) get(key any, compute func() any) any {
 	return e.val
 }
 
+// categoryWalksKey keys a category's walks by the profile they were walked by.
+type categoryWalksKey struct {
+	category string
+	profile  profileKey
+}
+
 // categoryWalks returns, per demand point, the metres to the nearest open service
-// of the category on foot (+Inf when none can be reached).
-func (s *Snapshot) categoryWalks(category string) []float32 {
-	return s.cache.get("walks:"+category, func() any {
+// of the category on foot by the snapshot's profile at speed (+Inf when none can
+// be reached).
+func (s *Snapshot) categoryWalks(category string, speed float64) []float32 {
+	return s.cache.get(categoryWalksKey{category, s.costKey(speed)}, func() any {
+		cost := s.cost(speed)
 		d := s.demand()
 		out := make([]float32, len(d.points))
 		for i := range out {
@@ -144,19 +153,22 @@ func (s *Snapshot) categoryWalks(category string) []float32 {
 		if ci, ok := s.perCategory[category]; ok {
 			for _, pos := range ci.services {
 				// Coverage plans with listings open now, not reopenings to come.
-				if s.snaps[pos].ok && s.services[pos].Status == doorstep.StatusOpen {
-					sources = append(sources, s.snaps[pos].snap)
+				if s.services[pos].Status != doorstep.StatusOpen {
+					continue
+				}
+				if ps := s.snapFor(s.snaps[pos], s.services[pos].Point(), cost); ps.ok {
+					sources = append(sources, ps.snap)
 				}
 			}
 		}
 		if len(sources) == 0 {
 			return out
 		}
-		w := s.walker()
+		w := s.walkerAt(speed)
 		defer s.release(w)
 		w.FromSnaps(sources, math.Inf(1))
 		for i, ps := range d.snaps {
-			if ps.ok {
+			if ps = s.snapFor(ps, d.points[i], cost); ps.ok {
 				if m, ok := w.DistanceTo(ps.snap); ok {
 					out[i] = float32(m)
 				}
@@ -169,6 +181,7 @@ func (s *Snapshot) categoryWalks(category string) []float32 {
 type coverageKey struct {
 	category       string
 	minutes, speed float64
+	profile        profileKey
 }
 
 type categoryResult struct {
@@ -198,13 +211,13 @@ func (s *Snapshot) Coverage(q CoverageQuery) (*CoverageReport, error) {
 			categories = append(categories, c.ID)
 		}
 	}
-	r := &CoverageReport{Minutes: minutes, SpeedMPerMin: speed, Areas: s.areas, PerArea: make([][]AreaCoverage, len(s.areas))}
+	r := &CoverageReport{Minutes: minutes, SpeedMPerMin: speed, Profile: s.Profile(), Areas: s.areas, PerArea: make([][]AreaCoverage, len(s.areas))}
 	for _, id := range categories {
 		if err := s.CheckCategory(id); err != nil {
 			return nil, err
 		}
-		res := s.cache.get(coverageKey{id, minutes, speed}, func() any {
-			summary, areas := s.summarise(id, s.categoryWalks(id), minutes*speed, speed)
+		res := s.cache.get(coverageKey{id, minutes, speed, s.costKey(speed)}, func() any {
+			summary, areas := s.summarise(id, s.categoryWalks(id, speed), minutes*speed, speed)
 			return categoryResult{summary, areas}
 		}).(categoryResult)
 		r.Categories = append(r.Categories, res.summary)
@@ -274,6 +287,7 @@ func (c *CategoryCoverage) finish() {
 // WhatIfAnswer is a category's coverage before and after a hypothetical new site.
 type WhatIfAnswer struct {
 	Site          orb.Point
+	Profile       doorstep.Profile
 	Before, After CategoryCoverage
 	Areas         []*doorstep.Area
 	BeforeAreas   []AreaCoverage
@@ -293,32 +307,37 @@ func (s *Snapshot) WhatIf(category string, site orb.Point, minutes, speed float6
 	if s.graph == nil {
 		return nil, ErrNoNetwork
 	}
-	ps := s.snap(site)
+	cost := s.cost(speed)
+	ps := s.snapAt(site, cost)
 	if !ps.ok {
 		return nil, ErrOffNetwork
 	}
 	threshold := minutes * speed
-	walks := s.categoryWalks(category)
+	walks := s.categoryWalks(category, speed)
 	before, err := s.Coverage(CoverageQuery{Categories: []string{category}, Minutes: minutes, Speed: speed})
 	if err != nil {
 		return nil, err
 	}
 	// Walk around the site only, and note the points it brings nearer.
 	reach := max(threshold, whatIfReachMinutes*speed)
-	w := s.walker()
+	w := s.walkerAt(speed)
 	defer s.release(w)
 	w.FromSnaps([]geo.Snap{ps.snap}, reach)
 	d := s.demand()
 	nearer := map[int]float32{}
 	touched := map[int]bool{}
 	for _, n := range d.index.WithinUnordered(site, reach, func(i int) bool { return d.snaps[i].ok }, nil) {
-		if m, ok := w.DistanceTo(d.snaps[n.Index].snap); ok && float32(m) < walks[n.Index] {
+		dp := s.snapFor(d.snaps[n.Index], d.points[n.Index], cost)
+		if !dp.ok {
+			continue
+		}
+		if m, ok := w.DistanceTo(dp.snap); ok && float32(m) < walks[n.Index] {
 			nearer[n.Index] = float32(m)
 			touched[d.areaOf(n.Index)] = true
 		}
 	}
 	// Re-measure only the areas with nearer points, adjusting the summary.
-	ans := &WhatIfAnswer{Site: site, Areas: s.areas, Before: before.Categories[0], After: before.Categories[0]}
+	ans := &WhatIfAnswer{Site: site, Profile: s.Profile(), Areas: s.areas, Before: before.Categories[0], After: before.Categories[0]}
 	ans.BeforeAreas = make([]AreaCoverage, len(s.areas))
 	for i, a := range before.PerArea {
 		ans.BeforeAreas[i] = a[0]
@@ -355,6 +374,7 @@ type suggestKey struct {
 	category       string
 	count          int
 	minutes, speed float64
+	profile        profileKey
 }
 
 // Suggest proposes up to count new sites for a category, chosen greedily to bring
@@ -368,30 +388,35 @@ func (s *Snapshot) Suggest(category string, count int, minutes, speed float64) (
 	if s.graph == nil {
 		return nil, ErrNoNetwork
 	}
-	return s.cache.get(suggestKey{category, count, minutes, speed}, func() any {
-		return s.suggest(category, count, minutes*speed)
+	return s.cache.get(suggestKey{category, count, minutes, speed, s.costKey(speed)}, func() any {
+		return s.suggest(category, count, minutes*speed, speed)
 	}).([]SuggestedSite), nil
 }
 
-func (s *Snapshot) suggest(category string, count int, threshold float64) []SuggestedSite {
+func (s *Snapshot) suggest(category string, count int, threshold, speed float64) []SuggestedSite {
 	d := s.demand()
-	walks := s.categoryWalks(category)
+	cost := s.cost(speed)
+	walks := s.categoryWalks(category, speed)
 	covered := make([]bool, len(walks))
 	for i, m := range walks {
 		covered[i] = float64(m) <= threshold
 	}
 	candidates := s.candidateSites()
 	covers := make([][]int32, len(candidates))
-	w := s.walker()
+	w := s.walkerAt(speed)
 	defer s.release(w)
 	for c, p := range candidates {
-		src, err := s.graph.Snap(p, 1)
+		src, err := s.graph.SnapFor(p, 1, cost)
 		if err != nil {
 			continue
 		}
 		w.FromSnaps([]geo.Snap{src}, threshold)
 		for _, n := range d.index.Within(p, threshold, func(i int) bool { return !covered[i] && d.snaps[i].ok }, nil) {
-			if m, ok := w.DistanceTo(d.snaps[n.Index].snap); ok && m <= threshold {
+			dp := s.snapFor(d.snaps[n.Index], d.points[n.Index], cost)
+			if !dp.ok {
+				continue
+			}
+			if m, ok := w.DistanceTo(dp.snap); ok && m <= threshold {
 				covers[c] = append(covers[c], int32(n.Index))
 			}
 		}

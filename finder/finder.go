@@ -184,7 +184,7 @@ func (b *Base) GraphStats() (nodes, edges, bytes int) {
 }
 
 func (b *Base) walker() *geo.Walker   { return b.walkers.Get().(*geo.Walker) }
-func (b *Base) release(w *geo.Walker) { b.walkers.Put(w) }
+func (b *Base) release(w *geo.Walker) { w.SetCost(nil); b.walkers.Put(w) }
 
 // Input is everything a snapshot is built from in one go.
 type Input struct {
@@ -216,7 +216,8 @@ type Snapshot struct {
 	perCategory map[string]categoryIndex
 	visibleN    map[string]int // services not closed, per category and "" for all
 	builtAt     time.Time
-	cache       *memo // coverage answers, dropped with the snapshot
+	cache       *memo            // coverage answers, dropped with the snapshot
+	profile     doorstep.Profile // how its walks go (ForProfile); zero: doorstep.Walk
 }
 
 type categoryIndex struct {

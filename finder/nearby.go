@@ -59,7 +59,7 @@ func (s *Snapshot) Services(q Query) ([]Hit, int) {
 		return s.list(q, keep)
 	}
 	origin, speed := *q.Origin, q.SpeedMPerMin
-	w, src, onNetwork := s.startWalk(origin)
+	w, src, onNetwork := s.startWalk(origin, speed)
 	if w != nil {
 		defer s.release(w)
 	}
@@ -121,18 +121,20 @@ func (r rankedWalk) walk(speed float64) Walk {
 	return walkOnNetwork(r.metres, speed)
 }
 
-// startWalk snaps origin to the network and takes a walker for it. Without a
-// network, or more than geo.MaxSnapMetres from it, walks are straight-line
-// estimates: onNetwork is false (and w nil without a network).
-func (s *Snapshot) startWalk(origin orb.Point) (w *geo.Walker, src geo.Snap, onNetwork bool) {
+// startWalk snaps origin to the network and takes a walker for it, priced for
+// the snapshot's profile at speed. Without a network, or more than
+// geo.MaxSnapMetres from it, walks are straight-line estimates: onNetwork is false
+// (and w nil without a network).
+func (s *Snapshot) startWalk(origin orb.Point, speed float64) (w *geo.Walker, src geo.Snap, onNetwork bool) {
 	if s.graph == nil {
 		return nil, geo.Snap{}, false
 	}
-	ps := s.snap(origin)
+	cost := s.cost(speed)
+	ps := s.snapAt(origin, cost)
 	if !ps.ok {
 		return nil, geo.Snap{}, false
 	}
-	return s.walker(), ps.snap, true
+	return s.walkerAt(speed), ps.snap, true
 }
 
 // walksWithin walks from src (when on the network) and returns, nearest first, the
@@ -171,7 +173,11 @@ func (s *Snapshot) walkTo(w *geo.Walker, onNetwork bool, n geo.Neighbor) (ranked
 	if !onNetwork || !s.snaps[n.Index].ok {
 		return rankedWalk{pos: n.Index, metres: n.Distance * doorstep.StraightLineDetour, estimate: true}, true
 	}
-	d, ok := w.DistanceTo(s.snaps[n.Index].snap)
+	ps := s.snapFor(s.snaps[n.Index], s.services[n.Index].Point(), w.Cost())
+	if !ps.ok {
+		return rankedWalk{}, false
+	}
+	d, ok := w.DistanceTo(ps.snap)
 	return rankedWalk{pos: n.Index, metres: d}, ok
 }
 
@@ -241,6 +247,7 @@ type DoorstepAnswer struct {
 	Origin       orb.Point
 	Area         *doorstep.Area // the residential area containing Origin, or nil
 	SpeedMPerMin float64
+	Profile      doorstep.Profile
 	Estimate     string // EstimateStraightLine when the origin is off the network
 	Categories   []DoorstepCategory
 }
@@ -268,12 +275,12 @@ const (
 // to the widest circle answers most categories; wider walks the rest; what none
 // reaches is estimated in a straight line.
 func (s *Snapshot) Doorstep(origin orb.Point, speed float64, now time.Time) DoorstepAnswer {
-	ans := DoorstepAnswer{Origin: origin, SpeedMPerMin: speed}
+	ans := DoorstepAnswer{Origin: origin, SpeedMPerMin: speed, Profile: s.Profile()}
 	areaPos := s.areaLoc.Locate(origin)
 	if areaPos >= 0 {
 		ans.Area = s.areas[areaPos]
 	}
-	w, src, onNetwork := s.startWalk(origin)
+	w, src, onNetwork := s.startWalk(origin, speed)
 	if w != nil {
 		defer s.release(w)
 	}

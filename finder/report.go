@@ -35,6 +35,8 @@ func (q CoverageQuery) Validate(b *Base) error {
 type CoverageJSON struct {
 	Minutes      float64                `json:"minutes"`
 	SpeedMPerMin float64                `json:"speed_m_per_min"`
+	Profile      doorstep.ProfileName   `json:"profile"`
+	StepSeconds  *float64               `json:"step_seconds,omitempty"` // walker only
 	Categories   []CategoryCoverageJSON `json:"categories"`
 	Areas        []AreaCoverageJSON     `json:"areas"`
 }
@@ -64,7 +66,10 @@ type AreaCoverageJSON struct {
 
 // JSON returns the report as the API answers it.
 func (r *CoverageReport) JSON() CoverageJSON {
-	out := CoverageJSON{Minutes: r.Minutes, SpeedMPerMin: r.SpeedMPerMin, Areas: []AreaCoverageJSON{}}
+	out := CoverageJSON{Minutes: r.Minutes, SpeedMPerMin: r.SpeedMPerMin, Profile: r.Profile.Name, Areas: []AreaCoverageJSON{}}
+	if r.Profile.Name == doorstep.ProfileWalker {
+		out.StepSeconds = &r.Profile.StepSeconds
+	}
 	for _, c := range r.Categories {
 		out.Categories = append(out.Categories, c.JSON())
 	}

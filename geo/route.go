@@ -158,9 +158,15 @@ func (w *Walker) route(src, dst Snap, astar bool) (Route, bool) {
 			}
 			st := &state[hh.to]
 			if st.gen != gen || d < st.metres {
+				// The heap needs distinct keys: a shorter walk whose key rounds to
+				// the queued one's (float32, with the bound added) takes its place.
+				hv := h(hh.to)
+				queued := st.gen == gen && d+hv == st.metres+hv
 				st.gen, st.metres = gen, d
 				w.pred[hh.to] = u
-				w.push(walkItem(d+h(hh.to), hh.to))
+				if !queued {
+					w.push(walkItem(d+hv, hh.to))
+				}
 			}
 		}
 	}

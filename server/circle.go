@@ -51,11 +51,14 @@ func (s *Server) serveCircle(c *gin.Context, draw func(*finder.Snapshot, *params
 		return
 	}
 	speed, minutes, bands, err := circleParams(p)
+	var snap *finder.Snapshot
+	if err == nil {
+		snap, err = s.walkingSnapshot(p)
+	}
 	if err != nil {
 		writeError(c, err)
 		return
 	}
-	snap := s.Snapshot()
 	circle, err := draw(snap, p, crs, speed, minutes, bands)
 	if err != nil {
 		writeError(c, err)
@@ -129,6 +132,7 @@ func circleFeatures(snap *finder.Snapshot, circle *finder.Circle, crs geo.CRS, n
 		"kind": "circle", "minutes": circle.Bands[last].Minutes, "speed_m_per_min": circle.SpeedMPerMin,
 		"origin": geo.FromWGS84(crs, circle.Origin),
 	}
+	addProfile(main.Properties, circle.Profile)
 	if msg, out := snap.OutsideStreet(circle.Origin); out {
 		main.Properties["outside_street"], main.Properties["message"] = true, msg
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"strconv"
 
 	"doorstep"
 	"doorstep/finder"
@@ -55,12 +56,16 @@ func (s *Server) handleCoverage(c *gin.Context) {
 	if !ok {
 		return
 	}
-	q, err := coverageQuery(p)
+	snap, err := s.walkingSnapshot(p)
+	var q finder.CoverageQuery
+	if err == nil {
+		q, err = coverageQuery(p)
+	}
 	if err != nil {
 		writeError(c, err)
 		return
 	}
-	report, err := s.Snapshot().Coverage(q)
+	report, err := snap.Coverage(q)
 	if err != nil {
 		writeError(c, err)
 		return
@@ -75,6 +80,8 @@ type whatIfRequest struct {
 	Minutes  *float64
 	Speed    *jsonSpeed
 	CRS      string
+	Profile  string
+	StepSecs *float64
 }
 
 // jsonSpeed is a walking speed given in JSON as the query gives it: "elder",
@@ -93,9 +100,10 @@ func (v *jsonSpeed) UnmarshalJSON(data []byte) error {
 
 // whatIf is a checked what-if question: one category's coverage with a new site.
 type whatIf struct {
-	query finder.CoverageQuery
-	site  orb.Point // WGS84
-	crs   geo.CRS   // of the request and the answer
+	query   finder.CoverageQuery
+	site    orb.Point        // WGS84
+	crs     geo.CRS          // of the request and the answer
+	profile doorstep.Profile // how residents walk
 }
 
 // readWhatIf reads and checks a what-if body, each member by name and type.
@@ -107,7 +115,8 @@ func readWhatIf(body jsonObject, snap *finder.Snapshot) (w whatIf, err error) {
 	}{
 		"category": {&req.Category, "a category id"}, "crs": {&req.CRS, "wgs84, gcj02 or bd09"},
 		"lon": {&req.Lon, "a number"}, "lat": {&req.Lat, "a number"}, "minutes": {&req.Minutes, "a number"},
-		"speed": {&req.Speed, fmt.Sprintf("elder, adult, or metres a minute from %g to %g", doorstep.SpeedMin, doorstep.SpeedMax)},
+		"speed":   {&req.Speed, fmt.Sprintf("elder, adult, or metres a minute from %g to %g", doorstep.SpeedMin, doorstep.SpeedMax)},
+		"profile": {&req.Profile, "walk, step_free or walker"}, "step_seconds": {&req.StepSecs, "a number of seconds"},
 	}
 	for _, name := range body.names() {
 		m, known := members[name]
@@ -120,6 +129,13 @@ func readWhatIf(body jsonObject, snap *finder.Snapshot) (w whatIf, err error) {
 	}
 	if w.crs, err = geo.ParseCRS(req.CRS); err != nil {
 		return w, doorstep.FieldErrorf("crs", "crs must be wgs84, gcj02 or bd09.")
+	}
+	var secs string
+	if req.StepSecs != nil {
+		secs = strconv.FormatFloat(*req.StepSecs, 'f', -1, 64)
+	}
+	if w.profile, err = doorstep.ParseProfile(req.Profile, secs); err != nil {
+		return w, err
 	}
 	switch {
 	case req.Category == "":
@@ -154,7 +170,7 @@ func (s *Server) handleWhatIf(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
-	ans, err := snap.WhatIf(w.query.Categories[0], w.site, w.query.Minutes, w.query.Speed)
+	ans, err := snap.ForProfile(w.profile).WhatIf(w.query.Categories[0], w.site, w.query.Minutes, w.query.Speed)
 	if err != nil {
 		writeError(c, err)
 		return
@@ -178,7 +194,7 @@ func newWhatIfJSON(w whatIf, ans *finder.WhatIfAnswer) gin.H {
 			"walk_minutes_before": b.WalkMinutes, "walk_minutes_after": f.WalkMinutes,
 		})
 	}
-	return gin.H{
+	out := gin.H{
 		"category": w.query.Categories[0], "site": geo.FromWGS84(w.crs, w.site),
 		"minutes": w.query.Minutes, "speed_m_per_min": w.query.Speed,
 		"before": before, "after": after,
@@ -191,6 +207,8 @@ func newWhatIfJSON(w whatIf, ans *finder.WhatIfAnswer) gin.H {
 		},
 		"areas": areas,
 	}
+	addProfile(out, ans.Profile)
+	return out
 }
 
 func minutesEqual(a, b *float64) bool {
@@ -217,8 +235,12 @@ func (s *Server) handleSuggest(c *gin.Context) {
 	if !ok {
 		return
 	}
-	snap := s.Snapshot()
-	q, count, err := suggestQuery(p, snap)
+	snap, err := s.walkingSnapshot(p)
+	var q finder.CoverageQuery
+	var count int
+	if err == nil {
+		q, count, err = suggestQuery(p, snap)
+	}
 	var sites []finder.SuggestedSite
 	if err == nil {
 		sites, err = snap.Suggest(q.Categories[0], count, q.Minutes, q.Speed)
@@ -233,6 +255,8 @@ func (s *Server) handleSuggest(c *gin.Context) {
 		list = append(list, gin.H{"lon": pt[0], "lat": pt[1],
 			"elderly_added": math.Round(site.ElderlyAdded), "residents_added": math.Round(site.ResidentsAdded)})
 	}
-	c.JSON(http.StatusOK, gin.H{"category": q.Categories[0], "minutes": q.Minutes, "speed_m_per_min": q.Speed, "count": count,
-		"method": "greedy maximal covering (Church and ReVelle, 1974)", "sites": list})
+	body := gin.H{"category": q.Categories[0], "minutes": q.Minutes, "speed_m_per_min": q.Speed, "count": count,
+		"method": "greedy maximal covering (Church and ReVelle, 1974)", "sites": list}
+	addProfile(body, snap.Profile())
+	c.JSON(http.StatusOK, body)
 }

@@ -109,11 +109,17 @@ func (p *params) crs() (geo.CRS, error) {
 // point returns the WGS84 origin from lon and lat (in the request's crs), nil when
 // both are absent; one without the other is an error naming the missing one.
 func (p *params) point(c geo.CRS) (*orb.Point, error) {
-	lon, hasLon, err := p.float("lon", -180, 180)
+	return p.pointNamed(c, "lon", "lat")
+}
+
+// pointNamed is point from the parameters named lonName and latName (from_lon and
+// from_lat, say).
+func (p *params) pointNamed(c geo.CRS, lonName, latName string) (*orb.Point, error) {
+	lon, hasLon, err := p.float(lonName, -180, 180)
 	if err != nil {
 		return nil, err
 	}
-	lat, hasLat, err := p.float("lat", -90, 90)
+	lat, hasLat, err := p.float(latName, -90, 90)
 	if err != nil {
 		return nil, err
 	}
@@ -121,9 +127,9 @@ func (p *params) point(c geo.CRS) (*orb.Point, error) {
 	case !hasLon && !hasLat:
 		return nil, nil
 	case !hasLon:
-		return nil, doorstep.FieldErrorf("lon", "lon is required with lat.")
+		return nil, doorstep.FieldErrorf(lonName, "%s is required with %s.", lonName, latName)
 	case !hasLat:
-		return nil, doorstep.FieldErrorf("lat", "lat is required with lon.")
+		return nil, doorstep.FieldErrorf(latName, "%s is required with %s.", latName, lonName)
 	}
 	pt := geo.ToWGS84(c, orb.Point{lon, lat})
 	return &pt, nil
@@ -147,4 +153,22 @@ func (p *params) speed() (float64, error) {
 		return 0, err
 	}
 	return doorstep.ParseSpeed(s)
+}
+
+// profile returns how the request walks: profile (walk, the default; step_free;
+// walker) and, for a walker, step_seconds, the extra time a flight of steps takes.
+func (p *params) profile() (doorstep.Profile, error) {
+	name, _, err := p.get("profile")
+	if err != nil {
+		return doorstep.Profile{}, err
+	}
+	seconds, given, err := p.get("step_seconds")
+	if err != nil {
+		return doorstep.Profile{}, err
+	}
+	prof, err := doorstep.ParseProfile(name, seconds)
+	if err == nil && given && prof.Name != doorstep.ProfileWalker {
+		err = doorstep.FieldErrorf("step_seconds", "step_seconds goes with profile=walker.")
+	}
+	return prof, err
 }

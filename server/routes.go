@@ -25,7 +25,8 @@ func (s *Server) routes() {
 		signIn  = []gin.HandlerFunc{noStore, s.requireCSRF}
 		staff   = []gin.HandlerFunc{noStore, s.requireUser, s.requireCSRF}
 		office  = []gin.HandlerFunc{noStore, s.requireUser, s.requireCSRF, requireRole(doorstep.RoleOffice, doorstep.RoleAdmin), s.expensive(fixedCost(2))}
-		walk    = []gin.HandlerFunc{s.expensive(walkCost)} // fairuse.go: a cost budget per address
+		walk    = []gin.HandlerFunc{s.expensive(walkCost)}     // fairuse.go: a cost budget per address
+		route   = []gin.HandlerFunc{s.expensive(fixedCost(1))} // a route searches towards one place only
 	)
 	for _, r := range []struct {
 		methods, path string
@@ -47,6 +48,7 @@ func (s *Server) routes() {
 		{"GET HEAD", "/api/doorstep", open, s.handleDoorstep},
 		{"GET HEAD", "/api/circle", walk, s.handleCircle},
 		{"GET HEAD", "/api/services/:id/catchment", walk, s.handleCatchment},
+		{"GET HEAD", "/api/route", route, s.handleRoute}, // walkroute.go
 		{"GET HEAD", "/api/network", open, s.handleNetwork},
 		// Residents' reports that a listing is wrong, and the staff's queue (reports.go).
 		{"POST", "/api/services/:id/reports", private, s.handleCreateReport},

@@ -18,8 +18,11 @@ func (s *Server) handleServices(c *gin.Context) {
 	if !ok {
 		return
 	}
-	snap := s.Snapshot()
-	q, err := servicesQuery(p, crs, snap)
+	snap, err := s.walkingSnapshot(p)
+	var q finder.Query
+	if err == nil {
+		q, err = servicesQuery(p, crs, snap)
+	}
 	if err == nil {
 		// ?q= keeps the listings whose text matches, best first without an origin.
 		q.Matches, err = textSearch(c.Request.Context(), p, s.db.SearchServices)
@@ -35,6 +38,9 @@ func (s *Server) handleServices(c *gin.Context) {
 		list[i] = newServiceJSON(snap, &s.reported, h.Service, h.Walk, crs, q.Now)
 	}
 	body := gin.H{"services": list, "total": total, "limit": q.Limit, "offset": q.Offset}
+	if q.Origin != nil {
+		addProfile(body, snap.Profile())
+	}
 	if out := outsideOf(snap, q.Origin); out.OutsideStreet {
 		body["outside_street"], body["message"] = true, out.Message
 	}
@@ -112,12 +118,15 @@ func (s *Server) handleDoorstep(c *gin.Context) {
 		return
 	}
 	speed, err := p.speed()
+	var snap *finder.Snapshot
+	if err == nil {
+		snap, err = s.walkingSnapshot(p)
+	}
 	if err != nil {
 		writeError(c, err)
 		return
 	}
 	now := s.now()
-	snap := s.Snapshot()
 	c.JSON(http.StatusOK, newDoorstepJSON(snap, &s.reported, snap.Doorstep(origin, speed, now), crs, now))
 }
 
@@ -127,6 +136,7 @@ func newDoorstepJSON(snap *finder.Snapshot, reported *reportedSet, ans finder.Do
 		Origin:       geo.FromWGS84(crs, ans.Origin),
 		outsideJSON:  outsideOf(snap, &ans.Origin),
 		SpeedMPerMin: ans.SpeedMPerMin,
+		profileJSON:  newProfileJSON(ans.Profile),
 		Estimate:     ans.Estimate,
 		Categories:   make([]doorstepCategoryJSON, len(ans.Categories)),
 	}
@@ -142,6 +152,40 @@ func newDoorstepJSON(snap *finder.Snapshot, reported *reportedSet, ans finder.Do
 		body.Categories[i] = cj
 	}
 	return body
+}
+
+// walkingSnapshot is the current snapshot as walked by the request's profile
+// (params.profile).
+func (s *Server) walkingSnapshot(p *params) (*finder.Snapshot, error) {
+	prof, err := p.profile()
+	if err != nil {
+		return nil, err
+	}
+	return s.Snapshot().ForProfile(prof), nil
+}
+
+// profileJSON says which profile an answer walked by; step_seconds only for a
+// walker.
+type profileJSON struct {
+	Profile     doorstep.ProfileName `json:"profile"`
+	StepSeconds *float64             `json:"step_seconds,omitempty"`
+}
+
+func newProfileJSON(p doorstep.Profile) profileJSON {
+	out := profileJSON{Profile: p.Name}
+	if p.Name == doorstep.ProfileWalker {
+		out.StepSeconds = &p.StepSeconds
+	}
+	return out
+}
+
+// addProfile adds profileJSON's members to an answer built as a map.
+func addProfile(h map[string]any, p doorstep.Profile) {
+	pj := newProfileJSON(p)
+	h["profile"] = pj.Profile
+	if pj.StepSeconds != nil {
+		h["step_seconds"] = *pj.StepSeconds
+	}
 }
 
 // requestParams parses the query string and its crs, answering the error itself.
@@ -162,10 +206,11 @@ func (s *Server) requestParams(c *gin.Context) (*params, geo.CRS, bool) {
 type doorstepJSON struct {
 	Origin orb.Point `json:"origin"`
 	outsideJSON
-	Area         *areaRef               `json:"area"`
-	SpeedMPerMin float64                `json:"speed_m_per_min"`
-	Estimate     string                 `json:"estimate,omitempty"`
-	Categories   []doorstepCategoryJSON `json:"categories"`
+	Area         *areaRef `json:"area"`
+	SpeedMPerMin float64  `json:"speed_m_per_min"`
+	profileJSON
+	Estimate   string                 `json:"estimate,omitempty"`
+	Categories []doorstepCategoryJSON `json:"categories"`
 }
 
 // outsideJSON flags an answer for a point outside the street: still answered,

@@ -32,6 +32,8 @@ func runCoverage(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	speed := fs.String("speed", "elder", "walking speed: elder (50 m/min), adult (67 m/min) or metres a minute from 20 to 120")
 	category := fs.String("category", "", "one category id such as meal_point (default: every category)")
 	format := fs.String("format", "table", "table, csv (UTF-8 with BOM, for Excel) or json (as GET /api/coverage)")
+	profile := fs.String("profile", "walk", "walk, step_free (no steps: residents using wheelchairs and walkers) or walker")
+	stepSeconds := fs.String("step-seconds", "", "walker: extra seconds a flight of steps takes (default 30)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -56,9 +58,14 @@ func runCoverage(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return err
 	}
 	q, err := coverageQuery(*minutes, *speed, *category)
-	if err != nil {
-		return fmt.Errorf("coverage: --%s: %s", doorstep.ErrorField(err), doorstep.ErrorMessage(err))
+	var prof doorstep.Profile
+	if err == nil {
+		prof, err = doorstep.ParseProfile(*profile, *stepSeconds)
 	}
+	if err != nil {
+		return fmt.Errorf("coverage: --%s: %s", strings.ReplaceAll(doorstep.ErrorField(err), "_", "-"), doorstep.ErrorMessage(err))
+	}
+	snap = snap.ForProfile(prof)
 	report, err := snap.Coverage(q)
 	if err != nil {
 		if f := doorstep.ErrorField(err); f != "" {
@@ -114,7 +121,7 @@ func writeCoverageCSV(w io.Writer, snap *finder.Snapshot, r *finder.CoverageRepo
 	cw := csv.NewWriter(w)
 	cw.UseCRLF = true
 	header := []string{"area_id", "area", "committee", "category", "category_zh", "population", "elderly",
-		"share_within", "elderly_within", "elderly_outside", "walk_minutes", "minutes", "speed_m_per_min"}
+		"share_within", "elderly_within", "elderly_outside", "walk_minutes", "minutes", "speed_m_per_min", "profile"}
 	if err := cw.Write(header); err != nil {
 		return err
 	}
@@ -130,7 +137,7 @@ func writeCoverageCSV(w io.Writer, snap *finder.Snapshot, r *finder.CoverageRepo
 			row := []string{strconv.FormatInt(a.ID, 10), a.Name, a.Committee, c.Category, cat.NameZh,
 				strconv.Itoa(a.Population), strconv.Itoa(a.Elderly), num(shareWithin(ac), 3),
 				num(float64(a.Elderly)*shareWithin(ac), 1), num(elderlyOutside(a, ac), 1), walk,
-				num(r.Minutes, -1), num(r.SpeedMPerMin, -1)}
+				num(r.Minutes, -1), num(r.SpeedMPerMin, -1), string(r.Profile.Name)}
 			if err := cw.Write(exchange.EscapeRow(row)); err != nil { // no formulas for spreadsheets
 				return err
 			}
@@ -151,6 +158,12 @@ func writeCoverageTable(w io.Writer, snap *finder.Snapshot, r *finder.CoverageRe
 	fmt.Fprintf(ew, "%s 服务圈覆盖 Service-circle coverage\n", street)
 	fmt.Fprintf(ew, "步行%g分钟，步速每分钟%g米 · within %g minutes on foot at %g m a minute\n",
 		r.Minutes, r.SpeedMPerMin, r.Minutes, r.SpeedMPerMin)
+	switch r.Profile.Name {
+	case doorstep.ProfileStepFree:
+		fmt.Fprintln(ew, "不走台阶（轮椅、助行器） · step-free walking (wheelchairs and walkers)")
+	case doorstep.ProfileWalker:
+		fmt.Fprintf(ew, "走台阶每段多用%g秒 · each flight of steps takes %g s more\n", r.Profile.StepSeconds, r.Profile.StepSeconds)
+	}
 	if slices.ContainsFunc(r.Areas, func(a *doorstep.Area) bool { return a.Sample }) {
 		fmt.Fprintln(ew, "示例数据：居民区及人口为演示用的虚构数据 · Sample data: areas and residents are made up")
 	}

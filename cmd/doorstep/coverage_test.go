@@ -104,6 +104,7 @@ func TestCoverageJSONEqualsAPI(t *testing.T) {
 		{"?category=meal_point", []string{"--category", "meal_point"}},
 		{"?category=day_care&minutes=5&speed=adult", []string{"--category", "day_care", "--minutes", "5", "--speed", "adult"}},
 		{"?minutes=10&speed=42", []string{"--minutes", "10", "--speed", "42"}},
+		{"?category=meal_point&profile=step_free", []string{"--category", "meal_point", "--profile", "step_free"}},
 	}
 	for _, tc := range tests {
 		t.Run("api"+tc.query, func(t *testing.T) {

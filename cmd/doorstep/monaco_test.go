@@ -155,8 +155,9 @@ func TestMonacoFromOSM(t *testing.T) {
 		}
 	})
 
+	t.Run("routes agree with a reference Dijkstra", func(t *testing.T) { checkRoutes(t, dbPath, 30) })
 	t.Run("walks agree with a reference Dijkstra", func(t *testing.T) {
-		ref := newReferenceNetwork(lines)
+		ref := newReferenceNetwork(lines, nil)
 		targets := make(map[int64]refSnap, len(services))
 		for _, s := range services {
 			targets[s.ID] = ref.snap([2]float64{s.Lon, s.Lat})
@@ -212,7 +213,8 @@ func mustJSON(t *testing.T, data []byte, v any) {
 // independently of geo and finder: line ends join by node key (or coordinate when
 // the line has none), inner vertices are the line's own, lengths are haversine on a
 // sphere of radius 6,371,008.8 m. Small islands are left out by the documented rule
-// (parts of at most max(1 % of the largest, 20) nodes, at most 1000).
+// (parts of at most max(1 % of the largest, 20) nodes, at most 1000). Lines skip
+// says (nil: none) join nodes but cannot be walked, as a profile forbids them.
 type referenceNetwork struct {
 	pts  [][2]float64
 	adj  [][]refEdge
@@ -232,7 +234,7 @@ func refHaversine(a, b [2]float64) float64 {
 	return 2 * r * math.Asin(math.Min(1, math.Sqrt(h)))
 }
 
-func newReferenceNetwork(lines []doorstep.NetworkLine) *referenceNetwork {
+func newReferenceNetwork(lines []doorstep.NetworkLine, skip func(doorstep.NetworkLine) bool) *referenceNetwork {
 	n := &referenceNetwork{}
 	ids := map[string]int{}
 	node := func(key string, p [2]float64) int {
@@ -245,6 +247,7 @@ func newReferenceNetwork(lines []doorstep.NetworkLine) *referenceNetwork {
 		return len(n.pts) - 1
 	}
 	var segs [][2]int
+	skipped := map[[2]int]bool{}
 	for li, l := range lines {
 		prev := -1
 		for i, q := range l.Geometry {
@@ -263,6 +266,9 @@ func newReferenceNetwork(lines []doorstep.NetworkLine) *referenceNetwork {
 			id := node(key, p)
 			if prev >= 0 && prev != id {
 				segs = append(segs, [2]int{prev, id})
+				if skip != nil && skip(l) {
+					skipped[[2]int{prev, id}] = true
+				}
 			}
 			prev = id
 		}
@@ -303,7 +309,7 @@ func newReferenceNetwork(lines []doorstep.NetworkLine) *referenceNetwork {
 	}
 	limit := int(math.Min(math.Min(math.Max(float64(largest)*0.01, 20), 1000), float64(largest-1)))
 	for _, s := range segs {
-		if c := comp[s[0]]; c == largestComp || sizes[c] > limit {
+		if c := comp[s[0]]; (c == largestComp || sizes[c] > limit) && !skipped[s] {
 			m := refHaversine(n.pts[s[0]], n.pts[s[1]])
 			n.adj[s[0]] = append(n.adj[s[0]], refEdge{s[1], m})
 			n.adj[s[1]] = append(n.adj[s[1]], refEdge{s[0], m})
