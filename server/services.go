@@ -32,10 +32,17 @@ func (s *Server) handleServices(c *gin.Context) {
 		return
 	}
 	q.Now = s.now()
+	c.JSON(http.StatusOK, newServicesJSON(snap, &s.reported, q, crs))
+}
+
+// newServicesJSON answers a list or nearest-first query: the page of listings, how
+// many match, and for a walk from an origin its profile and whether the origin is
+// outside the street.
+func newServicesJSON(snap *finder.Snapshot, reported *reportedSet, q finder.Query, crs geo.CRS) gin.H {
 	hits, total := snap.Services(q)
 	list := make([]serviceJSON, len(hits))
 	for i, h := range hits {
-		list[i] = newServiceJSON(snap, &s.reported, h.Service, h.Walk, crs, q.Now)
+		list[i] = newServiceJSON(snap, reported, h.Service, h.Walk, crs, q.Now)
 	}
 	body := gin.H{"services": list, "total": total, "limit": q.Limit, "offset": q.Offset}
 	if q.Origin != nil {
@@ -44,7 +51,7 @@ func (s *Server) handleServices(c *gin.Context) {
 	if out := outsideOf(snap, q.Origin); out.OutsideStreet {
 		body["outside_street"], body["message"] = true, out.Message
 	}
-	c.JSON(http.StatusOK, body)
+	return body
 }
 
 func servicesQuery(p *params, crs geo.CRS, snap *finder.Snapshot) (finder.Query, error) {
