@@ -50,11 +50,7 @@ func TestBrowserOfficeDashboard(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	browserRun(t, ctx, "open dashboard", chromedp.Navigate(p.url+"/office?lang=zh"))
-	browserWait(t, ctx, "sign-in form", `document.body.dataset.view === 'signin'`)
-	staffType(t, ctx, "username", "office")
-	staffType(t, ctx, "password", storetest.Password)
-	staffClick(t, ctx, "#signin-button")
+	openOfficeSignedIn(t, ctx, p.url)
 	browserWait(t, ctx, "coverage table", `document.getElementById('area-rows').dataset.state === 'loaded'`)
 	browserWait(t, ctx, "map to settle", `!document.getElementById('map').dataset.moving`)
 	staffScreenshot(t, ctx, "office-1-dashboard", "")
@@ -249,4 +245,15 @@ func withCommas(n int) string {
 		s = s[:i] + "," + s[i:]
 	}
 	return s
+}
+
+// openOfficeSignedIn opens the dashboard at base in Chinese and signs in as the
+// office through its form.
+func openOfficeSignedIn(t *testing.T, ctx context.Context, base string) {
+	t.Helper()
+	browserRun(t, ctx, "open dashboard", chromedp.Navigate(base+"/office?lang=zh"))
+	browserWait(t, ctx, "sign-in form", `document.body.dataset.view === 'signin'`)
+	staffType(t, ctx, "username", "office")
+	staffType(t, ctx, "password", storetest.Password)
+	staffClick(t, ctx, "#signin-button")
 }
