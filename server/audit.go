@@ -94,14 +94,14 @@ func compactJSON(raw json.RawMessage) []byte {
 
 // handleAudit lists audit entries newest first, filtered by entity, entity_id,
 // user (username), action and since (RFC 3339, or a date YYYY-MM-DD meaning its
-// start in Asia/Shanghai), paged by limit and offset. The office and admins read
+// start in the street's time zone), paged by limit and offset. The office and admins read
 // every entry; staff their own organization's.
 func (s *Server) handleAudit(c *gin.Context) {
 	p, ok := s.editParams(c)
 	if !ok {
 		return
 	}
-	filter, err := auditFilter(p)
+	filter, err := auditFilter(p, s.Snapshot().Location())
 	if err != nil {
 		writeError(c, err)
 		return
@@ -118,7 +118,7 @@ func (s *Server) handleAudit(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"entries": out, "total": total, "limit": filter.Limit, "offset": filter.Offset})
 }
 
-func auditFilter(p *params) (store.AuditFilter, error) {
+func auditFilter(p *params, loc *time.Location) (store.AuditFilter, error) {
 	var f store.AuditFilter
 	var err error
 	if f.Limit, err = p.int("limit", 50, 1, maxLimit); err != nil {
@@ -149,7 +149,7 @@ func auditFilter(p *params) (store.AuditFilter, error) {
 		return f, err
 	}
 	if f.Since, err = time.Parse(time.RFC3339, since); err != nil {
-		if f.Since, err = time.ParseInLocation(doorstep.DateLayout, since, doorstep.Shanghai); err != nil {
+		if f.Since, err = time.ParseInLocation(doorstep.DateLayout, since, loc); err != nil {
 			return f, doorstep.FieldErrorf("since", "since must be a time such as 2026-11-25T09:00:00+08:00 or a date such as 2026-11-25.")
 		}
 	}
