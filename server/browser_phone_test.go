@@ -20,10 +20,14 @@ const (
 	phoneHeight = 740
 )
 
-// emulatePhone makes the tab a 360×740 touch phone.
-func emulatePhone(t *testing.T, ctx context.Context) {
+// newPhoneTab is a browser tab as a 360×740 touch phone, and the sample street's
+// portal behind the test's CSP proxy.
+func newPhoneTab(t *testing.T) (context.Context, string, *browserProblems) {
 	t.Helper()
+	problems := &browserProblems{}
+	ctx := newBrowserTab(t, problems)
 	browserRun(t, ctx, "emulate phone", chromedp.EmulateViewport(phoneWidth, phoneHeight, chromedp.EmulateMobile, chromedp.EmulateTouch))
+	return ctx, browserCSPProxy(t, newTestServer(t).URL), problems
 }
 
 // phoneSwipe moves one finger up by dy pixels from (x, y), as a resident scrolling.
@@ -85,11 +89,7 @@ var spokenAnswer = regexp.MustCompile(`^最近的[^：]+：[^，]+，步行约[1
 // into view with the focus and says the answer in the status line, and a tap on the
 // map asks "从这里查？" before it replaces the answer.
 func TestBrowserPhoneAnswerInView(t *testing.T) {
-	problems := &browserProblems{}
-	ctx := newBrowserTab(t, problems)
-	emulatePhone(t, ctx)
-	ts := newTestServer(t)
-	base := browserCSPProxy(t, ts.URL)
+	ctx, base, problems := newPhoneTab(t)
 
 	browserRun(t, ctx, "open page", chromedp.Navigate(base+"/?lang=zh"))
 	browserWait(t, ctx, "ready", `document.documentElement.dataset.ready === 'true'`)

@@ -11,6 +11,7 @@ import { interiorPoint } from './geometry.js';
 import { applyStatic, formatNumber, lang, onLangChange, serviceName, setLang, setPlace, speedText, t } from './i18n.js';
 import { FinderMap, touchScreen } from './map.js';
 import { errorText, say, showError, showMessagesAgain } from './messages.js';
+import { elderMode, onModeChange, wireMode } from './mode.js';
 import { answerMeta, answerRows, answerSentence, el, legendItems, outsideNote, searchRows, servicesByCategory, suggestionItem } from './render.js';
 import { wireReports } from './report.js';
 import { bandCounts, catchmentAreaRows, catchmentSentence, circleRows, readWalk } from './walk.js';
@@ -143,7 +144,7 @@ function renderAnswer() {
   }
   const areaName = a.area ? a.area.name : '';
   meta.replaceChildren(...answerMeta(a, areaName));
-  list.replaceChildren(...answerRows(a, state.categoriesById));
+  list.replaceChildren(...answerRows(a, state.categoriesById, { short: elderMode() }));
   list.dataset.state = 'loaded';
   list.dataset.origin = Array.isArray(a.origin) ? a.origin.map((v) => Number(v).toFixed(6)).join(',') : '';
   $('answer-jump').hidden = false;
@@ -680,6 +681,11 @@ function wire() {
   $('locate-btn').addEventListener('click', lookupMyLocation);
   wireSearch();
   onLangChange(renderAll);
+  wireMode();
+  onModeChange(() => {
+    renderAnswer();
+    if (finderMap) finderMap.resize();
+  });
 }
 
 async function start() {

@@ -15,6 +15,7 @@ import { CoverageMap, SHARE_CLASSES, ensureHatch, shareClass, shareSwatch } from
 import { interiorPoint } from './geometry.js';
 import { addStrings, applyStatic, categoryName, formatNumber, lang, onLangChange, setLang, setPlace, t } from './i18n.js';
 import { errorText, say, showError, showMessagesAgain } from './messages.js';
+import { wireMode } from './mode.js';
 import { el } from './render.js';
 import { loadSession, seesCoverage, send, signOut, submitSignIn } from './session.js';
 
@@ -701,6 +702,7 @@ function renderAll() {
 }
 
 function wire() {
+  wireMode();
   $('lang-toggle').addEventListener('click', () => setLang(lang() === 'zh' ? 'en' : 'zh'));
   $('signin-form').addEventListener('submit', submitSignInForm);
   $('sign-out').addEventListener('click', doSignOut);

@@ -43,6 +43,17 @@ export function statusOf(svc) {
 }
 
 /**
+ * openState is statusOf with when it next changes: the reopening day of a temporary
+ * closure ("预计12月1日恢复"), else the next opening or closing ("13:00关门"); or null.
+ */
+export function openState(svc) {
+  const st = statusOf(svc);
+  if (!st) return null;
+  const reopen = st.cls === 'status-closed' && svc.status === 'temporarily_closed' ? reopensText(svc) : '';
+  return { ...st, change: reopen || nextChangeText(svc), reopen: Boolean(reopen) };
+}
+
+/**
  * serviceDetails returns a <dl> of a service's address, phone (a tel: link), opening
  * hours a line a span, status or open-now, offers, capacity and note.
  */
@@ -62,13 +73,8 @@ export function serviceDetails(svc) {
     t('hours'),
     lines.length ? el('ul', { class: 'hours' }, lines.map((l) => el('li', {}, l))) : el('span', { class: 'muted' }, t('hoursUnknown')),
   );
-  const st = statusOf(svc);
-  if (st) {
-    // A temporary closure says when it reopens ("预计12月1日恢复"); otherwise the next change.
-    const reopen = st.cls === 'status-closed' && svc.status === 'temporarily_closed' ? reopensText(svc) : '';
-    const change = reopen || nextChangeText(svc);
-    row(t('status'), el('span', { class: `status ${st.cls}` }, st.text), change ? el('span', { class: reopen ? 'reopens' : 'next-change' }, ` · ${change}`) : null);
-  }
+  const st = openState(svc);
+  if (st) row(t('status'), el('span', { class: `status ${st.cls}` }, st.text), st.change ? el('span', { class: st.reopen ? 'reopens' : 'next-change' }, ` · ${st.change}`) : null);
   if (Array.isArray(svc.offers) && svc.offers.length) row(t('offers'), svc.offers.join(t('listSep')));
   if (svc.capacity !== null && svc.capacity !== undefined) row(t('capacity'), t('capacityValue', { n: svc.capacity }));
   if (svc.note) row(t('note'), svc.note);
@@ -171,14 +177,15 @@ export function outsideNote(message) {
 /**
  * answerRows returns one <li> a category, in the answer's order: the category, the
  * nearest service with its distance and walking minutes, the doorstep and circle
- * badges, and its details; or "none found".
+ * badges, and its details; or "none found". short (elder mode) gives the short card:
+ * name, minutes, open now and a large call button, the rest folded in 详细信息.
  */
-export function answerRows(answer, categoriesById) {
+export function answerRows(answer, categoriesById, { short = false } = {}) {
   return (answer.categories || []).map((entry) => {
     const cat = categoriesById.get(entry.category) || { id: entry.category };
     const li = el(
       'li',
-      { class: 'answer-row', 'data-category': entry.category, tabindex: '-1' },
+      { class: short ? 'answer-row answer-short' : 'answer-row', 'data-category': entry.category, tabindex: '-1' },
       el('h3', { class: 'row-head' }, swatch(entry.category), el('span', {}, categoryName(cat) || entry.category)),
     );
     const svc = entry.service;
@@ -188,27 +195,36 @@ export function answerRows(answer, categoriesById) {
       return li;
     }
     const circle = cat.circle_minutes || 15;
+    const distance = el(
+      'p',
+      { class: 'distance' },
+      el('strong', { class: 'metres' }, formatDistance(svc.distance_m)),
+      ' · ',
+      el('strong', { class: 'walk-minutes', 'data-minutes': svc.walk_minutes }, t('walkMinutes', { min: formatMinutes(svc.walk_minutes) })),
+      // The whole answer's estimate is said once, in its meta line.
+      answer.estimate ? null : estimateNote(svc),
+    );
+    const badges = el(
+      'p',
+      { class: 'badges' },
+      entry.at_doorstep ? el('span', { class: 'badge badge-doorstep' }, t('badgeDoorstep')) : null,
+      entry.in_circle
+        ? el('span', { class: 'badge badge-circle' }, t('badgeCircle', { n: circle }))
+        : el('span', { class: 'badge badge-beyond' }, t('badgeBeyond', { n: circle })),
+    );
+    if (!short) {
+      li.append(serviceTitle('p', svc), distance, badges, serviceDetails(svc), serviceActions(svc));
+      return li;
+    }
+    const st = openState(svc);
     li.append(
       serviceTitle('p', svc),
-      el(
-        'p',
-        { class: 'distance' },
-        el('strong', { class: 'metres' }, formatDistance(svc.distance_m)),
-        ' · ',
-        el('strong', { class: 'walk-minutes', 'data-minutes': svc.walk_minutes }, t('walkMinutes', { min: formatMinutes(svc.walk_minutes) })),
-        // The whole answer's estimate is said once, in its meta line.
-        answer.estimate ? null : estimateNote(svc),
-      ),
-      el(
-        'p',
-        { class: 'badges' },
-        entry.at_doorstep ? el('span', { class: 'badge badge-doorstep' }, t('badgeDoorstep')) : null,
-        entry.in_circle
-          ? el('span', { class: 'badge badge-circle' }, t('badgeCircle', { n: circle }))
-          : el('span', { class: 'badge badge-beyond' }, t('badgeBeyond', { n: circle })),
-      ),
-      serviceDetails(svc),
-      serviceActions(svc),
+      el('p', { class: 'distance' }, distance.querySelector('.walk-minutes')),
+      st ? el('p', { class: 'short-status' }, el('span', { class: `status ${st.cls}` }, st.text), st.change ? ` · ${st.change}` : '') : null,
+      svc.phone
+        ? el('a', { href: telHref(svc.phone), class: 'btn btn-primary btn-call', 'aria-label': t('callPhone', { phone: svc.phone }) }, t('callButton'))
+        : null,
+      el('details', { class: 'short-more' }, el('summary', {}, t('moreDetails')), badges, serviceDetails(svc), serviceActions(svc)),
     );
     return li;
   });
@@ -338,9 +354,8 @@ export function answerSentence(answer, categoriesById) {
   if (!entry) return t('answerNoneSpoken');
   const svc = entry.service;
   const parts = [t('answerSpoken', { cat: categoryName(categoriesById.get(entry.category)) || entry.category, name: serviceName(svc), min: formatMinutes(svc.walk_minutes) })];
-  const st = statusOf(svc);
+  const st = openState(svc);
   if (st) parts.push(st.text);
-  const change = (st && st.cls === 'status-closed' && svc.status === 'temporarily_closed' ? reopensText(svc) : '') || nextChangeText(svc);
-  if (change) parts.push(change);
+  if (st && st.change) parts.push(st.change);
   return parts.join(t('spokenSep'));
 }

@@ -10,6 +10,7 @@
 import { api } from './api.js';
 import { applyStatic, categoryName, lang, onLangChange, setLang, t } from './i18n.js';
 import { showMessagesAgain } from './messages.js';
+import { wireMode } from './mode.js';
 import { loadSession, seesCoverage, signOut as endSession, submitSignIn } from './session.js';
 import { loadAudit, renderAudit, wireAudit } from './staff-audit.js';
 import { blankListing, openListing, relabelEditor, startEditing, wireEditor } from './staff-editor.js';
@@ -107,6 +108,7 @@ function applyLang() {
 }
 
 function wire() {
+  wireMode();
   whenSessionEnds(() => {
     if (state.user) showSignIn(() => t('sessionEnded'));
   });
