@@ -101,7 +101,7 @@ func pageChooseArea(n int) string {
 }
 
 var (
-	residentsZh = regexp.MustCompile(`^约[\d,]+位居民\(其中60岁以上约[\d,]+位\)住在15分钟步行范围内$`)
+	residentsZh = regexp.MustCompile(`^约[\d,]+位居民（其中60岁以上约[\d,]+位）住在15分钟步行范围内$`)
 	residentsEn = regexp.MustCompile(`^About [\d,]+ residents \([\d,]+ aged 60\+\) live within a 15-minute walk$`)
 	shareText   = regexp.MustCompile(`(\d+|<1)%`)
 )
@@ -122,7 +122,7 @@ func checkCircle(t *testing.T, where string, c pageCircle) {
 	if c.Bands != 3 {
 		t.Errorf("%s: %d band counts, want 3 (5, 10, 15 minutes)", where, c.Bands)
 	}
-	for _, s := range []string{"15分钟步行圈", "老年人步速(每分钟50米)", "5分钟内", "15分钟内"} {
+	for _, s := range []string{"15分钟步行圈", "老年人步速（每分钟50米）", "5分钟内", "15分钟内"} {
 		if !strings.Contains(c.Text, s) {
 			t.Errorf("%s: circle lacks %q:\n%s", where, s, c.Text)
 		}
@@ -149,7 +149,7 @@ func checkCatchment(t *testing.T, where string, c pageCatchment, sentence *regex
 	}
 }
 
-// checkEstimates fails unless the doorstep answer says "估算:直线距离×1.3" exactly
+// checkEstimates fails unless the doorstep answer says "估算：直线距离×1.3" exactly
 // where the API marks a distance as a straight-line estimate: once for the whole
 // answer, or on each row that is one.
 func checkEstimates(t *testing.T, ctx context.Context, base, where string) {
@@ -172,12 +172,12 @@ func checkEstimates(t *testing.T, ctx context.Context, base, where string) {
 		}
 	}
 	got := browserEval[[]string](t, ctx, `[...document.querySelectorAll('#answer-list > li')]
-	  .filter((li) => li.innerText.includes('估算:直线距离×1.3')).map((li) => li.dataset.category)`)
+	  .filter((li) => li.innerText.includes('估算：直线距离×1.3')).map((li) => li.dataset.category)`)
 	if strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Errorf("%s: rows saying 估算 %v, want %v", where, got, want)
 	}
 	meta := browserEval[string](t, ctx, `document.getElementById('answer-meta').innerText`)
-	if strings.Contains(meta, "估算:直线距离×1.3") != (answer.Estimate != "") {
+	if strings.Contains(meta, "估算：直线距离×1.3") != (answer.Estimate != "") {
 		t.Errorf("%s: answer meta %q, API estimate %q", where, meta, answer.Estimate)
 	}
 }
@@ -342,22 +342,23 @@ func TestBrowserWalkingCircle(t *testing.T) {
 	if got.Stale != got.Cards-1 || got.CheckedStale {
 		t.Errorf("%d of %d listings marked not recently checked (the checked one: %v), want all but the checked one", got.Stale, got.Cards, got.CheckedStale)
 	}
-	if !strings.Contains(got.Text, "信息待核实") {
-		t.Errorf("listings lack 信息待核实")
+	// The sample's listings were never checked: they say so, not "not lately".
+	if !strings.Contains(got.Text, "从未核实") || strings.Contains(got.Text, "信息待核实") {
+		t.Errorf("never-checked listings do not say 从未核实")
 	}
 	// The year is said only when the reopening is not this year (the browser's clock).
 	if !regexp.MustCompile(`暂停服务 · 预计(2026年)?12月1日恢复`).MatchString(got.Text) {
 		t.Errorf("listings lack the reopening day 预计12月1日恢复")
 	}
 	checkEstimates(t, ctx, base, "list view")
-	if s := browserEval[string](t, ctx, `document.getElementById('circle').innerText + document.getElementById('catchment').innerText`); strings.Contains(s, "估算:直线距离") {
+	if s := browserEval[string](t, ctx, `document.getElementById('circle').innerText + document.getElementById('catchment').innerText`); strings.Contains(s, "估算：直线距离") {
 		t.Errorf("the circle or catchment says it is estimated, but circles are walked on the network")
 	}
 
 	browserRun(t, ctx, "switch language", chromedp.Click(chromedp.ID("lang-toggle")))
 	browserWait(t, ctx, "english", `document.documentElement.lang === 'en'`)
 	text := browserEval[string](t, ctx, `document.body.innerText + document.getElementById('all-services-list').textContent`)
-	for _, s := range []string{"Not recently checked", "Walking circle", "Who can walk here", "About"} {
+	for _, s := range []string{"Never checked", "Walking circle", "Who can walk here", "About"} {
 		if !strings.Contains(text, s) {
 			t.Errorf("English list view lacks %q", s)
 		}

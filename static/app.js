@@ -8,7 +8,7 @@
 
 import { api, ApiError, getJSON } from './api.js';
 import { interiorPoint } from './geometry.js';
-import { applyStatic, formatNumber, lang, onLangChange, serviceName, setLang, setPlace, speedText, t } from './i18n.js';
+import { applyStatic, compareNames, formatNumber, lang, onLangChange, serviceName, setLang, setPlace, speedText, t } from './i18n.js';
 import { FinderMap, touchScreen } from './map.js';
 import { errorText, say, showError, showMessagesAgain } from './messages.js';
 import { elderMode, onModeChange, wireMode } from './mode.js';
@@ -112,11 +112,10 @@ function renderAreaSelect() {
   const select = $('area-select');
   const chosen = select.value;
   const placeholder = el('option', { value: '' }, t('areaPlaceholder'));
-  // Sorted as a resident looks for a name: by pinyin in Chinese.
-  const collator = new Intl.Collator('zh-Hans-CN', { numeric: true });
+  // Sorted as a resident counts: 一村, 二村, 三村 … by number, the rest by pinyin.
   const name = (f) => f.properties.name || String(f.properties.id);
   const options = [...state.areas]
-    .sort((a, b) => collator.compare(name(a), name(b)))
+    .sort((a, b) => compareNames(name(a), name(b)))
     .map((f) => el('option', { value: String(f.properties.id) }, name(f)));
   select.replaceChildren(placeholder, ...options);
   select.value = chosen;
@@ -245,7 +244,9 @@ function lookupMyLocation() {
     (pos) => lookup(pos.coords.longitude, pos.coords.latitude),
     (err) => {
       say(null);
-      showError(() => t('geoFailed', { reason: err.message || err.code }));
+      // The browser's own message is in the browser's language: say it in the page's.
+      const reason = { 1: 'geoDenied', 2: 'geoUnavailable', 3: 'geoTimeout' }[err.code] || 'geoUnavailable';
+      showError(() => t('geoFailed', { reason: t(reason) }));
     },
     { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 },
   );

@@ -11,7 +11,7 @@ const STRINGS = {
     streetName: '{street}',
     noStreet: '尚未导入街道',
     theStreet: '街道',
-    noStreetBanner: '尚未导入街道边界:请运行 doorstep import street',
+    noStreetBanner: '尚未导入街道边界：请运行 doorstep import street',
     tagline: '找一找您家附近的助餐点、为老服务和社区服务',
     skipToAnswer: '跳到查询结果',
     viewGroup: '显示方式',
@@ -22,34 +22,37 @@ const STRINGS = {
     moreDetails: '详细信息',
     callButton: '打电话',
     langButtonLabel: 'Switch to English',
-    sampleBanner: '示例数据:居民区划分、服务点、电话和开放时间均为演示用的虚构数据',
-    controlsTitle: '从哪里出发?',
+    sampleBanner: '示例数据：居民区划分、服务点、电话和开放时间均为演示用的虚构数据',
+    controlsTitle: '从哪里出发？',
     areaLabel: '选择您的居民区',
     areaPlaceholder: '— 请选择居民区 —',
     speedLabel: '步行速度',
-    speedElder: '老年人步速(每分钟50米)',
-    speedAdult: '成年人步速(每分钟67米)',
+    speedElder: '老年人步速（每分钟50米）',
+    speedAdult: '成年人步速（每分钟67米）',
     myLocation: '我的位置',
     locating: '正在获取您的位置……',
-    geoUnsupported: '这个浏览器不能提供位置。请在地图上点选,或选择您的居民区。',
-    geoFailed: '没能获取您的位置({reason})。请在地图上点选,或选择您的居民区。',
+    geoUnsupported: '这个浏览器不能提供位置。请在地图上点选，或选择您的居民区。',
+    geoFailed: '没能获取您的位置（{reason}）。请在地图上点选，或选择您的居民区。',
+    geoDenied: '没有允许本页使用位置',
+    geoUnavailable: '暂时找不到位置',
+    geoTimeout: '找位置的时间太长了',
     mapTitle: '地图',
-    mapHint: '在地图上点一下您住的居民区(或任何地点),就能看到家门口有哪些服务。点圆点可查看服务详情。',
-    mapLabel: '{street}地图:彩色圆点是服务点,灰色块是居民区',
-    mapUnavailable: '地图暂时无法显示,请改用“列表”查看。',
+    mapHint: '在地图上点一下您住的居民区（或任何地点），就能看到家门口有哪些服务。点圆点可查看服务详情。',
+    mapLabel: '{street}地图：彩色圆点是服务点，灰色块是居民区',
+    mapUnavailable: '地图暂时无法显示，请改用“列表”查看。',
     zoomIn: '放大',
     zoomOut: '缩小',
     legendTitle: '图例',
     legendOrigin: '出发点',
     answerTitle: '离您最近的服务',
-    answerEmpty: '请先选择居民区、在地图上点一下,或使用“我的位置”。',
+    answerEmpty: '请先选择居民区、在地图上点一下，或使用“我的位置”。',
     answerLoading: '正在查询……',
-    answerReady: '已找到离您最近的服务,见“离您最近的服务”。',
+    answerReady: '已找到离您最近的服务，见“离您最近的服务”。',
     answerJump: '查看查询结果 ↓',
     fromArea: '从“{area}”出发',
     fromPoint: '从您选的地点出发',
     speedUsed: '按每分钟 {speed} 米的步速计算',
-    estimate: '估算:直线距离×1.3',
+    estimate: '估算：直线距离×1.3',
     distance: '{m}米',
     walkMinutes: '步行约{min}分钟',
     distanceKm: '{km}公里',
@@ -59,6 +62,13 @@ const STRINGS = {
     answerNoneSpoken: '已找到离您最近的服务。',
     spokenSep: '，',
     badgeDoorstep: '家门口',
+    doorstepNear: '步行{n}分钟内',
+    doorstepOwnArea: '就在您的小区',
+    allDay: '全天',
+    allDayEveryDay: '全天开放',
+    neverCheckedTag: '从未核实',
+    neverCheckedHint: '这条信息从未经工作人员核实，去之前最好先打电话问一问。',
+    inParens: '（{text}）',
     badgeCircle: '{n}分钟服务圈内',
     badgeBeyond: '超出{n}分钟',
     noneFound: '附近没有找到开放的此类服务。',
@@ -76,75 +86,75 @@ const STRINGS = {
     statusTemporarilyClosed: '暂停服务',
     statusClosed: '已停止服务',
     reopensOn: '预计恢复',
-    hoursUnknown: '开放时间不详,请先打电话问一问',
+    hoursUnknown: '开放时间不详，请先打电话问一问',
     everyDay: '每天',
     dayRange: '{from}至{to}',
     listSep: '、',
     sampleTag: '示例',
     verifiedAt: '核实于 {date}',
-    allServicesTitle: '全部服务(按类别)',
+    allServicesTitle: '全部服务（按类别）',
     serviceCount: '{n} 处',
     noServices: '暂无此类服务。',
-    errorPrefix: '抱歉,查询没有成功:{message}',
-    errorLoad: '抱歉,数据没有载入成功。请稍后刷新页面再试。',
+    errorPrefix: '抱歉，查询没有成功：{message}',
+    errorLoad: '抱歉，数据没有载入成功。请稍后刷新页面再试。',
     errorNetwork: '网络连接有问题',
     origin: '出发点',
-    footerData: '数据来源:{street}办事处及各服务点。',
-    footerMap: '地图:© OpenStreetMap contributors(ODbL 许可)。',
-    footerHelp: '看不清或不会用?请家人帮忙,或到就近的市民驿站咨询。',
+    footerData: '数据来源：{street}办事处及各服务点。',
+    footerMap: '地图：© OpenStreetMap contributors（ODbL 许可）。',
+    footerHelp: '看不清或不会用？请家人帮忙，或到就近的市民驿站咨询。',
     searchLabel: '搜索服务或居民区',
-    searchPlaceholder: '如:食堂、助浴、居民区名称',
+    searchPlaceholder: '如：食堂、助浴、居民区名称',
     searchButton: '搜索',
     suggestionsLabel: '搜索建议',
     openNowLabel: '只看现在开放的',
     searchTitle: '搜索结果',
-    searchCount: '“{q}”:找到 {n} 处',
-    searchCountOpen: '现在开放的服务:{n} 处',
-    searchShown: '(显示前 {n} 处)',
+    searchCount: '“{q}”：找到 {n} 处',
+    searchCountOpen: '现在开放的服务：{n} 处',
+    searchShown: '（显示前 {n} 处）',
     searchNearest: '离您近的排在前面',
     searchOpenOnly: '只列出现在开放的',
-    searchNone: '没有找到。换个说法试试,比如“食堂”“助浴”“驿站”。',
+    searchNone: '没有找到。换个说法试试，比如“食堂”“助浴”“驿站”。',
     searchLoading: '正在搜索……',
-    searchReady: '搜索完成,见“搜索结果”。',
+    searchReady: '搜索完成，见“搜索结果”。',
     suggestArea: '居民区 · 查看家门口的服务',
     suggestService: '{category}',
     // The walking circle, a service's catchment, the walking network (issue 3).
-    speedElderUsed: '按老年人步速(每分钟50米)计算',
-    speedAdultUsed: '按成年人步速(每分钟67米)计算',
+    speedElderUsed: '按老年人步速（每分钟50米）计算',
+    speedAdultUsed: '按成年人步速（每分钟67米）计算',
     circleButton: '步行圈',
     circleButtonMap: '看步行圈',
     circleHint: '看看步行5、10、15分钟能走到哪些服务',
     circleTitle: '{n}分钟步行圈',
-    circleIntro: '从出发点沿街巷步行能走到的范围,以及范围内的服务,按步行时间从近到远排列。',
+    circleIntro: '从出发点沿街巷步行能走到的范围，以及范围内的服务，按步行时间从近到远排列。',
     circleLoading: '正在画步行圈……',
-    circleReady: '步行圈已画好:{m}分钟内能走到 {n} 处服务。',
-    circleBand: '{m}分钟内:{n} 处',
+    circleReady: '步行圈已画好：{m}分钟内能走到 {n} 处服务。',
+    circleBand: '{m}分钟内：{n} 处',
     circleBandsLabel: '各时段能走到的服务数',
-    circleListLabel: '步行圈内的服务,由近到远',
+    circleListLabel: '步行圈内的服务，由近到远',
     circleNone: '{m}分钟内没有能走到的服务。',
-    circleOffNetwork: '抱歉,这个地点离步行道超过300米,画不出步行圈。请在地图上点一个靠近街巷的地方,或选择您的居民区。',
+    circleOffNetwork: '抱歉，这个地点离步行道超过300米，画不出步行圈。请在地图上点一个靠近街巷的地方，或选择您的居民区。',
     circleClose: '关闭步行圈',
     circleJump: '步行圈里的服务 ↓',
-    circleMapNote: '地图上的蓝色越深,走过去越近。',
+    circleMapNote: '地图上的蓝色越深，走过去越近。',
     showOnMap: '回到地图 ↑',
     legendMinutes: '分钟',
-    walkLegendLabel: '步行圈图例:5、10、15分钟',
+    walkLegendLabel: '步行圈图例：5、10、15分钟',
     catchmentButton: '服务范围',
-    catchmentButtonLabel: '服务范围:{name}',
-    catchmentTitle: '服务范围:{name}',
+    catchmentButtonLabel: '服务范围：{name}',
+    catchmentTitle: '服务范围：{name}',
     catchmentLoading: '正在计算服务范围……',
     catchmentReady: '已画出“{name}”的{m}分钟服务范围。',
-    catchmentResidents: '约{n}位居民(其中60岁以上约{m}位)住在{min}分钟步行范围内',
-    catchmentIntro: '住在下面这些地方的居民,步行{min}分钟以内就能走到这里。',
+    catchmentResidents: '约{n}位居民（其中60岁以上约{m}位）住在{min}分钟步行范围内',
+    catchmentIntro: '住在下面这些地方的居民，步行{min}分钟以内就能走到这里。',
     catchmentAreasTitle: '范围内的居民区',
-    catchmentArea: '{share}的住户在范围内 · 约{n}人(60岁以上约{m}人)',
+    catchmentArea: '{share}的住户在范围内 · 约{n}人（60岁以上约{m}人）',
     catchmentAreasNone: '{min}分钟步行范围内没有居民区。',
     catchmentNote: '按每个居民区内住户均匀分布估算。',
-    catchmentOffNetwork: '抱歉,这个服务点离步行道太远,画不出服务范围。',
+    catchmentOffNetwork: '抱歉，这个服务点离步行道太远，画不出服务范围。',
     catchmentClose: '关闭服务范围',
     catchmentMore: '看范围内的居民区 ↓',
     staleTag: '信息待核实',
-    staleHint: '工作人员超过90天没有核实这条信息,去之前最好先打电话问一问。',
+    staleHint: '工作人员超过90天没有核实这条信息，去之前最好先打电话问一问。',
     reopensOnDate: '预计{date}恢复',
     monthDay: '{m}月{d}日',
     yearMonthDay: '{y}年{m}月{d}日',
@@ -193,6 +203,9 @@ const STRINGS = {
     locating: 'Finding your location…',
     geoUnsupported: 'This browser cannot share your location. Tap the map or choose your area.',
     geoFailed: 'Your location could not be found ({reason}). Tap the map or choose your area.',
+    geoDenied: 'this page may not use your location',
+    geoUnavailable: 'no position for now',
+    geoTimeout: 'it took too long',
     mapTitle: 'Map',
     mapHint: 'Tap your residential area on the map (or any point) to see what is at your doorstep. Tap a dot for details of a service.',
     mapLabel: 'Map of {street}: coloured dots are services, grey shapes are residential areas',
@@ -219,6 +232,13 @@ const STRINGS = {
     answerNoneSpoken: 'Found the nearest services.',
     spokenSep: ', ',
     badgeDoorstep: 'At your doorstep',
+    doorstepNear: 'within {n} min on foot',
+    doorstepOwnArea: 'in your own area',
+    allDay: 'open 24 hours',
+    allDayEveryDay: 'Open 24 hours, every day',
+    neverCheckedTag: 'Never checked',
+    neverCheckedHint: 'Staff have never checked this listing: please phone before you go.',
+    inParens: ' ({text})',
     badgeCircle: 'Within {n} min',
     badgeBeyond: 'Beyond {n} min',
     noneFound: 'None found nearby.',
@@ -476,6 +496,34 @@ export function formatDistance(m) {
   return t('distanceKm', { km: (v / 1000).toFixed(1) });
 }
 
+const CN_DIGITS = { 〇: 0, 零: 0, 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 };
+
+/** cnNumber reads a Chinese numeral up to the hundreds: 四 → 4, 十二 → 12, 二十 → 20. */
+export function cnNumber(s) {
+  let total = 0;
+  let digit = 0;
+  for (const ch of s) {
+    if (ch in CN_DIGITS) digit = CN_DIGITS[ch];
+    else if (ch === '十' || ch === '百') {
+      total += (digit || 1) * (ch === '十' ? 10 : 100);
+      digit = 0;
+    }
+  }
+  return total + digit;
+}
+
+const nameCollator = new Intl.Collator('zh-Hans-CN', { numeric: true });
+
+/**
+ * compareNames puts names in the order a resident counts them: 凉城一村, 二村, 三村 …
+ * then 十村, by the number (Chinese or Arabic) before 村/号/弄/期/坊/站, the rest by
+ * pinyin.
+ */
+export function compareNames(a, b) {
+  const key = (s) => String(s).replace(/[〇零一二两三四五六七八九十百]+(?=[村号弄期坊站])/g, (m) => String(cnNumber(m)));
+  return nameCollator.compare(key(a), key(b));
+}
+
 /** formatDays turns ["mon","tue","wed","thu","fri"] into 周一至周五 / Mon–Fri. */
 export function formatDays(days) {
   const names = DAY_NAMES[current];
@@ -498,7 +546,11 @@ export function formatDays(days) {
 /** formatHours returns one line a span of a weekly schedule, e.g. "周一至周五 10:30–13:00". */
 export function formatHours(hours) {
   if (!Array.isArray(hours) || hours.length === 0) return [];
-  return hours.map((span) => `${formatDays(span.days || [])} ${span.opens}–${span.closes}`);
+  return hours.map((span) => {
+    const allDay = span.opens === '00:00' && span.closes === '24:00';
+    if (allDay && new Set(span.days || []).size === 7) return t('allDayEveryDay');
+    return `${formatDays(span.days || [])} ${allDay ? t('allDay') : `${span.opens}–${span.closes}`}`;
+  });
 }
 
 const MONTHS_EN = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];

@@ -2,7 +2,7 @@
 // through textContent (never innerHTML), so a name or note can hold any character.
 
 import { SVG_NS, swatch, swatchFrame } from './colors.js';
-import { categoryName, formatDate, formatDay, formatDistance, formatHours, formatMinutes, lang, nextChangeText, serviceName, speedText, t } from './i18n.js';
+import { categoryName, compareNames, formatDate, formatDay, formatDistance, formatHours, formatMinutes, lang, nextChangeText, serviceName, speedText, t } from './i18n.js';
 import { reportButton, reportedNote } from './report.js';
 
 /**
@@ -81,7 +81,9 @@ export function serviceDetails(svc) {
   const reported = reportedNote(svc);
   if (reported) dl.append(reported);
   const verified = svc.verified_at ? formatDate(svc.verified_at) : '';
-  if (svc.stale === true) dl.append(el('p', { class: 'verified stale-hint' }, t('staleHint'), verified ? ` (${t('verifiedAt', { date: verified })})` : ''));
+  if (svc.stale === true) {
+    dl.append(el('p', { class: 'verified stale-hint' }, verified ? t('staleHint') : t('neverCheckedHint'), verified ? t('inParens', { text: t('verifiedAt', { date: verified }) }) : ''));
+  }
   else if (verified) dl.append(el('p', { class: 'verified muted' }, t('verifiedAt', { date: verified })));
   return dl;
 }
@@ -130,7 +132,7 @@ export function serviceTitle(tag, svc, cls = 'svc-name') {
     { class: cls },
     serviceName(svc),
     svc.sample ? el('span', { class: 'tag-sample' }, t('sampleTag')) : null,
-    svc.stale === true ? el('span', { class: 'tag-stale' }, t('staleTag')) : null,
+    svc.stale === true ? el('span', { class: 'tag-stale' }, svc.verified_at ? t('staleTag') : t('neverCheckedTag')) : null,
   );
 }
 
@@ -207,7 +209,7 @@ export function answerRows(answer, categoriesById, { short = false } = {}) {
     const badges = el(
       'p',
       { class: 'badges' },
-      entry.at_doorstep ? el('span', { class: 'badge badge-doorstep' }, t('badgeDoorstep')) : null,
+      entry.at_doorstep ? el('span', { class: 'badge badge-doorstep' }, `${t('badgeDoorstep')} · ${doorstepReason(svc, cat)}`) : null,
       entry.in_circle
         ? el('span', { class: 'badge badge-circle' }, t('badgeCircle', { n: circle }))
         : el('span', { class: 'badge badge-beyond' }, t('badgeBeyond', { n: circle })),
@@ -231,6 +233,16 @@ export function answerRows(answer, categoriesById, { short = false } = {}) {
 }
 
 /**
+ * doorstepReason says why a listing is at the doorstep, by the server's one rule
+ * (within the kind's doorstep minutes, or in the resident's own area): "步行5分钟内"
+ * when the walk is short enough, else "就在您的小区".
+ */
+export function doorstepReason(svc, cat) {
+  const n = cat.doorstep_minutes || 5;
+  return Number(svc.walk_minutes) <= n ? t('doorstepNear', { n }) : t('doorstepOwnArea');
+}
+
+/**
  * servicesByCategory returns one <details> a category with its services sorted by
  * name: the list equivalent of the map's markers.
  */
@@ -238,7 +250,7 @@ export function servicesByCategory(services, categories) {
   return categories.map((cat) => {
     const mine = services
       .filter((s) => s.category === cat.id)
-      .sort((a, b) => serviceName(a).localeCompare(serviceName(b), document.documentElement.lang, { numeric: true }));
+      .sort((a, b) => compareNames(serviceName(a), serviceName(b)));
     return el(
       'details',
       { class: 'cat-group', 'data-category': cat.id },
