@@ -84,7 +84,7 @@ commands:
   serve    run the portal (also when the first argument is a flag: doorstep --db D)
   user     add, disable and change the password of staff accounts (doorstep user help)
   gen      write a synthetic city (sample data) for benchmarks and load tests
-  import   load services, residential areas or the walking network from a file (doorstep import help)
+  import   load the street, residential areas, the walking network or listings from a file (doorstep import help)
   export   write every listing as CSV, GeoJSON or Open Referral HSDS 3.0 (doorstep export help)
   coverage the street office's report: older residents within each service circle (doorstep coverage -h)
   sample   fill a new, empty database with the embedded sample street (doorstep sample -h)
