@@ -347,8 +347,13 @@ func TestBrowserResidentMap(t *testing.T) {
 	if n := browserEval[int](t, ctx, `document.querySelectorAll('.origin-marker').length`); n != 1 {
 		t.Errorf("%d starting-point markers, want 1", n)
 	}
-	if n := browserEval[int](t, ctx, `document.querySelectorAll('path.answer-line').length`); n != ans.WithWalk {
-		t.Errorf("%d lines to nearest services, want %d", n, ans.WithWalk)
+	// Nearest services are ringed; no straight line is drawn through the blocks to
+	// them ("路线" draws the walk itself: TestBrowserRoute).
+	if n := browserEval[int](t, ctx, `document.querySelectorAll('path.answer-ring').length`); n != ans.WithWalk {
+		t.Errorf("%d rings round nearest services, want %d", n, ans.WithWalk)
+	}
+	if n := browserEval[int](t, ctx, `document.querySelectorAll('path.answer-line').length`); n != 0 {
+		t.Errorf("%d straight lines to nearest services, want none", n)
 	}
 
 	// Tap a service marker: its popup shows the listing with a tel: link. The answer

@@ -263,6 +263,8 @@ type serviceJSON struct {
 	Estimate    string          `json:"estimate,omitempty"`
 	// Reported: residents reported it wrong since it was last checked (reports.go).
 	Reported bool `json:"reported"`
+	// Navigate: links that open the phone's map app walking there (navigate.go).
+	Navigate navigateJSON `json:"navigate"`
 }
 
 // newServiceJSON writes a listing with its hours read in the street's time zone,
@@ -270,7 +272,7 @@ type serviceJSON struct {
 func newServiceJSON(snap *finder.Snapshot, reported *reportedSet, svc *doorstep.Service, walk *finder.Walk, crs geo.CRS, now time.Time) serviceJSON {
 	pt := geo.FromWGS84(crs, svc.Point())
 	sj := serviceJSON{Service: svc, Lon: pt[0], Lat: pt[1], OpenNow: snap.IsOpen(svc, now), Stale: svc.Stale(now),
-		Reported: reported.has(svc.ID)}
+		Reported: reported.has(svc.ID), Navigate: newNavigateJSON(svc)}
 	if change, ok := snap.NextChange(svc, now); ok {
 		sj.NextChange = newNextChangeJSON(change, now)
 	}

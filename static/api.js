@@ -73,11 +73,15 @@ export const api = {
   services: () => getJSON('/api/services', { limit: 500 }),
   areas: () => getJSON('/api/areas'),
   street: () => getJSON('/api/street'),
-  doorstep: (lon, lat, speed, opts) => getJSON('/api/doorstep', { lon, lat, speed }, opts),
+  // walking is how the resident walks: { speed, profile } (profile walk or step_free).
+  doorstep: (lon, lat, walking, opts) => getJSON('/api/doorstep', { lon, lat, ...walking }, opts),
   /** circle is the walking circle around (lon, lat): GeoJSON, the 15-minute area first. */
-  circle: (lon, lat, speed, opts) => getJSON('/api/circle', { lon, lat, speed }, opts),
+  circle: (lon, lat, walking, opts) => getJSON('/api/circle', { lon, lat, ...walking }, opts),
   /** catchment is where service id can be walked to from, with the residents there. */
-  catchment: (id, speed, opts) => getJSON(`/api/services/${encodeURIComponent(id)}/catchment`, { speed }, opts),
+  catchment: (id, walking, opts) => getJSON(`/api/services/${encodeURIComponent(id)}/catchment`, { ...walking }, opts),
+  /** route is the walk from (lon, lat) to service id along the network: a GeoJSON Feature. */
+  route: (lon, lat, id, walking, opts) =>
+    getJSON('/api/route', { from_lon: lon, from_lat: lat, to_service: id, ...walking }, opts),
   /** network is the walking lines in bbox, [minlon, minlat, maxlon, maxlat]. */
   network: (bbox, opts) => getJSON('/api/network', { bbox: bbox.join(',') }, opts),
 };

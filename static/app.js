@@ -8,7 +8,7 @@
 
 import { api, ApiError, getJSON } from './api.js';
 import { interiorPoint } from './geometry.js';
-import { applyStatic, compareNames, formatNumber, lang, onLangChange, serviceName, setLang, setPlace, speedText, t } from './i18n.js';
+import { applyStatic, compareNames, formatDistance, formatMinutes, formatNumber, lang, onLangChange, serviceName, setLang, setPlace, speedText, t } from './i18n.js';
 import { FinderMap, touchScreen } from './map.js';
 import { errorText, say, showError, showMessagesAgain } from './messages.js';
 import { elderMode, onModeChange, wireMode } from './mode.js';
@@ -45,10 +45,19 @@ const state = {
   catchmentSeq: 0,
   catchmentAbort: null,
   network: { real: false, sample: false }, // the walking lines the map shows, for the legend
+  // The route drawn to one service of the answer: {id, status: loading|loaded|error, feature, message}.
+  route: null,
+  routeSeq: 0,
+  routeAbort: null,
 };
 
 let finderMap = null;
 let mapFailed = false;
+
+/** walking is how the resident walks, as the API reads it: speed and profile. */
+function walking() {
+  return { speed: $('speed-select').value, profile: $('step-free').checked ? 'step_free' : 'walk' };
+}
 
 // ---- views ------------------------------------------------------------------
 
@@ -147,6 +156,7 @@ function renderAnswer() {
   list.dataset.state = 'loaded';
   list.dataset.origin = Array.isArray(a.origin) ? a.origin.map((v) => Number(v).toFixed(6)).join(',') : '';
   $('answer-jump').hidden = false;
+  renderRoute();
 }
 
 function renderAll() {
@@ -181,7 +191,7 @@ async function lookup(lon, lat, { areaId = null, speedChanged = false } = {}) {
   say(() => t('answerLoading'));
   $('answer-list').dataset.state = 'loading';
   try {
-    const answer = await api.doorstep(lon.toFixed(6), lat.toFixed(6), $('speed-select').value, { signal: ctl.signal });
+    const answer = await api.doorstep(lon.toFixed(6), lat.toFixed(6), walking(), { signal: ctl.signal });
     if (seq !== state.lookupSeq) return;
     // Keep the chosen area's name when the server places the point in no area.
     if (!answer.area && areaId !== null) {
@@ -190,6 +200,11 @@ async function lookup(lon, lat, { areaId = null, speedChanged = false } = {}) {
     }
     state.answer = answer;
     state.lastPick = { lon, lat, areaId };
+    // A route belongs to its starting point; a new speed or profile redraws it.
+    if (!speedChanged || state.route) {
+      state.route = null;
+      if (finderMap) finderMap.showRoute(null);
+    }
     $('area-select').value = answer.area ? String(answer.area.id) : '';
     renderAnswer();
     if (finderMap) {
@@ -215,6 +230,62 @@ async function lookup(lon, lat, { areaId = null, speedChanged = false } = {}) {
     showError(() => errorText(err));
     $('answer-list').dataset.state = state.answer ? 'loaded' : 'empty';
   }
+}
+
+/**
+ * loadRoute asks /api/route for the walk from the starting point to service id, by
+ * the chosen speed and profile, draws it on the map and writes its directions in
+ * the service's card.
+ */
+async function loadRoute(id) {
+  const p = state.lastPick;
+  if (!p) return;
+  const seq = ++state.routeSeq;
+  if (state.routeAbort) state.routeAbort.abort();
+  const ctl = new AbortController();
+  state.routeAbort = ctl;
+  state.route = { id, status: 'loading' };
+  renderRoute();
+  try {
+    const feature = await api.route(p.lon.toFixed(6), p.lat.toFixed(6), id, walking(), { signal: ctl.signal });
+    if (seq !== state.routeSeq) return;
+    state.route = { id, status: 'loaded', feature };
+    if (finderMap) finderMap.showRoute(feature);
+    say(() => routeSentence(feature.properties));
+  } catch (err) {
+    if (err.name === 'AbortError' || seq !== state.routeSeq) return;
+    state.route = { id, status: 'error', message: errorText(err) };
+  }
+  renderRoute();
+}
+
+/** renderRoute writes the shown route's summary and directions into its service's card. */
+function renderRoute() {
+  for (const old of document.querySelectorAll('.route-box')) old.remove();
+  const r = state.route;
+  if (!r) return;
+  const card = $('answer-list').querySelector(`li.answer-row [data-route="${CSS.escape(String(r.id))}"]`);
+  if (!card) return;
+  const box = el('div', { class: 'route-box', 'data-state': r.status });
+  if (r.status === 'loading') box.append(el('p', {}, t('routeLoading')));
+  else if (r.status === 'error') box.append(el('p', { class: 'error' }, r.message));
+  else {
+    const props = r.feature.properties;
+    box.append(
+      el('p', { class: 'route-summary' }, routeSentence(props)),
+      el('ol', { class: 'route-directions' }, ...props.directions.map((d) => el('li', {}, lang() === 'zh' ? d.zh : d.en))),
+    );
+  }
+  card.closest('li.answer-row').append(box);
+}
+
+/** routeSentence sums a route up: metres, minutes, flights of steps and the profile. */
+function routeSentence(props) {
+  return t(props.profile === 'step_free' ? 'routeSummaryStepFree' : 'routeSummary', {
+    d: formatDistance(props.distance_m),
+    min: formatMinutes(props.walk_minutes),
+    n: props.steps_flights,
+  });
 }
 
 /** showFirstCard scrolls the answer's first card to the top of the screen and focuses it. */
@@ -289,7 +360,7 @@ async function loadCircle({ focus = false } = {}) {
   renderCircle();
   say(() => t('circleLoading'));
   try {
-    const fc = await api.circle(p.lon.toFixed(6), p.lat.toFixed(6), $('speed-select').value, { signal: ctl.signal });
+    const fc = await api.circle(p.lon.toFixed(6), p.lat.toFixed(6), walking(), { signal: ctl.signal });
     if (seq !== state.circleSeq) return;
     const walk = readWalk(fc);
     state.circle = { status: 'loaded', fc, walk, areaName };
@@ -384,7 +455,7 @@ async function loadCatchment(id, { fromPopup = false, quiet = false } = {}) {
   if (fromPopup && finderMap) finderMap.refreshPopup(id);
   say(() => t('catchmentLoading'));
   try {
-    const fc = await api.catchment(service.id, $('speed-select').value, { signal: ctl.signal });
+    const fc = await api.catchment(service.id, walking(), { signal: ctl.signal });
     if (seq !== state.catchmentSeq) return;
     const walk = readWalk(fc);
     state.catchment = { status: 'loaded', id: service.id, fc, walk };
@@ -484,7 +555,7 @@ function searchParams(q, limit) {
   const params = { q, limit };
   if ($('open-now').checked) params.open_now = 'true';
   const p = state.lastPick;
-  if (p) Object.assign(params, { lon: p.lon.toFixed(6), lat: p.lat.toFixed(6), speed: $('speed-select').value });
+  if (p) Object.assign(params, { lon: p.lon.toFixed(6), lat: p.lat.toFixed(6), ...walking() });
   return params;
 }
 
@@ -656,10 +727,20 @@ function wire() {
   $('area-select').addEventListener('change', (e) => {
     if (e.target.value) lookupArea(e.target.value);
   });
-  $('speed-select').addEventListener('change', () => {
+  const walkingChanged = () => {
     const p = state.lastPick;
-    if (p) lookup(p.lon, p.lat, { areaId: p.areaId, speedChanged: true });
+    const route = state.route;
+    if (p) lookup(p.lon, p.lat, { areaId: p.areaId, speedChanged: true }).then(() => route && loadRoute(route.id));
     else if (state.catchment) loadCatchment(state.catchment.id, { quiet: true });
+  };
+  $('speed-select').addEventListener('change', walkingChanged);
+  $('step-free').addEventListener('change', walkingChanged);
+  // "路线" buttons are on the answer's cards: one listener for all.
+  document.addEventListener('click', (e) => {
+    const button = e.target instanceof Element ? e.target.closest('[data-route]') : null;
+    if (!button) return;
+    e.preventDefault();
+    loadRoute(button.dataset.route);
   });
   $('circle-btn').addEventListener('click', () => (state.circleOpen ? closeCircle() : openCircle({ focus: true })));
   $('circle-btn-map').addEventListener('click', () => (state.circleOpen ? closeCircle() : openCircle()));

@@ -319,27 +319,39 @@ export class FinderMap {
     if (!answer || !Array.isArray(answer.origin)) return;
     const origin = L.latLng(answer.origin[1], answer.origin[0]);
     const points = [origin];
+    // Each nearest service is ringed; no straight line is drawn to it, which would look
+    // like a way through the blocks. "路线" draws the walk itself (showRoute).
     for (const entry of answer.categories || []) {
       const s = entry.service;
       if (!s) continue;
       const to = L.latLng(s.lat, s.lon);
       points.push(to);
-      L.polyline([origin, to], {
-        pane: 'linesPane',
-        color: categoryColor(entry.category),
-        weight: 5,
-        opacity: 0.95,
-        dashArray: '2 8',
-        lineCap: 'round',
-        interactive: false,
-        className: 'answer-line',
-      }).addTo(this.answerLayer);
-      L.circleMarker(to, { pane: 'linesPane', radius: 16, color: OUTLINE, weight: 3, fill: false, interactive: false }).addTo(
+      L.circleMarker(to, { pane: 'linesPane', radius: 16, color: OUTLINE, weight: 3, fill: false, interactive: false, className: 'answer-ring' }).addTo(
         this.answerLayer,
       );
     }
     pointMarker(L, origin, { label: t('origin'), className: 'origin-marker' }).addTo(this.answerLayer);
     this.map.fitBounds(L.latLngBounds(points), { padding: [36, 36], maxZoom: 17 });
+  }
+
+  /** showRoute draws a route (the Feature of /api/route) along the streets, or clears it (null). */
+  showRoute(feature) {
+    const L = this.L;
+    if (!this.routeLayer) this.routeLayer = L.layerGroup().addTo(this.map);
+    this.routeLayer.clearLayers();
+    if (!feature || !feature.geometry) return;
+    const line = feature.geometry.coordinates.map(([lon, lat]) => L.latLng(lat, lon));
+    L.polyline(line, { pane: 'linesPane', color: OUTLINE, weight: 9, opacity: 0.9, interactive: false }).addTo(this.routeLayer);
+    L.polyline(line, {
+      pane: 'linesPane',
+      color: '#1565c0',
+      weight: 5,
+      opacity: 1,
+      lineCap: 'round',
+      interactive: false,
+      className: 'route-line',
+    }).addTo(this.routeLayer);
+    this.map.fitBounds(L.latLngBounds(line), { padding: [36, 36], maxZoom: 18 });
   }
 
   /**

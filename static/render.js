@@ -103,6 +103,7 @@ export function serviceActions(svc) {
   return el(
     'p',
     { class: 'svc-actions' },
+    navigateLinks(svc),
     el(
       'button',
       {
@@ -114,6 +115,34 @@ export function serviceActions(svc) {
       t('catchmentButton'),
     ),
     reportButton(svc),
+  );
+}
+
+/**
+ * navigateLinks is "带我去 / Take me there": links that open the phone's map app
+ * walking to the listing (Amap, Baidu, or any app through geo:), as the API gives
+ * them in svc.navigate; null when it gives none.
+ */
+export function navigateLinks(svc) {
+  const nav = svc.navigate;
+  if (!nav) return null;
+  const link = (href, key) => el('a', { href, class: 'nav-link', rel: 'noopener', target: '_blank' }, t(key));
+  return el(
+    'span',
+    { class: 'nav-links', 'aria-label': t('navigateLabel', { name: serviceName(svc) }) },
+    el('span', { class: 'nav-title' }, t('navigate')),
+    link(nav.amap, 'navAmap'),
+    link(nav.baidu, 'navBaidu'),
+    link(nav.geo, 'navGeo'),
+  );
+}
+
+/** routeButton is "路线 / Route": draws the walk there along the streets (data-route). */
+function routeButton(svc) {
+  return el(
+    'button',
+    { type: 'button', class: 'btn btn-route', 'data-route': svc.id, 'aria-label': t('routeButtonLabel', { name: serviceName(svc) }) },
+    t('routeButton'),
   );
 }
 
@@ -215,7 +244,7 @@ export function answerRows(answer, categoriesById, { short = false } = {}) {
         : el('span', { class: 'badge badge-beyond' }, t('badgeBeyond', { n: circle })),
     );
     if (!short) {
-      li.append(serviceTitle('p', svc), distance, badges, serviceDetails(svc), serviceActions(svc));
+      li.append(serviceTitle('p', svc), distance, badges, serviceDetails(svc), el('p', { class: 'route-actions' }, routeButton(svc)), serviceActions(svc));
       return li;
     }
     const st = openState(svc);
@@ -226,6 +255,7 @@ export function answerRows(answer, categoriesById, { short = false } = {}) {
       svc.phone
         ? el('a', { href: telHref(svc.phone), class: 'btn btn-primary btn-call', 'aria-label': t('callPhone', { phone: svc.phone }) }, t('callButton'))
         : null,
+      el('p', { class: 'route-actions' }, routeButton(svc)),
       el('details', { class: 'short-more' }, el('summary', {}, t('moreDetails')), badges, serviceDetails(svc), serviceActions(svc)),
     );
     return li;

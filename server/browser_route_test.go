@@ -1,0 +1,101 @@
+package server
+
+import (
+	"fmt"
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+)
+
+// pageRoute is what a drawn route shows, read from the page.
+type pageRoute struct {
+	State      string   `json:"state"`
+	Summary    string   `json:"summary"`
+	Directions []string `json:"directions"`
+	Points     int      `json:"points"` // vertices of the line drawn on the map
+	Straight   int      `json:"straight"`
+}
+
+const pageRouteJS = `(() => {
+  const box = document.querySelector('.route-box');
+  const line = document.querySelector('path.route-line');
+  return {
+    state: box ? box.dataset.state : '',
+    summary: box ? (box.querySelector('.route-summary') || {}).innerText || '' : '',
+    directions: box ? [...box.querySelectorAll('.route-directions li')].map((li) => li.innerText) : [],
+    points: line ? (line.getAttribute('d').match(/[ML]/g) || []).length : 0,
+    straight: document.querySelectorAll('.answer-line').length,
+  };
+})()`
+
+// TestBrowserRoute chooses an area whose nearest listing of some category is
+// reached over a flight of steps, opens the route to it, sees the line drawn along
+// the streets with directions, then ticks "不走台阶" and sees the route and the
+// minutes change.
+func TestBrowserRoute(t *testing.T) {
+	problems := &browserProblems{}
+	ctx := newBrowserTab(t, problems)
+	base := browserCSPProxy(t, newTestServer(t).URL)
+	browserRun(t, ctx, "open page", chromedp.Navigate(base+"/?lang=zh"))
+	browserWait(t, ctx, "ready", `document.documentElement.dataset.ready === 'true'`)
+
+	// Find, through the page's own starting points, an area and a category whose
+	// walk takes steps that the step-free walk goes round.
+	areas := browserEval[int](t, ctx, `document.getElementById('area-select').options.length`)
+	var category string
+	var walkMinutes float64
+	for i := 1; i < areas && category == ""; i++ {
+		browserRun(t, ctx, "choose area", chromedp.Evaluate[chromedp.Void](pageChooseArea(i)))
+		browserWait(t, ctx, "answer", fmt.Sprintf(`document.getElementById('answer-list').dataset.state === 'loaded' &&
+		  document.getElementById('area-select').selectedIndex === %d`, i))
+		origin := strings.Split(browserEval[string](t, ctx, `document.getElementById('answer-list').dataset.origin`), ",")
+		var ans struct {
+			Categories []struct {
+				Category string
+				Service  *struct{ ID int64 }
+			}
+		}
+		browserGetJSON(t, base+"/api/doorstep?lon="+origin[0]+"&lat="+origin[1], &ans)
+		for _, c := range ans.Categories {
+			if c.Service == nil {
+				continue
+			}
+			var walk, free routeJSON
+			q := fmt.Sprintf("/api/route?from_lon=%s&from_lat=%s&to_service=%d", origin[0], origin[1], c.Service.ID)
+			browserGetJSON(t, base+q, &walk)
+			browserGetJSON(t, base+q+"&profile=step_free", &free)
+			if walk.Properties.StepsFlights > 0 && free.Properties.WalkMinutes > walk.Properties.WalkMinutes {
+				category, walkMinutes = c.Category, walk.Properties.WalkMinutes
+				break
+			}
+		}
+	}
+	if category == "" {
+		t.Fatal("no area of the sample street has a nearest listing reached over its stepped passages")
+	}
+
+	browserRun(t, ctx, "open route", chromedp.Click(chromedp.CSS(`#answer-list li[data-category="`+category+`"] [data-route]`)))
+	browserWait(t, ctx, "route", `(document.querySelector('.route-box') || {dataset: {}}).dataset.state === 'loaded' &&
+	  document.querySelector('path.route-line') !== null`)
+	walk := browserEval[pageRoute](t, ctx, pageRouteJS)
+	if walk.Points < 3 || walk.Straight != 0 || len(walk.Directions) < 2 || !strings.Contains(walk.Summary, "台阶") {
+		t.Fatalf("route on the page %+v: want a line of several points along the streets, no straight lines, directions and steps said", walk)
+	}
+	if !strings.Contains(walk.Summary, fmt.Sprintf("约%d分钟", max(1, int(math.Round(walkMinutes))))) || !strings.Contains(strings.Join(walk.Directions, " "), "走台阶") {
+		t.Errorf("route says %q / %q, want %g minutes and the steps", walk.Summary, walk.Directions, walkMinutes)
+	}
+
+	browserRun(t, ctx, "avoid steps", chromedp.Click(chromedp.ID("step-free")))
+	browserWait(t, ctx, "step-free route", `((document.querySelector('.route-box .route-summary') || {}).innerText || '').includes('不走台阶')`)
+	free := browserEval[pageRoute](t, ctx, pageRouteJS)
+	if free.Summary == walk.Summary || strings.Contains(strings.Join(free.Directions, " "), "走台阶") || free.Points < 3 {
+		t.Errorf("step-free route %+v, walking route %+v: want another route, without steps", free, walk)
+	}
+	// Each card offers the phone's map apps.
+	if n := browserEval[int](t, ctx, `document.querySelectorAll('#answer-list a.nav-link[href^="https://uri.amap.com/navigation?"]').length`); n == 0 {
+		t.Error("no 带我去 links to Amap on the answer's cards")
+	}
+	assertPageClean(t, ctx, problems)
+}
