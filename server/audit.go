@@ -6,6 +6,7 @@ import (
 	"math"
 	"net/http"
 	"slices"
+	"strings"
 	"time"
 
 	"doorstep"
@@ -118,6 +119,9 @@ func (s *Server) handleAudit(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"entries": out, "total": total, "limit": filter.Limit, "offset": filter.Offset})
 }
 
+// auditEntities are what the audit log records changes of.
+var auditEntities = []string{store.EntityService, store.EntityUser, store.EntityReport, store.EntitySuggestion, store.EntitySuggestionCategory}
+
 func auditFilter(p *params, loc *time.Location) (store.AuditFilter, error) {
 	var f store.AuditFilter
 	var err error
@@ -135,8 +139,8 @@ func auditFilter(p *params, loc *time.Location) (store.AuditFilter, error) {
 	if f.Entity, _, err = p.get("entity"); err != nil {
 		return f, err
 	}
-	if f.Entity != "" && f.Entity != store.EntityService && f.Entity != store.EntityUser {
-		return f, doorstep.FieldErrorf("entity", "entity must be service or user.")
+	if f.Entity != "" && !slices.Contains(auditEntities, f.Entity) {
+		return f, doorstep.FieldErrorf("entity", "entity must be one of %s.", strings.Join(auditEntities, ", "))
 	}
 	if f.Username, _, err = p.get("user"); err != nil {
 		return f, err

@@ -66,6 +66,14 @@ func (s *Server) routes() {
 		{"PATCH", "/api/services/:id", staff, s.handleUpdateService},
 		{"DELETE", "/api/services/:id", staff, s.handleDeleteService},
 		{"POST", "/api/services/:id/verify", staff, s.handleVerifyService},
+		// Suggestions to the street office (suggestions.go).
+		{"GET HEAD", "/api/suggestions/categories", open, s.handleSuggestionCategories},
+		{"POST", "/api/suggestions/categories", office, s.handleAddSuggestionCategory},
+		{"POST", "/api/suggestions", private, s.handleCreateSuggestion},
+		{"GET HEAD", "/api/suggestions/track/:token", private, s.handleTrackSuggestion},
+		{"GET HEAD", "/api/suggestions", staff, s.handleSuggestions},
+		{"PATCH", "/api/suggestions/:id", office, s.handleUpdateSuggestion},
+		{"GET HEAD", "/api/suggestions/report", office, s.handleSuggestionReport},
 		// The street office's planning tools (coverage.go).
 		{"GET HEAD", "/api/coverage", office, s.handleCoverage},
 		{"POST", "/api/coverage/whatif", office, s.handleWhatIf},

@@ -121,38 +121,41 @@ func (db *DB) Reports(ctx context.Context, filter ReportFilter) ([]*doorstep.Rep
 			return err
 		}
 		// Ids grow with time, so r.id DESC is newest first whatever the clock did.
-		rows, err := tx.QueryContext(ctx, reportSelect+where+` ORDER BY r.resolved_at IS NOT NULL,
+		var err error
+		list, err = queryAll(ctx, tx, scanReport, reportSelect+where+` ORDER BY r.resolved_at IS NOT NULL,
 			CASE WHEN r.resolved_at IS NULL THEN open_on_listing ELSE 0 END DESC, r.id DESC LIMIT ? OFFSET ?`,
 			append(args, limit, filter.Offset)...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			r, err := scanReport(rows)
-			if err != nil {
-				return err
-			}
-			list = append(list, r)
-		}
-		return rows.Err()
+		return err
 	})
 	return list, total, err
 }
 
 func findReport(ctx context.Context, tx *sql.Tx, id int64) (*doorstep.Report, error) {
-	rows, err := tx.QueryContext(ctx, reportSelect+` WHERE r.id = ?`, id)
+	list, err := queryAll(ctx, tx, scanReport, reportSelect+` WHERE r.id = ?`, id)
+	if err != nil {
+		return nil, err
+	} else if len(list) == 0 {
+		return nil, doorstep.Errorf(doorstep.ENOTFOUND, "Report %d not found.", id)
+	}
+	return list[0], nil
+}
+
+// queryAll runs query and scans every row with scan.
+func queryAll[T any](ctx context.Context, tx *sql.Tx, scan func(*sql.Rows) (T, error), query string, args ...any) ([]T, error) {
+	rows, err := tx.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	if !rows.Next() {
-		if err := rows.Err(); err != nil {
+	list := []T{} // never nil: an empty list is [] in JSON
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
 			return nil, err
 		}
-		return nil, doorstep.Errorf(doorstep.ENOTFOUND, "Report %d not found.", id)
+		list = append(list, v)
 	}
-	return scanReport(rows)
+	return list, rows.Err()
 }
 
 func scanReport(rows *sql.Rows) (*doorstep.Report, error) {
@@ -298,17 +301,46 @@ func (db *DB) ReportedServices(ctx context.Context) (map[int64]bool, error) {
 // EraseReportContacts erases the phone numbers of reports resolved before
 // cutoff, and audits each erasure; it returns how many it erased.
 func (db *DB) EraseReportContacts(ctx context.Context, cutoff time.Time) (int, error) {
+	return db.eraseContacts(ctx, cutoff, retention{
+		due: `SELECT r.id, s.organization_id, r.resolved_at FROM reports r JOIN services s ON s.id = r.service_id
+			WHERE r.resolved_at IS NOT NULL AND r.phone <> ''`,
+		erase:  `UPDATE reports SET phone = '', contact_erased_at = ? WHERE id = ?`,
+		entity: EntityReport, field: "has_phone",
+	})
+}
+
+// retention says where contact details are kept: due selects id, organization
+// (or NULL) and the time closed of the rows holding some; erase takes the time
+// and the id.
+type retention struct {
+	due, erase, entity, field string
+}
+
+// eraseContacts erases the contact details of the rows r.due finds closed before
+// cutoff, auditing each erasure without the details; it returns how many it erased.
+func (db *DB) eraseContacts(ctx context.Context, cutoff time.Time, r retention) (int, error) {
 	n := 0
 	err := db.writeTx(ctx, func(tx *sql.Tx) error {
 		type due struct {
-			id, org  int64
-			resolved string
+			id     int64
+			org    *int64
+			closed time.Time
 		}
 		var list []due
-		err := queryEach(ctx, tx, `SELECT r.id, s.organization_id, r.resolved_at FROM reports r
-			JOIN services s ON s.id = r.service_id WHERE r.resolved_at IS NOT NULL AND r.phone <> ''`, func(rows *sql.Rows) error {
-			var d due
-			err := rows.Scan(&d.id, &d.org, &d.resolved)
+		err := queryEach(ctx, tx, r.due, func(rows *sql.Rows) error {
+			var (
+				d      due
+				org    sql.NullInt64
+				closed string
+			)
+			if err := rows.Scan(&d.id, &org, &closed); err != nil {
+				return err
+			}
+			if org.Valid {
+				d.org = &org.Int64
+			}
+			var err error
+			d.closed, err = parseTime(closed)
 			list = append(list, d)
 			return err
 		})
@@ -317,20 +349,14 @@ func (db *DB) EraseReportContacts(ctx context.Context, cutoff time.Time) (int, e
 		}
 		now := db.Now()
 		for _, d := range list {
-			resolved, err := parseTime(d.resolved)
-			if err != nil {
-				return err
-			}
-			if !resolved.Before(cutoff) {
+			if !d.closed.Before(cutoff) {
 				continue
 			}
-			if _, err := tx.ExecContext(ctx, `UPDATE reports SET phone = '', contact_erased_at = ? WHERE id = ?`,
-				formatTime(now), d.id); err != nil {
+			if _, err := tx.ExecContext(ctx, r.erase, formatTime(now), d.id); err != nil {
 				return err
 			}
-			org := d.org
-			if err := insertAudit(ctx, tx, auditRecord{At: now, Action: ActionErase, Entity: EntityReport, EntityID: d.id,
-				OrganizationID: &org, Before: map[string]bool{"has_phone": true}, After: map[string]bool{"has_phone": false}}); err != nil {
+			if err := insertAudit(ctx, tx, auditRecord{At: now, Action: ActionErase, Entity: r.entity, EntityID: d.id,
+				OrganizationID: d.org, Before: map[string]bool{r.field: true}, After: map[string]bool{r.field: false}}); err != nil {
 				return err
 			}
 			n++

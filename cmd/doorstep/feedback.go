@@ -12,9 +12,10 @@ import (
 
 const feedbackUsage = `usage: doorstep feedback purge [--db D] [--days N]
 
-Erases the contact details residents left with their reports on listings — the
-phone number to call back — N days (default 180) after the report was resolved.
-Open reports keep theirs. Each erasure is written to the audit log. Run it daily,
+Erases the contact details residents left — the phone number to call back of a
+report on a listing, the contact of a suggestion — N days (default 180) after the
+report was resolved or the suggestion closed (resolved or not feasible). Open ones
+keep theirs. Each erasure is written to the audit log. Run it daily,
 for instance from cron.`
 
 // defaultRetentionDays is how long contact details are kept after closing.
@@ -55,6 +56,11 @@ func runFeedback(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "erased the contact details of %d reports resolved before %s\n", n, cutoff.Format(time.DateOnly))
+	m, err := db.EraseSuggestionContacts(ctx, cutoff)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "erased the contact details of %d reports resolved and %d suggestions closed before %s\n",
+		n, m, cutoff.Format(time.DateOnly))
 	return nil
 }

@@ -40,6 +40,25 @@ func TestFeedbackPurge(t *testing.T) {
 			}
 		}
 	}
+	// A suggestion with a contact, closed 200 days ago, and one still open.
+	db.Now = func() time.Time { return time.Now().AddDate(0, 0, -200) }
+	if err := db.AddSuggestionCategory(office, "民生服务"); err != nil {
+		t.Fatal(err)
+	}
+	var suggestions []int64
+	for _, closeIt := range []bool{true, false} {
+		s, _, err := db.CreateSuggestion(ctx, &doorstep.NewSuggestion{Title: "t", Text: "x", Category: "民生服务", Contact: "13812345678"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		suggestions = append(suggestions, s.ID)
+		if closeIt {
+			state := doorstep.SuggestionResolved
+			if _, err := db.UpdateSuggestion(office, s.ID, &doorstep.SuggestionUpdate{State: &state}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
 	db.Now = time.Now
 	phones := func() map[int64]string {
 		t.Helper()
@@ -58,8 +77,8 @@ func TestFeedbackPurge(t *testing.T) {
 		erased  string
 		present []bool // per report: phone still there
 	}{
-		{[]string{"--days", "365"}, "of 0 reports", []bool{true, true, true}},
-		{nil, "of 1 reports", []bool{false, true, true}}, // the default, 180 days
+		{[]string{"--days", "365"}, "of 0 reports resolved and 0 suggestions", []bool{true, true, true}},
+		{nil, "of 1 reports resolved and 1 suggestions", []bool{false, true, true}}, // the default, 180 days
 		{[]string{"--days", "0"}, "of 1 reports", []bool{false, false, true}},
 	} {
 		var out, errOut bytes.Buffer
@@ -74,6 +93,15 @@ func TestFeedbackPurge(t *testing.T) {
 			if (got[id] != "") != tc.present[i] {
 				t.Errorf("purge %v: report %d phone %q, want present=%v", tc.args, i, got[id], tc.present[i])
 			}
+		}
+	}
+	contacts, _, err := db.Suggestions(office, store.SuggestionFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range contacts {
+		if closed := s.ID == suggestions[0]; (s.Contact == "") != closed {
+			t.Errorf("suggestion %d (closed %v) has contact %q after the purges", s.ID, closed, s.Contact)
 		}
 	}
 	if _, n, err := db.Audit(office, store.AuditFilter{Entity: store.EntityReport, Action: store.ActionErase}); err != nil || n != 2 {

@@ -65,6 +65,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready cha
 		return runKeys(ctx, args, stdout, stderr)
 	case "feedback":
 		return runFeedback(ctx, args, stdout, stderr)
+	case "report":
+		return runReport(ctx, args, stdout, stderr)
 	}
 	return fmt.Errorf("unknown command %q\n%s", cmd, usage)
 }
@@ -92,6 +94,7 @@ commands:
   restore  replace the database by a backup, with the server stopped (doorstep restore -h)
   keys     rotate the session key, signing everyone out (doorstep keys help)
   feedback erase residents' contact details after the retention (doorstep feedback help)
+  report   a year's suggestions by category, state and area, shares summing to 100.00 % (doorstep report help)
   help     show this text
 
 Run "doorstep <command> -h" for a command's flags.`

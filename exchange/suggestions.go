@@ -1,0 +1,150 @@
+package exchange
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"doorstep"
+)
+
+// SuggestionColumns are the columns of a suggestions CSV file, every one required
+// in the header, in any order.
+var SuggestionColumns = []string{"external_id", "year", "filed_on", "category", "title", "text", "area", "state", "answer"}
+
+// maxSuggestionErrors bounds the errors one file reports: enough to fix a batch.
+const maxSuggestionErrors = 20
+
+// RowErrors are the problems of one import file, one a line; the error of
+// ReadSuggestions.
+type RowErrors []RowError
+
+func (e RowErrors) Error() string {
+	lines := make([]string, len(e))
+	for i, r := range e {
+		lines[i] = r.String()
+	}
+	return strings.Join(lines, "\n")
+}
+
+// ReadSuggestions reads a suggestions CSV file (UTF-8, an optional byte-order mark,
+// the header naming SuggestionColumns). It reads every row before it answers: the
+// error, when there is one, lists every bad row (RowErrors at most
+// maxSuggestionErrors), so one pass names them all. An external_id given twice is
+// an error; blank rows are skipped.
+func ReadSuggestions(r io.Reader) ([]doorstep.SuggestionRecord, error) {
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = -1
+	header, err := cr.Read()
+	if err != nil {
+		return nil, RowErrors{{Line: 1, Message: "no header row: " + err.Error()}}
+	}
+	col := map[string]int{}
+	for i, h := range header {
+		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
+		if !slices.Contains(SuggestionColumns, h) {
+			return nil, RowErrors{{Line: 1, Field: h, Message: "unknown column; the columns are " + strings.Join(SuggestionColumns, ", ")}}
+		}
+		if _, dup := col[h]; dup {
+			return nil, RowErrors{{Line: 1, Field: h, Message: "column given twice"}}
+		}
+		col[h] = i
+	}
+	for _, c := range SuggestionColumns {
+		if _, ok := col[c]; !ok {
+			return nil, RowErrors{{Line: 1, Field: c, Message: "column missing"}}
+		}
+	}
+	var (
+		records []doorstep.SuggestionRecord
+		errs    RowErrors
+		seen    = map[string]int{}
+	)
+	for len(errs) < maxSuggestionErrors {
+		row, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		line, _ := cr.FieldPos(0)
+		var pe *csv.ParseError
+		if errors.As(err, &pe) {
+			errs = append(errs, RowError{Line: pe.StartLine, Message: "not valid CSV: " + pe.Err.Error()})
+			break
+		} else if err != nil {
+			return nil, err
+		}
+		if strings.TrimSpace(strings.Join(row, "")) == "" {
+			continue
+		}
+		if len(row) != len(header) {
+			errs = append(errs, RowError{Line: line, Message: fmt.Sprintf("%d cells, the header has %d", len(row), len(header))})
+			continue
+		}
+		cell := func(name string) string { return UnescapeCell(strings.TrimSpace(row[col[name]])) }
+		rec, bad := parseSuggestionRow(line, cell)
+		if bad != nil {
+			errs = append(errs, *bad)
+			continue
+		}
+		if first, dup := seen[rec.ExternalID]; dup {
+			errs = append(errs, RowError{Line: line, Field: "external_id", Message: fmt.Sprintf("%q is on line %d too", rec.ExternalID, first)})
+			continue
+		}
+		seen[rec.ExternalID] = line
+		records = append(records, rec)
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	return records, nil
+}
+
+// parseSuggestionRow checks one row's cells; the first bad one is the error.
+func parseSuggestionRow(line int, cell func(string) string) (doorstep.SuggestionRecord, *RowError) {
+	bad := func(field, format string, args ...any) *RowError {
+		return &RowError{Line: line, Field: field, Message: fmt.Sprintf(format, args...)}
+	}
+	r := doorstep.SuggestionRecord{ExternalID: cell("external_id"), FiledOn: cell("filed_on"), Category: cell("category"),
+		Title: cell("title"), Text: cell("text"), Area: cell("area"), State: cell("state"), Answer: cell("answer")}
+	year, err := strconv.Atoi(cell("year"))
+	if err != nil || year < 1949 || year > 2200 {
+		return r, bad("year", "%q is not a year such as 2020", cell("year"))
+	}
+	r.Year = year
+	if r.FiledOn != "" {
+		day, err := time.Parse(time.DateOnly, r.FiledOn)
+		if err != nil {
+			return r, bad("filed_on", "%q is not a date YYYY-MM-DD (or leave it empty)", r.FiledOn)
+		}
+		if day.Year() != year {
+			return r, bad("filed_on", "%s is not in %d", r.FiledOn, year)
+		}
+	} else {
+		r.FiledOn = fmt.Sprintf("%d-01-01", year)
+	}
+	if !slices.Contains(doorstep.SuggestionStates, r.State) {
+		return r, bad("state", "%q is not one of %s", r.State, strings.Join(doorstep.SuggestionStates, ", "))
+	}
+	for _, f := range []struct {
+		name, value         string
+		max                 int
+		required, multiline bool
+	}{
+		{"external_id", r.ExternalID, doorstep.MaxSuggestionShort, true, false},
+		{"category", r.Category, doorstep.MaxSuggestionShort, true, false},
+		{"title", r.Title, doorstep.MaxSuggestionTitle, true, false},
+		{"text", r.Text, doorstep.MaxSuggestionText, false, true},
+		{"area", r.Area, doorstep.MaxSuggestionShort, false, false},
+		{"answer", r.Answer, doorstep.MaxSuggestionAnswer, false, true},
+	} {
+		if err := doorstep.CheckText(f.name, f.value, f.max, f.required, f.multiline); err != nil {
+			return r, bad(f.name, "%s", doorstep.ErrorMessage(err))
+		}
+	}
+	return r, nil
+}

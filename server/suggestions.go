@@ -1,0 +1,232 @@
+package server
+
+import (
+	"net/http"
+	"time"
+
+	"doorstep"
+	"doorstep/store"
+
+	"github.com/gin-gonic/gin"
+)
+
+// Suggestions (意见建议) to the street office. Anyone may file one without an
+// account, within a body of maxSuggestionBody bytes and the same budget per
+// address as reports on listings; the answer carries a private follow-up link.
+// The office keeps the list, assigns, answers and reports by year.
+const maxSuggestionBody = 8 << 10
+
+// suggestionFiled is the answer to a filing: the private link to follow it.
+type suggestionFiled struct {
+	ID       int64  `json:"id"`
+	State    string `json:"state"`
+	Token    string `json:"token"`
+	FollowUp string `json:"follow_up"`
+}
+
+// suggestionTracked is what the follow-up link shows: never the contact.
+type suggestionTracked struct {
+	Title     string     `json:"title"`
+	Category  string     `json:"category"`
+	FiledOn   string     `json:"filed_on"`
+	State     string     `json:"state"`
+	Reason    string     `json:"reason"`
+	Answer    string     `json:"answer"`
+	UpdatedAt time.Time  `json:"updated_at"`
+	ClosedAt  *time.Time `json:"closed_at"`
+}
+
+func (s *Server) handleSuggestionCategories(c *gin.Context) {
+	list, err := s.db.SuggestionCategories(c.Request.Context())
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"categories": list})
+}
+
+func (s *Server) handleAddSuggestionCategory(c *gin.Context) {
+	body, ok := readJSONObject(c)
+	if !ok {
+		return
+	}
+	var name string
+	err := readMembers(body, map[string]func() error{"name": func() error { return body.decode("name", &name, "text", false) }}, "name")
+	if err == nil {
+		err = s.db.AddSuggestionCategory(c.Request.Context(), name)
+	}
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	s.handleSuggestionCategories(c)
+}
+
+// handleCreateSuggestion files a suggestion; no account needed.
+func (s *Server) handleCreateSuggestion(c *gin.Context) {
+	body, ok := readSmallJSONObject(c, maxSuggestionBody)
+	if !ok {
+		return
+	}
+	ns, err := readSuggestion(body)
+	if err == nil {
+		if wait := s.reportLimits.address.take("suggestion "+c.ClientIP(), 1, s.now()); wait > 0 {
+			err = tooManyError(c, wait, "You sent several suggestions in a short time. Thank you — please wait a little before sending another.")
+		}
+	}
+	var sg *doorstep.Suggestion
+	var token string
+	if err == nil {
+		sg, token, err = s.db.CreateSuggestion(c.Request.Context(), ns)
+	}
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, suggestionFiled{ID: sg.ID, State: sg.State, Token: token, FollowUp: "/api/suggestions/track/" + token})
+}
+
+// readSuggestion reads a filing: title, text and category required; area, lon, lat,
+// contact and the honeypot optional; nothing else.
+func readSuggestion(body jsonObject) (*doorstep.NewSuggestion, error) {
+	var ns doorstep.NewSuggestion
+	text := func(name string, dst *string, nullable bool) func() error {
+		return func() error { return body.decode(name, dst, "text", nullable) }
+	}
+	number := func(name string, dst **float64) func() error {
+		return func() error { return body.decode(name, dst, "a number", true) }
+	}
+	var trap string
+	err := readMembers(body, map[string]func() error{
+		"title": text("title", &ns.Title, false), "text": text("text", &ns.Text, false), "category": text("category", &ns.Category, false),
+		"area": text("area", &ns.Area, true), "contact": text("contact", &ns.Contact, true),
+		"lon": number("lon", &ns.Lon), "lat": number("lat", &ns.Lat),
+		reportHoneypot: func() error {
+			if err := body.decode(reportHoneypot, &trap, "text", true); err != nil || trap == "" {
+				return err
+			}
+			return doorstep.FieldErrorf(reportHoneypot, "Leave this field empty.")
+		},
+	}, "title", "text", "category")
+	if err != nil {
+		return nil, err
+	}
+	return &ns, nil
+}
+
+// readMembers decodes each member of body by its reader, refuses members without
+// one, and requires the members named.
+func readMembers(body jsonObject, readers map[string]func() error, required ...string) error {
+	for _, name := range body.names() {
+		read, ok := readers[name]
+		if !ok {
+			return doorstep.FieldErrorf(name, "Unknown member %q.", name)
+		}
+		if err := read(); err != nil {
+			return err
+		}
+	}
+	for _, name := range required {
+		if _, ok := body[name]; !ok {
+			return doorstep.FieldErrorf(name, "%s is required.", name)
+		}
+	}
+	return nil
+}
+
+// handleTrackSuggestion shows a suggestion by its private follow-up token.
+func (s *Server) handleTrackSuggestion(c *gin.Context) {
+	token := c.Param("token")
+	var sg *doorstep.Suggestion
+	var err error = doorstep.Errorf(doorstep.ENOTFOUND, "No suggestion has this link.")
+	if len(token) > 0 && len(token) <= 64 {
+		sg, err = s.db.SuggestionByToken(c.Request.Context(), token)
+	}
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, suggestionTracked{Title: sg.Title, Category: sg.Category, FiledOn: sg.FiledOn, State: sg.State,
+		Reason: sg.Reason, Answer: sg.Answer, UpdatedAt: sg.UpdatedAt, ClosedAt: sg.ClosedAt})
+}
+
+// handleSuggestions lists the suggestions the user may read, newest first.
+func (s *Server) handleSuggestions(c *gin.Context) {
+	p, ok := s.editParams(c)
+	if !ok {
+		return
+	}
+	var f store.SuggestionFilter
+	var err error
+	if f.Limit, err = p.int("limit", defaultReportsLimit, 1, maxReportsLimit); err == nil {
+		if f.Offset, err = p.int("offset", 0, 0, maxOffset); err == nil {
+			if f.Year, err = p.int("year", 0, 0, 9999); err == nil {
+				f.State, _, err = p.get("state")
+			}
+		}
+	}
+	var list []*doorstep.Suggestion
+	var total int
+	if err == nil {
+		list, total, err = s.db.Suggestions(c.Request.Context(), f)
+	}
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"suggestions": list, "total": total, "limit": f.Limit, "offset": f.Offset})
+}
+
+// handleUpdateSuggestion assigns, moves on and answers a suggestion (the office).
+func (s *Server) handleUpdateSuggestion(c *gin.Context) {
+	id, err := serviceID(c)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	body, ok := readJSONObject(c)
+	if !ok {
+		return
+	}
+	var upd doorstep.SuggestionUpdate
+	text := func(name string, dst **string) func() error {
+		return func() error { return body.decode(name, dst, "text", false) }
+	}
+	err = readMembers(body, map[string]func() error{
+		"state": text("state", &upd.State), "reason": text("reason", &upd.Reason), "answer": text("answer", &upd.Answer),
+		"category":    text("category", &upd.Category),
+		"assigned_to": func() error { return body.decode("assigned_to", &upd.AssignedTo, "an organization id, or 0", false) },
+	})
+	var sg *doorstep.Suggestion
+	if err == nil {
+		sg, err = s.db.UpdateSuggestion(c.Request.Context(), id, &upd)
+	}
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, sg)
+}
+
+// handleSuggestionReport counts a year's suggestions with shares summing to 100.00 %.
+func (s *Server) handleSuggestionReport(c *gin.Context) {
+	p, ok := s.editParams(c)
+	if !ok {
+		return
+	}
+	year, err := p.int("year", shanghaiYear(s.now()), 1949, 2200)
+	var rep *doorstep.SuggestionReport
+	if err == nil {
+		rep, err = s.db.SuggestionReport(c.Request.Context(), year)
+	}
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, rep)
+}
+
+// shanghaiYear is the year it is in the street's time zone.
+func shanghaiYear(t time.Time) int {
+	return t.In(time.FixedZone("CST", 8*3600)).Year()
+}
