@@ -86,6 +86,34 @@ func TestBrowserOfficeDashboard(t *testing.T) {
 		t.Errorf("summary %q, want %q", summary, wantSummary)
 	}
 
+	// Step-free coverage: the figure for residents using wheelchairs and walkers,
+	// as the API gives it; then back to walking for the rest.
+	var stepFree finder.CoverageJSON
+	if r := p.signedIn(t, "office").do(http.MethodGet, "/api/coverage?category=meal_point&minutes=15&speed=50&profile=step_free", nil, nil); r.status != http.StatusOK {
+		t.Fatalf("step-free coverage API: %d %s", r.status, r.body)
+	} else if err := json.Unmarshal(r.body, &stepFree); err != nil || stepFree.Profile != "step_free" {
+		t.Fatalf("step-free coverage %+v (%v)", stepFree, err)
+	}
+	setProfile := func(v string) {
+		browserRun(t, ctx, "profile "+v, chromedp.Evaluate[chromedp.Void](`(() => { const s = document.getElementById('profile-select');
+		  s.value = '`+v+`'; s.dispatchEvent(new Event('change', {bubbles: true})); })()`))
+		browserWait(t, ctx, "coverage for "+v, `document.getElementById('summary-detail').dataset.profile === '`+v+`' &&
+		  document.getElementById('area-rows').dataset.state === 'loaded'`)
+	}
+	setProfile("step_free")
+	sf := stepFree.Categories[0]
+	if got, want := browserEval[string](t, ctx, `document.getElementById('summary').textContent`),
+		fmt.Sprintf("%s位老年人中有%s位", withCommas(sf.ElderlyTotal), withCommas(int(sf.ElderlyCovered))); !strings.HasPrefix(got, want) {
+		t.Errorf("step-free summary %q, want it to start %q", got, want)
+	}
+	if detail := browserEval[string](t, ctx, `document.getElementById('summary-detail').textContent`); !strings.Contains(detail, "不走台阶") {
+		t.Errorf("step-free summary detail %q does not say so", detail)
+	}
+	if !strings.Contains(browserEval[string](t, ctx, `location.search`), "profile=step_free") {
+		t.Error("the profile is not kept in the address")
+	}
+	setProfile("walk")
+
 	// The table: one row an area, the most older residents outside first, coloured as on the map.
 	rows := browserEval[[]officeAreaRow](t, ctx, officeAreaRowsJS)
 	if len(rows) != 27 {

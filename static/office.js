@@ -45,6 +45,10 @@ addStrings({
     summaryTitle: '概况',
     summary: '{total}位老年人中有{covered}位（{share}）住在{category}{minutes}分钟步行范围内',
     summaryDetail: '按每分钟{speed}米的步速沿步行道路计算 · {areas}个居民区中，{full}个整个在圈内，{none}个完全在圈外',
+    summaryStepFree: '不走台阶：轮椅、助行器能走的路线（不走台阶、不上高路缘）',
+    profileLabel: '怎么走',
+    profileWalk: '可走台阶',
+    profileStepFree: '不走台阶（轮椅、助行器）',
     mapTitle: '地图：居民区在服务圈内的比例',
     mapHint: '在街道里点一下，看看在那里新开一处会多覆盖多少老年人。用键盘时，先用方向键把地图中心移到想看的地点，再按回车。',
     mapLabel: '街道地图：居民区按服务圈内的比例着色',
@@ -126,6 +130,10 @@ addStrings({
     summaryTitle: 'Summary',
     summary: '{covered} of {total} older residents ({share}) live within {minutes} minutes of {category}',
     summaryDetail: 'Walking at {speed} m a minute along footways · of {areas} residential areas, {full} lie wholly inside the circle and {none} wholly outside',
+    summaryStepFree: 'Step-free: the ways a wheelchair or walker can take (no steps, no raised kerbs)',
+    profileLabel: 'Walking',
+    profileWalk: 'Steps are fine',
+    profileStepFree: 'Step-free (wheelchairs, walkers)',
     mapTitle: 'Map: share of each residential area inside the circle',
     mapHint: 'Click a point in the street to see how many more older residents a new site there would reach. With the keyboard, move the map’s centre with the arrow keys, then press Enter.',
     mapLabel: 'Map of the street: residential areas coloured by their share inside the circle',
@@ -234,7 +242,8 @@ function paramsFromURL() {
   const q = new URLSearchParams(window.location.search);
   const minutes = ['5', '10', '15'].includes(q.get('minutes')) ? q.get('minutes') : '15';
   const speed = ['50', '67'].includes(q.get('speed')) ? q.get('speed') : '50';
-  return { category: q.get('category') || 'meal_point', minutes, speed };
+  const profile = q.get('profile') === 'step_free' ? 'step_free' : 'walk';
+  return { category: q.get('category') || 'meal_point', minutes, speed, profile };
 }
 
 function paramsToURL() {
@@ -353,6 +362,7 @@ function renderControls() {
   select.value = state.params.category;
   $('minutes-select').value = state.params.minutes;
   $('speed-select').value = state.params.speed;
+  $('profile-select').value = state.params.profile;
 }
 
 function renderLegend() {
@@ -385,12 +395,12 @@ function areaTooltip(id) {
 /** loadCoverage asks for coverage at the chosen parameters; only the latest answer is shown. */
 async function loadCoverage() {
   const seq = ++state.seq.coverage;
-  const { category, minutes, speed } = state.params;
+  const { category, minutes, speed, profile } = state.params;
   $('area-rows').dataset.state = 'loading';
   say(() => t('loading'));
   showError(null);
   try {
-    const answer = await send('GET', `/api/coverage?${new URLSearchParams({ category, minutes, speed })}`);
+    const answer = await send('GET', `/api/coverage?${new URLSearchParams({ category, minutes, speed, profile })}`);
     if (seq !== state.seq.coverage) return;
     state.coverage = answer;
     renderCoverage();
@@ -424,6 +434,8 @@ function renderSummary() {
     full: c.areas_full,
     none: c.areas_none,
   });
+  $('summary-detail').dataset.profile = state.coverage.profile || 'walk';
+  if (state.coverage.profile === 'step_free') $('summary-detail').textContent += ` · ${t('summaryStepFree')}`;
 }
 
 // ---- the table -------------------------------------------------------------------
@@ -498,7 +510,7 @@ function sortBy(key) {
 /** whatIf asks what a new site at (lon, lat) would change; place() describes the site. */
 async function whatIf(lon, lat, place) {
   const seq = ++state.seq.whatIf;
-  const { category, minutes, speed } = state.params;
+  const { category, minutes, speed, profile } = state.params;
   const section = $('whatif-section');
   section.dataset.state = 'loading';
   say(() => t('loading'));
@@ -510,6 +522,7 @@ async function whatIf(lon, lat, place) {
       lat: Number(lat.toFixed(6)),
       minutes: Number(minutes),
       speed: Number(speed),
+      profile,
     });
     if (seq !== state.seq.whatIf) return;
     state.whatIf = { answer, place };
@@ -605,7 +618,7 @@ function renderWhatIf() {
 
 async function suggest() {
   const seq = ++state.seq.suggest;
-  const { category, minutes, speed } = state.params;
+  const { category, minutes, speed, profile } = state.params;
   const list = $('suggest-list');
   list.dataset.state = 'loading';
   const button = $('suggest-button');
@@ -613,7 +626,7 @@ async function suggest() {
   say(() => t('loading'));
   showError(null);
   try {
-    const answer = await send('GET', `/api/coverage/suggest?${new URLSearchParams({ category, minutes, speed, count: '3' })}`);
+    const answer = await send('GET', `/api/coverage/suggest?${new URLSearchParams({ category, minutes, speed, profile, count: '3' })}`);
     if (seq !== state.seq.suggest) return;
     state.suggestions = answer;
     renderSuggestions();
@@ -672,6 +685,7 @@ function paramsChanged() {
     category: $('category-select').value,
     minutes: $('minutes-select').value,
     speed: $('speed-select').value,
+    profile: $('profile-select').value,
   };
   paramsToURL();
   // What-if answers and suggestions belong to the old parameters.
@@ -707,7 +721,7 @@ function wire() {
   $('signin-form').addEventListener('submit', submitSignInForm);
   $('sign-out').addEventListener('click', doSignOut);
   $('forbidden-sign-out').addEventListener('click', doSignOut);
-  for (const id of ['category-select', 'minutes-select', 'speed-select']) $(id).addEventListener('change', paramsChanged);
+  for (const id of ['category-select', 'minutes-select', 'speed-select', 'profile-select']) $(id).addEventListener('change', paramsChanged);
   $('suggest-button').addEventListener('click', suggest);
   $('print-button').addEventListener('click', () => window.print());
   $('whatif-clear').addEventListener('click', clearWhatIf);
