@@ -259,6 +259,10 @@ type DoorstepCategory struct {
 	Walk       *Walk
 	AtDoorstep bool // within the category's doorstep minutes, or in the origin's own area
 	InCircle   bool // within the category's service-circle minutes
+	// Asked for open now: the nearest in service (the usual answer) when it is not
+	// the one open now, so the page can say it is closed and when it opens.
+	Usual     *doorstep.Service
+	UsualWalk *Walk
 }
 
 // Widening of the doorstep walk for categories with nothing inside the circle: first
@@ -275,6 +279,24 @@ const (
 // to the widest circle answers most categories; wider walks the rest; what none
 // reaches is estimated in a straight line.
 func (s *Snapshot) Doorstep(origin orb.Point, speed float64, now time.Time) DoorstepAnswer {
+	return s.doorstep(origin, speed, now, false)
+}
+
+// DoorstepOpenNow is Doorstep with only the services open at now by their hours; a
+// line whose usual nearest service (Doorstep's) is closed now names it in Usual.
+func (s *Snapshot) DoorstepOpenNow(origin orb.Point, speed float64, now time.Time) DoorstepAnswer {
+	usual := s.doorstep(origin, speed, now, false)
+	ans := s.doorstep(origin, speed, now, true)
+	for i := range ans.Categories {
+		u := usual.Categories[i]
+		if u.Service != nil && (ans.Categories[i].Service == nil || ans.Categories[i].Service.ID != u.Service.ID) {
+			ans.Categories[i].Usual, ans.Categories[i].UsualWalk = u.Service, u.Walk
+		}
+	}
+	return ans
+}
+
+func (s *Snapshot) doorstep(origin orb.Point, speed float64, now time.Time, openNow bool) DoorstepAnswer {
 	ans := DoorstepAnswer{Origin: origin, SpeedMPerMin: speed, Profile: s.Profile()}
 	areaPos := s.areaLoc.Locate(origin)
 	if areaPos >= 0 {
@@ -308,10 +330,10 @@ func (s *Snapshot) Doorstep(origin orb.Point, speed float64, now time.Time) Door
 			if best[i].pos >= 0 {
 				continue
 			}
-			if r, ok := s.nearestOfCategory(cat.ID, origin, w, onNetwork, bound, now); ok {
+			if r, ok := s.nearestOfCategory(cat.ID, origin, w, onNetwork, bound, now, openNow); ok {
 				best[i] = r
 			} else if ci, ok := s.perCategory[cat.ID]; ok {
-				if ns := ci.points.Nearest(origin, 1, 0, ci.inService(s, now), nil); len(ns) == 1 {
+				if ns := ci.points.Nearest(origin, 1, 0, ci.keep(s, now, openNow), nil); len(ns) == 1 {
 					farthest = max(farthest, ns[0].Distance)
 				}
 			}
@@ -331,7 +353,7 @@ func (s *Snapshot) Doorstep(origin orb.Point, speed float64, now time.Time) Door
 		if r.pos < 0 {
 			// Beyond every walk: the nearest by straight line, estimated.
 			if ci, ok := s.perCategory[cat.ID]; ok {
-				if ns := ci.points.Nearest(origin, 1, 0, ci.inService(s, now), nil); len(ns) == 1 {
+				if ns := ci.points.Nearest(origin, 1, 0, ci.keep(s, now, openNow), nil); len(ns) == 1 {
 					r = rankedWalk{pos: ci.services[ns[0].Index], metres: ns[0].Distance * doorstep.StraightLineDetour, estimate: true}
 				}
 			}
@@ -350,7 +372,7 @@ func (s *Snapshot) Doorstep(origin orb.Point, speed float64, now time.Time) Door
 
 // nearestOfCategory is the service of a category in service at now nearest on
 // foot within bound metres, by the walker's last walk.
-func (s *Snapshot) nearestOfCategory(category string, origin orb.Point, w *geo.Walker, onNetwork bool, bound float64, now time.Time) (rankedWalk, bool) {
+func (s *Snapshot) nearestOfCategory(category string, origin orb.Point, w *geo.Walker, onNetwork bool, bound float64, now time.Time, openNow bool) (rankedWalk, bool) {
 	ci, ok := s.perCategory[category]
 	if !ok {
 		return rankedWalk{}, false
@@ -360,7 +382,7 @@ func (s *Snapshot) nearestOfCategory(category string, origin orb.Point, w *geo.W
 		radius = bound / doorstep.StraightLineDetour
 	}
 	best, found := rankedWalk{metres: math.Inf(1)}, false
-	for _, n := range ci.points.Within(origin, radius, ci.inService(s, now), nil) {
+	for _, n := range ci.points.Within(origin, radius, ci.keep(s, now, openNow), nil) {
 		r, ok := s.walkTo(w, onNetwork, geo.Neighbor{Index: ci.services[n.Index], Distance: n.Distance})
 		if ok && r.metres <= bound && r.metres < best.metres {
 			best, found = r, true
@@ -369,7 +391,11 @@ func (s *Snapshot) nearestOfCategory(category string, origin orb.Point, w *geo.W
 	return best, found
 }
 
-// inService keeps the index entries whose service is in service at now.
-func (ci categoryIndex) inService(s *Snapshot, now time.Time) func(int) bool {
-	return func(i int) bool { return s.services[ci.services[i]].InServiceIn(now, s.loc) }
+// keep keeps the index entries in service at now and, with openNow, open at now by
+// their hours.
+func (ci categoryIndex) keep(s *Snapshot, now time.Time, openNow bool) func(int) bool {
+	return func(i int) bool {
+		svc := s.services[ci.services[i]]
+		return svc.InServiceIn(now, s.loc) && (!openNow || s.IsOpen(svc, now))
+	}
 }

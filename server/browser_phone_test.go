@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -161,5 +162,44 @@ func TestBrowserPhoneAnswerInView(t *testing.T) {
 	browserRun(t, ctx, "say yes", chromedp.Click(chromedp.CSS(".pick-confirm")))
 	browserWait(t, ctx, "new answer", `document.getElementById('answer-list').dataset.origin !== '`+origin+`' && document.getElementById('answer-list').dataset.state === 'loaded'`)
 	browserWait(t, ctx, "card focused", `document.activeElement && document.activeElement.matches('#answer-list > li.answer-row')`)
+	assertPageClean(t, ctx, problems)
+}
+
+// TestBrowserOpenNowAnswer ticks "只看现在开放的" at 19:00 on a Wednesday: the doorstep
+// answer shows only services open now, and where the usual nearest is closed it says
+// so and when it opens.
+func TestBrowserOpenNowAnswer(t *testing.T) {
+	problems := &browserProblems{}
+	ctx := newBrowserTab(t, problems)
+	s := newTestPortal(t)
+	s.now = func() time.Time { return time.Date(2026, 11, 25, 11, 0, 0, 0, time.UTC) } // 19:00 in Shanghai
+	ts := httptest.NewServer(s)
+	t.Cleanup(ts.Close)
+	base := browserCSPProxy(t, ts.URL)
+
+	browserRun(t, ctx, "open page", chromedp.Navigate(base+"/?lang=zh&view=list"))
+	browserWait(t, ctx, "ready", `document.documentElement.dataset.ready === 'true'`)
+	browserRun(t, ctx, "choose area", chromedp.Evaluate[chromedp.Void](pageChooseArea(1)))
+	browserWait(t, ctx, "answer", `document.getElementById('answer-list').dataset.state === 'loaded'`)
+	browserRun(t, ctx, "open now only", chromedp.Click(chromedp.ID("open-now")))
+	browserWait(t, ctx, "open-now answer", `document.getElementById('answer-list').dataset.state === 'loaded' && document.querySelector('#answer-list .usual-closed')`)
+	type openAnswer struct {
+		Statuses []string `json:"statuses"`
+		Notes    []string `json:"notes"`
+	}
+	got := browserEval[openAnswer](t, ctx, `({
+	  statuses: [...document.querySelectorAll('#answer-list > li.answer-row:not(.answer-none) .svc-details .status')].map((e) => e.textContent),
+	  notes: [...document.querySelectorAll('#answer-list .usual-closed')].map((e) => e.textContent),
+	})`)
+	for _, s := range got.Statuses {
+		if s != "现在开放" {
+			t.Errorf("open-now answer shows a service that is %q", s)
+		}
+	}
+	for _, n := range got.Notes {
+		if !regexp.MustCompile(`^平时最近的.+（步行约[1-9]\d*分钟）现在不开放(，.+)?$`).MatchString(n) {
+			t.Errorf("usual-closed note = %q", n)
+		}
+	}
 	assertPageClean(t, ctx, problems)
 }

@@ -129,12 +129,29 @@ func (s *Server) handleDoorstep(c *gin.Context) {
 	if err == nil {
 		snap, err = s.walkingSnapshot(p)
 	}
+	var answer func(orb.Point, float64, time.Time) finder.DoorstepAnswer
+	if err == nil {
+		answer, err = doorstepAnswerer(p, snap)
+	}
 	if err != nil {
 		writeError(c, err)
 		return
 	}
 	now := s.now()
-	c.JSON(http.StatusOK, newDoorstepJSON(snap, &s.reported, snap.Doorstep(origin, speed, now), crs, now))
+	c.JSON(http.StatusOK, newDoorstepJSON(snap, &s.reported, answer(origin, speed, now), crs, now))
+}
+
+// doorstepAnswerer is the snapshot's doorstep answer the request asks for: of the
+// services open now with ?open_now, else of those in service.
+func doorstepAnswerer(p *params, snap *finder.Snapshot) (func(orb.Point, float64, time.Time) finder.DoorstepAnswer, error) {
+	openNow, err := p.bool("open_now")
+	if err != nil {
+		return nil, err
+	}
+	if openNow {
+		return snap.DoorstepOpenNow, nil
+	}
+	return snap.Doorstep, nil
 }
 
 // newDoorstepJSON encodes a doorstep answer with coordinates in crs.
@@ -155,6 +172,10 @@ func newDoorstepJSON(snap *finder.Snapshot, reported *reportedSet, ans finder.Do
 		if line.Service != nil {
 			sj := newServiceJSON(snap, reported, line.Service, line.Walk, crs, now)
 			cj.Service = &sj
+		}
+		if line.Usual != nil {
+			uj := newServiceJSON(snap, reported, line.Usual, line.UsualWalk, crs, now)
+			cj.Usual = &uj
 		}
 		body.Categories[i] = cj
 	}
@@ -246,6 +267,8 @@ type doorstepCategoryJSON struct {
 	Service    *serviceJSON `json:"service"`
 	AtDoorstep bool         `json:"at_doorstep"`
 	InCircle   bool         `json:"in_circle"`
+	// With open_now: the usual nearest, when it is closed now (and so not the service).
+	Usual *serviceJSON `json:"usual,omitempty"`
 }
 
 // serviceJSON is the service object of the API: the listing with its coordinates

@@ -7,7 +7,9 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
+	"doorstep"
 	"doorstep/geo"
 
 	"github.com/paulmach/orb"
@@ -177,7 +179,60 @@ type doorstepAnswer struct {
 		Service    *serviceJSON `json:"service"`
 		AtDoorstep bool         `json:"at_doorstep"`
 		InCircle   bool         `json:"in_circle"`
+		Usual      *serviceJSON `json:"usual"`
 	} `json:"categories"`
+}
+
+// TestDoorstepOpenNow asks the doorstep answer with open_now at three moments of a
+// Wednesday in Shanghai: every line's service is open then, a line keeps the usual
+// nearest when it is open, and names it in usual (closed) when it is not.
+func TestDoorstepOpenNow(t *testing.T) {
+	s := newTestPortal(t)
+	var room serviceJSON
+	for _, svc := range allServices(t, s) {
+		if svc.Category == "meal_point" && svc.Status == "open" {
+			room = svc
+			break
+		}
+	}
+	path := fmt.Sprintf("/api/doorstep?lon=%v&lat=%v", room.Lon, room.Lat)
+	usualSeen := 0
+	for _, hour := range []int{11, 19, 3} {
+		at := time.Date(2026, 11, 25, hour, 0, 0, 0, doorstep.Shanghai)
+		s.now = func() time.Time { return at }
+		var plain, open doorstepAnswer
+		getJSON(t, s, path, &plain)
+		if code := getJSON(t, s, path+"&open_now=true", &open); code != http.StatusOK || len(open.Categories) != len(plain.Categories) {
+			t.Fatalf("%02d:00: status %d, %d lines", hour, code, len(open.Categories))
+		}
+		for i, line := range open.Categories {
+			usual := plain.Categories[i].Service
+			switch {
+			case line.Service != nil && !line.Service.OpenNow:
+				t.Errorf("%02d:00 %s: %q is closed now", hour, line.Category, line.Service.Name)
+			case usual == nil:
+				if line.Usual != nil {
+					t.Errorf("%02d:00 %s: usual %q where there is none", hour, line.Category, line.Usual.Name)
+				}
+			case usual.OpenNow:
+				if line.Service == nil || line.Service.ID != usual.ID || line.Usual != nil {
+					t.Errorf("%02d:00 %s: the usual %q is open, got %+v (usual %+v)", hour, line.Category, usual.Name, line.Service, line.Usual)
+				}
+			default:
+				usualSeen++
+				if line.Usual == nil || line.Usual.ID != usual.ID || line.Usual.OpenNow || line.Usual.NextChange == nil && line.Usual.Status == "open" && len(line.Usual.Hours) > 0 {
+					t.Errorf("%02d:00 %s: the usual %q is closed, usual = %+v", hour, line.Category, usual.Name, line.Usual)
+				}
+			}
+		}
+	}
+	if usualSeen == 0 {
+		t.Error("no usual nearest service was closed at 11:00, 19:00 or 03:00: the test shows nothing")
+	}
+	var e errorAnswer
+	if code := getJSON(t, s, path+"&open_now=maybe", &e); code != http.StatusBadRequest || e.Error.Field != "open_now" {
+		t.Errorf("open_now=maybe: %d %+v, want 400 naming open_now", code, e.Error)
+	}
 }
 
 func TestDoorstep(t *testing.T) {

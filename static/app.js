@@ -191,7 +191,9 @@ async function lookup(lon, lat, { areaId = null, speedChanged = false } = {}) {
   say(() => t('answerLoading'));
   $('answer-list').dataset.state = 'loading';
   try {
-    const answer = await api.doorstep(lon.toFixed(6), lat.toFixed(6), walking(), { signal: ctl.signal });
+    // "只看现在开放的" holds for the answer too: the nearest open now, per kind.
+    const more = $('open-now').checked ? { open_now: 'true' } : {};
+    const answer = await api.doorstep(lon.toFixed(6), lat.toFixed(6), { ...walking(), ...more }, { signal: ctl.signal });
     if (seq !== state.lookupSeq) return;
     // Keep the chosen area's name when the server places the point in no area.
     if (!answer.area && areaId !== null) {
@@ -716,7 +718,11 @@ function wireSearch() {
     }
   });
   input.addEventListener('blur', () => setTimeout(hideSuggestions, 200));
-  $('open-now').addEventListener('change', () => runSearch(input.value.trim()));
+  $('open-now').addEventListener('change', () => {
+    runSearch(input.value.trim());
+    const p = state.lastPick;
+    if (p) lookup(p.lon, p.lat, { areaId: p.areaId, speedChanged: true });
+  });
 }
 
 // ---- start ------------------------------------------------------------------

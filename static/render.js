@@ -222,7 +222,7 @@ export function answerRows(answer, categoriesById, { short = false } = {}) {
     const svc = entry.service;
     if (!svc) {
       li.classList.add('answer-none');
-      li.append(el('p', { class: 'none' }, t('noneFound')));
+      li.append(el('p', { class: 'none' }, t(entry.usual ? 'noneOpenNow' : 'noneFound')), usualClosedNote(entry.usual));
       return li;
     }
     const circle = cat.circle_minutes || 15;
@@ -243,14 +243,16 @@ export function answerRows(answer, categoriesById, { short = false } = {}) {
         ? el('span', { class: 'badge badge-circle' }, t('badgeCircle', { n: circle }))
         : el('span', { class: 'badge badge-beyond' }, t('badgeBeyond', { n: circle })),
     );
+    const usual = usualClosedNote(entry.usual);
     if (!short) {
-      li.append(serviceTitle('p', svc), distance, badges, serviceDetails(svc), el('p', { class: 'route-actions' }, routeButton(svc)), serviceActions(svc));
+      li.append(serviceTitle('p', svc), distance, usual, badges, serviceDetails(svc), el('p', { class: 'route-actions' }, routeButton(svc)), serviceActions(svc));
       return li;
     }
     const st = openState(svc);
     li.append(
       serviceTitle('p', svc),
       el('p', { class: 'distance' }, distance.querySelector('.walk-minutes')),
+      usual,
       st ? el('p', { class: 'short-status' }, el('span', { class: `status ${st.cls}` }, st.text), st.change ? ` · ${st.change}` : '') : null,
       svc.phone
         ? el('a', { href: telHref(svc.phone), class: 'btn btn-primary btn-call', 'aria-label': t('callPhone', { phone: svc.phone }) }, t('callButton'))
@@ -260,6 +262,17 @@ export function answerRows(answer, categoriesById, { short = false } = {}) {
     );
     return li;
   });
+}
+
+/**
+ * usualClosedNote says, with "只看现在开放的", that the usual nearest is closed now and
+ * when it opens ("平时最近的凉城四村助餐点（步行约4分钟）现在不开放，明天10:30开门"); null without one.
+ */
+export function usualClosedNote(usual) {
+  if (!usual) return null;
+  const st = openState(usual);
+  const text = t('usualClosed', { name: serviceName(usual), min: formatMinutes(usual.walk_minutes) });
+  return el('p', { class: 'usual-closed' }, st && st.change ? `${text}${t('spokenSep')}${st.change}` : text);
 }
 
 /**
