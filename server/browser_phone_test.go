@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -200,6 +201,40 @@ func TestBrowserOpenNowAnswer(t *testing.T) {
 		if !regexp.MustCompile(`^平时最近的.+（步行约[1-9]\d*分钟）现在不开放(，.+)?$`).MatchString(n) {
 			t.Errorf("usual-closed note = %q", n)
 		}
+	}
+	assertPageClean(t, ctx, problems)
+}
+
+// TestBrowserShareLink chooses an area and opens the address it leaves, as a family
+// member sent it: the same answer comes back. A shared point outside the street says
+// it is outside.
+func TestBrowserShareLink(t *testing.T) {
+	ctx, base, problems := newPhoneTab(t)
+	loaded := `document.documentElement.dataset.ready === 'true' && document.getElementById('answer-list').dataset.state === 'loaded'`
+	browserRun(t, ctx, "open page", chromedp.Navigate(base+"/?lang=zh"))
+	browserWait(t, ctx, "ready", `document.documentElement.dataset.ready === 'true'`)
+	browserRun(t, ctx, "choose area", chromedp.Evaluate[chromedp.Void](pageChooseArea(3)))
+	browserWait(t, ctx, "answer", loaded)
+	chosen := browserEval[pageAnswer](t, ctx, pageAnswerJS)
+	link := browserEval[string](t, ctx, `location.href`)
+	if !strings.Contains(link, "area="+chosen.Area) {
+		t.Fatalf("address after choosing area %s is %s", chosen.Area, link)
+	}
+
+	browserRun(t, ctx, "leave", chromedp.Navigate(base+"/?lang=zh"))
+	browserRun(t, ctx, "open the shared link", chromedp.Navigate(link))
+	browserWait(t, ctx, "shared answer", loaded)
+	if shared := browserEval[pageAnswer](t, ctx, pageAnswerJS); shared.Area != chosen.Area || shared.Text != chosen.Text {
+		t.Errorf("shared link gave area %s:\n%s\nwant area %s:\n%s", shared.Area, shared.Text, chosen.Area, chosen.Text)
+	}
+
+	browserRun(t, ctx, "a point outside", chromedp.Navigate(base+"/?lang=zh&at=121.300000,31.100000"))
+	browserWait(t, ctx, "outside answer", loaded)
+	if s := browserEval[string](t, ctx, `(document.querySelector('#answer-meta .outside-street') || {}).textContent || ''`); !strings.Contains(s, "不在") {
+		t.Errorf("a point outside the street says %q, want that it is outside", s)
+	}
+	if at := browserEval[string](t, ctx, `new URLSearchParams(location.search).get('at')`); at != "121.300000,31.100000" {
+		t.Errorf("address keeps at=%q", at)
 	}
 	assertPageClean(t, ctx, problems)
 }

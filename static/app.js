@@ -202,6 +202,7 @@ async function lookup(lon, lat, { areaId = null, speedChanged = false } = {}) {
     }
     state.answer = answer;
     state.lastPick = { lon, lat, areaId };
+    shareInURL(state.lastPick);
     // A route belongs to its starting point; a new speed or profile redraws it.
     if (!speedChanged || state.route) {
       state.route = null;
@@ -812,6 +813,33 @@ async function start() {
   renderAll();
   if (state.view === 'map') ensureMap();
   document.documentElement.dataset.ready = 'true';
+  answerFromURL();
+}
+
+/**
+ * shareInURL puts the answer's starting point in the address, so that a shared or
+ * bookmarked link opens the same answer: ?area=12 for a chosen area, else
+ * ?at=lon,lat. replaceState: the Back button still leaves the page.
+ */
+function shareInURL({ lon, lat, areaId }) {
+  const url = new URL(window.location.href);
+  url.searchParams.delete('area');
+  url.searchParams.delete('at');
+  if (areaId !== null && areaId !== undefined) url.searchParams.set('area', String(areaId));
+  else url.searchParams.set('at', `${lon.toFixed(6)},${lat.toFixed(6)}`);
+  window.history.replaceState(null, '', url);
+}
+
+/** answerFromURL answers the link's ?area= or ?at=lon,lat, as shareInURL wrote it. */
+function answerFromURL() {
+  const params = new URLSearchParams(window.location.search);
+  const area = params.get('area');
+  if (area) {
+    lookupArea(area);
+    return;
+  }
+  const at = (params.get('at') || '').split(',').map(Number);
+  if (at.length === 2 && at.every(Number.isFinite)) lookup(at[0], at[1]);
 }
 
 start().catch((err) => {
