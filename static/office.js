@@ -16,6 +16,7 @@ import { interiorPoint } from './geometry.js';
 import { addStrings, applyStatic, categoryName, formatNumber, lang, onLangChange, setLang, setPlace, t } from './i18n.js';
 import { errorText, say, showError, showMessagesAgain } from './messages.js';
 import { wireMode } from './mode.js';
+import { loadSuggestions, renderSuggestionsOffice, wireSuggestionsOffice } from './office-suggestions.js';
 import { el } from './render.js';
 import { loadSession, seesCoverage, send, signOut, submitSignIn } from './session.js';
 
@@ -338,6 +339,7 @@ async function startDashboard() {
   }
   renderControls();
   renderLegend();
+  loadSuggestions();
   await loadCoverage();
   document.documentElement.dataset.ready = 'true';
 }
@@ -708,6 +710,7 @@ function renderAll() {
   }
   renderWhatIf();
   renderSuggestions();
+  renderSuggestionsOffice();
   if (coverageMap) {
     coverageMap.relabel();
     if (state.suggestions) coverageMap.showSuggestions(state.suggestions.sites, { fit: false });
@@ -725,6 +728,7 @@ function wire() {
   $('suggest-button').addEventListener('click', suggest);
   $('print-button').addEventListener('click', () => window.print());
   $('whatif-clear').addEventListener('click', clearWhatIf);
+  wireSuggestionsOffice();
   // The printed map is another size: show the whole street in it, and again after.
   window.addEventListener('beforeprint', () => coverageMap && coverageMap.fit());
   window.addEventListener('afterprint', () => coverageMap && coverageMap.fit());

@@ -1,0 +1,181 @@
+// office-suggestions.js — the street office's suggestions (意见建议) on /office: the
+// year's report by category, state and area (shares rounded once by the server, so
+// each table sums to 100.00 %), the office's categories, and the year's suggestions,
+// each assigned, moved on and answered in place. Every text goes in as text.
+
+import { addStrings, formatDateTime, t } from './i18n.js';
+import { showError } from './messages.js';
+import { el } from './render.js';
+import { send } from './session.js';
+
+addStrings({
+  zh: {
+    sgTitle: '意见建议',
+    sgYear: '年份',
+    sgTotal: '{year}年共 {n} 件',
+    sgByCategory: '按类别',
+    sgByState: '按办理情况',
+    sgByArea: '按居民区',
+    sgCount: '件数',
+    sgShare: '占比',
+    sgNoArea: '（未填）',
+    sgAddCategory: '新增类别',
+    sgAdd: '添加',
+    sgListTitle: '逐件办理',
+    sgEmpty: '这一年还没有意见建议。',
+    sgContact: '联系方式：{contact}',
+    sgAssigned: '承办单位',
+    sgUnassigned: '（未分派）',
+    sgReason: '不可行的理由',
+    sgAnswer: '答复',
+    sgState: '办理情况',
+    sgSave: '保存',
+    sgSaved: '已保存',
+    sgState_received: '已收到',
+    sgState_accepted: '已受理',
+    sgState_in_progress: '办理中',
+    sgState_resolved: '已解决',
+    sgState_not_feasible: '不可行（已说明）',
+  },
+  en: {
+    sgTitle: 'Suggestions',
+    sgYear: 'Year',
+    sgTotal: '{n} in {year}',
+    sgByCategory: 'By category',
+    sgByState: 'By state',
+    sgByArea: 'By residential area',
+    sgCount: 'Count',
+    sgShare: 'Share',
+    sgNoArea: '(none given)',
+    sgAddCategory: 'New category',
+    sgAdd: 'Add',
+    sgListTitle: 'One by one',
+    sgEmpty: 'No suggestions in this year yet.',
+    sgContact: 'Contact: {contact}',
+    sgAssigned: 'Assigned to',
+    sgUnassigned: '(not assigned)',
+    sgReason: 'Why not feasible',
+    sgAnswer: 'Answer',
+    sgState: 'State',
+    sgSave: 'Save',
+    sgSaved: 'Saved',
+    sgState_received: 'Received',
+    sgState_accepted: 'Accepted',
+    sgState_in_progress: 'In progress',
+    sgState_resolved: 'Resolved',
+    sgState_not_feasible: 'Not feasible (explained)',
+  },
+});
+
+const STATES = ['received', 'accepted', 'in_progress', 'resolved', 'not_feasible'];
+const $ = (id) => document.getElementById(id);
+const shown = { report: null, list: null, orgs: [] };
+
+/** loadSuggestions fetches the year's report, its suggestions and the organizations. */
+export async function loadSuggestions() {
+  const section = $('sg-section');
+  if (!section) return;
+  section.hidden = false;
+  if (!$('sg-year').value) $('sg-year').value = String(new Date().getFullYear());
+  const year = $('sg-year').value;
+  section.dataset.state = 'loading';
+  try {
+    const [report, list, orgs] = await Promise.all([
+      send('GET', `/api/suggestions/report?year=${encodeURIComponent(year)}`),
+      send('GET', `/api/suggestions?year=${encodeURIComponent(year)}&limit=200`),
+      send('GET', '/api/organizations'),
+    ]);
+    Object.assign(shown, { report, list, orgs: orgs.organizations || [] });
+    renderSuggestionsOffice();
+    section.dataset.state = 'loaded';
+  } catch (err) {
+    section.dataset.state = 'error';
+    showError(() => String(err.message || err));
+  }
+}
+
+function shareTable(caption, key, lines, label = (k) => k) {
+  return el(
+    'table',
+    { class: 'data-table sg-table', 'data-table': key },
+    el('caption', {}, caption),
+    el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, caption), el('th', { scope: 'col' }, t('sgCount')), el('th', { scope: 'col' }, t('sgShare')))),
+    el(
+      'tbody',
+      {},
+      lines.map((l) => el('tr', {}, el('th', { scope: 'row' }, label(l[key])), el('td', {}, String(l.count)), el('td', {}, `${l.share_percent.toFixed(2)} %`))),
+    ),
+  );
+}
+
+/** renderSuggestionsOffice draws what loadSuggestions fetched, in the current language. */
+export function renderSuggestionsOffice() {
+  const r = shown.report;
+  if (!r) return;
+  $('sg-total').textContent = t('sgTotal', { year: r.year, n: r.total });
+  $('sg-report').replaceChildren(
+    shareTable(t('sgByCategory'), 'category', r.categories),
+    shareTable(t('sgByState'), 'state', r.states, (s) => t(`sgState_${s}`)),
+    shareTable(t('sgByArea'), 'area', r.areas, (a) => a || t('sgNoArea')),
+  );
+  const items = shown.list.suggestions;
+  $('sg-list').replaceChildren(...(items.length ? items.map(suggestionItem) : [el('li', { class: 'muted' }, t('sgEmpty'))]));
+}
+
+function suggestionItem(s) {
+  const id = (name) => `sg-${name}-${s.id}`;
+  const state = el('select', { id: id('state') }, STATES.map((k) => el('option', { value: k }, t(`sgState_${k}`))));
+  state.value = s.state;
+  const assigned = el('select', { id: id('assigned') }, el('option', { value: '0' }, t('sgUnassigned')), shown.orgs.map((o) => el('option', { value: String(o.id) }, o.name)));
+  assigned.value = String(s.assigned_to || 0);
+  const reason = el('input', { id: id('reason'), maxlength: '2000', autocomplete: 'off' });
+  reason.value = s.reason;
+  const answer = el('textarea', { id: id('answer'), rows: '2', maxlength: '2000' });
+  answer.value = s.answer;
+  const status = el('span', { class: 'sg-status', role: 'status' });
+  const save = el('button', { type: 'button', class: 'btn btn-primary' }, t('sgSave'));
+  save.addEventListener('click', async () => {
+    status.textContent = '';
+    try {
+      await send('PATCH', `/api/suggestions/${s.id}`, { state: state.value, assigned_to: Number(assigned.value), reason: reason.value, answer: answer.value });
+      status.textContent = t('sgSaved');
+      loadSuggestions();
+    } catch (err) {
+      status.textContent = String(err.message || err);
+    }
+  });
+  const field = (label, input) => el('div', { class: 'field' }, el('label', { for: input.id }, label), input);
+  return el(
+    'li',
+    { class: 'sg-item', 'data-id': String(s.id), 'data-state': s.state },
+    el('p', { class: 'sg-head' }, `${s.filed_on} · ${s.category}${s.area ? ` · ${s.area}` : ''}${s.external_id ? ` · ${s.external_id}` : ''}`),
+    el('p', { class: 'sg-title' }, s.title),
+    s.text ? el('p', { class: 'sg-text' }, s.text) : null,
+    s.contact ? el('p', { class: 'sg-contact' }, t('sgContact', { contact: s.contact })) : null,
+    el('p', { class: 'muted' }, formatDateTime(s.updated_at)),
+    field(t('sgState'), state),
+    field(t('sgAssigned'), assigned),
+    field(t('sgReason'), reason),
+    field(t('sgAnswer'), answer),
+    el('p', {}, save, ' ', status),
+  );
+}
+
+async function addCategory(e) {
+  e.preventDefault();
+  const name = $('sg-category-name').value.trim();
+  if (!name) return;
+  try {
+    await send('POST', '/api/suggestions/categories', { name });
+    $('sg-category-name').value = '';
+    loadSuggestions();
+  } catch (err) {
+    showError(() => String(err.message || err));
+  }
+}
+
+/** wireSuggestionsOffice makes the year and the category form work. */
+export function wireSuggestionsOffice() {
+  $('sg-year').addEventListener('change', loadSuggestions);
+  $('sg-category-form').addEventListener('submit', addCategory);
+}
