@@ -658,7 +658,7 @@ async function runSearch(q, { focusService = null, quiet = false } = {}) {
     state.search = { q, openNow, nearest: Boolean(state.lastPick), services: body.services || [], total: body.total || 0 };
     renderSearch();
     if (quiet) return;
-    say(() => t('searchReady'));
+    say(() => t('searchReady', { n: state.search.total }));
     const card = focusService === null ? null : $('search-list').querySelector(`[data-service="${Number(focusService)}"]`);
     (card || $('search-results')).focus();
     if (card && finderMap && finderMap.serviceLayers) {

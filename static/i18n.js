@@ -117,7 +117,7 @@ const STRINGS = {
     searchOpenOnly: '只列出现在开放的',
     searchNone: '没有找到。换个说法试试，比如“食堂”“助浴”“驿站”。',
     searchLoading: '正在搜索……',
-    searchReady: '搜索完成，见“搜索结果”。',
+    searchReady: '搜索完成：找到{n}处，见“搜索结果”。',
     suggestArea: '居民区 · 查看家门口的服务',
     suggestService: '{category}',
     // The walking circle, a service's catchment, the walking network (issue 3).
@@ -300,7 +300,7 @@ const STRINGS = {
     searchOpenOnly: 'open now only',
     searchNone: 'Nothing found. Try another word, such as 食堂 (canteen) or 助浴 (bathing).',
     searchLoading: 'Searching…',
-    searchReady: 'Search done: see “Search results”.',
+    searchReady: 'Search done: {n} found, see “Search results”.',
     suggestArea: 'Residential area · see what is at its doorstep',
     suggestService: '{category}',
     speedElderUsed: 'At an older person’s pace (50 m a minute)',

@@ -255,7 +255,10 @@ export class FinderMap {
       layer.eachLayer((path) => {
         path.on('add', () => {
           const node = path.getElement();
-          if (node) node.setAttribute('data-area', String(p.id));
+          if (node) {
+            node.setAttribute('data-area', String(p.id));
+            node.setAttribute('aria-hidden', 'true');
+          }
         });
       });
       layer.addTo(this.areaGroup);
@@ -294,6 +297,8 @@ export class FinderMap {
         if (!node) return;
         node.setAttribute('data-service', String(s.id));
         node.setAttribute('data-category', s.category);
+        // Out of the accessibility tree: the answer, the list and search say the same.
+        node.setAttribute('aria-hidden', 'true');
       });
       m.addTo(this.serviceGroup);
       this.serviceLayers.set(String(s.id), m);

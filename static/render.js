@@ -58,8 +58,10 @@ export function openState(svc) {
  * hours a line a span, status or open-now, offers, capacity and note.
  */
 export function serviceDetails(svc) {
-  const dl = el('dl', { class: 'svc-details' });
-  const row = (label, ...value) => dl.append(el('div', { class: 'svc-row' }, el('dt', {}, label), el('dd', {}, ...value)));
+  // The rows are a <dl>; the notes after them sit beside it, not inside (a <dl> holds only rows).
+  const rows = el('dl', { class: 'svc-rows' });
+  const dl = el('div', { class: 'svc-details' }, rows);
+  const row = (label, ...value) => rows.append(el('div', { class: 'svc-row' }, el('dt', {}, label), el('dd', {}, ...value)));
 
   if (svc.address) row(t('address'), svc.address);
   if (svc.phone) {
