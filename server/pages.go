@@ -15,3 +15,7 @@ func (s *Server) handleStaffPage(c *gin.Context) { servePage(c, "staff.html") }
 // it calls lets only office and admin users through, and the page says so politely
 // to anyone else.
 func (s *Server) handleOfficePage(c *gin.Context) { servePage(c, "office.html") }
+
+// handleSuggestPage serves the residents' suggestion form, which also follows a
+// suggestion by the private token in its link's fragment.
+func (s *Server) handleSuggestPage(c *gin.Context) { servePage(c, "suggest.html") }

@@ -37,6 +37,7 @@ func (s *Server) routes() {
 		{"GET HEAD", "/", open, s.handleIndexPage},
 		{"GET HEAD", "/staff", open, s.handleStaffPage},
 		{"GET HEAD", "/office", open, s.handleOfficePage},
+		{"GET HEAD", "/suggest", open, s.handleSuggestPage},
 		{"GET HEAD", "/static/*path", open, handleStatic},
 		// Residents' lookups (street.go, services.go, circle.go).
 		{"GET HEAD", "/api/meta", open, s.handleMeta},

@@ -16,7 +16,8 @@ import (
 // The office keeps the list, assigns, answers and reports by year.
 const maxSuggestionBody = 8 << 10
 
-// suggestionFiled is the answer to a filing: the private link to follow it.
+// suggestionFiled is the answer to a filing: the private link to follow it, the
+// page /suggest with the token in the fragment, which browsers never send on.
 type suggestionFiled struct {
 	ID       int64  `json:"id"`
 	State    string `json:"state"`
@@ -83,7 +84,7 @@ func (s *Server) handleCreateSuggestion(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
-	c.JSON(http.StatusCreated, suggestionFiled{ID: sg.ID, State: sg.State, Token: token, FollowUp: "/api/suggestions/track/" + token})
+	c.JSON(http.StatusCreated, suggestionFiled{ID: sg.ID, State: sg.State, Token: token, FollowUp: "/suggest#t=" + token})
 }
 
 // readSuggestion reads a filing: title, text and category required; area, lon, lat,

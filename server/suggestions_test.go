@@ -39,13 +39,13 @@ func TestSuggestionLifeCycle(t *testing.T) {
 		t.Fatalf("file: %d %s", r.status, r.body)
 	}
 	var filed suggestionFiled
-	if err := json.Unmarshal(r.body, &filed); err != nil || len(filed.Token) < 20 || filed.FollowUp != "/api/suggestions/track/"+filed.Token {
+	if err := json.Unmarshal(r.body, &filed); err != nil || len(filed.Token) < 20 || filed.FollowUp != "/suggest#t="+filed.Token {
 		t.Fatalf("filed %+v %v", filed, err)
 	}
 	track := func() map[string]any {
 		t.Helper()
 		var m map[string]any
-		if status := getJSON(t, p.srv, filed.FollowUp, &m); status != http.StatusOK {
+		if status := getJSON(t, p.srv, "/api/suggestions/track/"+filed.Token, &m); status != http.StatusOK {
 			t.Fatalf("track: %d", status)
 		}
 		if _, ok := m["contact"]; ok {
