@@ -238,3 +238,24 @@ func TestBrowserShareLink(t *testing.T) {
 	}
 	assertPageClean(t, ctx, problems)
 }
+
+// TestBrowserReadAloud presses 朗读 on the first answer card: the browser is asked to
+// say the listing's name, minutes and phone in a zh-CN voice.
+func TestBrowserReadAloud(t *testing.T) {
+	ctx, base, problems := newPhoneTab(t)
+	browserRun(t, ctx, "open page", chromedp.Navigate(base+"/?lang=zh"))
+	browserWait(t, ctx, "ready", `document.documentElement.dataset.ready === 'true'`)
+	browserRun(t, ctx, "choose area", chromedp.Evaluate[chromedp.Void](pageChooseArea(1)))
+	browserWait(t, ctx, "answer", `document.getElementById('answer-list').dataset.state === 'loaded'`)
+	// Headless Chromium has no voices: the test listens to what the page asks for.
+	browserRun(t, ctx, "listen", chromedp.Evaluate[chromedp.Void](`speechSynthesis.speak = (u) => { window.__spoken = {text: u.text, lang: u.lang}; }`))
+	browserRun(t, ctx, "read aloud", chromedp.Click(chromedp.CSS(`#answer-list > li.answer-row .btn-read`)))
+	type spoken struct{ Text, Lang, Name, Phone string }
+	got := browserEval[spoken](t, ctx, `(() => { const card = document.querySelector('#answer-list > li.answer-row');
+	  return {Text: (window.__spoken || {}).text || '', Lang: (window.__spoken || {}).lang || '',
+	    Name: card.querySelector('.svc-name').firstChild.textContent, Phone: (card.querySelector('a[href^="tel:"]') || {}).textContent || ''}; })()`)
+	if got.Lang != "zh-CN" || !strings.HasPrefix(got.Text, got.Name+"，步行约") || !strings.Contains(got.Text, "分钟") || got.Phone == "" || !strings.Contains(got.Text, got.Phone) {
+		t.Errorf("read aloud %q in %q; want %q, its minutes and phone %q in zh-CN", got.Text, got.Lang, got.Name, got.Phone)
+	}
+	assertPageClean(t, ctx, problems)
+}

@@ -2,6 +2,7 @@
 // through textContent (never innerHTML), so a name or note can hold any character.
 
 import { SVG_NS, swatch, swatchFrame } from './colors.js';
+import { canSpeak, speak } from './speech.js';
 import { categoryName, compareNames, formatDate, formatDay, formatDistance, formatHours, formatMinutes, lang, nextChangeText, serviceName, speedText, t } from './i18n.js';
 import { reportButton, reportedNote } from './report.js';
 
@@ -247,7 +248,7 @@ export function answerRows(answer, categoriesById, { short = false } = {}) {
     );
     const usual = usualClosedNote(entry.usual);
     if (!short) {
-      li.append(serviceTitle('p', svc), distance, usual, badges, serviceDetails(svc), el('p', { class: 'route-actions' }, routeButton(svc)), serviceActions(svc));
+      li.append(serviceTitle('p', svc), distance, usual, readAloudButton(svc), badges, serviceDetails(svc), el('p', { class: 'route-actions' }, routeButton(svc)), serviceActions(svc));
       return li;
     }
     const st = openState(svc);
@@ -259,11 +260,32 @@ export function answerRows(answer, categoriesById, { short = false } = {}) {
       svc.phone
         ? el('a', { href: telHref(svc.phone), class: 'btn btn-primary btn-call', 'aria-label': t('callPhone', { phone: svc.phone }) }, t('callButton'))
         : null,
+      readAloudButton(svc),
       el('p', { class: 'route-actions' }, routeButton(svc)),
       el('details', { class: 'short-more' }, el('summary', {}, t('moreDetails')), badges, serviceDetails(svc), serviceActions(svc)),
     );
     return li;
   });
+}
+
+/**
+ * readAloudButton is "朗读 / Read aloud" for a listing: its name, minutes on foot,
+ * open now, address and phone, read by the browser; null where it cannot speak.
+ */
+export function readAloudButton(svc) {
+  if (!canSpeak()) return null;
+  const st = openState(svc);
+  const words = [
+    serviceName(svc),
+    Number.isFinite(svc.walk_minutes) ? t('walkMinutes', { min: formatMinutes(svc.walk_minutes) }) : '',
+    st ? st.text : '',
+    st ? st.change : '',
+    svc.address ? `${t('address')} ${svc.address}` : '',
+    svc.phone ? `${t('phone')} ${svc.phone}` : '',
+  ].filter(Boolean);
+  const button = el('button', { type: 'button', class: 'btn btn-read', 'aria-label': t('readAloudLabel', { name: serviceName(svc) }) }, t('readAloud'));
+  button.addEventListener('click', () => speak(words.join(t('spokenSep'))));
+  return el('p', { class: 'read-actions' }, button);
 }
 
 /**
