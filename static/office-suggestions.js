@@ -7,6 +7,7 @@ import { addStrings, formatDateTime, t } from './i18n.js';
 import { showError } from './messages.js';
 import { el } from './render.js';
 import { send } from './session.js';
+import './suggestion-states.js';
 
 addStrings({
   zh: {
@@ -31,11 +32,6 @@ addStrings({
     sgState: '办理情况',
     sgSave: '保存',
     sgSaved: '已保存',
-    sgState_received: '已收到',
-    sgState_accepted: '已受理',
-    sgState_in_progress: '办理中',
-    sgState_resolved: '已解决',
-    sgState_not_feasible: '不可行（已说明）',
   },
   en: {
     sgTitle: 'Suggestions',
@@ -59,11 +55,6 @@ addStrings({
     sgState: 'State',
     sgSave: 'Save',
     sgSaved: 'Saved',
-    sgState_received: 'Received',
-    sgState_accepted: 'Accepted',
-    sgState_in_progress: 'In progress',
-    sgState_resolved: 'Resolved',
-    sgState_not_feasible: 'Not feasible (explained)',
   },
 });
 

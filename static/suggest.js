@@ -6,6 +6,7 @@
 import { getJSON, requestJSON } from './api.js';
 import { addStrings, applyStatic, formatDateTime, lang, onLangChange, setLang, setPlace, t } from './i18n.js';
 import { errorText, say, showError, showMessagesAgain } from './messages.js';
+import './suggestion-states.js';
 
 addStrings({
   zh: {
@@ -24,11 +25,6 @@ addStrings({
     sgTrackReason: '不可行的理由',
     sgTrackAnswer: '答复',
     sgTrackUpdated: '更新时间',
-    sgState_received: '已收到',
-    sgState_accepted: '已受理',
-    sgState_in_progress: '办理中',
-    sgState_resolved: '已解决',
-    sgState_not_feasible: '不可行（已说明）',
   },
   en: {
     sgPageTagline: 'Suggest something to the street office, and follow it by a private link',
@@ -46,11 +42,6 @@ addStrings({
     sgTrackReason: 'Why not feasible',
     sgTrackAnswer: 'Answer',
     sgTrackUpdated: 'Updated',
-    sgState_received: 'Received',
-    sgState_accepted: 'Accepted',
-    sgState_in_progress: 'In progress',
-    sgState_resolved: 'Resolved',
-    sgState_not_feasible: 'Not feasible (explained)',
   },
 });
 
