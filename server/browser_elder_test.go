@@ -132,6 +132,9 @@ func TestBrowserElderMode(t *testing.T) {
 	if !strings.Contains(cards.First, "分钟") || !strings.Contains(cards.First, "打电话") {
 		t.Errorf("first short card lacks minutes or the call button:\n%s", cards.First)
 	}
+	if text := browserEval[string](t, ctx, `document.getElementById('answer-list').innerText`); strings.Contains(text, "null") || strings.Contains(text, "undefined") {
+		t.Errorf("short answer shows a missing value:\n%s", text)
+	}
 	checkElder(t, "answer", browserEval[elderReport](t, ctx, elderMeasureJS))
 	pageShot(t, ctx, "elder-answer")
 	browserRun(t, ctx, "unfold details", chromedp.Evaluate[chromedp.Void](`document.querySelector('#answer-list details.short-more').open = true`))

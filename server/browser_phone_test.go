@@ -138,6 +138,9 @@ func TestBrowserPhoneAnswerInView(t *testing.T) {
 	if !spokenAnswer.MatchString(card.Status) {
 		t.Errorf("status line says %q, want the answer itself (最近的…：…，步行约N分钟…)", card.Status)
 	}
+	if text := browserEval[string](t, ctx, `document.getElementById('answer-list').innerText`); strings.Contains(text, "null") || strings.Contains(text, "undefined") {
+		t.Errorf("answer shows a missing value:\n%s", text)
+	}
 	pageShot(t, ctx, "phone-answer")
 
 	// A tap on the map now asks first; the answer stays until the resident says yes.

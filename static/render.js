@@ -225,7 +225,7 @@ export function answerRows(answer, categoriesById, { short = false } = {}) {
     const svc = entry.service;
     if (!svc) {
       li.classList.add('answer-none');
-      li.append(el('p', { class: 'none' }, t(entry.usual ? 'noneOpenNow' : 'noneFound')), usualClosedNote(entry.usual));
+      li.append(el('p', { class: 'none' }, t(entry.usual ? 'noneOpenNow' : 'noneFound')), usualClosedNote(entry.usual) || '');
       return li;
     }
     const circle = cat.circle_minutes || 15;
@@ -248,11 +248,14 @@ export function answerRows(answer, categoriesById, { short = false } = {}) {
     );
     const usual = usualClosedNote(entry.usual);
     if (!short) {
-      li.append(serviceTitle('p', svc), distance, usual, readAloudButton(svc), badges, serviceDetails(svc), el('p', { class: 'route-actions' }, routeButton(svc)), serviceActions(svc));
+      // Through el: it leaves out the parts a listing lacks (null), where append would write "null".
+      li.append(...el('div', {}, serviceTitle('p', svc), distance, usual, readAloudButton(svc), badges, serviceDetails(svc), el('p', { class: 'route-actions' }, routeButton(svc)), serviceActions(svc)).childNodes);
       return li;
     }
     const st = openState(svc);
-    li.append(
+    const card = el(
+      'div',
+      {},
       serviceTitle('p', svc),
       el('p', { class: 'distance' }, distance.querySelector('.walk-minutes')),
       usual,
@@ -264,6 +267,7 @@ export function answerRows(answer, categoriesById, { short = false } = {}) {
       el('p', { class: 'route-actions' }, routeButton(svc)),
       el('details', { class: 'short-more' }, el('summary', {}, t('moreDetails')), badges, serviceDetails(svc), serviceActions(svc)),
     );
+    li.append(...card.childNodes);
     return li;
   });
 }
