@@ -131,6 +131,8 @@ func TestBrowserPhoneAnswerInView(t *testing.T) {
 	browserRun(t, ctx, "choose area", chromedp.Evaluate[chromedp.Void](pageChooseArea(1)))
 	browserWait(t, ctx, "answer", `document.getElementById('answer-list').dataset.state === 'loaded'`)
 	browserWait(t, ctx, "card focused", `document.activeElement && document.activeElement.matches('#answer-list > li.answer-row')`)
+	// The page settles for a moment after the answer; then the card must be in place.
+	browserRun(t, ctx, "page to settle", chromedp.Sleep(700*time.Millisecond))
 	card := browserEval[pageCardInView](t, ctx, pageCardInViewJS)
 	if !card.Focused || card.Top < -2 || card.Top > card.Height/2 {
 		t.Errorf("first answer card: focused %v, top at %.0f px of a %.0f px screen; want focused in the upper half", card.Focused, card.Top, card.Height)

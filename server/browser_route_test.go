@@ -77,8 +77,11 @@ func TestBrowserRoute(t *testing.T) {
 	}
 
 	browserRun(t, ctx, "open route", chromedp.Click(chromedp.CSS(`#answer-list li[data-category="`+category+`"] [data-route]`)))
+	// The map may still be moving to the route when it is first drawn (Leaflet clips
+	// the line to the view meanwhile): wait for the line, then judge it.
 	browserWait(t, ctx, "route", `(document.querySelector('.route-box') || {dataset: {}}).dataset.state === 'loaded' &&
 	  document.querySelector('path.route-line') !== null`)
+	browserWait(t, ctx, "map to settle", pageMapSettled)
 	walk := browserEval[pageRoute](t, ctx, pageRouteJS)
 	if walk.Points < 3 || walk.Straight != 0 || len(walk.Directions) < 2 || !strings.Contains(walk.Summary, "台阶") {
 		t.Fatalf("route on the page %+v: want a line of several points along the streets, no straight lines, directions and steps said", walk)
@@ -89,6 +92,7 @@ func TestBrowserRoute(t *testing.T) {
 
 	browserRun(t, ctx, "avoid steps", chromedp.Click(chromedp.ID("step-free")))
 	browserWait(t, ctx, "step-free route", `((document.querySelector('.route-box .route-summary') || {}).innerText || '').includes('不走台阶')`)
+	browserWait(t, ctx, "map to settle", pageMapSettled)
 	free := browserEval[pageRoute](t, ctx, pageRouteJS)
 	if free.Summary == walk.Summary || strings.Contains(strings.Join(free.Directions, " "), "走台阶") || free.Points < 3 {
 		t.Errorf("step-free route %+v, walking route %+v: want another route, without steps", free, walk)

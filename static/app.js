@@ -296,6 +296,13 @@ function showFirstCard() {
   const card = $('answer-list').querySelector('li.answer-row') || $('answer');
   card.focus({ preventScroll: true });
   card.scrollIntoView({ block: 'start' });
+  // The page may still settle above the card (the status line's answer, the map's
+  // buttons): keep the card at the top while it does, for half a second at most.
+  const settle = new ResizeObserver(() => {
+    if (document.activeElement === card) card.scrollIntoView({ block: 'start' });
+  });
+  settle.observe(document.body);
+  setTimeout(() => settle.disconnect(), 500);
 }
 
 function lookupArea(id) {

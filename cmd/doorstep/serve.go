@@ -10,6 +10,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"doorstep/server"
@@ -117,9 +118,17 @@ func runServe(ctx context.Context, args []string, stderr io.Writer, ready chan<-
 	errc := make(chan error, 1)
 	go func() { errc <- httpServer.Serve(ln) }()
 	// Imports run as separate commands; pick up what they load without a restart.
-	go srv.Live().WatchImports(ctx, importPollInterval)
-	// A session key rotated by doorstep keys rotate is taken up as soon.
-	go srv.WatchSessionKey(ctx, importPollInterval)
+	// A session key rotated by doorstep keys rotate is taken up as soon. Both end
+	// with serve, which waits for them so nothing logs after it returns.
+	watchCtx, stopWatching := context.WithCancel(ctx)
+	var watchers sync.WaitGroup
+	watchers.Go(func() { srv.Live().WatchImports(watchCtx, importPollInterval) })
+	watchers.Go(func() { srv.WatchSessionKey(watchCtx, importPollInterval) })
+	defer func() {
+		stopWatching()
+		watchers.Wait()
+		srv.Live().Wait() // a base's area sample points, still being made
+	}()
 	select {
 	case err := <-errc:
 		return err
