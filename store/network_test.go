@@ -99,7 +99,7 @@ func TestNetworkKeepsAccess(t *testing.T) {
 	}
 	steps := []string{`CREATE TABLE migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`}
 	for _, e := range entries {
-		if e.Name() >= "006" {
+		if e.Name() >= "008_network_access.sql" { // a database from before the access bits
 			continue
 		}
 		body, err := os.ReadFile(filepath.Join("migration", e.Name()))

@@ -32,7 +32,7 @@ const (
 // thousands of listings.
 var exactRankLimit = 2000
 
-// searchIndex is one FTS5 table of migration 005 with its bm25 column weights, the
+// searchIndex is one FTS5 table of migration 006 with its bm25 column weights, the
 // name column weighing most.
 type searchIndex struct {
 	table, weights, nameColumn string

@@ -7,7 +7,7 @@ import (
 	"strings"
 )
 
-// searchTable is one contentless FTS5 index of migration 005, with the table that
+// searchTable is one contentless FTS5 index of migration 006, with the table that
 // keeps the texts it holds and the query that lists each queued row's indexed texts
 // (NULL when not indexed) and current texts (NULL when the row is gone), column by
 // column.
@@ -66,7 +66,7 @@ func indexQueued(ctx context.Context, tx *sql.Tx) error {
 	return err
 }
 
-// indexPending indexes rows queued by another client's writes (migration 005), if
+// indexPending indexes rows queued by another client's writes (migration 006), if
 // any, in a write transaction of its own; without any it only reads.
 func (db *DB) indexPending(ctx context.Context) error {
 	var queued bool

@@ -336,7 +336,7 @@ func TestSearchFollowsEdits(t *testing.T) {
 }
 
 // TestSearchMigrationIndexesExistingRows opens databases made before migration 003
-// and before migration 005 (whose search index Debian's sqlite3 3.40 could not
+// and before migration 006 (whose search index Debian's sqlite3 3.40 could not
 // read), with a listing and an area in each: the migrations index them, give the
 // listing an external id, and leave a file that sqlite3 3.40 reads and searches.
 func TestSearchMigrationIndexesExistingRows(t *testing.T) {
@@ -345,7 +345,7 @@ func TestSearchMigrationIndexesExistingRows(t *testing.T) {
 		applied []string
 	}{
 		{"before 003", []string{"001_init.sql", "002_users_audit.sql"}},
-		{"before 005", []string{"001_init.sql", "002_users_audit.sql", "003_search.sql", "004_network.sql"}},
+		{"the last release (001–004)", []string{"001_init.sql", "002_users_audit.sql", "003_search.sql", "004_network.sql"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
