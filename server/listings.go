@@ -1,7 +1,6 @@
 package server
 
 import (
-	"context"
 	"errors"
 	"math"
 	"net/http"
@@ -160,11 +159,10 @@ func (s *Server) answerChange(c *gin.Context, svc *doorstep.Service, err error) 
 }
 
 // afterWrite puts the committed listing into the snapshot so the next lookup sees
-// the change.
-// A check may end the notice of residents' reports, so the reported set is read again.
+// the change; a check ends the notice of residents' reports through the listing's
+// new verified_at (reportedSet.has).
 func (s *Server) afterWrite(svc *doorstep.Service) {
 	s.live.Refresh(svc)
-	s.reloadReported(context.Background())
 }
 
 // listingError gives a conflict's current listing as the editing API shows it,

@@ -43,28 +43,32 @@ func newReportLimits() reportLimits {
 	return reportLimits{address: budget(reportsPerAddress, reportAddressEvery), listing: budget(reportsPerListing, reportListingEvery)}
 }
 
-// reportedSet is the listings residents are told may be out of date
-// (store.DB.ReportedServices). It is safe for concurrent use.
+// reportedSet is the listings residents are told may be out of date: those with
+// an open report filed after the listing was last checked (store.DB.OpenReportTimes).
+// It is safe for concurrent use.
 type reportedSet struct {
-	mu  sync.RWMutex
-	ids map[int64]bool
+	mu     sync.RWMutex
+	newest map[int64]time.Time
 }
 
-func (r *reportedSet) has(id int64) bool {
+// has reports whether svc, as the snapshot holds it, has an open report newer than
+// its check; a check therefore ends the notice without reading the set again.
+func (r *reportedSet) has(svc *doorstep.Service) bool {
 	r.mu.RLock()
-	defer r.mu.RUnlock()
-	return r.ids[id]
+	filed, ok := r.newest[svc.ID]
+	r.mu.RUnlock()
+	return ok && (svc.VerifiedAt == nil || filed.After(*svc.VerifiedAt))
 }
 
-// reload reads the set again after a report, a resolution or a check.
+// reloadReported reads the set again after a report or a resolution.
 func (s *Server) reloadReported(ctx context.Context) {
-	ids, err := s.db.ReportedServices(ctx)
+	newest, err := s.db.OpenReportTimes(ctx)
 	if err != nil {
 		s.log.ErrorContext(ctx, "reported listings", "err", err)
 		return
 	}
 	s.reported.mu.Lock()
-	s.reported.ids = ids
+	s.reported.newest = newest
 	s.reported.mu.Unlock()
 }
 

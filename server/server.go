@@ -100,11 +100,11 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*Server, error) {
 	if err := s.initAuth(ctx); err != nil {
 		return nil, err
 	}
-	reported, err := db.ReportedServices(ctx)
+	reported, err := db.OpenReportTimes(ctx)
 	if err != nil {
 		return nil, err
 	}
-	s.reported.ids = reported
+	s.reported.newest = reported
 	gin.SetMode(gin.ReleaseMode)
 	e := gin.New()
 	// gin trusts every proxy unless told otherwise.

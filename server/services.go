@@ -295,7 +295,7 @@ type serviceJSON struct {
 func newServiceJSON(snap *finder.Snapshot, reported *reportedSet, svc *doorstep.Service, walk *finder.Walk, crs geo.CRS, now time.Time) serviceJSON {
 	pt := geo.FromWGS84(crs, svc.Point())
 	sj := serviceJSON{Service: svc, Lon: pt[0], Lat: pt[1], OpenNow: snap.IsOpen(svc, now), Stale: svc.Stale(now),
-		Reported: reported.has(svc.ID), Navigate: newNavigateJSON(svc)}
+		Reported: reported.has(svc), Navigate: newNavigateJSON(svc)}
 	if change, ok := snap.NextChange(svc, now); ok {
 		sj.NextChange = newNextChangeJSON(change, now)
 	}

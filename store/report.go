@@ -262,19 +262,18 @@ func fixOf(ctx context.Context, tx *sql.Tx, r *doorstep.Report, res *doorstep.Re
 	return &id, nil
 }
 
-// ReportedServices returns the ids of the listings with open reports filed after
-// the listing was last checked: residents are told those may be out of date.
-func (db *DB) ReportedServices(ctx context.Context) (map[int64]bool, error) {
-	reported := map[int64]bool{}
+// OpenReportTimes returns, for each listing with open reports, when the newest
+// of them was filed. Residents are told a listing may be out of date while that is
+// after the listing was last checked (its verified_at), so a check needs no new read.
+func (db *DB) OpenReportTimes(ctx context.Context) (map[int64]time.Time, error) {
+	newest := map[int64]time.Time{}
 	err := db.readTx(ctx, func(tx *sql.Tx) error {
-		return queryEach(ctx, tx, `SELECT r.service_id, r.created_at, s.verified_at FROM reports r
-			JOIN services s ON s.id = r.service_id WHERE r.resolved_at IS NULL`, func(rows *sql.Rows) error {
+		return queryEach(ctx, tx, `SELECT service_id, created_at FROM reports WHERE resolved_at IS NULL`, func(rows *sql.Rows) error {
 			var (
-				id       int64
-				created  string
-				verified sql.NullString
+				id      int64
+				created string
 			)
-			if err := rows.Scan(&id, &created, &verified); err != nil {
+			if err := rows.Scan(&id, &created); err != nil {
 				return err
 			}
 			// Times are compared parsed: RFC 3339 strings with trimmed fractions do not sort.
@@ -282,20 +281,13 @@ func (db *DB) ReportedServices(ctx context.Context) (map[int64]bool, error) {
 			if err != nil {
 				return err
 			}
-			if verified.Valid {
-				checked, err := parseTime(verified.String)
-				if err != nil {
-					return err
-				}
-				if !filed.After(checked) {
-					return nil
-				}
+			if filed.After(newest[id]) {
+				newest[id] = filed
 			}
-			reported[id] = true
 			return nil
 		})
 	})
-	return reported, err
+	return newest, err
 }
 
 // EraseReportContacts erases the phone numbers of reports resolved before
