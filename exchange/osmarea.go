@@ -263,15 +263,7 @@ func ReadPopulationsCSV(data []byte) (map[string]Population, error) {
 		return nil, errors.New("line 1: no population column")
 	}
 	pops := map[string]Population{}
-	for {
-		rec, err := r.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
-		line, _ := r.FieldPos(0)
+	err = eachRecord(r, func(rec []string, line int) error {
 		cell := func(name string) string {
 			if i, ok := col[name]; ok && i < len(rec) {
 				return strings.TrimSpace(rec[i])
@@ -290,32 +282,55 @@ func ReadPopulationsCSV(data []byte) (map[string]Population, error) {
 			return n, nil
 		}
 		var p Population
+		var err error
 		if p.Residents, err = count("population"); err != nil {
-			return nil, err
+			return err
 		}
 		if p.Elderly, err = count("elderly"); err != nil {
-			return nil, err
+			return err
 		}
 		if p.Elderly > p.Residents {
-			return nil, fmt.Errorf("line %d, elderly: %d is more than the population %d", line, p.Elderly, p.Residents)
+			return fmt.Errorf("line %d, elderly: %d is more than the population %d", line, p.Elderly, p.Residents)
 		}
 		switch s := strings.ToLower(cell("sample")); s {
 		case "", "false", "no", "0":
 		case "true", "yes", "1":
 			p.Sample = true
 		default:
-			return nil, fmt.Errorf("line %d, sample: %q must be true or false", line, s)
+			return fmt.Errorf("line %d, sample: %q must be true or false", line, s)
 		}
 		name := cell("name")
 		if name == "" {
-			return nil, fmt.Errorf("line %d, name: is empty", line)
+			return fmt.Errorf("line %d, name: is empty", line)
 		}
 		if _, dup := pops[name]; dup {
-			return nil, fmt.Errorf("line %d, name: %q is given twice", line, name)
+			return fmt.Errorf("line %d, name: %q is given twice", line, name)
 		}
 		pops[name] = p
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return pops, nil
+}
+
+// eachRecord calls fn with each record r reads and the line it starts on, until
+// the end of the file or the first error, which it returns.
+func eachRecord(r *csv.Reader, fn func(rec []string, line int) error) error {
+	for {
+		rec, err := r.Read()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		line, _ := r.FieldPos(0)
+		if err := fn(rec, line); err != nil {
+			return err
+		}
+	}
 }
 
 // OSMResidentialAreas makes residential areas of OSM areas, named by their name tag,

@@ -6,7 +6,6 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
-	"io"
 	"strconv"
 	"strings"
 
@@ -50,34 +49,30 @@ func ReadListingMapping(data []byte) ([]ListingRule, error) {
 	r.Comment = '#'
 	r.TrimLeadingSpace = true
 	var rules []ListingRule
-	for {
-		rec, err := r.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
-		line, _ := r.FieldPos(0)
+	err := eachRecord(r, func(rec []string, line int) error {
 		if len(rec) == 2 && strings.TrimSpace(rec[0]) == "tags" && strings.TrimSpace(rec[1]) == "category" {
-			continue
+			return nil
 		}
 		if len(rec) != 2 {
-			return nil, fmt.Errorf("line %d: want two cells, tags and category, not %d", line, len(rec))
+			return fmt.Errorf("line %d: want two cells, tags and category, not %d", line, len(rec))
 		}
 		rule := ListingRule{Category: strings.TrimSpace(rec[1]), Line: line}
 		if rule.Category == "" {
-			return nil, fmt.Errorf("line %d, category: is empty", line)
+			return fmt.Errorf("line %d, category: is empty", line)
 		}
 		for _, kv := range strings.Split(rec[0], "+") {
 			k, v, ok := strings.Cut(strings.TrimSpace(kv), "=")
 			k, v = strings.TrimSpace(k), strings.TrimSpace(v)
 			if !ok || k == "" || v == "" {
-				return nil, fmt.Errorf("line %d, tags: %q is not key=value (use key=* for any value)", line, strings.TrimSpace(kv))
+				return fmt.Errorf("line %d, tags: %q is not key=value (use key=* for any value)", line, strings.TrimSpace(kv))
 			}
 			rule.Match = append(rule.Match, osm.Tag{Key: k, Value: v})
 		}
 		rules = append(rules, rule)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	if len(rules) == 0 {
 		return nil, errors.New("no mapping rows (tags,category)")
