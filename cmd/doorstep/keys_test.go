@@ -3,9 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
-	"os"
 	"path/filepath"
-	"syscall"
 	"testing"
 
 	"doorstep"
@@ -17,8 +15,7 @@ import (
 // reads it — the database, or a key file it writes 0600 under umask 022 — and
 // moves every user's session version on, signing everyone out.
 func TestHostileKeysRotate(t *testing.T) {
-	old := syscall.Umask(0o022)
-	t.Cleanup(func() { syscall.Umask(old) })
+	storetest.UsualUmask(t)
 	ctx := context.Background()
 	dir := t.TempDir()
 	dbPath, keyFile := filepath.Join(dir, "d.db"), filepath.Join(dir, "session.key")
@@ -56,10 +53,7 @@ func TestHostileKeysRotate(t *testing.T) {
 			t.Fatalf("keys rotate --session-key-file: %v %s", err, errOut.String())
 		}
 	}
-	info, err := os.Stat(keyFile)
-	if err != nil || info.Mode().Perm() != 0o600 {
-		t.Fatalf("key file %v %v, want mode 0600", info, err)
-	}
+	storetest.WantPrivate(t, keyFile)
 	if v := version(); v != v0+3 {
 		t.Errorf("session version %d after three rotations, want %d", v, v0+3)
 	}
