@@ -500,15 +500,7 @@ func TestImportServicesFromOSMLeavesOutUnreadableTags(t *testing.T) {
 	if strings.Contains(stderr.String(), "node/43") {
 		t.Errorf("node/43's tags were readable:\n%s", stderr.String())
 	}
-	db, err := store.Open(context.Background(), dbPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	list, _, err := db.Services(context.Background(), doorstep.ServiceFilter{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	list := listings(t, dbPath)
 	if len(list) != 2 {
 		t.Fatalf("%d listings, want both", len(list))
 	}
