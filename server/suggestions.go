@@ -215,7 +215,7 @@ func (s *Server) handleSuggestionReport(c *gin.Context) {
 	if !ok {
 		return
 	}
-	year, err := p.int("year", shanghaiYear(s.now()), 1949, 2200)
+	year, err := p.int("year", s.now().In(s.Snapshot().Location()).Year(), 1949, 2200)
 	var rep *doorstep.SuggestionReport
 	if err == nil {
 		rep, err = s.db.SuggestionReport(c.Request.Context(), year)
@@ -225,9 +225,4 @@ func (s *Server) handleSuggestionReport(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusOK, rep)
-}
-
-// shanghaiYear is the year it is in the street's time zone.
-func shanghaiYear(t time.Time) int {
-	return t.In(time.FixedZone("CST", 8*3600)).Year()
 }
