@@ -53,6 +53,15 @@ func phoneSwipe(t *testing.T, ctx context.Context, x, y, dy float64) {
 	browserRun(t, ctx, "swipe", chromedp.Steps(steps...))
 }
 
+// pageScrollStill holds once the page's scroll position has not changed over six
+// polls in a row (300 ms at browserWait's 50 ms).
+const pageScrollStill = `(() => {
+  const still = window.__lastScrollY === scrollY;
+  window.__lastScrollY = scrollY;
+  window.__stillPolls = still ? (window.__stillPolls || 0) + 1 : 0;
+  return window.__stillPolls >= 6;
+})()`
+
 // pageShot saves what the screen shows now under $DOORSTEP_SCREENSHOTS, when set: the
 // screen, not the whole page, since a resident sees only that.
 func pageShot(t *testing.T, ctx context.Context, name string) {
@@ -127,7 +136,11 @@ func TestBrowserPhoneAnswerInView(t *testing.T) {
 	}
 
 	// Choose an area: the first card is on screen, focused, and the answer is said.
+	// The swipe's fling may still be scrolling the page; a resident picks an area
+	// once the page has stopped, so wait for that before going back to the top.
+	browserWait(t, ctx, "page to stop scrolling", pageScrollStill)
 	browserRun(t, ctx, "back to the top", chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, 0)`))
+	browserWait(t, ctx, "page to stop scrolling", pageScrollStill)
 	browserRun(t, ctx, "choose area", chromedp.Evaluate[chromedp.Void](pageChooseArea(1)))
 	browserWait(t, ctx, "answer", `document.getElementById('answer-list').dataset.state === 'loaded'`)
 	browserWait(t, ctx, "card focused", `document.activeElement && document.activeElement.matches('#answer-list > li.answer-row')`)
