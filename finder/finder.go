@@ -69,6 +69,8 @@ type Base struct {
 	demandOnce  sync.Once
 	demandCache *coverageDemand
 	fit         fitCache // the network's and areas' fit, made on first use
+	labelsOnce  sync.Once
+	labels      *MapLabels
 }
 
 // pointSnap is a point joined to the network, if it could be.

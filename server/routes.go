@@ -44,6 +44,7 @@ func (s *Server) routes() {
 		{"GET HEAD", "/api/street", open, s.handleStreet},
 		{"GET HEAD", "/api/categories", open, s.handleCategories},
 		{"GET HEAD", "/api/areas", open, s.handleAreas},
+		{"GET HEAD", "/api/labels", open, s.handleLabels},
 		{"GET HEAD", "/api/services", open, s.handleServices},
 		{"GET HEAD", "/api/services/:id", open, s.handleService},
 		{"GET HEAD", "/api/doorstep", open, s.handleDoorstep},

@@ -92,3 +92,36 @@ func areaFeature(a *doorstep.Area, crs geo.CRS) *geojson.Feature {
 	}
 	return f
 }
+
+// handleLabels answers the names the map writes (finder.MapLabels): one feature
+// a named road (a MultiLineString of its joined pieces, longest first, rank
+// "main" or "minor"), one Point a residential area at its label point, one Point
+// a metro station. The pages place and thin them on screen (maplabels.js).
+func (s *Server) handleLabels(c *gin.Context) {
+	_, crs, ok := s.requestParams(c)
+	if !ok {
+		return
+	}
+	labels := s.Snapshot().MapLabels()
+	fc := geojson.NewFeatureCollection()
+	for _, r := range labels.Roads {
+		rank := "minor"
+		if r.Main {
+			rank = "main"
+		}
+		f := geojson.NewFeature(toCRS(crs, orb.MultiLineString(r.Lines)))
+		f.Properties = geojson.Properties{"kind": "road", "name": r.Name, "rank": rank}
+		fc.Append(f)
+	}
+	for _, a := range labels.Areas {
+		f := geojson.NewFeature(toCRS(crs, a.Point))
+		f.Properties = geojson.Properties{"kind": "area", "id": a.ID, "name": a.Name}
+		fc.Append(f)
+	}
+	for _, st := range labels.Stations {
+		f := geojson.NewFeature(toCRS(crs, st.Point))
+		f.Properties = geojson.Properties{"kind": "station", "name": st.Name}
+		fc.Append(f)
+	}
+	writeGeoJSON(c, fc)
+}

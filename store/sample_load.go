@@ -101,6 +101,10 @@ func loadSampleBoundary(ctx context.Context, tx *sql.Tx, fc *geojson.FeatureColl
 	return nil
 }
 
+// sampleUnnamedRoads is what the roads' source calls the elevated roads it groups
+// without a name of their own ("other urban elevated roads").
+const sampleUnnamedRoads = "其他城市高架"
+
 func loadSampleRoads(ctx context.Context, tx *sql.Tx, fc *geojson.FeatureCollection) error {
 	kinds := map[string]string{"metro_line": "metro", "metro_station": "station", "elevated_road": "road"}
 	for _, f := range fc.Features {
@@ -111,7 +115,11 @@ func loadSampleRoads(ctx context.Context, tx *sql.Tx, fc *geojson.FeatureCollect
 		if kind == "road" && f.Properties.MustString("scope", "") == "major" {
 			kind = "expressway"
 		}
-		if err := insertMapFeature(ctx, tx, kind, f.Properties.MustString("name", ""), f.Geometry); err != nil {
+		name := f.Properties.MustString("name", "")
+		if name == sampleUnnamedRoads {
+			name = "" // not a road's name: the map must not write it along them
+		}
+		if err := insertMapFeature(ctx, tx, kind, name, f.Geometry); err != nil {
 			return err
 		}
 	}
