@@ -21,8 +21,9 @@ const (
 	AccessElevator                        // highway=elevator: a lift
 	_
 	// AccessFlight is set by the walking graph, never stored: the one edge of a
-	// steps line that stands for its flight, so a walk along the whole line counts
-	// one flight.
+	// flight of steps (steps edges joined end to end where nothing else meets,
+	// however many ways they come from) that stands for it, so a walk up the whole
+	// flight counts and pays for it once.
 	AccessFlight
 )
 

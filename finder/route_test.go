@@ -14,6 +14,7 @@ import (
 // stepsHill is a hand-made place where the only short way is a flight of steps:
 // from the origin O, meal point A lies 40 m north up a 30 m flight, or about 240 m
 // round by a level path; meal point B lies 120 m west along a level street.
+// The flight is mapped as two steps ways end to end.
 func stepsHill(t *testing.T) (snap *Snapshot, origin orb.Point) {
 	t.Helper()
 	pr := geo.NewProjection(orb.Point{121.46, 31.28})
@@ -23,7 +24,9 @@ func stepsHill(t *testing.T) (snap *Snapshot, origin orb.Point) {
 	}
 	network := []doorstep.NetworkLine{
 		line("footway", "坡下路", at(0, 0), at(0, 5)),
-		line("steps", "", at(0, 5), at(0, 35)),
+		// One flight mapped as two ways, as OSM often has it: a walker pays for it once.
+		line("steps", "", at(0, 5), at(0, 20)),
+		line("steps", "", at(0, 20), at(0, 35)),
 		line("footway", "坡上路", at(0, 35), at(0, 40)),
 		line("footway", "绕坡路", at(0, 0), at(100, 0), at(100, 40), at(0, 40)),
 		line("residential", "西路", at(0, 0), at(-120, 0)),
@@ -72,6 +75,36 @@ func TestStepsChangeTheWay(t *testing.T) {
 			if math.Abs(r.DistanceM-tc.metresToA) > 1 || math.Abs(r.WalkMinutes-tc.minutesToA) > 0.05 || r.Flights != tc.flightsToA {
 				t.Errorf("route to A: %.0f m, %.1f min, %d flights; want %.0f m, %.1f min, %d", r.DistanceM, r.WalkMinutes, r.Flights,
 					tc.metresToA, tc.minutesToA, tc.flightsToA)
+			}
+			// Route, doorstep, the nearest list and the circle charge the same for A.
+			minutes := map[string]float64{}
+			for _, c := range ans.Categories {
+				if c.Service != nil && c.Service.ID == 1 {
+					minutes["doorstep"] = c.Walk.WalkMinutes
+				}
+			}
+			hits, _ := view.Services(Query{Origin: &origin, Category: "meal_point", SpeedMPerMin: speed, Now: testNow, Limit: 10})
+			for _, h := range hits {
+				if h.Service.ID == 1 {
+					minutes["nearest"] = h.Walk.WalkMinutes
+				}
+			}
+			circle, err := view.Circle(origin, speed, 15, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, rs := range circle.Services {
+				if rs.Service.ID == 1 {
+					minutes["circle"] = rs.Walk.WalkMinutes
+				}
+			}
+			for _, k := range []string{"nearest", "circle"} {
+				if m, ok := minutes[k]; !ok || m != r.WalkMinutes {
+					t.Errorf("%s says %v minutes to A (found %v), the route %v", k, m, ok, r.WalkMinutes)
+				}
+			}
+			if m, ok := minutes["doorstep"]; ok && m != r.WalkMinutes {
+				t.Errorf("doorstep says %v minutes to A, the route %v", m, r.WalkMinutes)
 			}
 			said := ""
 			for _, d := range r.Directions {

@@ -119,8 +119,8 @@ func (g *Graph) EdgeKind(edge int) string { return g.labels[g.label[edge]].kind 
 func (g *Graph) EdgeName(edge int) string { return g.labels[g.label[edge]].name }
 
 // EdgeAccess returns what the edge's way holds for people who cannot take steps,
-// with doorstep.AccessFlight on the one edge of each steps line that stands for
-// its flight.
+// with doorstep.AccessFlight on the one edge of each flight of steps that stands
+// for it (markFlights).
 func (g *Graph) EdgeAccess(edge int) doorstep.Access { return doorstep.Access(g.access[edge]) }
 
 // graphLabel is what edges of one way share: its kind and name, interned so that a
@@ -326,7 +326,6 @@ func (b *GraphBuilder) addLine(ls orb.LineString, w Way, node func(i int, p orb.
 	case "elevator":
 		access |= doorstep.AccessElevator
 	}
-	firstEdge := len(b.edges)
 	var prev orb.Point
 	prevID, havePrev := uint32(0), false
 	for i, p := range ls {
@@ -340,17 +339,6 @@ func (b *GraphBuilder) addLine(ls orb.LineString, w Way, node func(i int, p orb.
 			})
 		}
 		prev, prevID, havePrev = p, id, true
-	}
-	if access&doorstep.AccessSteps != 0 && len(b.edges) > firstEdge {
-		// The line is one flight: its longest edge stands for it, so a walk along
-		// the whole line pays for the flight once.
-		longest := firstEdge
-		for i := firstEdge + 1; i < len(b.edges); i++ {
-			if b.edges[i].metres > b.edges[longest].metres {
-				longest = i
-			}
-		}
-		b.edges[longest].access |= uint8(doorstep.AccessFlight)
 	}
 }
 
@@ -446,6 +434,7 @@ func (b *GraphBuilder) Build() *Graph {
 	for _, h := range g.half {
 		g.maxMetres = max(g.maxMetres, float64(h.metres))
 	}
+	markFlights(g)
 	g.snap = buildSnapGrid(g)
 	return g
 }
