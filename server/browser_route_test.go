@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 )
 
 // pageRoute is what a drawn route shows, read from the page.
@@ -33,7 +34,8 @@ const pageRouteJS = `(() => {
 // TestBrowserRoute chooses an area whose nearest listing of some category is
 // reached over a flight of steps, opens the route to it, sees the line drawn along
 // the streets with directions, then ticks "不走台阶" and sees the route and the
-// minutes change.
+// minutes change; then opens routes from the nearest list of a search and from the
+// 15-minute circle's list, each drawn along the streets in its own row.
 func TestBrowserRoute(t *testing.T) {
 	problems := &browserProblems{}
 	ctx := newBrowserTab(t, problems)
@@ -96,6 +98,30 @@ func TestBrowserRoute(t *testing.T) {
 	free := browserEval[pageRoute](t, ctx, pageRouteJS)
 	if free.Summary == walk.Summary || strings.Contains(strings.Join(free.Directions, " "), "走台阶") || free.Points < 3 {
 		t.Errorf("step-free route %+v, walking route %+v: want another route, without steps", free, walk)
+	}
+	// From the nearest list (a search from the starting point) and the circle's list:
+	// the farthest row's route, drawn along the streets, its directions in that row.
+	browserRun(t, ctx, "type word", chromedp.Evaluate[chromedp.Void](pageType("食堂")))
+	browserRun(t, ctx, "search", chromedp.KeyEvent(kb.Enter))
+	browserWait(t, ctx, "results", `document.getElementById('search-list').dataset.state === 'loaded'`)
+	browserRun(t, ctx, "open circle", chromedp.Click(chromedp.ID("circle-btn")))
+	browserWait(t, ctx, "circle", `document.getElementById('circle-list').dataset.state === 'loaded'`)
+	for _, list := range []string{"search-list", "circle-list"} {
+		rows := browserEval[int](t, ctx, `document.querySelectorAll('#`+list+` li [data-route]').length`)
+		if rows == 0 {
+			t.Fatalf("no 路线 button in #%s", list)
+		}
+		browserRun(t, ctx, "route from "+list, chromedp.Click(chromedp.CSS(fmt.Sprintf(`#%s li:nth-child(%d) [data-route]`, list, rows))))
+		browserWait(t, ctx, "route in "+list, `(document.querySelector('#`+list+` .route-box') || {dataset: {}}).dataset.state === 'loaded' &&
+		  document.querySelector('path.route-line') !== null`)
+		browserWait(t, ctx, "map to settle", pageMapSettled)
+		got := browserEval[pageRoute](t, ctx, pageRouteJS)
+		if got.Points < 3 || got.Straight != 0 || len(got.Directions) == 0 || got.Summary == "" {
+			t.Errorf("route from #%s %+v: want a line of several points along the streets and its directions", list, got)
+		}
+		if n := browserEval[int](t, ctx, `document.querySelectorAll('.route-box').length`); n != 1 {
+			t.Errorf("route from #%s: %d route boxes on the page, want 1", list, n)
+		}
 	}
 	// Each card offers the phone's map apps.
 	if n := browserEval[int](t, ctx, `document.querySelectorAll('#answer-list a.nav-link[href^="https://uri.amap.com/navigation?"]').length`); n == 0 {

@@ -240,34 +240,37 @@ async function lookup(lon, lat, { areaId = null, speedChanged = false } = {}) {
  * the chosen speed and profile, draws it on the map and writes its directions in
  * the service's card.
  */
-async function loadRoute(id) {
+async function loadRoute(id, list = 'answer-list') {
   const p = state.lastPick;
   if (!p) return;
   const seq = ++state.routeSeq;
   if (state.routeAbort) state.routeAbort.abort();
   const ctl = new AbortController();
   state.routeAbort = ctl;
-  state.route = { id, status: 'loading' };
+  state.route = { id, list, status: 'loading' };
   renderRoute();
   try {
     const feature = await api.route(p.lon.toFixed(6), p.lat.toFixed(6), id, walking(), { signal: ctl.signal });
     if (seq !== state.routeSeq) return;
-    state.route = { id, status: 'loaded', feature };
+    state.route = { id, list, status: 'loaded', feature };
     if (finderMap) finderMap.showRoute(feature);
     say(() => routeSentence(feature.properties));
   } catch (err) {
     if (err.name === 'AbortError' || seq !== state.routeSeq) return;
-    state.route = { id, status: 'error', message: errorText(err) };
+    state.route = { id, list, status: 'error', message: errorText(err) };
   }
   renderRoute();
 }
 
-/** renderRoute writes the shown route's summary and directions into its service's card. */
+/**
+ * renderRoute writes the shown route's summary and directions into its service's
+ * row of the list it was asked from (the answer, the nearest list or the circle's).
+ */
 function renderRoute() {
   for (const old of document.querySelectorAll('.route-box')) old.remove();
   const r = state.route;
   if (!r) return;
-  const card = $('answer-list').querySelector(`li.answer-row [data-route="${CSS.escape(String(r.id))}"]`);
+  const card = $(r.list).querySelector(`li.answer-row [data-route="${CSS.escape(String(r.id))}"]`);
   if (!card) return;
   const box = el('div', { class: 'route-box', 'data-state': r.status });
   if (r.status === 'loading') box.append(el('p', {}, t('routeLoading')));
@@ -443,6 +446,7 @@ function renderCircle() {
       : [el('li', { class: 'answer-row answer-none' }, t('circleNone', { m: minutes }))]),
   );
   list.dataset.state = 'loaded';
+  renderRoute();
 }
 
 /**
@@ -697,6 +701,7 @@ function renderSearch() {
     ...(s.services.length ? searchRows(s.services, state.categoriesById) : [el('li', { class: 'answer-row answer-none' }, t('searchNone'))]),
   );
   $('search-list').dataset.state = 'loaded';
+  renderRoute();
 }
 
 function wireSearch() {
@@ -744,17 +749,18 @@ function wire() {
   const walkingChanged = () => {
     const p = state.lastPick;
     const route = state.route;
-    if (p) lookup(p.lon, p.lat, { areaId: p.areaId, speedChanged: true }).then(() => route && loadRoute(route.id));
+    if (p) lookup(p.lon, p.lat, { areaId: p.areaId, speedChanged: true }).then(() => route && loadRoute(route.id, route.list));
     else if (state.catchment) loadCatchment(state.catchment.id, { quiet: true });
   };
   $('speed-select').addEventListener('change', walkingChanged);
   $('step-free').addEventListener('change', walkingChanged);
-  // "路线" buttons are on the answer's cards: one listener for all.
+  // "路线" buttons are on the answer's cards, the nearest list and the circle's: one listener for all.
   document.addEventListener('click', (e) => {
     const button = e.target instanceof Element ? e.target.closest('[data-route]') : null;
     if (!button) return;
     e.preventDefault();
-    loadRoute(button.dataset.route);
+    const list = button.closest('#answer-list, #search-list, #circle-list');
+    loadRoute(button.dataset.route, list ? list.id : 'answer-list');
   });
   $('circle-btn').addEventListener('click', () => (state.circleOpen ? closeCircle() : openCircle({ focus: true })));
   $('circle-btn-map').addEventListener('click', () => (state.circleOpen ? closeCircle() : openCircle()));

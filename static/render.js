@@ -141,7 +141,7 @@ export function navigateLinks(svc) {
 }
 
 /** routeButton is "路线 / Route": draws the walk there along the streets (data-route). */
-function routeButton(svc) {
+export function routeButton(svc) {
   return el(
     'button',
     { type: 'button', class: 'btn btn-route', 'data-route': svc.id, 'aria-label': t('routeButtonLabel', { name: serviceName(svc) }) },
@@ -406,6 +406,8 @@ export function searchRows(services, categoriesById) {
           )
         : null,
       serviceDetails(svc),
+      // Nearest first from a starting point: the walk there can be drawn.
+      Number.isFinite(svc.distance_m) ? el('p', { class: 'route-actions' }, routeButton(svc)) : null,
       serviceActions(svc),
     );
   });

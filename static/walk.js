@@ -6,7 +6,7 @@
 import { SVG_NS, swatch, swatchFrame } from './colors.js';
 import { ringArea } from './geometry.js';
 import { categoryName, formatCount, formatDistance, formatMinutes, formatNumber, t } from './i18n.js';
-import { el, reopensText, serviceActions, serviceTitle, statusOf, telHref } from './render.js';
+import { el, reopensText, routeButton, serviceActions, serviceTitle, statusOf, telHref } from './render.js';
 
 /**
  * WALK_BAND is how the bands are drawn: every band in one blue at a low opacity, the
@@ -132,6 +132,7 @@ export function circleRows(walk, servicesById, categoriesById) {
       full && full.phone
         ? el('p', {}, el('a', { href: telHref(full.phone), class: 'tel', 'aria-label': t('callPhone', { phone: full.phone }) }, full.phone))
         : null,
+      el('p', { class: 'route-actions' }, routeButton(svc)),
       serviceActions(svc),
     );
   });
