@@ -313,6 +313,27 @@ func (b *Base) Category(id string) (doorstep.Category, bool) {
 // Areas returns the residential areas.
 func (b *Base) Areas() []*doorstep.Area { return b.areas }
 
+// Area returns the residential area with id, and false when there is none.
+func (b *Base) Area(id int64) (*doorstep.Area, bool) {
+	for _, a := range b.areas {
+		if a.ID == id {
+			return a, true
+		}
+	}
+	return nil, false
+}
+
+// AreaOrigin is the point inside a from which its doorstep answer is given
+// (geo.InteriorPoint): the resident page's answer for a chosen area and the area's
+// 家门口服务卡 both start there, so they name the same services and minutes.
+// False for an area without a polygon.
+func AreaOrigin(a *doorstep.Area) (orb.Point, bool) {
+	if len(a.Geometry) == 0 || len(a.Geometry[0]) == 0 {
+		return orb.Point{}, false
+	}
+	return geo.InteriorPoint(a.Geometry), true
+}
+
 // Network returns the walking network's lines as loaded.
 func (b *Base) Network() []doorstep.NetworkLine { return b.network }
 

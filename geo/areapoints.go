@@ -32,14 +32,17 @@ func AreaSamplePoints(mp orb.MultiPolygon, cellMetres float64) []orb.Point {
 		}
 	}
 	if len(pts) == 0 {
-		pts = append(pts, pointInside(mp))
+		pts = append(pts, InteriorPoint(mp))
 	}
 	return pts
 }
 
-// pointInside returns a point inside mp: its centroid when that is inside, else the
-// midpoint of the widest horizontal chord through the middle of the largest polygon.
-func pointInside(mp orb.MultiPolygon) orb.Point {
+// InteriorPoint returns a point inside mp: its centroid when that is inside, else
+// the midpoint of the widest horizontal chord through the middle of the largest
+// polygon. It is where an area's doorstep answer starts (finder.AreaOrigin), and
+// its only point on the coverage grid when the area is too small for a cell. mp must
+// have at least one polygon.
+func InteriorPoint(mp orb.MultiPolygon) orb.Point {
 	if c, _ := planar.CentroidArea(mp); planar.MultiPolygonContains(mp, c) {
 		return c
 	}

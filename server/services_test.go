@@ -346,6 +346,22 @@ func TestAreasAndStreet(t *testing.T) {
 			f.Properties["sample"] != true || f.Properties["elderly"] == nil {
 			t.Errorf("area feature %+v", f)
 		}
+		// The area's origin is where its answer starts: inside the area, so the
+		// doorstep answer from it names the area.
+		origin, _ := f.Properties["origin"].([]any)
+		if len(origin) != 2 {
+			t.Errorf("area %v: origin %v, want [lon, lat]", f.Properties["name"], f.Properties["origin"])
+			continue
+		}
+		var ans struct {
+			Area *struct {
+				ID float64 `json:"id"`
+			} `json:"area"`
+		}
+		getJSON(t, s, fmt.Sprintf("/api/doorstep?lon=%v&lat=%v", origin[0], origin[1]), &ans)
+		if ans.Area == nil || ans.Area.ID != f.Properties["id"] {
+			t.Errorf("area %v: the answer from its origin %v is for area %+v", f.Properties["name"], origin, ans.Area)
+		}
 	}
 	var street struct {
 		Features []struct {

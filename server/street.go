@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"doorstep"
+	"doorstep/finder"
 	"doorstep/geo"
 
 	"github.com/gin-gonic/gin"
@@ -89,6 +90,11 @@ func areaFeature(a *doorstep.Area, crs geo.CRS) *geojson.Feature {
 	f.Properties = geojson.Properties{
 		"id": a.ID, "name": a.Name, "committee": a.Committee,
 		"population": a.Population, "elderly": a.Elderly, "sample": a.Sample,
+	}
+	// Where the area's doorstep answer starts: the page asks from here, and the
+	// area's 家门口服务卡 is made from here.
+	if origin, ok := finder.AreaOrigin(a); ok {
+		f.Properties["origin"] = geo.FromWGS84(crs, origin)
 	}
 	return f
 }

@@ -311,7 +311,8 @@ function showFirstCard() {
 function lookupArea(id) {
   const f = state.areas.find((a) => String(a.properties.id) === String(id));
   if (!f) return;
-  const p = interiorPoint(f.geometry);
+  // The server's point for the area, so the answer is the one its 家门口服务卡 prints.
+  const p = f.properties.origin || interiorPoint(f.geometry);
   if (!p) return;
   if (finderMap) finderMap.selectArea(id, { pan: true });
   lookup(p[0], p[1], { areaId: id });
