@@ -129,9 +129,16 @@ func (b *Base) samples() ([][]orb.Point, [][]pointSnap) {
 	return b.areaPoints, b.areaSnaps
 }
 
-// Warm makes what is otherwise made on first use — the areas' sample points and
-// the coverage demand — so the first catchment or coverage request is not slow.
-func (b *Base) Warm() { b.demand() }
+// Warm makes what is otherwise made on first use — the areas' sample points, the
+// coverage demand and the network's connected parts for the plain (and walker's)
+// and the step-free walk — so the first catchment, coverage or route is not slow.
+func (b *Base) Warm() {
+	b.demand()
+	if b.graph != nil {
+		b.graph.FindParts(nil)
+		b.graph.FindParts(stepFreeCost)
+	}
+}
 
 // Islands — parts of the network joined to nothing else, such as a footpath in a
 // compound whose gate the data lacks — are left out of the graph when smaller than

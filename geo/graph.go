@@ -55,6 +55,8 @@ type Graph struct {
 	bound     orb.Bound
 	maxMetres float64 // longest edge
 	snap      snapGrid
+
+	partsCache graphPartsCache // connected parts by profile, found when first asked (reach.go)
 }
 
 // NumNodes returns the number of nodes.
@@ -140,6 +142,7 @@ func (g *Graph) MemoryBytes() int {
 		n += int(unsafe.Sizeof(l)) + len(l.kind) + len(l.name)
 	}
 	n += g.snap.memoryBytes()
+	n += g.partsMemoryBytes()
 	return n
 }
 

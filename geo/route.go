@@ -67,6 +67,11 @@ func (w *Walker) route(src, dst Snap, astar bool) (Route, bool) {
 	if !valid(src) || !valid(dst) {
 		return Route{}, false
 	}
+	// A place the walk cannot reach is answered at once, not after settling every
+	// node it can (reach.go). Both snaps' edges are allowed, so their ends share a part.
+	if !w.cost.Allows(g, src.Edge) || !w.cost.Allows(g, dst.Edge) || !g.Connected(w.cost, src.From, dst.From) {
+		return Route{}, false
+	}
 	if len(w.pred) != n {
 		w.pred = make([]uint32, n)
 	}

@@ -53,9 +53,13 @@ func routeTestGraph(tb testing.TB, rng *rand.Rand, nodes, lines int) *Graph {
 	return b.Build()
 }
 
+// TestRouteMatchesWalker: A* and Dijkstra routes cost what the walker's exhaustive
+// search says, on a dense random graph and on a sparse one, where many places are
+// cut off (more so step-free) and both must say there is no route.
 func TestRouteMatchesWalker(t *testing.T) {
 	rng := rand.New(rand.NewPCG(14, 1))
-	g := routeTestGraph(t, rng, 300, 500)
+	dense := routeTestGraph(t, rng, 300, 500)
+	sparse := routeTestGraph(t, rng, 300, 160)
 	tests := []struct {
 		name string
 		cost *Cost
@@ -64,41 +68,57 @@ func TestRouteMatchesWalker(t *testing.T) {
 		{"step_free", routeTestStepFree},
 		{"walker", routeTestWalker},
 	}
+	cutOff := 0
 	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			w, ref := g.NewWalker(), g.NewWalker()
-			w.SetCost(tc.cost)
-			ref.SetCost(tc.cost)
-			found := 0
-			for range 200 {
-				src, ok1 := snapTestRandom(g, rng)
-				dst, ok2 := snapTestRandom(g, rng)
-				if !ok1 || !ok2 || !tc.cost.Allows(g, src.Edge) || !tc.cost.Allows(g, dst.Edge) {
-					continue
+		for _, gc := range []struct {
+			name      string
+			g         *Graph
+			minRoutes int
+		}{{"dense", dense, 50}, {"sparse", sparse, 10}} {
+			t.Run(gc.name+"/"+tc.name, func(t *testing.T) {
+				g := gc.g
+				w, ref := g.NewWalker(), g.NewWalker()
+				w.SetCost(tc.cost)
+				ref.SetCost(tc.cost)
+				found, none := 0, 0
+				for range 200 {
+					src, ok1 := snapTestRandom(g, rng)
+					dst, ok2 := snapTestRandom(g, rng)
+					if !ok1 || !ok2 || !tc.cost.Allows(g, src.Edge) || !tc.cost.Allows(g, dst.Edge) {
+						continue
+					}
+					ref.FromSnaps([]Snap{src}, math.Inf(1))
+					want, reachable := ref.DistanceTo(dst)
+					r, ok := w.Route(src, dst)
+					if ok != reachable {
+						t.Fatalf("route found %v, walker reached %v", ok, reachable)
+					}
+					if !ok {
+						none++
+						continue
+					}
+					found++
+					if math.Abs(r.Cost-want) > 0.01+1e-5*want {
+						t.Fatalf("route costs %.3f m, walker %.3f m", r.Cost, want)
+					}
+					base, _ := w.route(src, dst, false)
+					if math.Abs(base.Cost-r.Cost) > 0.01+1e-5*want {
+						t.Fatalf("A* %.3f m, Dijkstra %.3f m", r.Cost, base.Cost)
+					}
+					routeTestCheckLegs(t, g, tc.cost, src, dst, r)
 				}
-				ref.FromSnaps([]Snap{src}, math.Inf(1))
-				want, reachable := ref.DistanceTo(dst)
-				r, ok := w.Route(src, dst)
-				if ok != reachable {
-					t.Fatalf("route found %v, walker reached %v", ok, reachable)
+				if found < gc.minRoutes {
+					t.Fatalf("only %d routes found", found)
 				}
-				if !ok {
-					continue
+				t.Logf("%d routes, %d cut off", found, none)
+				if tc.cost == routeTestStepFree {
+					cutOff += none
 				}
-				found++
-				if math.Abs(r.Cost-want) > 0.01+1e-5*want {
-					t.Fatalf("route costs %.3f m, walker %.3f m", r.Cost, want)
-				}
-				base, _ := w.route(src, dst, false)
-				if math.Abs(base.Cost-r.Cost) > 0.01+1e-5*want {
-					t.Fatalf("A* %.3f m, Dijkstra %.3f m", r.Cost, base.Cost)
-				}
-				routeTestCheckLegs(t, g, tc.cost, src, dst, r)
-			}
-			if found < 50 {
-				t.Fatalf("only %d routes found", found)
-			}
-		})
+			})
+		}
+	}
+	if cutOff == 0 {
+		t.Error("every step-free pair was joined: the test never asks for a cut-off place")
 	}
 }
 
