@@ -71,9 +71,9 @@ func BenchmarkCityCoverageOneWalkPerService(b *testing.B) {
 				continue
 			}
 			w.FromSnaps([]geo.Snap{s.snaps[pos].snap}, threshold)
-			near := d.index.Within(s.services[pos].Point(), threshold, func(i int) bool { return !within[i] && d.snaps[i].ok }, nil)
+			near := d.index.Within(s.services[pos].Point(), threshold, func(i int) bool { return !within[i] && d.onNetwork(i) }, nil)
 			for _, n := range near {
-				if m, ok := w.DistanceTo(d.snaps[n.Index].snap); ok && m <= threshold {
+				if m, ok := w.DistanceTo(s.demandSnap(d, n.Index).snap); ok && m <= threshold {
 					within[n.Index] = true
 				}
 			}

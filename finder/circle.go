@@ -148,8 +148,8 @@ func (s *Snapshot) circleFrom(origin orb.Point, src geo.Snap, speed, minutes flo
 func (s *Snapshot) areasReached(w *geo.Walker, origin orb.Point, bound, speed float64) []AreaReach {
 	d := s.demand()
 	walks := map[int][]float64{} // area position → walks of its points within bound
-	for _, n := range d.index.WithinUnordered(origin, bound, func(i int) bool { return d.snaps[i].ok }, nil) {
-		ps := s.snapFor(d.snaps[n.Index], d.points[n.Index], w.Cost())
+	for _, n := range d.index.WithinUnordered(origin, bound, d.onNetwork, nil) {
+		ps := s.snapFor(s.demandSnap(d, n.Index), d.points[n.Index], w.Cost())
 		if !ps.ok {
 			continue
 		}

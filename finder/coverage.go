@@ -2,8 +2,10 @@ package finder
 
 import (
 	"math"
+	"runtime"
 	"slices"
 	"sync"
+	"unsafe"
 
 	"doorstep"
 	"doorstep/geo"
@@ -59,13 +61,15 @@ type CoverageReport struct {
 	PerArea [][]AreaCoverage
 }
 
-// coverageDemand is every area's sample points in one list, areas contiguous.
+// coverageDemand is every area's sample points in one list, areas contiguous. At
+// city scale it holds millions of points, so each is kept small: its position, its
+// snap as a geo.SnapRef, and the older residents it stands for (residents are
+// worked out per area when needed).
 type coverageDemand struct {
 	areaStart []int // area i's points are [areaStart[i], areaStart[i+1])
 	points    []orb.Point
-	snaps     []pointSnap
+	snaps     []geo.SnapRef
 	elderly   []float64 // older residents a point stands for
-	residents []float64
 	index     *geo.PointIndex
 }
 
@@ -82,36 +86,91 @@ func (d *coverageDemand) areaOf(point int) int {
 	return i - 1
 }
 
+// onNetwork reports whether demand point i joins the network.
+func (d *coverageDemand) onNetwork(i int) bool { return d.snaps[i].OK() }
+
+// demandSnap returns where demand point i joins the network, as Base.snap gave it.
+func (b *Base) demandSnap(d *coverageDemand, i int) pointSnap {
+	s, ok := b.graph.Unref(d.snaps[i], d.points[i])
+	return pointSnap{snap: s, ok: ok}
+}
+
+// pointShare is the share of an area's residents that one of its n sample points stands for.
+func pointShare(people, n int) float64 { return float64(people) / float64(n) }
+
 func (b *Base) demand() *coverageDemand {
 	b.demandOnce.Do(func() {
-		areaPoints, areaSnaps := b.samples()
-		d := &coverageDemand{areaStart: make([]int, len(b.areas)+1)}
+		// Each area's points, then one exact-sized list: growing the lists by
+		// appending would hold up to twice their size.
+		perArea := make([][]orb.Point, len(b.areas))
+		total := 0
+		for i, a := range b.areas {
+			perArea[i] = geo.AreaSamplePoints(a.Geometry, AreaSampleMetres)
+			total += len(perArea[i])
+		}
+		d := &coverageDemand{
+			areaStart: make([]int, len(b.areas)+1),
+			points:    make([]orb.Point, 0, total),
+			snaps:     make([]geo.SnapRef, total),
+			elderly:   make([]float64, 0, total),
+		}
 		for i, a := range b.areas {
 			d.areaStart[i] = len(d.points)
-			n := float64(len(areaPoints[i]))
-			for j, p := range areaPoints[i] {
-				d.points = append(d.points, p)
-				d.snaps = append(d.snaps, areaSnaps[i][j])
-				d.elderly = append(d.elderly, float64(a.Elderly)/n)
-				d.residents = append(d.residents, float64(a.Population)/n)
+			d.points = append(d.points, perArea[i]...)
+			for range perArea[i] {
+				d.elderly = append(d.elderly, pointShare(a.Elderly, len(perArea[i])))
 			}
+			perArea[i] = nil
 		}
-		d.areaStart[len(b.areas)] = len(d.points)
+		d.areaStart[len(b.areas)] = total
+		b.snapDemand(d)
 		d.index = geo.NewPointIndex(d.points)
 		b.demandCache = d
 	})
 	return b.demandCache
 }
 
-// memo computes each value once per snapshot, however many requests ask at once.
+// snapDemand joins every demand point to the network, on all cores: the graph is
+// read-only and each point's snap is its own.
+func (b *Base) snapDemand(d *coverageDemand) {
+	if b.graph == nil {
+		return
+	}
+	workers := runtime.GOMAXPROCS(0)
+	var wg sync.WaitGroup
+	for k := range workers {
+		wg.Go(func() {
+			for i := k; i < len(d.points); i += workers {
+				if s, err := b.graph.Snap(d.points[i], geo.MaxSnapMetres); err == nil {
+					d.snaps[i] = s.Ref()
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// memo computes each value once per snapshot, however many requests ask at once,
+// and keeps at most memoBudget bytes of them: a category's walks are 4 bytes a
+// sample point (14 MB at city scale), and every speed of the walker profile has
+// its own, so an unbounded memo grows with whatever speeds clients ask for. Past
+// the budget the least recently used values are dropped, to be computed again
+// when next asked for.
 type memo struct {
 	mu      sync.Mutex
 	entries map[any]*memoEntry
+	bytes   int    // of the values computed and kept
+	clock   uint64 // ticks with every get, for least recently used
 }
 
+// memoBudget bounds the bytes a snapshot's memo keeps (a variable for tests).
+var memoBudget = 256 << 20
+
 type memoEntry struct {
-	once sync.Once
-	val  any
+	once    sync.Once
+	val     any
+	bytes   int // 0 until computed
+	lastUse uint64
 }
 
 func (m *memo) get(key any, compute func() any) any {
@@ -119,14 +178,58 @@ func (m *memo) get(key any, compute func() any) any {
 	if m.entries == nil {
 		m.entries = map[any]*memoEntry{}
 	}
+	m.clock++
 	e, ok := m.entries[key]
 	if !ok {
 		e = &memoEntry{}
 		m.entries[key] = e
 	}
+	e.lastUse = m.clock
 	m.mu.Unlock()
-	e.once.Do(func() { e.val = compute() })
+	e.once.Do(func() {
+		e.val = compute()
+		m.mu.Lock()
+		defer m.mu.Unlock()
+		if m.entries[key] != e {
+			return // dropped while being computed: the caller still gets it
+		}
+		e.bytes = max(memoBytes(e.val), 1)
+		m.bytes += e.bytes
+		m.evict(e)
+	})
 	return e.val
+}
+
+// evict drops least recently used values other than keep until the memo is
+// within its budget. Called with mu held.
+func (m *memo) evict(keep *memoEntry) {
+	for m.bytes > memoBudget {
+		var oldKey any
+		var old *memoEntry
+		for k, e := range m.entries {
+			if e != keep && e.bytes > 0 && (old == nil || e.lastUse < old.lastUse) {
+				oldKey, old = k, e
+			}
+		}
+		if old == nil {
+			return
+		}
+		delete(m.entries, oldKey)
+		m.bytes -= old.bytes
+	}
+}
+
+// memoBytes is about how many bytes a memo value holds.
+func memoBytes(v any) int {
+	switch v := v.(type) {
+	case []float32:
+		return 4 * cap(v)
+	case categoryResult:
+		return len(v.areas) * int(unsafe.Sizeof(AreaCoverage{})+8) // and its median
+	case []SuggestedSite:
+		return len(v) * int(unsafe.Sizeof(SuggestedSite{}))
+	}
+	return 64
 }
 
 // categoryWalksKey keys a category's walks by the profile they were walked by.
@@ -167,8 +270,8 @@ func (s *Snapshot) categoryWalks(category string, speed float64) []float32 {
 		w := s.walkerAt(speed)
 		defer s.release(w)
 		w.FromSnaps(sources, math.Inf(1))
-		for i, ps := range d.snaps {
-			if ps = s.snapFor(ps, d.points[i], cost); ps.ok {
+		for i := range d.snaps {
+			if ps := s.snapFor(s.demandSnap(d, i), d.points[i], cost); ps.ok {
 				if m, ok := w.DistanceTo(ps.snap); ok {
 					out[i] = float32(m)
 				}
@@ -326,8 +429,8 @@ func (s *Snapshot) WhatIf(category string, site orb.Point, minutes, speed float6
 	d := s.demand()
 	nearer := map[int]float32{}
 	touched := map[int]bool{}
-	for _, n := range d.index.WithinUnordered(site, reach, func(i int) bool { return d.snaps[i].ok }, nil) {
-		dp := s.snapFor(d.snaps[n.Index], d.points[n.Index], cost)
+	for _, n := range d.index.WithinUnordered(site, reach, d.onNetwork, nil) {
+		dp := s.snapFor(s.demandSnap(d, n.Index), d.points[n.Index], cost)
 		if !dp.ok {
 			continue
 		}
@@ -411,8 +514,8 @@ func (s *Snapshot) suggest(category string, count int, threshold, speed float64)
 			continue
 		}
 		w.FromSnaps([]geo.Snap{src}, threshold)
-		for _, n := range d.index.Within(p, threshold, func(i int) bool { return !covered[i] && d.snaps[i].ok }, nil) {
-			dp := s.snapFor(d.snaps[n.Index], d.points[n.Index], cost)
+		for _, n := range d.index.Within(p, threshold, func(i int) bool { return !covered[i] && d.onNetwork(i) }, nil) {
+			dp := s.snapFor(s.demandSnap(d, n.Index), d.points[n.Index], cost)
 			if !dp.ok {
 				continue
 			}
@@ -428,7 +531,8 @@ func (s *Snapshot) suggest(category string, count int, threshold, speed float64)
 		for _, p := range covers[pick.Candidate] {
 			if !covered[p] {
 				covered[p] = true
-				site.ResidentsAdded += d.residents[p]
+				area := d.areaOf(int(p))
+				site.ResidentsAdded += pointShare(s.areas[area].Population, d.areaStart[area+1]-d.areaStart[area])
 			}
 		}
 		sites = append(sites, site)

@@ -1,7 +1,9 @@
 package finder
 
 import (
+	"maps"
 	"math"
+	"reflect"
 	"testing"
 
 	"doorstep"
@@ -32,14 +34,15 @@ func coverageTown(t *testing.T, extra ...*doorstep.Service) (*Snapshot, riverTow
 func bruteCoverage(t *testing.T, s *Snapshot, category string, threshold float64) (elderly float64, shares []float64) {
 	t.Helper()
 	w := s.graph.NewWalker()
-	_, areaSnaps := s.samples()
-	for i, a := range s.areas {
+	for _, a := range s.areas {
 		within := 0
-		for _, ps := range areaSnaps[i] {
-			if !ps.ok {
+		points := geo.AreaSamplePoints(a.Geometry, AreaSampleMetres)
+		for _, p := range points {
+			src, err := s.graph.Snap(p, geo.MaxSnapMetres)
+			if err != nil {
 				continue
 			}
-			w.FromSnaps([]geo.Snap{ps.snap}, math.Inf(1))
+			w.FromSnaps([]geo.Snap{src}, math.Inf(1))
 			best := math.Inf(1)
 			for pos, svc := range s.services {
 				if svc.Category == category && svc.Status == doorstep.StatusOpen && s.snaps[pos].ok {
@@ -52,7 +55,7 @@ func bruteCoverage(t *testing.T, s *Snapshot, category string, threshold float64
 				within++
 			}
 		}
-		share := float64(within) / float64(len(areaSnaps[i]))
+		share := float64(within) / float64(len(points))
 		shares = append(shares, share)
 		elderly += float64(a.Elderly) * share
 	}
@@ -172,5 +175,67 @@ func TestSuggestGreedy(t *testing.T) {
 	}
 	if _, err := snap.Suggest("bar", 3, 15, 50); doorstep.ErrorField(err) != "category" {
 		t.Errorf("unknown category: %v", err)
+	}
+}
+
+// TestMemoKeepsItsBudget: past its budget the memo drops the least recently used
+// values, computes them again when asked, and answers the same.
+func TestMemoKeepsItsBudget(t *testing.T) {
+	defer func(b int) { memoBudget = b }(memoBudget)
+	memoBudget = 3 * 4 * 100 // three lists of 100 float32
+	var m memo
+	computed := map[int]int{}
+	get := func(k int) []float32 {
+		t.Helper()
+		v := m.get(k, func() any {
+			computed[k]++
+			out := make([]float32, 100)
+			for i := range out {
+				out[i] = float32(k)
+			}
+			return out
+		}).([]float32)
+		if v[99] != float32(k) {
+			t.Fatalf("get(%d) = %v…", k, v[99])
+		}
+		return v
+	}
+	for _, k := range []int{1, 2, 3, 1, 4, 1, 5} {
+		get(k)
+		if m.bytes > memoBudget {
+			t.Fatalf("after get(%d) the memo holds %d bytes, budget %d", k, m.bytes, memoBudget)
+		}
+	}
+	// 1 was used last before 4 and 5 came, so 2 and 3 were dropped, not 1.
+	want := map[int]int{1: 1, 2: 1, 3: 1, 4: 1, 5: 1}
+	if !maps.Equal(computed, want) {
+		t.Fatalf("computed %v, want %v", computed, want)
+	}
+	get(2)
+	if computed[2] != 2 {
+		t.Errorf("2 computed %d times, want again after it was dropped", computed[2])
+	}
+	if len(m.entries) != 3 {
+		t.Errorf("%d entries kept, want 3", len(m.entries))
+	}
+}
+
+// TestCoverageSameAfterEviction: coverage answers computed again after the memo
+// dropped them equal the first ones.
+func TestCoverageSameAfterEviction(t *testing.T) {
+	s, _ := coverageTown(t)
+	q := CoverageQuery{Minutes: 15, Speed: doorstep.SpeedElder}
+	first, err := s.Coverage(q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func(b int) { memoBudget = b }(memoBudget)
+	memoBudget = 1 // every value but the last is dropped at once
+	again, err := uncached(s).Coverage(q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(first, again) {
+		t.Errorf("coverage after eviction differs:\n%+v\n%+v", first, again)
 	}
 }

@@ -58,14 +58,11 @@ type Base struct {
 	graph      *geo.Graph  // nil without a network
 	islands    geo.Islands // left out of graph
 	walkers    sync.Pool   // of *geo.Walker on graph
-	// areaPoints are each area's sample points, and areaSnaps where each joins the
-	// network (ok false when off it), for catchments and coverage. At city scale
-	// they are millions of points, so they are made on first use (or by Warm).
-	samplesOnce sync.Once
-	areaPoints  [][]orb.Point
-	areaSnaps   [][]pointSnap
-	builtIn     time.Duration
+	builtIn    time.Duration
 
+	// The areas' sample points and where each joins the network, for catchments
+	// and coverage. At city scale they are millions of points, so they are made on
+	// first use (or by Warm).
 	demandOnce  sync.Once
 	demandCache *coverageDemand
 	fit         fitCache // the network's and areas' fit, made on first use
@@ -113,24 +110,8 @@ func NewBase(in BaseInput) *Base {
 	return b
 }
 
-// samples returns the areas' sample points and their snaps, making them once.
-func (b *Base) samples() ([][]orb.Point, [][]pointSnap) {
-	b.samplesOnce.Do(func() {
-		b.areaPoints = make([][]orb.Point, len(b.areas))
-		b.areaSnaps = make([][]pointSnap, len(b.areas))
-		for i, a := range b.areas {
-			b.areaPoints[i] = geo.AreaSamplePoints(a.Geometry, AreaSampleMetres)
-			b.areaSnaps[i] = make([]pointSnap, len(b.areaPoints[i]))
-			for j, p := range b.areaPoints[i] {
-				b.areaSnaps[i][j] = b.snap(p)
-			}
-		}
-	})
-	return b.areaPoints, b.areaSnaps
-}
-
-// Warm makes what is otherwise made on first use — the areas' sample points, the
-// coverage demand and the network's connected parts for the plain (and walker's)
+// Warm makes what is otherwise made on first use — the areas' sample points snapped
+// to the network, and the network's connected parts for the plain (and walker's)
 // and the step-free walk — so the first catchment, coverage or route is not slow.
 func (b *Base) Warm() {
 	b.demand()

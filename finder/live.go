@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"runtime/debug"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -204,6 +205,10 @@ func (l *Live) rebuildBaseLocked(ctx context.Context) error {
 	l.warming.Go(func() {
 		start := time.Now()
 		base.Warm()
+		// Making them needs a few hundred MB for a moment (the k-d tree's build
+		// items): give those pages back now rather than when the scavenger gets to
+		// them, so the resident size reflects what is kept.
+		debug.FreeOSMemory()
 		l.log.Info("area sample points ready", "took", time.Since(start))
 		base.baseFit() // so the first /api/meta or /readyz after an import need not wait for it
 	})

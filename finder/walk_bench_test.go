@@ -2,6 +2,7 @@ package finder
 
 import (
 	"math/rand/v2"
+	"runtime"
 	"sync"
 	"testing"
 	"time"
@@ -118,5 +119,29 @@ func BenchmarkCityCatchment15(b *testing.B) {
 			b.Fatal(err)
 		}
 		i++
+	}
+}
+
+// BenchmarkCityWarmMemory builds the city afresh, makes its area sample points and
+// the coverage of every category (as a warm server holds them), and reports the
+// heap they keep live after a collection (heap_MB; the target is a process
+// of at most 1 GB resident). Run it alone: other benchmarks' cities share the heap.
+//
+//	go test -run '^$' -bench CityWarmMemory -benchtime 1x ./finder
+func BenchmarkCityWarmMemory(b *testing.B) {
+	c := synth.NewCity(1, 1_000_000, 100_000, 5_000)
+	for b.Loop() {
+		s := Build(Input{Street: c.Street, Categories: benchCategories, Areas: c.Areas,
+			Services: c.Services, Network: c.Network})
+		s.Warm()
+		if _, err := s.Coverage(CoverageQuery{Minutes: 15, Speed: doorstep.SpeedElder}); err != nil {
+			b.Fatal(err)
+		}
+		c = nil // the city's own copy of the network lines is the store's, not the snapshot's
+		runtime.GC()
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		b.ReportMetric(float64(ms.HeapAlloc)/(1<<20), "heap_MB")
+		runtime.KeepAlive(s)
 	}
 }

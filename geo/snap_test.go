@@ -165,3 +165,48 @@ func TestSnap(t *testing.T) {
 		}
 	})
 }
+
+// TestSnapRefRoundTrip: a snap kept as a SnapRef comes back with the same edge, ends,
+// Along and Offset, and walks measure the same distance to it.
+func TestSnapRefRoundTrip(t *testing.T) {
+	g := synthTestGraph(t, 4, 3000)
+	rng := rand.New(rand.NewPCG(4, 4))
+	b := g.Bound().Pad(0.004) // some points beyond MaxSnapMetres
+	w := g.NewWalker()
+	src, err := g.Snap(b.Center(), MaxSnapMetres)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.FromSnaps([]Snap{src}, math.Inf(1))
+	var off int
+	for range 500 {
+		p := orb.Point{b.Min[0] + rng.Float64()*(b.Max[0]-b.Min[0]), b.Min[1] + rng.Float64()*(b.Max[1]-b.Min[1])}
+		s, err := g.Snap(p, MaxSnapMetres)
+		ref := SnapRef{}
+		if err == nil {
+			ref = s.Ref()
+		}
+		got, ok := g.Unref(ref, p)
+		if ok != (err == nil) || ref.OK() != ok {
+			t.Fatalf("Unref(%v) ok %v, snapped %v", p, ok, err == nil)
+		}
+		if !ok {
+			off++
+			continue
+		}
+		if got.Edge != s.Edge || ref.Edge() != s.Edge || got.From != s.From || got.To != s.To ||
+			got.Along != s.Along || got.Offset != s.Offset || got.Query != p {
+			t.Fatalf("Unref(Ref(%+v)) = %+v", s, got)
+		}
+		if d := Distance(got.Point, s.Point); d > 1e-6 {
+			t.Fatalf("snap point moved %g m", d)
+		}
+		want, wantOK := w.DistanceTo(s)
+		if d, ok := w.DistanceTo(got); d != want || ok != wantOK {
+			t.Fatalf("walk to the unref'd snap %v %v, to the snap %v %v", d, ok, want, wantOK)
+		}
+	}
+	if off == 0 || off == 500 {
+		t.Fatalf("%d of 500 points off the network: the test needs both kinds", off)
+	}
+}
