@@ -8,8 +8,9 @@ DEMO_PASSWORD ?= demo-password
 FUZZTIME ?= 30s
 ROUNDS   ?= 100
 LOADFLAGS ?=
+ANCHORFLAGS ?=
 
-.PHONY: run demo-accounts build test test-long bench lint lint-web vendor sample fuzz crash load hostile
+.PHONY: run demo-accounts build test test-long bench lint lint-web vendor sample fuzz crash load hostile anchor
 
 ## run: start the portal on http://localhost:8080 (or DOORSTEP_ADDR) with the
 ## embedded sample street
@@ -105,3 +106,13 @@ load: build
 hostile: build
 	$(GO) test -count=1 -run '^TestHostile' ./...
 	$(GO) run ./cmd/doorstep-load --bin bin/doorstep --scenarios hostile $(LOADFLAGS)
+
+## anchor: the side-by-side benchmark against PostgreSQL 15 + PostGIS + pgRouting
+## (installed with apt-get when missing, as root): the generated city of a million
+## nodes loaded into both, the same origins through both, interleaved, 3 repeats;
+## checks the answers agree and prints a markdown table of figures and ratios, also
+## written to bench-results/ (docs/benchmarks.md). Not part of make test; about 20
+## minutes. ANCHORFLAGS passes flags, e.g. ANCHORFLAGS='--gen "--nodes 100000
+## --services 10000 --areas 500"' for a small city
+anchor: build
+	$(GO) run ./cmd/doorstep-anchor --bin bin/doorstep $(ANCHORFLAGS)
