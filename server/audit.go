@@ -120,7 +120,8 @@ func (s *Server) handleAudit(c *gin.Context) {
 }
 
 // auditEntities are what the audit log records changes of.
-var auditEntities = []string{store.EntityService, store.EntityUser, store.EntityReport, store.EntitySuggestion, store.EntitySuggestionCategory}
+var auditEntities = []string{store.EntityService, store.EntityUser, store.EntityReport, store.EntitySuggestion, store.EntitySuggestionCategory,
+	store.EntityMenu, store.EntityMenuTemplate, store.EntityDelivery, store.EntitySubsidy}
 
 func auditFilter(p *params, loc *time.Location) (store.AuditFilter, error) {
 	var f store.AuditFilter

@@ -46,7 +46,7 @@ func apiRouteTable(t *testing.T, doc string) map[string]bool {
 	}
 	section, _, _ = strings.Cut(section, "\n## ")
 	paths := map[string]bool{}
-	span := regexp.MustCompile("`(?:(?:GET|POST|PATCH|DELETE) )?(/[^` ]*)`")
+	span := regexp.MustCompile("`(?:(?:GET|POST|PUT|PATCH|DELETE) )?(/[^` ]*)`")
 	for _, line := range strings.Split(section, "\n") {
 		first, _, _ := strings.Cut(strings.TrimPrefix(line, "|"), "|")
 		for _, m := range span.FindAllStringSubmatch(first, -1) {

@@ -31,6 +31,10 @@ var statusOf = map[string]int{
 	doorstep.EUNAVAILABLE:    http.StatusServiceUnavailable,
 }
 
+// errAnswered is returned by a reader that has answered its error itself (as
+// readJSONObject does); writeError then writes nothing more.
+var errAnswered = errors.New("server: error already answered")
+
 type errorBody struct {
 	Error errorDetail `json:"error"`
 	// Current is, for a conflict, what the change was made to as it is now.
@@ -48,6 +52,9 @@ type errorDetail struct {
 // Errors that are not application errors are logged in full and shown to the user
 // as "Internal error." only.
 func writeError(c *gin.Context, err error) {
+	if errors.Is(err, errAnswered) {
+		return
+	}
 	code := doorstep.ErrorCode(err)
 	status, ok := statusOf[code]
 	if !ok {

@@ -68,6 +68,12 @@ func (s *Server) routes() {
 		{"PATCH", "/api/services/:id", staff, s.handleUpdateService},
 		{"DELETE", "/api/services/:id", staff, s.handleDeleteService},
 		{"POST", "/api/services/:id/verify", staff, s.handleVerifyService},
+		// Meal points' menus (menus.go).
+		{"GET HEAD", "/api/services/:id/menu", open, s.handleMenu},
+		{"PUT", "/api/services/:id/menu", staff, s.handleUpdateMenu},
+		{"GET HEAD", "/api/services/:id/menu/template", staff, s.handleMenuTemplate},
+		{"PUT", "/api/services/:id/menu/template", staff, s.handleUpdateMenuTemplate},
+		{"POST", "/api/services/:id/menu/copy", staff, s.handleCopyMenuTemplate},
 		// Suggestions to the street office (suggestions.go).
 		{"GET HEAD", "/api/suggestions/categories", open, s.handleSuggestionCategories},
 		{"POST", "/api/suggestions/categories", office, s.handleAddSuggestionCategory},

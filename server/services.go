@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"net/http"
 	"time"
 
@@ -137,8 +138,37 @@ func (s *Server) handleDoorstep(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
+	body, err := s.newDoorstepAnswer(c.Request.Context(), snap, answer, origin, speed, crs)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, body)
+}
+
+// newDoorstepAnswer answers the doorstep question from origin with today's menu on
+// the meal point's card.
+func (s *Server) newDoorstepAnswer(ctx context.Context, snap *finder.Snapshot, answer func(orb.Point, float64, time.Time) finder.DoorstepAnswer,
+	origin orb.Point, speed float64, crs geo.CRS) (doorstepJSON, error) {
 	now := s.now()
-	c.JSON(http.StatusOK, newDoorstepJSON(snap, &s.reported, answer(origin, speed, now), crs, now))
+	ans := answer(origin, speed, now)
+	var meals []*doorstep.Service
+	for _, line := range ans.Categories {
+		meals = append(meals, line.Service, line.Usual)
+	}
+	menus, err := s.todayMenus(ctx, meals)
+	if err != nil {
+		return doorstepJSON{}, err
+	}
+	body := newDoorstepJSON(snap, &s.reported, ans, crs, now)
+	for i := range body.Categories {
+		for _, sj := range []*serviceJSON{body.Categories[i].Service, body.Categories[i].Usual} {
+			if sj != nil {
+				sj.TodayMenu = menus[sj.ID]
+			}
+		}
+	}
+	return body, nil
 }
 
 // doorstepAnswerer is the snapshot's doorstep answer the request asks for: of the
@@ -288,6 +318,8 @@ type serviceJSON struct {
 	Reported bool `json:"reported"`
 	// Navigate: links that open the phone's map app walking there (navigate.go).
 	Navigate navigateJSON `json:"navigate"`
+	// TodayMenu: a meal point's menu today, in the doorstep answer when one is kept.
+	TodayMenu *doorstep.Menu `json:"today_menu,omitempty"`
 }
 
 // newServiceJSON writes a listing with its hours read in the street's time zone,

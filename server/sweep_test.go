@@ -133,6 +133,7 @@ var sweepParams = map[string]struct {
 	"/api/coverage":               {"", []string{"minutes", "speed", "category"}},
 	"/api/coverage/suggest":       {"category=meal_point", []string{"minutes", "speed", "category", "count", "crs"}},
 	"/hsds/services":              {"", []string{"page", "per_page", "search"}},
+	"/api/services/:id/menu":      {"", []string{"date", "week"}},
 }
 
 // goodValues are valid values, for the duplicate-parameter requests.
@@ -141,6 +142,7 @@ var goodValues = map[string]string{
 	"speed": "adult", "limit": "5", "offset": "0", "crs": "wgs84", "minutes": "10", "bands": "5",
 	"bbox": "121.46,31.28,121.47,31.29", "organization_id": "1", "entity_id": "1", "entity": "service",
 	"since": "2026-01-01", "count": "2", "page": "1", "per_page": "10", "search": "食堂",
+	"date": "2026-11-25", "week": "2026-11-25",
 }
 
 // badValues are wrong values of each query parameter: wrong types, out of range,
@@ -166,13 +168,16 @@ var badValues = map[string][]string{
 	"since":           {"yesterday", "2026-13-01", "2026-01-01T25:00:00Z", "0"},
 	"page":            {"0", "-1", "x", "1.5", "99999999999999999999"},
 	"per_page":        {"0", "501", "x", "-5"},
+	"date":            {"today", "2026-13-01", "2026-02-30", "26-11-25", "2026-11-25T00:00:00Z", "", "\x00", strings.Repeat("9", 5000)},
+	"week":            {"next", "2026-00-10", "2026-11-31", "2026/11/25", ""},
 }
 
 // badIDs replace a path parameter such as :id.
 var badIDs = []string{"abc", "-1", "0", "1.5", "99999999999999999999", "1e3", "0x1", " 1", "\xff", "1;2", "%2e%2e", "..", strings.Repeat("9", 5000)}
 
 // bodyRoutes are the routes that read a JSON body; the sweep sends them bad bodies.
-var bodyRoutes = []string{"POST /api/session", "POST /api/services", "PATCH /api/services/:id", "POST /api/coverage/whatif"}
+var bodyRoutes = []string{"POST /api/session", "POST /api/services", "PATCH /api/services/:id", "POST /api/coverage/whatif",
+	"PUT /api/services/:id/menu", "PUT /api/services/:id/menu/template", "POST /api/services/:id/menu/copy"}
 
 // badBodies are JSON bodies wrong in form or content.
 var badBodies = []string{
@@ -186,6 +191,9 @@ var badBodies = []string{
 	`{"category":"meal_point","lon":"x","lat":31.29}`, `{"category":"meal_point","lon":121.465,"lat":-100}`,
 	`{"category":"meal_point","lon":121.465,"lat":31.29,"minutes":0}`, `{"category":"meal_point","lon":121.465,"lat":31.29,"speed":1e9}`,
 	`{"category":"meal_point","lon":121.465,"lat":31.29,"crs":"mercator"}`,
+	`{"dishes":"rice"}`, `{"dishes":[{"name":1}]}`, `{"dishes":[{"name":"x","price_fen":1e99}]}`, `{"set_meal_fen":-1}`,
+	`{"set_meal_fen":9223372036854775808}`, `{"days":{"mon":{"dishes":[{}]}}}`, `{"days":{"xyz":{}}}`, `{"days":null}`,
+	`{"from":"2026-11-25","to":"2099-01-01"}`, `{"from":1}`, `{"replace":"yes"}`,
 	strings.Repeat("[", 20000) + strings.Repeat("]", 20000), `{"name":"` + strings.Repeat("长", 400_000) + `"}`,
 }
 
@@ -224,7 +232,7 @@ func buildSweep(routes gin.RoutesInfo, validVersion int64) []badRequest {
 	}
 	editHeaders := func(route gin.RouteInfo) http.Header {
 		h := http.Header{}
-		if route.Method == http.MethodPatch {
+		if route.Method == http.MethodPatch || route.Method == http.MethodPut {
 			h.Set("If-Match", fmt.Sprint(validVersion))
 		}
 		return h

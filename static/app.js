@@ -10,6 +10,7 @@ import { api, ApiError, getJSON } from './api.js';
 import { interiorPoint } from './geometry.js';
 import { applyStatic, compareNames, formatDistance, formatMinutes, formatNumber, lang, onLangChange, serviceName, setLang, setPlace, speedText, t } from './i18n.js';
 import { FinderMap, touchScreen } from './map.js';
+import { mealNodes, wireAge } from './meals.js';
 import { errorText, say, showError, showMessagesAgain } from './messages.js';
 import { elderMode, onModeChange, wireMode } from './mode.js';
 import { answerMeta, answerRows, answerSentence, el, legendItems, outsideNote, searchRows, servicesByCategory, suggestionItem } from './render.js';
@@ -152,7 +153,7 @@ function renderAnswer() {
   }
   const areaName = a.area ? a.area.name : '';
   meta.replaceChildren(...answerMeta(a, areaName));
-  list.replaceChildren(...answerRows(a, state.categoriesById, { short: elderMode() }));
+  list.replaceChildren(...answerRows(a, state.categoriesById, { short: elderMode(), extra: mealNodes }));
   list.dataset.state = 'loaded';
   list.dataset.origin = Array.isArray(a.origin) ? a.origin.map((v) => Number(v).toFixed(6)).join(',') : '';
   $('answer-jump').hidden = false;
@@ -781,6 +782,7 @@ function wire() {
     loadCatchment(button.dataset.catchment, { fromPopup: Boolean(button.closest('.leaflet-popup')) });
   });
   wireReports();
+  wireAge(renderAnswer);
   $('locate-btn').addEventListener('click', lookupMyLocation);
   wireSearch();
   onLangChange(renderAll);

@@ -213,8 +213,10 @@ export function outsideNote(message) {
  * nearest service with its distance and walking minutes, the doorstep and circle
  * badges, and its details; or "none found". short (elder mode) gives the short card:
  * name, minutes, open now and a large call button, the rest folded in 详细信息.
+ * extra(entry) adds a line's own nodes after its badges (meals.js: today's menu, the
+ * delivery note), also when the line found no service.
  */
-export function answerRows(answer, categoriesById, { short = false } = {}) {
+export function answerRows(answer, categoriesById, { short = false, extra = () => null } = {}) {
   return (answer.categories || []).map((entry) => {
     const cat = categoriesById.get(entry.category) || { id: entry.category };
     const li = el(
@@ -225,7 +227,7 @@ export function answerRows(answer, categoriesById, { short = false } = {}) {
     const svc = entry.service;
     if (!svc) {
       li.classList.add('answer-none');
-      li.append(el('p', { class: 'none' }, t(entry.usual ? 'noneOpenNow' : 'noneFound')), usualClosedNote(entry.usual) || '');
+      li.append(...el('div', {}, el('p', { class: 'none' }, t(entry.usual ? 'noneOpenNow' : 'noneFound')), usualClosedNote(entry.usual), extra(entry)).childNodes);
       return li;
     }
     const circle = cat.circle_minutes || 15;
@@ -249,7 +251,7 @@ export function answerRows(answer, categoriesById, { short = false } = {}) {
     const usual = usualClosedNote(entry.usual);
     if (!short) {
       // Through el: it leaves out the parts a listing lacks (null), where append would write "null".
-      li.append(...el('div', {}, serviceTitle('p', svc), distance, usual, readAloudButton(svc), badges, serviceDetails(svc), el('p', { class: 'route-actions' }, routeButton(svc)), serviceActions(svc)).childNodes);
+      li.append(...el('div', {}, serviceTitle('p', svc), distance, usual, readAloudButton(svc), badges, extra(entry), serviceDetails(svc), el('p', { class: 'route-actions' }, routeButton(svc)), serviceActions(svc)).childNodes);
       return li;
     }
     const st = openState(svc);
@@ -259,6 +261,7 @@ export function answerRows(answer, categoriesById, { short = false } = {}) {
       serviceTitle('p', svc),
       el('p', { class: 'distance' }, distance.querySelector('.walk-minutes')),
       usual,
+      extra(entry),
       st ? el('p', { class: 'short-status' }, el('span', { class: `status ${st.cls}` }, st.text), st.change ? ` · ${st.change}` : '') : null,
       svc.phone
         ? el('a', { href: telHref(svc.phone), class: 'btn btn-primary btn-call', 'aria-label': t('callPhone', { phone: svc.phone }) }, t('callButton'))

@@ -49,7 +49,7 @@ type AuditFilter struct {
 
 // Audit returns the audit entries matching the filter that the user in ctx may
 // read — the office and admins all, staff the changes to their own organization's
-// listings — newest first,
+// listings, reports, menus and delivery areas — newest first,
 // and how many match in all.
 func (db *DB) Audit(ctx context.Context, filter AuditFilter) ([]*AuditEntry, int, error) {
 	user, err := editor(ctx)
@@ -62,8 +62,8 @@ func (db *DB) Audit(ctx context.Context, filter AuditFilter) ([]*AuditEntry, int
 		if user.OrganizationID == nil {
 			return []*AuditEntry{}, 0, nil
 		}
-		where = append(where, "a.entity IN (?, ?)", "a.organization_id = ?")
-		args = append(args, EntityService, EntityReport, *user.OrganizationID)
+		where = append(where, "a.entity IN (?, ?, ?, ?, ?)", "a.organization_id = ?")
+		args = append(args, EntityService, EntityReport, EntityMenu, EntityMenuTemplate, EntityDelivery, *user.OrganizationID)
 	}
 	if filter.Entity != "" {
 		where, args = append(where, "a.entity = ?"), append(args, filter.Entity)

@@ -59,6 +59,9 @@ func (db *DB) loadSampleFS(ctx context.Context, files fs.FS) (bool, error) {
 				return fmt.Errorf("%s: %w", step.file, err)
 			}
 		}
+		if err := db.loadSampleMeals(ctx, tx); err != nil {
+			return fmt.Errorf("meals: %w", err)
+		}
 		for k, v := range map[string]string{MetaSample: "true", MetaAttribution: "© OpenStreetMap contributors"} {
 			if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)`, k, v); err != nil {
 				return err

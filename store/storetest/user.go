@@ -29,20 +29,28 @@ func MustCreateUser(tb testing.TB, db *store.DB, username string, role doorstep.
 // at least one listing, and one listing of each: for tests of who may edit what.
 func MustOrganizations(tb testing.TB, db *store.DB) (own, other int64, ownService, otherService *doorstep.Service) {
 	tb.Helper()
-	list, _, err := db.Services(context.Background(), doorstep.ServiceFilter{})
+	ownService, otherService = twoOrganizations(tb, db, doorstep.ServiceFilter{})
+	return ownService.OrganizationID, otherService.OrganizationID, ownService, otherService
+}
+
+// twoOrganizations returns the first listing the filter selects and the first
+// after it of another organization.
+func twoOrganizations(tb testing.TB, db *store.DB, filter doorstep.ServiceFilter) (own, other *doorstep.Service) {
+	tb.Helper()
+	list, _, err := db.Services(context.Background(), filter)
 	if err != nil {
 		tb.Fatalf("services: %v", err)
 	}
 	for _, s := range list {
 		switch {
-		case ownService == nil:
-			ownService = s
-		case s.OrganizationID != ownService.OrganizationID:
-			return ownService.OrganizationID, s.OrganizationID, ownService, s
+		case own == nil:
+			own = s
+		case s.OrganizationID != own.OrganizationID:
+			return own, s
 		}
 	}
-	tb.Fatalf("the database has no two organizations with listings")
-	return 0, 0, nil, nil
+	tb.Fatalf("the database has no two organizations with listings of %+v", filter)
+	return nil, nil
 }
 
 // UseCheapPasswords makes the hashes of this test binary cheap (argon2id with
@@ -52,4 +60,11 @@ func MustOrganizations(tb testing.TB, db *store.DB) (own, other int64, ownServic
 func UseCheapPasswords() {
 	store.DefaultPasswordParams.Memory = 64
 	store.DefaultPasswordParams.Time = 1
+}
+
+// MustMealPoints returns two meal points run by different organizations: for
+// tests of who may keep which menus and delivery areas.
+func MustMealPoints(tb testing.TB, db *store.DB) (own, other *doorstep.Service) {
+	tb.Helper()
+	return twoOrganizations(tb, db, doorstep.ServiceFilter{Category: "meal_point"})
 }
