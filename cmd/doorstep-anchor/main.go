@@ -86,7 +86,7 @@ func run(ctx context.Context, o options) (err error) {
 		return err
 	}
 	defer func() {
-		if o.keep || err != nil {
+		if o.keep || (err != nil && ctx.Err() == nil) {
 			fmt.Printf("kept %s\n", dir)
 			return
 		}
@@ -165,8 +165,13 @@ func run(ctx context.Context, o options) (err error) {
 		<-ctx.Done()
 		return nil
 	}
-	if err := b.measure(ctx, r); err != nil {
-		return err
+	// Interrupted, the table still shows what was measured.
+	measured := b.measure(ctx, r)
+	if measured != nil && ctx.Err() == nil {
+		return measured
+	}
+	if measured != nil {
+		r.failed = append(r.failed, "interrupted: the rest was not measured")
 	}
 	r.doorstepRSSEnd, r.pgMemEnd = srv.rss(), pg.memory()
 	r.loadAfter = machineLoad()
@@ -182,7 +187,7 @@ func run(ctx context.Context, o options) (err error) {
 		}
 		fmt.Printf("\nwritten to %s\n", o.out)
 	}
-	return nil
+	return measured
 }
 
 // gb formats bytes as gigabytes, or megabytes below one.

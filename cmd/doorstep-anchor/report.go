@@ -18,7 +18,7 @@ type report struct {
 	rows                             [][]string // measure, Doorstep, PostGIS/pgRouting, ratio
 	circles, coverage                [][]string
 	coverageFull                     string
-	agree                            []string
+	agree, failed                    []string
 	doorstepReady, pgReady           time.Duration
 	doorstepRSSReady, doorstepRSSEnd int64
 	pgMemReady, pgMemEnd             int64
@@ -76,6 +76,14 @@ func (r *report) markdown() string {
 		p("- %s.", a)
 	}
 	p("")
+	if len(r.failed) > 0 {
+		p("## Not measured")
+		p("")
+		for _, f := range r.failed {
+			p("- %s", f)
+		}
+		p("")
+	}
 	p("PostGIS load: %s.", r.pgLoad)
 	return b.String()
 }
