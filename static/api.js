@@ -73,6 +73,8 @@ export const api = {
   services: () => getJSON('/api/services', { limit: 500 }),
   areas: () => getJSON('/api/areas'),
   street: () => getJSON('/api/street'),
+  /** labels is the names the map writes: roads, areas and metro stations (GeoJSON). */
+  labels: () => getJSON('/api/labels'),
   // walking is how the resident walks: { speed, profile } (profile walk or step_free).
   doorstep: (lon, lat, walking, opts) => getJSON('/api/doorstep', { lon, lat, ...walking }, opts),
   /** circle is the walking circle around (lon, lat): GeoJSON, the 15-minute area first. */

@@ -99,6 +99,11 @@ function ensureMap() {
     if (state.street) finderMap.drawStreet(state.street);
     finderMap.drawAreas({ features: state.areas });
     finderMap.drawServices(state.services, state.categoriesById);
+    // The names on the map are a help, not the answer: without them the map still works.
+    api
+      .labels()
+      .then((fc) => finderMap && finderMap.drawLabels(fc))
+      .catch((err) => console.warn('map labels not shown:', err.message || err));
     if (state.answer) {
       finderMap.showAnswer(state.answer);
       finderMap.selectArea(state.answer.area ? state.answer.area.id : null);
@@ -115,7 +120,12 @@ function ensureMap() {
 // ---- rendering --------------------------------------------------------------
 
 function renderLegend() {
-  $('legend-list').replaceChildren(...legendItems(state.categories, state.network));
+  $('legend-list').replaceChildren(...legendItems(state.categories, state.network, hasStations(state.street)));
+}
+
+/** hasStations reports whether the street's drawing has a metro station, which the legend then shows. */
+function hasStations(street) {
+  return Boolean(street && (street.features || []).some((f) => f.properties && f.properties.kind === 'station'));
 }
 
 function renderAreaSelect() {

@@ -1,18 +1,22 @@
 // map.js — the Leaflet map of the street: the street, its neighbours, roads and metro
-// from /api/street, residential areas from /api/areas, one SVG circle marker a service
-// coloured by category, the doorstep answer (starting point, a line to each nearest
-// service), the walking circle or a service's catchment as shaded bands, and, zoomed
-// in, the walking network. No tile server unless /api/meta names one.
+// from /api/street, residential areas from /api/areas, one SVG marker a service in its
+// category's colour and shape, the doorstep answer (starting point, a ring round each
+// nearest service), the walking circle or a service's catchment as shaded bands with
+// their own edge patterns, and, zoomed in, the walking network; over them the names of
+// roads, areas, stations and landmarks (maplabels.js, from /api/labels). No tile
+// server unless /api/meta names one.
 //
 // Leaflet is the classic script vendor/leaflet/leaflet.js (window.L), loaded before
 // the modules. Everything Leaflet shows from the listings goes in as DOM nodes or
 // escaped text, never as HTML strings.
 
 import { api } from './api.js';
-import { categoryColor, OUTLINE } from './colors.js';
-import { serviceName, t } from './i18n.js';
+import { categoryColor, categoryShape, METRO_COLOUR, OUTLINE, shapePath } from './colors.js';
+import { interiorPoint, ringArea } from './geometry.js';
+import { formatNumber, serviceName, t } from './i18n.js';
+import { MapLabels } from './maplabels.js';
 import { el, NETWORK_STYLE, servicePopup } from './render.js';
-import { readWalk, WALK_BAND, walkLegend } from './walk.js';
+import { BAND_DASH, readWalk, WALK_BAND, walkLegend } from './walk.js';
 
 /** NETWORK_MIN_ZOOM is the zoom from which the walking network is drawn. */
 const NETWORK_MIN_ZOOM = 15;
@@ -38,6 +42,42 @@ export function pointMarker(L, latlng, { label, className, radius = 11, color = 
   });
   m.bindTooltip(el('span', {}, label), { permanent: true, direction: 'bottom', offset: [0, 12], className: 'label label-origin' });
   return m;
+}
+
+/**
+ * LANDMARK_CATEGORIES are the categories whose listings the map names beside their
+ * symbols, as residents give directions by them: the elderly-service centres, the
+ * citizen stations and the community affairs centre.
+ */
+const LANDMARK_CATEGORIES = new Set(['elderly_centre', 'citizen_station', 'service_centre']);
+
+let ShapeMarker = null;
+
+/**
+ * shapeMarker is L.circleMarker drawn as a shape of colors.js (options.shape) where
+ * the renderer is SVG; the canvas renderer draws it as a circle. It keeps the circle
+ * marker's radius, events, popup and tooltip.
+ */
+function shapeMarker(L, latlng, options) {
+  if (!ShapeMarker) {
+    ShapeMarker = L.CircleMarker.extend({
+      _updatePath() {
+        const r = this._renderer;
+        if (!r || !r._setPath || !this.options.shape || this.options.shape === 'circle') {
+          L.CircleMarker.prototype._updatePath.call(this);
+          return;
+        }
+        const p = this._point;
+        r._setPath(this, this._empty() ? 'M0 0' : shapePath(this.options.shape, p.x, p.y, Math.max(Math.round(this._radius), 1)));
+      },
+    });
+  }
+  return new ShapeMarker(latlng, options);
+}
+
+/** shortName is a listing's name without the street's name in front ("市民驿站第一站"). */
+function shortName(name, street) {
+  return street && name.startsWith(street) && name.length > street.length + 1 ? name.slice(street.length) : name;
 }
 
 const STYLE = {
@@ -73,6 +113,8 @@ export class FinderMap {
     this.areaLayers = new Map();
     this.serviceLayers = new Map();
     this.selectedArea = null;
+    this.stations = []; // landmarks from /api/street
+    this.landmarkServices = []; // listings named on the map
 
     // On a touch screen one finger scrolls the page and two move the map: a map that
     // takes the finger holds an older resident inside it, away from the answer.
@@ -110,6 +152,7 @@ export class FinderMap {
     this.answerLayer = L.layerGroup().addTo(map);
     this.walkLayer = L.layerGroup().addTo(map);
     this.walkShown = null; // {kind, id} of the circle or catchment drawn
+    this.labels = new MapLabels(L, map);
 
     // The walking network: one canvas (thousands of lines stay fast), drawn only when
     // zoomed in, fetched for the view with a margin and kept while the view stays inside.
@@ -186,6 +229,7 @@ export class FinderMap {
   /** setMeta fits the map to the street's bounds and adds a tile layer when one is configured. */
   setMeta(meta) {
     const L = this.L;
+    this.streetName = meta.street || '';
     const b = Array.isArray(meta.bounds) && meta.bounds.length === 4 ? meta.bounds : null;
     if (b) {
       const bounds = L.latLngBounds([b[1], b[0]], [b[3], b[2]]);
@@ -205,13 +249,13 @@ export class FinderMap {
     const L = this.L;
     const features = (fc && fc.features) || [];
     const kind = (f) => (f.properties && f.properties.kind) || '';
-    const label = (layer, name, cls) => {
-      if (name) layer.bindTooltip(el('span', {}, name), { permanent: true, direction: 'center', className: `label ${cls}` });
-    };
+    const neighbours = [];
     for (const f of features.filter((f) => kind(f) === 'neighbour')) {
-      const layer = L.geoJSON(f, { style: STYLE.neighbour, interactive: false }).addTo(this.streetLayer);
-      label(layer, f.properties.name, 'label-neighbour');
+      L.geoJSON(f, { style: STYLE.neighbour, interactive: false }).addTo(this.streetLayer);
+      const at = interiorPoint(f.geometry);
+      if (f.properties.name && at) neighbours.push({ name: f.properties.name, at });
     }
+    this.labels.setNeighbours(neighbours);
     const streets = [];
     for (const f of features.filter((f) => kind(f) === 'street')) {
       streets.push(L.geoJSON(f, { style: STYLE.street, interactive: false }).addTo(this.streetLayer));
@@ -223,26 +267,43 @@ export class FinderMap {
     for (const f of lines) {
       L.geoJSON(f, { style: STYLE[kind(f)] || STYLE.road, interactive: false, pane: 'roadsPane' }).addTo(this.roadLayer);
     }
+    // A metro station is a red square with a white edge: nothing like the starting
+    // point's white ringed dot.
+    this.stations = [];
     for (const f of features.filter((f) => kind(f) === 'station')) {
       if (!f.geometry || f.geometry.type !== 'Point') continue;
       const [lon, lat] = f.geometry.coordinates;
-      const m = L.circleMarker([lat, lon], {
-        radius: 6,
-        color: '#1b1b1b',
+      shapeMarker(L, [lat, lon], {
+        shape: 'square',
+        radius: 9,
+        color: '#ffffff',
         weight: 3,
-        fillColor: '#ffffff',
+        fillColor: METRO_COLOUR,
         fillOpacity: 1,
         interactive: false,
         pane: 'roadsPane',
+        className: 'station-marker',
       }).addTo(this.roadLayer);
-      if (f.properties.name) {
-        m.bindTooltip(el('span', {}, f.properties.name), { permanent: true, direction: 'right', offset: [8, 0], className: 'label label-station' });
-      }
+      if (f.properties.name) this.stations.push({ name: f.properties.name, at: [lon, lat] });
     }
+    this.renderLandmarks();
     if (!this.bounds && streets.length) {
       this.bounds = L.featureGroup(streets).getBounds();
       this.map.fitBounds(this.bounds, { padding: [8, 8] });
     }
+  }
+
+  /** drawLabels writes the names of /api/labels (roads, areas, stations) over the map. */
+  drawLabels(fc) {
+    this.labels.setLabels(fc);
+  }
+
+  /** renderLandmarks names the stations and the landmark listings, in the page's language. */
+  renderLandmarks() {
+    this.labels.setLandmarks([
+      ...this.stations.map((st) => ({ key: `station:${st.name}`, text: t('metroStation', { name: st.name }), at: st.at, radius: 9, station: true })),
+      ...this.landmarkServices.map((s) => ({ key: `service:${s.id}`, text: shortName(serviceName(s), this.streetName), at: [s.lon, s.lat], radius: 11 })),
+    ]);
   }
 
   /** drawAreas draws the residential areas; tapping one chooses the tapped point. */
@@ -250,8 +311,8 @@ export class FinderMap {
     const L = this.L;
     for (const f of (fc && fc.features) || []) {
       const p = f.properties || {};
+      // No tooltip: the area's name is written on the map (maplabels.js).
       const layer = L.geoJSON(f, { style: STYLE.area });
-      layer.bindTooltip(() => el('span', {}, p.name || ''), { sticky: true, className: 'label label-area' });
       layer.eachLayer((path) => {
         path.on('add', () => {
           const node = path.getElement();
@@ -270,7 +331,7 @@ export class FinderMap {
     }
   }
 
-  /** drawServices puts one circle marker a service, coloured by category, each with a popup. */
+  /** drawServices puts one marker a service, in its category's colour and shape, each with a popup. */
   drawServices(services, categoriesById) {
     const L = this.L;
     this.serviceGroup.clearLayers();
@@ -279,7 +340,9 @@ export class FinderMap {
     const maxHeight = Math.max(220, this.container.clientHeight - 90);
     for (const s of services) {
       if (!Number.isFinite(s.lon) || !Number.isFinite(s.lat)) continue;
-      const m = L.circleMarker([s.lat, s.lon], {
+      const shape = categoryShape(s.category);
+      const m = shapeMarker(L, [s.lat, s.lon], {
+        shape,
         pane: 'servicesPane',
         radius: 10,
         color: OUTLINE,
@@ -288,7 +351,7 @@ export class FinderMap {
         fillOpacity: s.status === 'open' ? 1 : 0.45,
         dashArray: s.status === 'open' ? null : '3 3',
         bubblingMouseEvents: false,
-        className: `svc-marker svc-${s.category}`,
+        className: `svc-marker svc-${s.category} svc-shape-${shape}`,
       });
       m.bindPopup(() => servicePopup(s, categoriesById.get(s.category), this.popupExtra ? this.popupExtra(s) : null), { maxWidth: 300, minWidth: 220, maxHeight, autoPanPaddingTopLeft: [8, 8], autoPanPaddingBottomRight: [8, 8] });
       m.bindTooltip(() => el('span', {}, serviceName(s)), { direction: 'top', offset: [0, -10], className: 'label' });
@@ -297,6 +360,7 @@ export class FinderMap {
         if (!node) return;
         node.setAttribute('data-service', String(s.id));
         node.setAttribute('data-category', s.category);
+        node.setAttribute('data-shape', shape);
         // Out of the accessibility tree: the answer, the list and search say the same.
         node.setAttribute('aria-hidden', 'true');
       });
@@ -304,6 +368,8 @@ export class FinderMap {
       this.serviceLayers.set(String(s.id), m);
     }
     this.container.dataset.markers = String(this.serviceLayers.size);
+    this.landmarkServices = services.filter((s) => LANDMARK_CATEGORIES.has(s.category) && s.status === 'open' && Number.isFinite(s.lon));
+    this.renderLandmarks();
   }
 
   /** selectArea outlines the chosen area (or none for null) and, if asked, brings it into view. */
@@ -377,9 +443,10 @@ export class FinderMap {
       const b = walk.bands[i];
       const style = {
         color: WALK_BAND.edge,
-        weight: i === n - 1 ? 2.5 : 1.5,
-        opacity: 0.9,
-        dashArray: i === n - 1 ? null : '6 4',
+        weight: 3,
+        opacity: 1,
+        dashArray: BAND_DASH[i] ?? null,
+        lineCap: 'butt',
         fillColor: WALK_BAND.fill,
         fillOpacity: WALK_BAND.opacity,
       };
@@ -402,7 +469,8 @@ export class FinderMap {
         );
       }
     }
-    this.walkShown = { kind, id, minutes: walk.bands.map((b) => b.minutes) };
+    this.walkShown = { kind, id, minutes: walk.bands.map((b) => b.minutes), edges: walk.bands.map((b) => outerRing(b.feature.geometry)) };
+    this.renderBandLabels();
     this.walkLegend.addTo(this.map);
     this.renderWalkLegend();
     this.container.dataset.walk = kind;
@@ -426,9 +494,19 @@ export class FinderMap {
   /** clearWalk removes the drawn circle or catchment and its legend. */
   clearWalk() {
     this.walkLayer.clearLayers();
+    this.labels.setBands([]);
     this.walkLegend.remove();
     this.walkShown = null;
     delete this.container.dataset.walk;
+  }
+
+  /** renderBandLabels writes "5分钟", "10分钟", "15分钟" on the bands' edges. */
+  renderBandLabels() {
+    const w = this.walkShown;
+    if (!w) return;
+    this.labels.setBands(
+      w.minutes.map((m, i) => ({ minutes: m, text: t('bandEdge', { m: formatNumber(m) }), edge: w.edges[i] })).filter((b) => b.edge.length),
+    );
   }
 
   renderWalkLegend() {
@@ -524,6 +602,8 @@ export class FinderMap {
     this.container.setAttribute('aria-label', t('mapLabel'));
     if (this.touchHint) this.touchHint.textContent = t('mapTwoFingers');
     this.renderWalkLegend();
+    this.renderBandLabels();
+    this.renderLandmarks();
     this.map.closePopup();
   }
 
@@ -531,4 +611,14 @@ export class FinderMap {
   resize() {
     this.map.invalidateSize();
   }
+}
+
+/** outerRing is the outer ring of a Polygon, or of a MultiPolygon's largest part ([] for others). */
+function outerRing(geometry) {
+  if (!geometry) return [];
+  if (geometry.type === 'Polygon') return geometry.coordinates[0] || [];
+  if (geometry.type !== 'MultiPolygon') return [];
+  let best = [];
+  for (const poly of geometry.coordinates) if (poly[0] && Math.abs(ringArea(poly[0])) > Math.abs(ringArea(best))) best = poly[0];
+  return best;
 }

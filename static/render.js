@@ -1,7 +1,7 @@
 // render.js — builds the page's lists and cards as DOM nodes. All listing text goes in
 // through textContent (never innerHTML), so a name or note can hold any character.
 
-import { SVG_NS, swatch, swatchFrame } from './colors.js';
+import { stationSwatch, SVG_NS, swatch, swatchFrame } from './colors.js';
 import { canSpeak, speak } from './speech.js';
 import { categoryName, compareNames, formatDate, formatDay, formatDistance, formatHours, formatMinutes, lang, nextChangeText, serviceName, speedText, t } from './i18n.js';
 import { reportButton, reportedNote } from './report.js';
@@ -347,17 +347,19 @@ export function servicesByCategory(services, categories) {
 }
 
 /**
- * legendItems returns one <li> a category with its swatch and name, then the starting
- * point, then the walking network's lines when the map shows them (network: {real,
- * sample}, true for each kind drawn).
+ * legendItems returns one <li> a category with its swatch (its marker's shape and
+ * colour) and name, then the starting point, the metro station when the map has one
+ * (stations), then the walking network's lines when the map shows them (network:
+ * {real, sample}, true for each kind drawn).
  */
-export function legendItems(categories, network = null) {
+export function legendItems(categories, network = null, stations = false) {
   const items = [
     ...categories.map((cat) =>
       el('li', { class: 'legend-item', 'data-category': cat.id }, swatch(cat.id), el('span', {}, categoryName(cat))),
     ),
     el('li', { class: 'legend-item legend-origin' }, swatch('', { origin: true }), el('span', {}, t('legendOrigin'))),
   ];
+  if (stations) items.push(el('li', { class: 'legend-item legend-metro' }, stationSwatch(), el('span', {}, t('legendMetro'))));
   if (network && network.real) items.push(el('li', { class: 'legend-item legend-network' }, lineSwatch(NETWORK_STYLE.real), el('span', {}, t('networkLegend'))));
   if (network && network.sample) {
     items.push(el('li', { class: 'legend-item legend-network-sample' }, lineSwatch(NETWORK_STYLE.sample), el('span', {}, t('networkSample'))));

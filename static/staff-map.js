@@ -1,6 +1,6 @@
 // staff-map.js — the map of the staff editor: the resident page's map of the street
-// (map.js: the street, roads, metro, residential areas and, zoomed in, the walking
-// network) with one draggable pin for the listing's front door. Dragging the pin, or
+// (map.js: the street, roads, metro, residential areas, the names of roads, areas and
+// stations, and, zoomed in, the walking network) with one draggable pin for the listing's front door. Dragging the pin, or
 // tapping the map, moves the listing there; the coordinates fields follow.
 
 import { api } from './api.js';
@@ -41,6 +41,7 @@ export class PinMap {
       api.meta().then((m) => this.finder.setMeta(m)),
       api.street().then((fc) => this.finder.drawStreet(fc)),
       api.areas().then((fc) => this.finder.drawAreas(fc)),
+      api.labels().then((fc) => this.finder.drawLabels(fc)),
     ]);
     return true;
   }

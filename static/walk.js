@@ -16,6 +16,17 @@ import { el, reopensText, routeButton, serviceActions, serviceTitle, statusOf, t
 export const WALK_BAND = { fill: '#1f5fa8', edge: '#0b3d75', opacity: 0.3 };
 
 /**
+ * BAND_DASH is each band's edge by its place among the bands, smallest first: the
+ * 5-minute band solid, the 10-minute one in long dashes, the 15-minute one dotted,
+ * so the bands are told apart without their shade (the map also writes their minutes
+ * on their edges).
+ */
+export const BAND_DASH = [null, '12 6', '3 6'];
+
+// BAND_SWATCH_DASH is BAND_DASH at a legend swatch's scale.
+const BAND_SWATCH_DASH = [null, '5 3', '2 3'];
+
+/**
  * bandOpacity is how opaque band i (0 the smallest) of n looks on the map once the
  * larger bands under it are counted: what a legend swatch must show to match.
  */
@@ -23,7 +34,7 @@ export function bandOpacity(i, n) {
   return 1 - (1 - WALK_BAND.opacity) ** (n - i);
 }
 
-/** bandSwatch is a small square in band i of n's shade, for legends. */
+/** bandSwatch is a small square in band i of n's shade and edge, for legends. */
 export function bandSwatch(i, n) {
   const svg = swatchFrame();
   svg.classList.add('band-swatch');
@@ -33,6 +44,7 @@ export function bandSwatch(i, n) {
   r.setAttribute('fill-opacity', bandOpacity(i, n).toFixed(3));
   r.setAttribute('stroke', WALK_BAND.edge);
   r.setAttribute('stroke-width', '2');
+  if (BAND_SWATCH_DASH[i]) r.setAttribute('stroke-dasharray', BAND_SWATCH_DASH[i]);
   svg.append(r);
   return svg;
 }
