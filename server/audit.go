@@ -121,7 +121,7 @@ func (s *Server) handleAudit(c *gin.Context) {
 
 // auditEntities are what the audit log records changes of.
 var auditEntities = []string{store.EntityService, store.EntityUser, store.EntityReport, store.EntitySuggestion, store.EntitySuggestionCategory,
-	store.EntityMenu, store.EntityMenuTemplate, store.EntityDelivery, store.EntitySubsidy}
+	store.EntityMenu, store.EntityMenuTemplate, store.EntityDelivery, store.EntitySubsidy, store.EntityActivity}
 
 func auditFilter(p *params, loc *time.Location) (store.AuditFilter, error) {
 	var f store.AuditFilter

@@ -211,7 +211,7 @@ func (s *Server) editTarget(c *gin.Context, versionRequired bool) (id, version i
 	}
 	version, err = strconv.ParseInt(strings.Trim(strings.TrimPrefix(match, "W/"), `"`), 10, 64)
 	if err != nil || version <= 0 {
-		writeError(c, doorstep.FieldErrorf("If-Match", "If-Match must be the listing's version, a positive whole number."))
+		writeError(c, doorstep.FieldErrorf("If-Match", "If-Match must be the version you changed, a positive whole number."))
 		return 0, 0, false
 	}
 	return id, version, true

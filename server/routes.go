@@ -52,6 +52,10 @@ func (s *Server) routes() {
 		{"GET HEAD", "/api/services/:id/catchment", walk, s.handleCatchment},
 		{"GET HEAD", "/api/route", route, s.handleRoute}, // walkroute.go
 		{"GET HEAD", "/api/network", open, s.handleNetwork},
+		// Activities at places, and each place's calendar feed (activities.go).
+		{"GET HEAD", "/api/activities", walk, s.handleActivities},
+		{"GET HEAD", "/api/services/:id/activities", open, s.handleServiceActivities},
+		{"GET HEAD", "/ical/services/:id", open, s.handleICal},
 		// Residents' reports that a listing is wrong, and the staff's queue (reports.go).
 		{"POST", "/api/services/:id/reports", private, s.handleCreateReport},
 		{"GET HEAD", "/api/staff/reports", staff, s.handleReports},
@@ -74,6 +78,9 @@ func (s *Server) routes() {
 		{"GET HEAD", "/api/services/:id/menu/template", staff, s.handleMenuTemplate},
 		{"PUT", "/api/services/:id/menu/template", staff, s.handleUpdateMenuTemplate},
 		{"POST", "/api/services/:id/menu/copy", staff, s.handleCopyMenuTemplate},
+		{"POST", "/api/services/:id/activities", staff, s.handleCreateActivity},
+		{"PATCH", "/api/activities/:id", staff, s.handleUpdateActivity},
+		{"DELETE", "/api/activities/:id", staff, s.handleDeleteActivity},
 		// Suggestions to the street office (suggestions.go).
 		{"GET HEAD", "/api/suggestions/categories", open, s.handleSuggestionCategories},
 		{"POST", "/api/suggestions/categories", office, s.handleAddSuggestionCategory},

@@ -76,6 +76,8 @@ type Server struct {
 	// reportLimits and reported serve residents' reports on listings (reports.go).
 	reportLimits reportLimits
 	reported     reportedSet
+	// activities is the index of activities the lookups answer from (activities.go).
+	activities activityBook
 	// endSessions records a sign-out (store.DB.EndSessions); a field so a test can
 	// make it fail as on a full disk.
 	endSessions func(ctx context.Context, userID int64) error

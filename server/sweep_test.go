@@ -120,20 +120,22 @@ var sweepParams = map[string]struct {
 	base   string
 	params []string
 }{
-	"/api/services":               {"lon=121.465&lat=31.29", []string{"lon", "lat", "category", "open_now", "within_minutes", "speed", "limit", "offset", "crs"}},
-	"/api/services/:id":           {"", []string{"crs"}},
-	"/api/doorstep":               {"lon=121.465&lat=31.29", []string{"lon", "lat", "speed", "crs"}},
-	"/api/circle":                 {"lon=121.465&lat=31.29", []string{"lon", "lat", "speed", "minutes", "bands", "crs"}},
-	"/api/services/:id/catchment": {"", []string{"speed", "minutes", "bands", "crs"}},
-	"/api/network":                {"", []string{"bbox", "crs"}},
-	"/api/areas":                  {"", []string{"crs"}},
-	"/api/street":                 {"", []string{"crs"}},
-	"/api/staff/services":         {"", []string{"limit", "offset", "organization_id", "crs"}},
-	"/api/audit":                  {"", []string{"limit", "offset", "entity_id", "entity", "since"}},
-	"/api/coverage":               {"", []string{"minutes", "speed", "category"}},
-	"/api/coverage/suggest":       {"category=meal_point", []string{"minutes", "speed", "category", "count", "crs"}},
-	"/hsds/services":              {"", []string{"page", "per_page", "search"}},
-	"/api/services/:id/menu":      {"", []string{"date", "week"}},
+	"/api/services":                {"lon=121.465&lat=31.29", []string{"lon", "lat", "category", "open_now", "within_minutes", "speed", "limit", "offset", "crs"}},
+	"/api/services/:id":            {"", []string{"crs"}},
+	"/api/doorstep":                {"lon=121.465&lat=31.29", []string{"lon", "lat", "speed", "crs"}},
+	"/api/circle":                  {"lon=121.465&lat=31.29", []string{"lon", "lat", "speed", "minutes", "bands", "crs"}},
+	"/api/services/:id/catchment":  {"", []string{"speed", "minutes", "bands", "crs"}},
+	"/api/network":                 {"", []string{"bbox", "crs"}},
+	"/api/areas":                   {"", []string{"crs"}},
+	"/api/street":                  {"", []string{"crs"}},
+	"/api/staff/services":          {"", []string{"limit", "offset", "organization_id", "crs"}},
+	"/api/audit":                   {"", []string{"limit", "offset", "entity_id", "entity", "since"}},
+	"/api/coverage":                {"", []string{"minutes", "speed", "category"}},
+	"/api/coverage/suggest":        {"category=meal_point", []string{"minutes", "speed", "category", "count", "crs"}},
+	"/hsds/services":               {"", []string{"page", "per_page", "search"}},
+	"/api/services/:id/menu":       {"", []string{"date", "week"}},
+	"/api/activities":              {"lon=121.465&lat=31.29", []string{"lon", "lat", "speed", "minutes", "from", "to", "limit", "profile", "crs"}},
+	"/api/services/:id/activities": {"", []string{"from", "to"}},
 }
 
 // goodValues are valid values, for the duplicate-parameter requests.
@@ -143,6 +145,7 @@ var goodValues = map[string]string{
 	"bbox": "121.46,31.28,121.47,31.29", "organization_id": "1", "entity_id": "1", "entity": "service",
 	"since": "2026-01-01", "count": "2", "page": "1", "per_page": "10", "search": "食堂",
 	"date": "2026-11-25", "week": "2026-11-25",
+	"from": "2026-12-07", "to": "2026-12-14", "profile": "walk",
 }
 
 // badValues are wrong values of each query parameter: wrong types, out of range,
@@ -170,6 +173,9 @@ var badValues = map[string][]string{
 	"per_page":        {"0", "501", "x", "-5"},
 	"date":            {"today", "2026-13-01", "2026-02-30", "26-11-25", "2026-11-25T00:00:00Z", "", "\x00", strings.Repeat("9", 5000)},
 	"week":            {"next", "2026-00-10", "2026-11-31", "2026/11/25", ""},
+	"from":            {"today", "2026-13-01", "2026-12-07T00:00", "", "12/07/2026", "99999-01-01"},
+	"to":              {"2000-01-01", "2099-12-01", "x", "", "2026-02-30"},
+	"profile":         {"run", "step_free,walker", "wheels"},
 }
 
 // badIDs replace a path parameter such as :id.
@@ -177,7 +183,8 @@ var badIDs = []string{"abc", "-1", "0", "1.5", "99999999999999999999", "1e3", "0
 
 // bodyRoutes are the routes that read a JSON body; the sweep sends them bad bodies.
 var bodyRoutes = []string{"POST /api/session", "POST /api/services", "PATCH /api/services/:id", "POST /api/coverage/whatif",
-	"PUT /api/services/:id/menu", "PUT /api/services/:id/menu/template", "POST /api/services/:id/menu/copy"}
+	"PUT /api/services/:id/menu", "PUT /api/services/:id/menu/template", "POST /api/services/:id/menu/copy",
+	"POST /api/services/:id/activities", "PATCH /api/activities/:id"}
 
 // badBodies are JSON bodies wrong in form or content.
 var badBodies = []string{
@@ -195,6 +202,10 @@ var badBodies = []string{
 	`{"set_meal_fen":9223372036854775808}`, `{"days":{"mon":{"dishes":[{}]}}}`, `{"days":{"xyz":{}}}`, `{"days":null}`,
 	`{"from":"2026-11-25","to":"2099-01-01"}`, `{"from":1}`, `{"replace":"yes"}`,
 	strings.Repeat("[", 20000) + strings.Repeat("]", 20000), `{"name":"` + strings.Repeat("长", 400_000) + `"}`,
+	`{"title":null}`, `{"title":"太极拳","start":"2026-12-09T14:00","end":"2026-12-09T15:30","rrule":"FREQ=HOURLY"}`,
+	`{"title":"太极拳","start":"2026-12-09T14:00","end":"2026-12-09T15:30","rrule":"FREQ=DAILY;INTERVAL=7;BYDAY=SA"}`,
+	`{"title":"x","start":"tomorrow","end":"later"}`, `{"rrule":1}`, `{"exdates":"2026-12-16"}`, `{"cancelled_dates":[1]}`,
+	`{"sign_up":"yes"}`, `{"service_id":2}`, `{"sample":true}`,
 }
 
 // badContentTypes are Content-Types a JSON endpoint must refuse.
@@ -300,7 +311,7 @@ func buildSweep(routes gin.RoutesInfo, validVersion int64) []badRequest {
 					header: h, body: []byte(`{"note":"x","username":"office","password":"x"}`), signedIn: true})
 			}
 		}
-		if strings.HasPrefix(route.Path, "/api/services/:id") && route.Method != http.MethodGet && route.Method != http.MethodHead {
+		if (strings.HasPrefix(route.Path, "/api/services/:id") || strings.HasPrefix(route.Path, "/api/activities/:id")) && route.Method != http.MethodGet && route.Method != http.MethodHead {
 			for _, m := range []string{"", "abc", "-1", "0", `W/"x"`, "1 2", "99999999999999999999", `""`} {
 				if m == "" && route.Method != http.MethodPatch {
 					continue // If-Match is optional there

@@ -58,12 +58,12 @@ func (db *DB) Audit(ctx context.Context, filter AuditFilter) ([]*AuditEntry, int
 	}
 	where, args := []string{"1 = 1"}, []any{}
 	if !user.SeesAll() {
-		// Staff read the changes to their organization's listings and reports, not to accounts.
+		// Staff read the changes to their organization's listings, reports and activities, not to accounts.
 		if user.OrganizationID == nil {
 			return []*AuditEntry{}, 0, nil
 		}
-		where = append(where, "a.entity IN (?, ?, ?, ?, ?)", "a.organization_id = ?")
-		args = append(args, EntityService, EntityReport, EntityMenu, EntityMenuTemplate, EntityDelivery, *user.OrganizationID)
+		where = append(where, "a.entity IN (?, ?, ?, ?, ?, ?)", "a.organization_id = ?")
+		args = append(args, EntityService, EntityReport, EntityMenu, EntityMenuTemplate, EntityDelivery, EntityActivity, *user.OrganizationID)
 	}
 	if filter.Entity != "" {
 		where, args = append(where, "a.entity = ?"), append(args, filter.Entity)
@@ -190,7 +190,7 @@ func insertAudit(ctx context.Context, tx *sql.Tx, r auditRecord) error {
 
 // auditIdentity are the members kept in an entry though unchanged: they say which
 // entity the entry is about when it is read alone.
-var auditIdentity = map[string]bool{"id": true, "name": true, "username": true}
+var auditIdentity = map[string]bool{"id": true, "name": true, "username": true, "title": true, "service_id": true}
 
 // auditSkipped change with every write and say nothing of what changed.
 var auditSkipped = map[string]bool{"created_at": true, "updated_at": true}

@@ -114,7 +114,7 @@ func (db *DB) ImportServices(ctx context.Context, rows []exchange.ServiceRow, op
 		switch {
 		case p.current == nil:
 			report.Created++
-		case sameListing(p.current, p.next):
+		case sameJSON(p.current, p.next):
 			report.Unchanged++
 			continue
 		default:
@@ -206,8 +206,8 @@ func loadImportState(ctx context.Context, tx *sql.Tx, rows []exchange.ServiceRow
 }
 
 // queryEach runs a query and calls fn on each row.
-func queryEach(ctx context.Context, tx *sql.Tx, query string, fn func(*sql.Rows) error) error {
-	rows, err := tx.QueryContext(ctx, query)
+func queryEach(ctx context.Context, tx *sql.Tx, query string, fn func(*sql.Rows) error, args ...any) error {
+	rows, err := tx.QueryContext(ctx, query, args...)
 	if err != nil {
 		return err
 	}

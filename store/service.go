@@ -481,7 +481,7 @@ func (db *DB) changeService(ctx context.Context, id, version int64, action strin
 				return err
 			}
 		}
-		if sameListing(current, next) {
+		if sameJSON(current, next) {
 			result = current
 			return nil
 		}
@@ -545,10 +545,16 @@ func updateService(ctx context.Context, tx *sql.Tx, s *doorstep.Service, now tim
 	if err != nil {
 		return err
 	}
+	return versionStored(res, "service", s.ID, s.Version)
+}
+
+// versionStored checks that an UPDATE … WHERE id = ? AND version = ? changed its
+// row: the version read in the same transaction is still the current one.
+func versionStored(res sql.Result, entity string, id, version int64) error {
 	if n, err := res.RowsAffected(); err != nil {
 		return err
 	} else if n != 1 {
-		return fmt.Errorf("store: service %d version %d changed during its transaction", s.ID, s.Version)
+		return fmt.Errorf("store: %s %d version %d changed during its transaction", entity, id, version)
 	}
 	return nil
 }
@@ -570,11 +576,4 @@ func cloneService(s *doorstep.Service) *doorstep.Service {
 		c.VerifiedAt = &v
 	}
 	return &c
-}
-
-// sameListing reports whether a and b would be stored alike.
-func sameListing(a, b *doorstep.Service) bool {
-	ja, errA := json.Marshal(a)
-	jb, errB := json.Marshal(b)
-	return errA == nil && errB == nil && string(ja) == string(jb)
 }

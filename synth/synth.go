@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"time"
 
 	"doorstep"
 	"doorstep/geo"
@@ -198,6 +199,49 @@ func (r Rivers) cut(ls orb.LineString) []orb.LineString {
 	}
 	if len(ls)-start >= 2 {
 		out = append(out, ls[start:])
+	}
+	return out
+}
+
+// programme is what a station or an activity room runs in a week, as the sample
+// street's stations do.
+var programme = []struct{ title, en string }{
+	{"太极拳", "Tai chi"}, {"合唱", "Choir"}, {"书法", "Calligraphy"}, {"健康讲座", "Health talk"},
+	{"智能手机课", "Smartphone class"}, {"编织", "Knitting"}, {"广场舞", "Square dance"}, {"象棋", "Chinese chess"},
+}
+
+// Activities makes a weekly programme for a share (0–1) of the city's citizen
+// stations and activity rooms: perPlace weekly activities each, on a weekday
+// between 09:00 and 16:00 for 90 minutes, the first in the week before now
+// (read in Asia/Shanghai). One in five has a day left out, one in ten a day
+// cancelled. The same seed gives the same programme.
+func Activities(c *City, seed int64, share float64, perPlace int, now time.Time) []*doorstep.Activity {
+	rng := rand.New(rand.NewPCG(uint64(seed), 11))
+	local := now.In(doorstep.Shanghai)
+	today := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, doorstep.Shanghai)
+	codes := [...]string{"SU", "MO", "TU", "WE", "TH", "FR", "SA"}
+	var out []*doorstep.Activity
+	for _, svc := range c.Services {
+		if svc.Category != "citizen_station" && svc.Category != "activity_room" || rng.Float64() >= share {
+			continue
+		}
+		for range perPlace {
+			p := programme[rng.IntN(len(programme))]
+			first := today.AddDate(0, 0, -rng.IntN(7)).Add(time.Duration(9*60+rng.IntN(8)*60) * time.Minute)
+			a := &doorstep.Activity{
+				ID: int64(len(out) + 1), ServiceID: svc.ID, Title: p.title, TitleEn: p.en,
+				Start: first.Format(doorstep.ActivityTimeLayout), End: first.Add(90 * time.Minute).Format(doorstep.ActivityTimeLayout),
+				RRule: "FREQ=WEEKLY;BYDAY=" + codes[first.Weekday()], ExDates: []string{}, CancelledDates: []string{},
+				SignUp: rng.IntN(3) == 0, Sample: true, Version: 1,
+			}
+			if rng.IntN(5) == 0 {
+				a.ExDates = []string{first.AddDate(0, 0, 14).Format(doorstep.DateLayout)}
+			}
+			if rng.IntN(10) == 0 {
+				a.CancelledDates = []string{first.AddDate(0, 0, 7).Format(doorstep.DateLayout)}
+			}
+			out = append(out, a)
+		}
 	}
 	return out
 }
