@@ -236,27 +236,43 @@ func (s *Server) handleServiceActivities(c *gin.Context) {
 	if !ok {
 		return
 	}
-	id, err := serviceID(c)
+	place, err := s.placeOf(c)
+	loc := s.Snapshot().Location()
+	var from, to time.Time
+	if err == nil {
+		from, to, err = activityWindow(p, s.now(), loc)
+	}
 	if err != nil {
 		writeError(c, err)
 		return
+	}
+	list, err := s.db.Activities(c.Request.Context(), store.ActivityFilter{ServiceID: place.ID})
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	occurrences, truncated := placeOccurrences(list, loc, from, to)
+	c.JSON(http.StatusOK, gin.H{"service_id": place.ID, "name": place.Name, "ical": icalPath(place.ID),
+		"from": from.Format(doorstep.DateLayout), "to": to.Format(doorstep.DateLayout),
+		"activities": list, "occurrences": occurrences, "truncated": truncated})
+}
+
+// placeOf reads the :id of a place in the snapshot.
+func (s *Server) placeOf(c *gin.Context) (*doorstep.Service, error) {
+	id, err := serviceID(c)
+	if err != nil {
+		return nil, err
 	}
 	place, ok := s.Snapshot().Service(id)
 	if !ok {
-		writeError(c, doorstep.Errorf(doorstep.ENOTFOUND, "Service %d not found.", id))
-		return
+		return nil, doorstep.Errorf(doorstep.ENOTFOUND, "Service %d not found.", id)
 	}
-	loc := s.Snapshot().Location()
-	from, to, err := activityWindow(p, s.now(), loc)
-	if err != nil {
-		writeError(c, err)
-		return
-	}
-	list, err := s.db.Activities(c.Request.Context(), store.ActivityFilter{ServiceID: id})
-	if err != nil {
-		writeError(c, err)
-		return
-	}
+	return place, nil
+}
+
+// placeOccurrences expands one place's activities for the window, by start, at
+// most maxPlaceOccurrences.
+func placeOccurrences(list []*doorstep.Activity, loc *time.Location, from, to time.Time) ([]occurrenceJSON, bool) {
 	occurrences, truncated := []occurrenceJSON{}, false
 	for _, a := range list {
 		occ, more, err := calendar.Expand(a, loc, from, to, maxPlaceOccurrences)
@@ -272,9 +288,7 @@ func (s *Server) handleServiceActivities(c *gin.Context) {
 	if len(occurrences) > maxPlaceOccurrences {
 		occurrences, truncated = occurrences[:maxPlaceOccurrences], true
 	}
-	c.JSON(http.StatusOK, gin.H{"service_id": place.ID, "name": place.Name, "ical": icalPath(place.ID),
-		"from": from.Format(doorstep.DateLayout), "to": to.Format(doorstep.DateLayout),
-		"activities": list, "occurrences": occurrences, "truncated": truncated})
+	return occurrences, truncated
 }
 
 // sortOccurrences orders occurrences by start; RFC 3339 times of one zone sort as text.
@@ -394,14 +408,9 @@ func readActivityUpdate(c *gin.Context) (*doorstep.ActivityUpdate, bool) {
 // handleICal answers a place's activities as an iCalendar feed (RFC 5545) that
 // phone calendars subscribe to, with an ETag of its content.
 func (s *Server) handleICal(c *gin.Context) {
-	name := c.Param("id")
-	raw, ok := strings.CutSuffix(name, ".ics")
-	id, err := strconv.ParseInt(raw, 10, 64)
-	if !ok || err != nil || id <= 0 {
-		writeError(c, doorstep.FieldErrorf("id", "The feed's name is the place's id and .ics, such as /ical/services/12.ics."))
-		return
-	}
-	if _, _, ok := s.requestParams(c); !ok {
+	id, err := feedID(c)
+	if err != nil {
+		writeError(c, err)
 		return
 	}
 	snap := s.Snapshot()
@@ -420,7 +429,24 @@ func (s *Server) handleICal(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
-	sum := sha256.Sum256(buf.Bytes())
+	writeCalendar(c, id, buf.Bytes())
+}
+
+// feedID reads the place's id from a feed's name, "12.ics", and checks the query.
+func feedID(c *gin.Context) (int64, error) {
+	raw, ok := strings.CutSuffix(c.Param("id"), ".ics")
+	id, err := strconv.ParseInt(raw, 10, 64)
+	if !ok || err != nil || id <= 0 {
+		return 0, doorstep.FieldErrorf("id", "The feed's name is the place's id and .ics, such as /ical/services/12.ics.")
+	}
+	_, err = parseParams(c.Request.URL.RawQuery)
+	return id, err
+}
+
+// writeCalendar answers an iCalendar body with an ETag of its content, or 304
+// when the client has it.
+func writeCalendar(c *gin.Context, id int64, body []byte) {
+	sum := sha256.Sum256(body)
 	etag := `"` + hex.EncodeToString(sum[:8]) + `"`
 	c.Header("ETag", etag)
 	c.Header("Cache-Control", "public, max-age=300")
@@ -429,7 +455,7 @@ func (s *Server) handleICal(c *gin.Context) {
 		return
 	}
 	c.Header("Content-Disposition", `inline; filename="`+strconv.FormatInt(id, 10)+`.ics"`)
-	c.Data(http.StatusOK, "text/calendar; charset=utf-8", buf.Bytes())
+	c.Data(http.StatusOK, "text/calendar; charset=utf-8", body)
 }
 
 // icalDomain ends every activity's UID: the same for an activity wherever the
