@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -107,19 +106,6 @@ func scanActivity(rows *sql.Rows) (*doorstep.Activity, error) {
 		return nil, fmt.Errorf("activity %d updated_at: %w", a.ID, err)
 	}
 	return &a, nil
-}
-
-// streetLocation is the street's time zone, which activities' times are read in;
-// Shanghai before a street is loaded.
-func streetLocation(ctx context.Context, tx *sql.Tx) (*time.Location, error) {
-	var tz string
-	err := tx.QueryRowContext(ctx, `SELECT timezone FROM street WHERE id = 1`).Scan(&tz)
-	if errors.Is(err, sql.ErrNoRows) {
-		return doorstep.Shanghai, nil
-	} else if err != nil {
-		return nil, err
-	}
-	return (&doorstep.Street{Timezone: tz}).Location(), nil
 }
 
 // activityPlace reads the place an activity is held at and checks that user may
@@ -278,7 +264,7 @@ func (db *DB) changeActivity(ctx context.Context, id, version int64, action stri
 		// What the store keeps track of is not the caller's to change.
 		next.ID, next.ServiceID, next.Sample, next.CreatedAt, next.UpdatedAt, next.Version =
 			current.ID, current.ServiceID, current.Sample, current.CreatedAt, current.UpdatedAt, current.Version
-		if sameJSON(current, next) {
+		if storedAlike(current, next) {
 			result = current
 			return nil
 		}
@@ -323,9 +309,9 @@ func cloneActivity(a *doorstep.Activity) *doorstep.Activity {
 	return &c
 }
 
-// sameJSON reports whether a and b would be stored alike.
-func sameJSON(a, b any) bool {
-	ja, errA := json.Marshal(a)
-	jb, errB := json.Marshal(b)
-	return errA == nil && errB == nil && string(ja) == string(jb)
+// storedAlike reports whether a and b would be stored alike; a value that does
+// not encode is never alike.
+func storedAlike(a, b any) bool {
+	same, err := sameJSON(a, b)
+	return err == nil && same
 }

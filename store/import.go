@@ -114,7 +114,7 @@ func (db *DB) ImportServices(ctx context.Context, rows []exchange.ServiceRow, op
 		switch {
 		case p.current == nil:
 			report.Created++
-		case sameJSON(p.current, p.next):
+		case storedAlike(p.current, p.next):
 			report.Unchanged++
 			continue
 		default:

@@ -481,7 +481,7 @@ func (db *DB) changeService(ctx context.Context, id, version int64, action strin
 				return err
 			}
 		}
-		if sameJSON(current, next) {
+		if storedAlike(current, next) {
 			result = current
 			return nil
 		}
