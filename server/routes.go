@@ -60,6 +60,7 @@ func (s *Server) routes() {
 		{"POST", "/api/services/:id/reports", private, s.handleCreateReport},
 		{"GET HEAD", "/api/staff/reports", staff, s.handleReports},
 		{"POST", "/api/staff/reports/:id/resolve", staff, s.handleResolveReport},
+		{"GET HEAD", "/api/staff/summary", staff, s.handleSummary}, // summary.go: the day's new and overdue items
 		// Sign-in (auth.go).
 		{"GET HEAD", "/api/session", private, s.handleSession},
 		{"POST", "/api/session", signIn, s.handleSignIn},

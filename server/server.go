@@ -51,6 +51,9 @@ type Config struct {
 	ExpensivePerSecond float64
 	ExpensiveBurst     int
 	ExpensiveSlots     int
+	// OverdueDays is how many days an open report or suggestion may wait before the
+	// daily summaries call it overdue. 0: doorstep.DefaultOverdueDays (7).
+	OverdueDays int
 	// Logger receives the server's logs: the access log, panics, snapshot builds.
 	// nil: slog.Default(). Tests pass a discarding logger.
 	Logger *slog.Logger

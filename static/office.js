@@ -11,6 +11,7 @@
 // re-renders from state. Every text from data goes in as text nodes, never as markup.
 
 import { api } from './api.js';
+import { hideDaily, loadDaily, renderDaily } from './daily.js';
 import { CoverageMap, SHARE_CLASSES, ensureHatch, shareClass, shareSwatch } from './coveragemap.js';
 import { interiorPoint } from './geometry.js';
 import { addStrings, applyStatic, categoryName, formatNumber, lang, onLangChange, setLang, setPlace, t } from './i18n.js';
@@ -262,6 +263,7 @@ function setView(view) {
   $('dashboard').hidden = view !== 'dashboard';
   $('sign-out').hidden = view !== 'dashboard';
   $('who').hidden = view !== 'dashboard';
+  if (view !== 'dashboard') hideDaily();
 }
 
 function showSignIn(message = null) {
@@ -300,6 +302,7 @@ async function route() {
   if (!seesCoverage(state.user)) return showForbidden();
   setView('dashboard');
   renderWho();
+  loadDaily();
   await startDashboard();
 }
 
@@ -711,6 +714,7 @@ function renderAll() {
   renderWhatIf();
   renderSuggestions();
   renderSuggestionsOffice();
+  renderDaily();
   if (coverageMap) {
     coverageMap.relabel();
     if (state.suggestions) coverageMap.showSuggestions(state.suggestions.sites, { fit: false });

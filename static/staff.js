@@ -8,6 +8,7 @@
 // words in staff-strings.js.
 
 import { api } from './api.js';
+import { hideDaily, loadDaily, renderDaily } from './daily.js';
 import { applyStatic, categoryName, lang, onLangChange, setLang, t } from './i18n.js';
 import { showMessagesAgain } from './messages.js';
 import { wireMode } from './mode.js';
@@ -22,6 +23,7 @@ function showSignIn(message = null) {
   state.user = null;
   state.editing = null;
   for (const id of ['reports-section', 'list-section', 'edit-section', 'audit-section']) $(id).hidden = true;
+  hideDaily();
   $('sign-out').hidden = true;
   $('who').hidden = true;
   $('signin-section').hidden = false;
@@ -72,6 +74,7 @@ async function showSignedIn() {
   }
   fillOrganizationSelects();
   renderWho();
+  loadDaily();
   await loadListings();
   loadReports();
   loadAudit(true);
@@ -104,6 +107,7 @@ function applyLang() {
   relabelEditor();
   renderAudit();
   renderReports();
+  renderDaily();
   showMessagesAgain();
 }
 

@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"doorstep"
 	"doorstep/server"
 )
 
@@ -50,8 +51,13 @@ func runServe(ctx context.Context, args []string, stderr io.Writer, ready chan<-
 		"address of /metrics, kept off the portal's own; \"\" serves it on --addr with the portal (DOORSTEP_METRICS_ADDR)")
 	shutdownTimeout := fs.Duration("shutdown-timeout", durationEnv("DOORSTEP_SHUTDOWN_TIMEOUT", 10*time.Second),
 		"on SIGTERM or SIGINT, how long in-flight requests may take to finish (DOORSTEP_SHUTDOWN_TIMEOUT)")
+	overdueDays := fs.Int("overdue-days", int(floatEnv("DOORSTEP_OVERDUE_DAYS", doorstep.DefaultOverdueDays)),
+		"the daily summaries call a report or suggestion overdue when open more than this many days, 1–365 (DOORSTEP_OVERDUE_DAYS)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *overdueDays < 1 || *overdueDays > doorstep.MaxOverdueDays {
+		return fmt.Errorf("--overdue-days %d: use 1 to %d", *overdueDays, doorstep.MaxOverdueDays)
 	}
 	handler, err := newLogHandler(stderr, *logFormat, *logLevel)
 	if err != nil {
@@ -79,6 +85,7 @@ func runServe(ctx context.Context, args []string, stderr io.Writer, ready chan<-
 		ExpensivePerSecond: *expensiveRate,
 		ExpensiveBurst:     *expensiveBurst,
 		ExpensiveSlots:     *expensiveSlots,
+		OverdueDays:        *overdueDays,
 		SecureCookies:      *secureCookies,
 		WriteTimeout:       writeTimeout,
 		Logger:             logger,
