@@ -82,6 +82,10 @@ func (s *Server) routes() {
 		{"POST", "/api/services/:id/activities", staff, s.handleCreateActivity},
 		{"PATCH", "/api/activities/:id", staff, s.handleUpdateActivity},
 		{"DELETE", "/api/activities/:id", staff, s.handleDeleteActivity},
+		// The street's meal subsidy rules (subsidies.go).
+		{"GET HEAD", "/api/subsidies", open, s.handleSubsidy},
+		{"GET HEAD", "/api/subsidies/versions", office, s.handleSubsidyVersions},
+		{"PUT", "/api/subsidies", office, s.handleAddSubsidy},
 		// Suggestions to the street office (suggestions.go).
 		{"GET HEAD", "/api/suggestions/categories", open, s.handleSuggestionCategories},
 		{"POST", "/api/suggestions/categories", office, s.handleAddSuggestionCategory},

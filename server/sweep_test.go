@@ -136,6 +136,7 @@ var sweepParams = map[string]struct {
 	"/api/services/:id/menu":       {"", []string{"date", "week"}},
 	"/api/activities":              {"lon=121.465&lat=31.29", []string{"lon", "lat", "speed", "minutes", "from", "to", "limit", "profile", "crs"}},
 	"/api/services/:id/activities": {"", []string{"from", "to"}},
+	"/api/subsidies":               {"", []string{"date"}},
 }
 
 // goodValues are valid values, for the duplicate-parameter requests.
@@ -184,7 +185,7 @@ var badIDs = []string{"abc", "-1", "0", "1.5", "99999999999999999999", "1e3", "0
 // bodyRoutes are the routes that read a JSON body; the sweep sends them bad bodies.
 var bodyRoutes = []string{"POST /api/session", "POST /api/services", "PATCH /api/services/:id", "POST /api/coverage/whatif",
 	"PUT /api/services/:id/menu", "PUT /api/services/:id/menu/template", "POST /api/services/:id/menu/copy",
-	"POST /api/services/:id/activities", "PATCH /api/activities/:id"}
+	"POST /api/services/:id/activities", "PATCH /api/activities/:id", "PUT /api/subsidies"}
 
 // badBodies are JSON bodies wrong in form or content.
 var badBodies = []string{
@@ -201,6 +202,9 @@ var badBodies = []string{
 	`{"dishes":"rice"}`, `{"dishes":[{"name":1}]}`, `{"dishes":[{"name":"x","price_fen":1e99}]}`, `{"set_meal_fen":-1}`,
 	`{"set_meal_fen":9223372036854775808}`, `{"days":{"mon":{"dishes":[{}]}}}`, `{"days":{"xyz":{}}}`, `{"days":null}`,
 	`{"from":"2026-11-25","to":"2099-01-01"}`, `{"from":1}`, `{"replace":"yes"}`,
+	`{"effective_from":"2027-01-01","bands":[]}`, `{"effective_from":"2027-01-01","bands":[{"min_age":-1,"amount_off_fen":1}]}`,
+	`{"effective_from":"2027-01-01","bands":[{"min_age":60,"percent_off":12.5}]}`, `{"effective_from":"x","bands":[{"min_age":60,"percent_off":101}]}`,
+	`{"effective_from":"2027-01-01","bands":[{"min_age":60,"amount_off_fen":1,"percent_off":1}]}`, `{"bands":{"min_age":60}}`,
 	strings.Repeat("[", 20000) + strings.Repeat("]", 20000), `{"name":"` + strings.Repeat("长", 400_000) + `"}`,
 	`{"title":null}`, `{"title":"太极拳","start":"2026-12-09T14:00","end":"2026-12-09T15:30","rrule":"FREQ=HOURLY"}`,
 	`{"title":"太极拳","start":"2026-12-09T14:00","end":"2026-12-09T15:30","rrule":"FREQ=DAILY;INTERVAL=7;BYDAY=SA"}`,

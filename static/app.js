@@ -10,7 +10,7 @@ import { api, ApiError, getJSON } from './api.js';
 import { interiorPoint } from './geometry.js';
 import { applyStatic, compareNames, formatDistance, formatMinutes, formatNumber, lang, onLangChange, serviceName, setLang, setPlace, speedText, t } from './i18n.js';
 import { FinderMap, touchScreen } from './map.js';
-import { mealNodes, wireAge } from './meals.js';
+import { loadSubsidy, mealNodes, wireAge } from './meals.js';
 import { errorText, say, showError, showMessagesAgain } from './messages.js';
 import { elderMode, onModeChange, wireMode } from './mode.js';
 import { answerMeta, answerRows, answerSentence, el, legendItems, outsideNote, searchRows, servicesByCategory, suggestionItem } from './render.js';
@@ -839,6 +839,8 @@ async function start() {
   renderAll();
   if (state.view === 'map') ensureMap();
   document.documentElement.dataset.ready = 'true';
+  // The subsidy only adds "您付" to prices: the page does not wait for it.
+  loadSubsidy(getJSON).then(renderAnswer);
   answerFromURL();
 }
 

@@ -12,8 +12,8 @@ import (
 	"doorstep"
 )
 
-// The sample street's meals (示例): a weekly template for every meal point and its
-// menus for the current and the next week, made relative to the day the sample is
+// The sample street's meals (示例): subsidy rules, a weekly template for every meal
+// point and its menus for the current and the next week, made relative to the day the sample is
 // loaded so a demo always has today's menu. Dishes are everyday Shanghai canteen
 // fare; prices are invented.
 
@@ -73,6 +73,9 @@ func (db *DB) loadSampleMeals(ctx context.Context, tx *sql.Tx) error {
 		return err
 	}
 	dates := append(week, next...)
+	if err := insertSampleSubsidy(ctx, tx, now.In(loc), now); err != nil {
+		return fmt.Errorf("subsidy rules: %w", err)
+	}
 	meals, _, err := findServices(ctx, tx, doorstep.ServiceFilter{Category: "meal_point"})
 	if err != nil {
 		return err
@@ -115,6 +118,29 @@ func streetLocation(ctx context.Context, tx *sql.Tx) (*time.Location, error) {
 		return nil, err
 	}
 	return (&doorstep.Street{Timezone: tz}).Location(), nil
+}
+
+// insertSampleSubsidy stores sample subsidy rules in effect from the first day of
+// the year the sample is loaded: an amount off per meal growing with age, half off
+// from 90.
+func insertSampleSubsidy(ctx context.Context, tx *sql.Tx, today, now time.Time) error {
+	n := func(v int) *int { return &v }
+	const conditions = "示例：本市户籍，凭敬老卡"
+	r := &doorstep.SubsidyRules{
+		Version: 1, EffectiveFrom: time.Date(today.Year(), 1, 1, 0, 0, 0, 0, time.UTC).Format(doorstep.DateLayout),
+		Bands: []doorstep.SubsidyBand{
+			{MinAge: 60, MaxAge: n(69), AmountOffFen: n(100), Conditions: conditions},
+			{MinAge: 70, MaxAge: n(79), AmountOffFen: n(200), Conditions: conditions},
+			{MinAge: 80, MaxAge: n(89), AmountOffFen: n(400), Conditions: conditions},
+			{MinAge: 90, PercentOff: n(50), Conditions: conditions},
+		},
+		Note:   "示例规则，不是本街道实际的助餐补贴标准 / sample rules, not the street's real subsidy",
+		Sample: true, CreatedAt: now,
+	}
+	if err := r.Validate(); err != nil {
+		return err
+	}
+	return insertSubsidyRules(ctx, tx, r, nil)
 }
 
 // opensOn reports whether the hours name the weekday; unknown hours open every day.
