@@ -98,7 +98,7 @@ addStrings({
     colWalk: '步行中位数（分钟）',
     colAction: '假如新开',
     rowWhatIf: '在此新开？',
-    rowWhatIfLabel: '假如在{area}中间新开一处',
+    rowWhatIfArea: '（假如在{area}中间新开一处）',
     walkNone: '走不到',
     areaCaption: '{category}，{minutes}分钟：各居民区按{col}排列（{dir}）',
     dirAsc: '从少到多',
@@ -183,7 +183,7 @@ addStrings({
     colWalk: 'Median walk (min)',
     colAction: 'What if',
     rowWhatIf: 'Open here?',
-    rowWhatIfLabel: 'What if one opened in the middle of {area}',
+    rowWhatIfArea: ' (what if one opened in the middle of {area})',
     walkNone: 'out of reach',
     areaCaption: '{category}, {minutes} minutes: areas by {col} ({dir})',
     dirAsc: 'fewest first',
@@ -478,7 +478,13 @@ function renderTable() {
   $('area-head').replaceChildren(...head);
 
   const rows = sortRows(areaRows()).map((r) => {
-    const button = el('button', { type: 'button', class: 'btn btn-small', 'aria-label': t('rowWhatIfLabel', { area: r.name }) }, t('rowWhatIf'));
+    // The button's name starts with what it shows (WCAG 2.5.3), then says which area.
+    const button = el(
+      'button',
+      { type: 'button', class: 'btn btn-small' },
+      t('rowWhatIf'),
+      el('span', { class: 'visually-hidden' }, t('rowWhatIfArea', { area: r.name })),
+    );
     button.addEventListener('click', () => whatIfInArea(r.id));
     return el(
       'tr',

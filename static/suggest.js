@@ -6,6 +6,7 @@
 import { getJSON, requestJSON } from './api.js';
 import { addStrings, applyStatic, formatDateTime, lang, onLangChange, setLang, setPlace, t } from './i18n.js';
 import { errorText, say, showError, showMessagesAgain } from './messages.js';
+import { wireMode } from './mode.js';
 import './suggestion-states.js';
 
 addStrings({
@@ -89,7 +90,8 @@ function renderTrack() {
 
 async function send(e) {
   e.preventDefault();
-  const data = new FormData(e.currentTarget);
+  const form = e.currentTarget; // gone from the event once the request is awaited
+  const data = new FormData(form);
   const body = Object.fromEntries(['title', 'category', 'text', 'area', 'contact', 'website'].map((k) => [k, String(data.get(k) || '')]));
   $('sg-send').disabled = true;
   try {
@@ -98,7 +100,7 @@ async function send(e) {
     $('sg-link-a').href = link;
     $('sg-link-a').textContent = link;
     $('sg-link').hidden = false;
-    e.currentTarget.reset();
+    form.reset();
     say(() => t('sgSent'));
   } catch (err) {
     showError(() => errorText(err));
@@ -108,6 +110,7 @@ async function send(e) {
 }
 
 async function start() {
+  wireMode();
   applyStatic();
   $('lang-toggle').addEventListener('click', () => setLang(lang() === 'zh' ? 'en' : 'zh'));
   onLangChange(() => {
