@@ -10,7 +10,7 @@ ROUNDS   ?= 100
 LOADFLAGS ?=
 ANCHORFLAGS ?=
 
-.PHONY: run demo-accounts build test test-long bench lint lint-web vendor sample fuzz crash load hostile anchor
+.PHONY: run demo-accounts build test test-long a11y bench lint lint-web vendor sample fuzz crash load hostile anchor
 
 ## run: start the portal on http://localhost:8080 (or DOORSTEP_ADDR) with the
 ## embedded sample street
@@ -47,6 +47,13 @@ test: lint
 test-long:
 	DOORSTEP_LONG=1 $(MAKE) --no-print-directory test TEST_TIMEOUT=30m
 
+## a11y: axe-core (WCAG 2.2 AA) on every page and state in normal and elder mode on a
+## phone and a desk screen, with elder mode's measures (make test runs elder mode on
+## the phone only); SHOTS=dir also saves a screenshot of each state there
+SHOTS ?=
+a11y:
+	DOORSTEP_LONG=1 $(if $(SHOTS),DOORSTEP_SCREENSHOTS=$(abspath $(SHOTS))) $(GO) test -count=1 -timeout 15m -run '^TestBrowserAccessibility$$' ./server
+
 ## bench: every benchmark, with allocations
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
@@ -71,9 +78,11 @@ lint-web:
 	$(WEBLINT)/eslint --max-warnings 0 -c tools/lint-web/eslint.config.js static && \
 	$(WEBLINT)/stylelint --max-warnings 0 --config tools/lint-web/stylelint.config.js 'static/*.css'
 
-## vendor: refresh Leaflet in static/vendor from the npm package (the result is committed)
+## vendor: refresh Leaflet in static/vendor and axe-core (the accessibility tests'
+## checker) in server/testdata/axe from their npm packages (the results are committed)
 vendor:
 	sh static/vendor.sh
+	sh server/testdata/axe/vendor.sh
 
 ## sample: regenerate the sample street's generated files in store/sample
 sample:

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -170,4 +171,65 @@ func TestBrowserElderMode(t *testing.T) {
 		pageShot(t, ctx, fmt.Sprintf("elder-%s", strings.TrimPrefix(page, "/")))
 	}
 	assertPageClean(t, ctx, problems)
+}
+
+// elderZoomWidth is the CSS viewport of the 360 px phone at 200 % zoom. Browser zoom
+// makes each CSS pixel two device pixels, so the page lays out in half the CSS
+// width; the test emulates exactly that: a 180 × 370 CSS viewport at device scale 2
+// (the same 360 × 740 device pixels), which is what Chromium's page zoom at 200 %
+// gives a page with width=device-width.
+const elderZoomWidth = phoneWidth / 2
+
+// elderOverflowJS lists what reaches past w, the right edge of the screen (the
+// innermost such elements, not their containers), with the page's width. (A phone
+// browser widens its layout viewport to a page wider than the screen, so innerWidth
+// cannot be the edge: the screen's width is passed in.) An
+// element inside a box that scrolls sideways on its own (a wide table's wrapper)
+// is left out: the box scrolls, the page does not.
+const elderOverflowJS = `((w) => {
+  // Clipped by a box that scrolls or clips: one among its containing blocks (an
+  // absolutely placed element escapes the boxes between it and its positioned one).
+  const scrollsItself = (e) => {
+    let pos = getComputedStyle(e).position;
+    for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) {
+      const s = getComputedStyle(a);
+      if (pos === 'fixed' || (pos === 'absolute' && s.position === 'static')) continue;
+      if (['auto', 'scroll', 'hidden', 'clip'].includes(s.overflowX)) return true;
+      pos = s.position;
+    }
+    return false;
+  };
+  const past = [...document.body.querySelectorAll('*')].filter((e) => {
+    const r = e.getBoundingClientRect();
+    return r.width > 0 && r.right > w + 0.5 && getComputedStyle(e).visibility !== 'hidden' && !scrollsItself(e);
+  });
+  const innermost = past.filter((e) => !past.some((d) => d !== e && e.contains(d)));
+  return {width: document.documentElement.scrollWidth, over: innermost.slice(0, 8).map((e) =>
+    (e.id ? '#' + e.id : e.tagName.toLowerCase() + (typeof e.className === 'string' && e.className ? '.' + e.className.trim().split(/\s+/).join('.') : '')) +
+    ' right=' + Math.round(e.getBoundingClientRect().right) + ' "' + (e.textContent || '').trim().slice(0, 16) + '"')};
+})`
+
+// elderOverflow is the page's width and what reaches past the screen's edge.
+type elderOverflow struct {
+	Width int      `json:"width"`
+	Over  []string `json:"over"`
+}
+
+// checkElderReflow fails when the page scrolls sideways on the 360 px phone or laid
+// out as at 200 % zoom, naming what reaches past the edge; then it puts the phone's
+// screen back.
+func checkElderReflow(t *testing.T, ctx context.Context, where string) {
+	t.Helper()
+	fits := func(zoom string, width int) {
+		t.Helper()
+		if r := browserEval[elderOverflow](t, ctx, elderOverflowJS+fmt.Sprintf("(%d)", width)); r.Width > width {
+			t.Errorf("%s at %s: page is %d px wide on a %d px screen; past the edge:\n  %s", where, zoom, r.Width, width, strings.Join(r.Over, "\n  "))
+		}
+	}
+	fits("100 % zoom", phoneWidth)
+	browserRun(t, ctx, "200 % zoom", chromedp.EmulateViewport(elderZoomWidth, phoneHeight/2, chromedp.EmulateScale(2), chromedp.EmulateMobile, chromedp.EmulateTouch))
+	defer browserRun(t, ctx, "100 % zoom", chromedp.EmulateViewport(phoneWidth, phoneHeight, chromedp.EmulateMobile, chromedp.EmulateTouch))
+	// Two frames: the resize is laid out and the page's own resize handlers ran.
+	browserRun(t, ctx, "lay out", chromedp.Evaluate[chromedp.Void](`new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok)))`, chromedp.EvalAwaitPromise))
+	fits("200 % zoom", elderZoomWidth)
 }

@@ -144,8 +144,15 @@ func serveLoopback(t *testing.T, srv *http.Server) string {
 }
 
 // newBrowserTab starts a headless Chromium that makes no connection of its own (the
-// machine has no network) and returns a tab context that records problems.
+// machine has no network) and returns a tab context that records problems. The
+// whole browser lives at most a minute.
 func newBrowserTab(t *testing.T, problems *browserProblems) context.Context {
+	t.Helper()
+	return newBrowserTabFor(t, problems, 60*time.Second)
+}
+
+// newBrowserTabFor is newBrowserTab for a browser that lives at most life.
+func newBrowserTabFor(t *testing.T, problems *browserProblems, life time.Duration) context.Context {
 	t.Helper()
 	execPath := browserExecPath(t)
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
@@ -163,7 +170,7 @@ func newBrowserTab(t *testing.T, problems *browserProblems) context.Context {
 		chromedp.UserDataDir(t.TempDir()),
 	)
 	// One deadline for the whole browser: the test must finish well inside it.
-	base, cancelBase := context.WithTimeout(context.Background(), 60*time.Second)
+	base, cancelBase := context.WithTimeout(context.Background(), life)
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(base, opts...)
 	ctx, cancelTab := chromedp.NewContext(allocCtx, chromedp.WithListener(problems.listen))
 	t.Cleanup(func() {
