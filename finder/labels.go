@@ -47,6 +47,11 @@ const labelPrecision = 1
 // labelSimplify drops vertices a road label does not need: about 2 m, in degrees.
 const labelSimplify = 0.00002
 
+// labelMargin is how far around the street's bounds roads and areas are labelled, in
+// degrees (about 1 km): the maps show the street and what a resident walks to beside
+// it, and a network imported for a whole city must not make every page load its roads.
+const labelMargin = 0.01
+
 // mainRoadKinds are the network kinds (OSM highway values) labelled as main roads.
 var mainRoadKinds = map[string]bool{
 	"motorway": true, "trunk": true, "primary": true, "secondary": true, "tertiary": true, "road": true,
@@ -56,8 +61,10 @@ var mainRoadKinds = map[string]bool{
 // made-up steps, and steps in general, which are too short to carry one.
 var unlabelledKinds = map[string]bool{"steps": true}
 
-// MapLabels returns the street's map labels, made on first use. Roads are main
-// roads first, then by name; areas in the snapshot's order. Safe for concurrent use.
+// MapLabels returns the street's map labels, made on first use: the roads and areas
+// within labelMargin of the street's bounds (all of them without a street), and the
+// stations. Roads are main roads first, then by name; areas in the snapshot's order.
+// Safe for concurrent use.
 func (b *Base) MapLabels() *MapLabels {
 	b.labelsOnce.Do(func() { b.labels = b.makeMapLabels() })
 	return b.labels
@@ -65,6 +72,11 @@ func (b *Base) MapLabels() *MapLabels {
 
 func (b *Base) makeMapLabels() *MapLabels {
 	out := &MapLabels{}
+	near := func(orb.Bound) bool { return true }
+	if b.street != nil && len(b.street.Geometry) > 0 {
+		box := b.street.Geometry.Bound().Pad(labelMargin)
+		near = box.Intersects
+	}
 	type road struct {
 		main  bool
 		lines []orb.LineString
@@ -97,7 +109,7 @@ func (b *Base) makeMapLabels() *MapLabels {
 		}
 	}
 	for _, l := range b.network {
-		if l.Name == "" || drawn[l.Name] || unlabelledKinds[l.Kind] {
+		if l.Name == "" || drawn[l.Name] || unlabelledKinds[l.Kind] || !near(l.Geometry.Bound()) {
 			continue
 		}
 		add(l.Name, mainRoadKinds[l.Kind], l.Geometry)
@@ -122,6 +134,9 @@ func (b *Base) makeMapLabels() *MapLabels {
 		return cmp.Compare(a.Name, b.Name)
 	})
 	for _, a := range b.areas {
+		if len(a.Geometry) == 0 || !near(a.Geometry.Bound()) {
+			continue
+		}
 		if p, ok := geo.LabelPoint(a.Geometry, labelPrecision); ok {
 			out.Areas = append(out.Areas, AreaLabel{ID: a.ID, Name: a.Name, Point: p})
 		}

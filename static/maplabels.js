@@ -229,10 +229,11 @@ export class MapLabels {
     switch (c.kind) {
       case 'area':
       case 'neighbour': {
-        // At the label point, else nudged off a symbol there: up, down, then sideways.
+        // At the label point, else nudged off a symbol there: up, down, then a little
+        // sideways (no further, or a small area's name would sit in its neighbour).
         const p = pt(c.at);
         const dy = c.h * 0.9;
-        const dx = c.w * 0.6;
+        const dx = c.w * 0.35;
         return [flat(p.x, p.y), flat(p.x, p.y - dy), flat(p.x, p.y + dy), flat(p.x + dx, p.y), flat(p.x - dx, p.y)];
       }
       case 'landmark': {
