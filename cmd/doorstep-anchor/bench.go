@@ -80,6 +80,13 @@ func (b *bench) randomPoint(rng *rand.Rand) orb.Point {
 	return orb.Point{b.box.Min[0] + rng.Float64()*(b.box.Max[0]-b.box.Min[0]), b.box.Min[1] + rng.Float64()*(b.box.Max[1]-b.box.Min[1])}
 }
 
+// pointScript is a pgbench script that runs sql with :lon and :lat drawn
+// uniformly from the origins' box, as the HTTP side draws its points.
+func (b *bench) pointScript(sql string) string {
+	return fmt.Sprintf("\\set lon %.7f + random(0, 1000000) * %.10f\n\\set lat %.7f + random(0, 1000000) * %.10f\n%s;\n",
+		b.box.Min[0], (b.box.Max[0]-b.box.Min[0])/1e6, b.box.Min[1], (b.box.Max[1]-b.box.Min[1])/1e6, sql)
+}
+
 // nodeSnap starts a walk exactly at node, as pgRouting starts at a vertex.
 func (b *bench) nodeSnap(node int) geo.Snap {
 	for e := range b.graph.Edges(node) {
@@ -151,6 +158,7 @@ func (b *bench) measure(ctx context.Context, r *report) error {
 		{"nearest-10 over HTTP and pgbench", b.nearestLoad},
 		{"circles by minutes", b.circles},
 		{"15-minute circle over HTTP and pgbench", b.circleLoad},
+		{"doorstep answers", b.doorstep},
 		{"15-minute reach agreement", b.reachAgreement},
 		{"coverage by sources", b.coverage},
 	}
@@ -243,9 +251,7 @@ func (b *bench) nearestLoad(ctx context.Context, _ *pgx.Conn, r *report) error {
 		p := b.randomPoint(rng)
 		return fmt.Sprintf("/api/services?limit=10&lon=%.6f&lat=%.6f", p[0], p[1])
 	}
-	script := fmt.Sprintf("\\set lon %.7f + random(0, 1000000) * %.10f\n\\set lat %.7f + random(0, 1000000) * %.10f\n%s;\n",
-		b.box.Min[0], (b.box.Max[0]-b.box.Min[0])/1e6, b.box.Min[1], (b.box.Max[1]-b.box.Min[1])/1e6,
-		strings.NewReplacer("$1", ":lon", "$2", ":lat").Replace(knnSQL))
+	script := b.pointScript(strings.NewReplacer("$1", ":lon", "$2", ":lat").Replace(knnSQL))
 	for _, clients := range []int{2, 16} {
 		var ds, ps []loadResult
 		for range b.o.repeats {
@@ -332,6 +338,78 @@ func (b *bench) circleLoad(ctx context.Context, _ *pgx.Conn, r *report) error {
 	d, p := medianLoad(ds), medianLoad(ps)
 	r.add("15-minute circle over HTTP (GeoJSON outline and listings) vs anchor_circle under pgbench, 2 clients",
 		d.String(), p.String(), rates(d.rate, p.rate))
+	return nil
+}
+
+// doorstepSQL makes anchor_doorstep, the SQL stand-in for a doorstep answer: per
+// category the nearest listing by straight line (KNN), then one 15-minute reach
+// from the network node nearest the origin prices the walk to each listing's
+// nearest node. It answers "the nearest by straight line, walked", not Doorstep's
+// "the nearest by walk", and is the cheapest honest form in SQL.
+func doorstepSQL(categories []string) string {
+	quoted := make([]string, len(categories))
+	for i, c := range categories {
+		quoted[i] = "'" + strings.ReplaceAll(c, "'", "''") + "'"
+	}
+	return `CREATE OR REPLACE FUNCTION anchor_doorstep(lon float8, lat float8) RETURNS TABLE (category text, id bigint, metres float8)
+LANGUAGE sql STABLE AS $$
+	WITH k AS (SELECT c.cat, s.id, s.geog FROM unnest(ARRAY[` + strings.Join(quoted, ", ") + `]) c(cat),
+		LATERAL (SELECT v.id, v.geog FROM services v WHERE v.category = c.cat
+			ORDER BY v.geog <-> ST_SetSRID(ST_MakePoint(lon, lat), 4326)::geography LIMIT 1) s),
+	kn AS (SELECT k.cat, k.id, (SELECT n.id FROM nodes n ORDER BY n.geom <-> k.geog::geometry LIMIT 1) AS node FROM k),
+	r AS (SELECT * FROM anchor_reach((SELECT n.id FROM nodes n ORDER BY n.geom <-> ST_SetSRID(ST_MakePoint(lon, lat), 4326) LIMIT 1), 750))
+	SELECT kn.cat, kn.id, r.agg_cost FROM kn LEFT JOIN r ON r.node = kn.node
+$$`
+}
+
+// doorstep: the doorstep answer for all categories, Doorstep's finder in process
+// and /api/doorstep over HTTP at 2 clients, against anchor_doorstep (nine KNN
+// lookups and a reach) over one connection and under pgbench.
+func (b *bench) doorstep(ctx context.Context, conn *pgx.Conn, r *report) error {
+	var cats []string
+	for _, c := range b.snap.Categories() {
+		cats = append(cats, c.ID)
+	}
+	if _, err := conn.Exec(ctx, doorstepSQL(cats)); err != nil {
+		return err
+	}
+	now := time.Now()
+	var ds, ps []time.Duration
+	var dl, pl []loadResult
+	rng := rand.New(rand.NewPCG(7, 8))
+	next := func() string {
+		p := b.randomPoint(rng)
+		return fmt.Sprintf("/api/doorstep?lon=%.6f&lat=%.6f", p[0], p[1])
+	}
+	script := b.pointScript("SELECT * FROM anchor_doorstep(:lon, :lat)")
+	for range b.o.repeats {
+		d, _ := medianCall(len(b.points), func(i int) error {
+			b.snap.Doorstep(b.points[i], doorstep.SpeedElder, now)
+			return nil
+		})
+		p, err := medianCall(len(b.points), func(i int) error {
+			rows, _ := conn.Query(ctx, "SELECT * FROM anchor_doorstep($1, $2)", b.points[i][0], b.points[i][1])
+			rows.Close()
+			return rows.Err()
+		})
+		if err != nil {
+			return err
+		}
+		ds, ps = append(ds, d), append(ps, p)
+		hd, err := b.attack(ctx, 2, next)
+		if err != nil {
+			return err
+		}
+		hp, err := b.pgbench(ctx, 2, script)
+		if err != nil {
+			return err
+		}
+		dl, pl = append(dl, hd), append(pl, hp)
+	}
+	r.add(fmt.Sprintf("doorstep (%d kinds), 1 client: Doorstep's finder in process vs %d KNN + a reach in SQL (anchor_doorstep)", len(cats), len(cats)),
+		ms(median(ds)), ms(median(ps)), times(median(ps), median(ds)))
+	d, p := medianLoad(dl), medianLoad(pl)
+	r.add(fmt.Sprintf("doorstep (%d kinds) over HTTP vs anchor_doorstep under pgbench, 2 clients", len(cats)), d.String(), p.String(), rates(d.rate, p.rate))
 	return nil
 }
 
