@@ -72,11 +72,19 @@ func (s *Snapshot) Services(q Query) ([]Hit, int) {
 	} else {
 		total = s.countKept(q, keep)
 		want := q.Offset + q.Limit
-		for bound := float64(nearbyFirstBound); ; bound *= 2 {
-			found = s.walksWithin(origin, w, src, onNetwork, bound, keep)
-			if len(found) >= want || len(found) == total || bound >= nearbyMaxBound || !onNetwork {
-				break
+		enough := func() bool { return len(found) >= want || len(found) == total }
+		done := false
+		if onNetwork {
+			// A shorter first walk, when the wanted services stand near: what any
+			// bound finds, nearest first, begins with what a shorter one finds.
+			if probe := s.probeBound(origin, want, keep); probe < nearbyFirstBound {
+				found = s.walksWithin(origin, w, src, onNetwork, probe, keep)
+				done = enough()
 			}
+		}
+		for bound := float64(nearbyFirstBound); !done; bound *= 2 {
+			found = s.walksWithin(origin, w, src, onNetwork, bound, keep)
+			done = enough() || bound >= nearbyMaxBound || !onNetwork
 		}
 		if len(found) < want {
 			found = s.appendEstimates(found, origin, want, keep)
@@ -89,6 +97,32 @@ func (s *Snapshot) Services(q Query) ([]Hit, int) {
 		hits[i] = Hit{Service: s.services[r.pos], Walk: &walk}
 	}
 	return hits, total
+}
+
+// nearestOfCategory takes candidates in batches of nearbyFirstBatch, then four
+// times as many each time. nearbyStraightSlack (metres) covers how much shorter
+// than the straight line a walk's float32 sums and local projections could make it.
+var nearbyFirstBatch = 8 // a variable so tests can take every candidate at once
+
+const nearbyStraightSlack = 1.0
+
+// probeWidening is how much longer than the straight line the probe walk goes:
+// most walks to the nearest services are within it, and when one is not the
+// probe finds too few and the usual bounds follow.
+var probeWidening = 1.5 // a variable so tests can turn the probes off (+Inf)
+
+// probeBound is a first walk's bound likely to reach want kept services from
+// origin: probeWidening times the straight line to the want-th nearest of them
+// (+Inf when there are fewer).
+func (s *Snapshot) probeBound(origin orb.Point, want int, keep func(int) bool) float64 {
+	if want <= 0 {
+		return math.Inf(1)
+	}
+	ns := s.visible.Nearest(origin, want, 0, keep, nil)
+	if len(ns) < want {
+		return math.Inf(1)
+	}
+	return ns[want-1].Distance * probeWidening
 }
 
 // countKept counts the services a query keeps, from the per-category counts when
@@ -321,7 +355,11 @@ func (s *Snapshot) doorstep(origin orb.Point, speed float64, now time.Time, open
 	// walk just wide enough for their nearest services by straight line (with room
 	// for detours), and a last, much wider one if even that finds nothing.
 	bound := float64(widest) * speed
-	for round := 0; round < 3; round++ {
+	missing := len(best)
+	if onNetwork {
+		missing = s.doorstepProbe(origin, w, src, bound, now, openNow, best)
+	}
+	for round := 0; round < 3 && missing > 0; round++ {
 		if onNetwork {
 			w.FromSnaps([]geo.Snap{src}, bound)
 		}
@@ -332,6 +370,7 @@ func (s *Snapshot) doorstep(origin orb.Point, speed float64, now time.Time, open
 			}
 			if r, ok := s.nearestOfCategory(cat.ID, origin, w, onNetwork, bound, now, openNow); ok {
 				best[i] = r
+				missing--
 			} else if ci, ok := s.perCategory[cat.ID]; ok {
 				if ns := ci.points.Nearest(origin, 1, 0, ci.keep(s, now, openNow), nil); len(ns) == 1 {
 					farthest = max(farthest, ns[0].Distance)
@@ -370,6 +409,39 @@ func (s *Snapshot) doorstep(origin orb.Point, speed float64, now time.Time, open
 	return ans
 }
 
+// doorstepProbe walks first only as far as probeWidening times the straight line
+// to the farthest category's nearest service, when that is short of bound, and
+// fills in best for the categories it reaches: the nearest within a shorter walk,
+// when there is one, is the nearest within any longer one. It returns how many
+// categories are still missing, leaving out those with no service to find.
+func (s *Snapshot) doorstepProbe(origin orb.Point, w *geo.Walker, src geo.Snap, bound float64, now time.Time, openNow bool, best []rankedWalk) int {
+	probe, missing := 0.0, 0
+	findable := make([]bool, len(best))
+	for i, cat := range s.categories {
+		if ci, ok := s.perCategory[cat.ID]; ok {
+			if ns := ci.points.Nearest(origin, 1, 0, ci.keep(s, now, openNow), nil); len(ns) == 1 {
+				probe = max(probe, ns[0].Distance*probeWidening)
+				findable[i] = true
+				missing++
+			}
+		}
+	}
+	if missing == 0 || !(probe < bound) {
+		return missing
+	}
+	w.FromSnaps([]geo.Snap{src}, probe)
+	for i, cat := range s.categories {
+		if !findable[i] {
+			continue
+		}
+		if r, ok := s.nearestOfCategory(cat.ID, origin, w, true, probe, now, openNow); ok {
+			best[i] = r
+			missing--
+		}
+	}
+	return missing
+}
+
 // nearestOfCategory is the service of a category in service at now nearest on
 // foot within bound metres, by the walker's last walk.
 func (s *Snapshot) nearestOfCategory(category string, origin orb.Point, w *geo.Walker, onNetwork bool, bound float64, now time.Time, openNow bool) (rankedWalk, bool) {
@@ -381,14 +453,25 @@ func (s *Snapshot) nearestOfCategory(category string, origin orb.Point, w *geo.W
 	if !onNetwork {
 		radius = bound / doorstep.StraightLineDetour
 	}
-	best, found := rankedWalk{metres: math.Inf(1)}, false
-	for _, n := range ci.points.Within(origin, radius, ci.keep(s, now, openNow), nil) {
-		r, ok := s.walkTo(w, onNetwork, geo.Neighbor{Index: ci.services[n.Index], Distance: n.Distance})
-		if ok && r.metres <= bound && r.metres < best.metres {
-			best, found = r, true
+	// Candidates nearest first by straight line, a batch at a time: a walk is never
+	// shorter than the straight line (to within nearbyStraightSlack), so once the
+	// best walk is shorter than the farthest candidate of a batch, no farther one
+	// can match it.
+	keep := ci.keep(s, now, openNow)
+	var buf []geo.Neighbor
+	for k := nearbyFirstBatch; ; k *= 4 {
+		buf = ci.points.Nearest(origin, k, radius, keep, buf)
+		best, found := rankedWalk{metres: math.Inf(1)}, false
+		for _, n := range buf {
+			r, ok := s.walkTo(w, onNetwork, geo.Neighbor{Index: ci.services[n.Index], Distance: n.Distance})
+			if ok && r.metres <= bound && r.metres < best.metres {
+				best, found = r, true
+			}
+		}
+		if len(buf) < k || !(radius > 0) || best.metres < buf[k-1].Distance-nearbyStraightSlack {
+			return best, found
 		}
 	}
-	return best, found
 }
 
 // keep keeps the index entries in service at now and, with openNow, open at now by

@@ -1,7 +1,6 @@
 package finder
 
 import (
-	"math/rand/v2"
 	"runtime"
 	"sync"
 	"testing"
@@ -39,14 +38,7 @@ func cityForBench(b *testing.B) *Snapshot {
 		c := synth.NewCity(1, 1_000_000, 100_000, 5_000)
 		benchCity.snap = Build(Input{Street: c.Street, Categories: benchCategories, Areas: c.Areas,
 			Services: c.Services, Network: c.Network})
-		r := rand.New(rand.NewPCG(9, 9))
-		bound := c.Street.Geometry.Bound()
-		for range 1024 {
-			benchCity.origins = append(benchCity.origins, orb.Point{
-				bound.Min[0] + (0.1+0.8*r.Float64())*(bound.Max[0]-bound.Min[0]),
-				bound.Min[1] + (0.1+0.8*r.Float64())*(bound.Max[1]-bound.Min[1]),
-			})
-		}
+		benchCity.origins = c.Origins(1024, 9)
 	})
 	return benchCity.snap
 }

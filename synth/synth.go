@@ -245,3 +245,19 @@ func Activities(c *City, seed int64, share float64, perPlace int, now time.Time)
 	}
 	return out
 }
+
+// Origins returns n points where residents might ask from, spread uniformly over
+// the middle 80 % of the city's extent (seeded, so benchmarks in different
+// packages ask from the same places).
+func (c *City) Origins(n int, seed uint64) []orb.Point {
+	r := rand.New(rand.NewPCG(seed, seed))
+	bound := c.Street.Geometry.Bound()
+	out := make([]orb.Point, n)
+	for i := range out {
+		out[i] = orb.Point{
+			bound.Min[0] + (0.1+0.8*r.Float64())*(bound.Max[0]-bound.Min[0]),
+			bound.Min[1] + (0.1+0.8*r.Float64())*(bound.Max[1]-bound.Min[1]),
+		}
+	}
+	return out
+}
