@@ -253,19 +253,10 @@ func (b *bench) nearestLoad(ctx context.Context, _ *pgx.Conn, r *report) error {
 	}
 	script := b.pointScript(strings.NewReplacer("$1", ":lon", "$2", ":lat").Replace(knnSQL))
 	for _, clients := range []int{2, 16} {
-		var ds, ps []loadResult
-		for range b.o.repeats {
-			d, err := b.attack(ctx, clients, next)
-			if err != nil {
-				return err
-			}
-			p, err := b.pgbench(ctx, clients, script)
-			if err != nil {
-				return err
-			}
-			ds, ps = append(ds, d), append(ps, p)
+		d, p, err := b.underLoad(ctx, clients, next, script)
+		if err != nil {
+			return err
 		}
-		d, p := medianLoad(ds), medianLoad(ps)
 		r.add(fmt.Sprintf("nearest-10 over HTTP (Doorstep: by walking time, JSON) vs KNN under pgbench, %d clients", clients),
 			d.String(), p.String(), rates(d.rate, p.rate))
 	}
@@ -323,19 +314,10 @@ func (b *bench) circleLoad(ctx context.Context, _ *pgx.Conn, r *report) error {
 		return fmt.Sprintf("/api/circle?minutes=15&lon=%.7f&lat=%.7f", p[0], p[1])
 	}
 	script := fmt.Sprintf("\\set n random(0, %d)\nSELECT reached, outline FROM anchor_circle(:n, %g);\n", b.graph.NumNodes()-1, 15*doorstep.SpeedElder)
-	var ds, ps []loadResult
-	for range b.o.repeats {
-		d, err := b.attack(ctx, 2, next)
-		if err != nil {
-			return err
-		}
-		p, err := b.pgbench(ctx, 2, script)
-		if err != nil {
-			return err
-		}
-		ds, ps = append(ds, d), append(ps, p)
+	d, p, err := b.underLoad(ctx, 2, next, script)
+	if err != nil {
+		return err
 	}
-	d, p := medianLoad(ds), medianLoad(ps)
 	r.add("15-minute circle over HTTP (GeoJSON outline and listings) vs anchor_circle under pgbench, 2 clients",
 		d.String(), p.String(), rates(d.rate, p.rate))
 	return nil
@@ -375,7 +357,6 @@ func (b *bench) doorstep(ctx context.Context, conn *pgx.Conn, r *report) error {
 	}
 	now := time.Now()
 	var ds, ps []time.Duration
-	var dl, pl []loadResult
 	rng := rand.New(rand.NewPCG(7, 8))
 	next := func() string {
 		p := b.randomPoint(rng)
@@ -396,19 +377,13 @@ func (b *bench) doorstep(ctx context.Context, conn *pgx.Conn, r *report) error {
 			return err
 		}
 		ds, ps = append(ds, d), append(ps, p)
-		hd, err := b.attack(ctx, 2, next)
-		if err != nil {
-			return err
-		}
-		hp, err := b.pgbench(ctx, 2, script)
-		if err != nil {
-			return err
-		}
-		dl, pl = append(dl, hd), append(pl, hp)
 	}
 	r.add(fmt.Sprintf("doorstep (%d kinds), 1 client: Doorstep's finder in process vs %d KNN + a reach in SQL (anchor_doorstep)", len(cats), len(cats)),
 		ms(median(ds)), ms(median(ps)), times(median(ps), median(ds)))
-	d, p := medianLoad(dl), medianLoad(pl)
+	d, p, err := b.underLoad(ctx, 2, next, script)
+	if err != nil {
+		return err
+	}
 	r.add(fmt.Sprintf("doorstep (%d kinds) over HTTP vs anchor_doorstep under pgbench, 2 clients", len(cats)), d.String(), p.String(), rates(d.rate, p.rate))
 	return nil
 }

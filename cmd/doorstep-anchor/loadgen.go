@@ -80,6 +80,24 @@ func (b *bench) attack(ctx context.Context, clients int, next func() string) (lo
 	return loadResult{rate: m.Throughput, p50: m.Latencies.P50, p99: m.Latencies.P99, errors: int(m.Requests) - ok}, nil
 }
 
+// underLoad drives both sides with clients connections, Doorstep's next() over HTTP
+// then script under pgbench, repeat after repeat, and returns each side's medians.
+func (b *bench) underLoad(ctx context.Context, clients int, next func() string, script string) (doorstep, postgres loadResult, err error) {
+	var ds, ps []loadResult
+	for range b.o.repeats {
+		d, err := b.attack(ctx, clients, next)
+		if err != nil {
+			return d, d, err
+		}
+		p, err := b.pgbench(ctx, clients, script)
+		if err != nil {
+			return d, p, err
+		}
+		ds, ps = append(ds, d), append(ps, p)
+	}
+	return medianLoad(ds), medianLoad(ps), nil
+}
+
 var pgbenchTPS = regexp.MustCompile(`tps = ([0-9.]+) \(without initial connection time\)`)
 
 // pgbench runs script with clients connections (2 threads, the machine's cores)
