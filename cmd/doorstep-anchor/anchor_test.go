@@ -75,6 +75,9 @@ func TestSourceCounts(t *testing.T) {
 	} {
 		b.o.sources = tc.flag
 		got := b.sourceCounts()
+		if none := (&bench{o: b.o}).sourceCounts(); len(none) != 0 {
+			t.Errorf("%q without meal points: got %v, want none", tc.flag, none)
+		}
 		if len(got) != len(tc.want) {
 			t.Errorf("%q: got %v, want %v", tc.flag, got, tc.want)
 			continue

@@ -501,8 +501,12 @@ func (b *bench) coverage(ctx context.Context, conn *pgx.Conn, r *report) error {
 	const boxedSQL = `SELECT r.node, min(r.agg_cost) FROM unnest($1::bigint[]) s(n), LATERAL anchor_reach(s.n, $2::float8) r GROUP BY r.node`
 	variants := []struct{ name, sql string }{{"many", manySQL}, {"boxed", boxedSQL}}
 
+	counts := b.sourceCounts()
+	if len(counts) == 0 {
+		return errors.New("the city has no open meal point on the network to start from")
+	}
 	// Agreement first, on the smallest set of sources.
-	first := b.sourceCounts()[0]
+	first := counts[0]
 	mine := b.walkFrom(b.meals[:first], metres)
 	for _, v := range variants {
 		theirs, err := reachRows(ctx, conn, v.sql, b.meals[:first], metres)
@@ -516,7 +520,7 @@ func (b *bench) coverage(ctx context.Context, conn *pgx.Conn, r *report) error {
 	}
 
 	failedAt := map[string]string{}
-	for _, count := range b.sourceCounts() {
+	for _, count := range counts {
 		sources := b.meals[:count]
 		var ds []time.Duration
 		outs := map[string]*pgOutcome{}
@@ -599,6 +603,9 @@ func (b *bench) coverage(ctx context.Context, conn *pgx.Conn, r *report) error {
 
 // sourceCounts are the numbers of meal points the coverage walks start from.
 func (b *bench) sourceCounts() []int {
+	if len(b.meals) == 0 {
+		return nil
+	}
 	var out []int
 	for _, s := range strings.Split(b.o.sources, ",") {
 		n := len(b.meals)
