@@ -3,8 +3,11 @@ package server
 import (
 	"context"
 	"fmt"
+	"os"
 	"strings"
 	"testing"
+
+	"doorstep/internal/testenv"
 
 	"github.com/chromedp/chromedp"
 )
@@ -123,11 +126,13 @@ func labelsOf(labels []mapLabel, kinds ...string) []string {
 // another, none is a tab stop or in the accessibility tree, and in 长辈模式 none is
 // under 20 px; zoomed in, every area whose name would fit on screen is named; the
 // markers of different categories differ in shape, not only colour; the walking
-// circle's bands say their minutes on their edges and differ in their edges' dashes.
+// circle's bands say their minutes on their edges and differ in their edges' dashes;
+// in English the bands and landmarks follow the language and the data's names are
+// marked zh-Hans.
 func TestBrowserMapLabels(t *testing.T) {
-	if testing.Short() {
-		t.Skip("browser test")
-	}
+	// The short form runs the two furthest apart, a phone in 长辈模式 and a desk
+	// screen in normal mode; DOORSTEP_LONG=1 or DOORSTEP_SCREENSHOTS runs all four.
+	all := testenv.Long() || os.Getenv("DOORSTEP_SCREENSHOTS") != ""
 	for _, screen := range []struct {
 		name          string
 		width, height int64
@@ -137,6 +142,9 @@ func TestBrowserMapLabels(t *testing.T) {
 		{"desktop", 1280, 800, false},
 	} {
 		for _, elder := range []bool{false, true} {
+			if !all && elder != screen.phone {
+				continue
+			}
 			mode, minSize := "normal", 0.0
 			if elder {
 				mode, minSize = "elder", 20
@@ -194,8 +202,14 @@ func TestBrowserMapLabels(t *testing.T) {
 				if screen.phone {
 					wantMarks, perLeft = 1, 2
 				}
-				if marks := labelsOf(zoomed, "landmark"); !elder && len(marks) < wantMarks {
+				marks := labelsOf(zoomed, "landmark")
+				if !elder && len(marks) < wantMarks {
 					t.Errorf("%s: %d landmarks named %v, want at least %d", where, len(marks), marks, wantMarks)
+				}
+				for _, m := range marks {
+					if strings.HasPrefix(m, "凉城新村街道") {
+						t.Errorf("%s: landmark %q still carries the street's name", where, m)
+					}
 				}
 				areas, left := len(labelsOf(zoomed, "area")), 0
 				for _, l := range browserEval[[]mapLabel](t, ctx, fmt.Sprintf(pageLabelsJS, "map")) {
@@ -242,6 +256,28 @@ func TestBrowserMapLabels(t *testing.T) {
 					}
 				}
 				pageShot(t, ctx, "labels-"+screen.name+"-"+mode+"-circle")
+
+				// In English the band minutes and landmarks follow; data names stay Chinese, marked so.
+				browserRun(t, ctx, "switch language", chromedp.Evaluate[chromedp.Void](`document.getElementById('lang-toggle').click()`))
+				browserWait(t, ctx, "English", `document.documentElement.lang === 'en'`)
+				waitLabelsSettled(t, ctx, "map")
+				en := shownLabels(t, ctx, "map", where+" English", minSize)
+				t.Logf("%s English: %v", where, labelsOf(en, "band", "landmark"))
+				zoomMap(t, ctx, "map", -1)
+				pageShot(t, ctx, "labels-"+screen.name+"-"+mode+"-english")
+				for _, b := range labelsOf(en, "band") {
+					if !strings.HasSuffix(b, " min") {
+						t.Errorf("%s English: band label %q", where, b)
+					}
+				}
+				for _, m := range labelsOf(en, "landmark") {
+					if strings.HasPrefix(m, "Liangcheng Xincun") {
+						t.Errorf("%s English: landmark %q still carries the street's name", where, m)
+					}
+				}
+				if n := browserEval[int](t, ctx, `document.querySelectorAll('#map .map-label-area:not([lang="zh-Hans"]), #map .map-label-road:not([lang="zh-Hans"])').length`); n != 0 {
+					t.Errorf("%s English: %d area or road names without lang=zh-Hans", where, n)
+				}
 				assertPageClean(t, ctx, problems)
 			})
 		}

@@ -75,9 +75,13 @@ function shapeMarker(L, latlng, options) {
   return new ShapeMarker(latlng, options);
 }
 
-/** shortName is a listing's name without the street's name in front ("市民驿站第一站"). */
-function shortName(name, street) {
-  return street && name.startsWith(street) && name.length > street.length + 1 ? name.slice(street.length) : name;
+/**
+ * shortName is a listing's name without the street's name in front: "市民驿站第一站",
+ * "Citizen Station No. 1". prefixes are the street's names as listings begin with them.
+ */
+function shortName(name, prefixes) {
+  const p = prefixes.find((p) => p && name.startsWith(p) && name.length > p.length + 1);
+  return p ? name.slice(p.length).trim() : name;
 }
 
 const STYLE = {
@@ -114,6 +118,7 @@ export class FinderMap {
     this.serviceLayers = new Map();
     this.selectedArea = null;
     this.stations = []; // landmarks from /api/street
+    this.streetPrefixes = []; // the street's names, left off the front of landmarks' (setMeta)
     this.landmarkServices = []; // listings named on the map
 
     // On a touch screen one finger scrolls the page and two move the map: a map that
@@ -229,7 +234,9 @@ export class FinderMap {
   /** setMeta fits the map to the street's bounds and adds a tile layer when one is configured. */
   setMeta(meta) {
     const L = this.L;
-    this.streetName = meta.street || '';
+    // "凉城新村街道", and "Liangcheng Xincun" of "Liangcheng Xincun Street".
+    this.streetPrefixes = [meta.street || '', (meta.street_en || '').replace(/\s+(Street|Subdistrict)$/i, '')];
+    this.renderLandmarks();
     const b = Array.isArray(meta.bounds) && meta.bounds.length === 4 ? meta.bounds : null;
     if (b) {
       const bounds = L.latLngBounds([b[1], b[0]], [b[3], b[2]]);
@@ -302,7 +309,7 @@ export class FinderMap {
   renderLandmarks() {
     this.labels.setLandmarks([
       ...this.stations.map((st) => ({ key: `station:${st.name}`, text: t('metroStation', { name: st.name }), at: st.at, radius: 9, station: true })),
-      ...this.landmarkServices.map((s) => ({ key: `service:${s.id}`, text: shortName(serviceName(s), this.streetName), at: [s.lon, s.lat], radius: 11 })),
+      ...this.landmarkServices.map((s) => ({ key: `service:${s.id}`, text: shortName(serviceName(s), this.streetPrefixes), at: [s.lon, s.lat], radius: 11 })),
     ]);
   }
 

@@ -23,6 +23,9 @@ const MAX_NEIGHBOUR_ZOOM = 15.5;
 /** ROAD_REPEAT is how far apart, in pixels, one road's name is written twice. */
 const ROAD_REPEAT = 420;
 
+/** DATA_LANG is the language of the names in the data (roads, areas, streets), whatever the page's. */
+const DATA_LANG = 'zh-Hans';
+
 /** GAP is the clear margin kept around every label, in pixels. */
 const GAP = 3;
 
@@ -70,9 +73,9 @@ export class MapLabels {
       if (!g || !p.name) continue;
       if (p.kind === 'road' && (g.type === 'MultiLineString' || g.type === 'LineString')) {
         const lines = g.type === 'LineString' ? [g.coordinates] : g.coordinates;
-        list.push({ key: `road:${p.name}`, kind: p.rank === 'main' ? 'main' : 'minor', text: p.name, lines: lines.map(toLatLngs) });
+        list.push({ key: `road:${p.name}`, kind: p.rank === 'main' ? 'main' : 'minor', text: p.name, lang: DATA_LANG, lines: lines.map(toLatLngs) });
       } else if (p.kind === 'area' && g.type === 'Point') {
-        list.push({ key: `area:${p.id}`, kind: 'area', text: p.name, at: toLatLng(g.coordinates), data: { areaLabel: String(p.id) } });
+        list.push({ key: `area:${p.id}`, kind: 'area', text: p.name, lang: DATA_LANG, at: toLatLng(g.coordinates), data: { areaLabel: String(p.id) } });
       }
     }
     this.sources.labels = list;
@@ -81,7 +84,7 @@ export class MapLabels {
 
   /** setNeighbours names the neighbouring streets at [lon, lat] points: [{name, at}]. */
   setNeighbours(list) {
-    this.sources.neighbours = list.map((n) => ({ key: `neighbour:${n.name}`, kind: 'neighbour', text: n.name, at: toLatLng(n.at) }));
+    this.sources.neighbours = list.map((n) => ({ key: `neighbour:${n.name}`, kind: 'neighbour', text: n.name, lang: DATA_LANG, at: toLatLng(n.at) }));
     this.schedule();
   }
 
@@ -198,6 +201,7 @@ export class MapLabels {
     const cls = `map-label map-label-${kind}${c.className ? ` ${c.className}` : ''}`;
     if (n.className !== cls) n.className = cls;
     if (n.textContent !== c.text) n.textContent = c.text;
+    if (c.lang) n.lang = c.lang;
     n.dataset.kind = c.kind;
     for (const [k, v] of Object.entries(c.data || {})) n.dataset[k] = v;
     n.style.transform = 'none'; // measured unrotated
