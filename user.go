@@ -37,6 +37,9 @@ type User struct {
 	Role           Role   `json:"role"`
 	OrganizationID *int64 `json:"organization_id"`
 	Disabled       bool   `json:"disabled"`
+	// Email is where the user's daily summary goes by e-mail, "" for none; the
+	// office keeps it (doorstep user email).
+	Email string `json:"email,omitempty"`
 	// SessionVersion changes when the password changes or the user is disabled, which
 	// ends every session signed in before.
 	SessionVersion int64 `json:"-"`
@@ -89,3 +92,23 @@ func (u *User) CanEdit(organizationID int64) bool {
 func (u *User) SeesAll() bool {
 	return u != nil && !u.Disabled && (u.Role == RoleOffice || u.Role == RoleAdmin)
 }
+
+// MaxEmailBytes bounds an e-mail address (RFC 5321's 254 for a path, less its brackets).
+const MaxEmailBytes = 254
+
+// ValidateEmail checks an address for the daily summary: "" (none) or one plain
+// address, name@domain, with no display name, spaces or line breaks that could
+// add a header to a mail.
+func ValidateEmail(addr string) error {
+	if addr == "" {
+		return nil
+	}
+	if len(addr) > MaxEmailBytes || !emailPattern.MatchString(addr) {
+		return FieldErrorf("email", "email must be one address such as name@example.org.")
+	}
+	return nil
+}
+
+// emailPattern is a plain address: a local part of printable characters other than
+// spaces, quotes, angle brackets, commas and @, then @ and a dotted domain.
+var emailPattern = regexp.MustCompile(`^[^\s"<>,;@\x00-\x1f\x7f]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$`)

@@ -89,3 +89,25 @@ func TestServiceStale(t *testing.T) {
 		}
 	}
 }
+
+func TestValidateEmail(t *testing.T) {
+	for _, tc := range []struct {
+		addr string
+		ok   bool
+	}{
+		{"", true},
+		{"wang.li@example.org", true},
+		{"office+summary@mail.example.org.cn", true},
+		{"wang.li@localhost", false},
+		{"Wang Li <wang.li@example.org>", false},
+		{"a@example.org\r\nBcc: x@example.org", false},
+		{"a@example.org, b@example.org", false},
+		{"@example.org", false},
+		{"a@@example.org", false},
+		{strings.Repeat("a", 250) + "@example.org", false},
+	} {
+		if err := ValidateEmail(tc.addr); (err == nil) != tc.ok {
+			t.Errorf("ValidateEmail(%q) = %v, want ok %v", tc.addr, err, tc.ok)
+		}
+	}
+}

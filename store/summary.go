@@ -97,3 +97,79 @@ func summaryItems(ctx context.Context, tx *sql.Tx, clock doorstep.SummaryClock, 
 	}
 	return rows.Err()
 }
+
+// MailRecipients returns the users who get the daily summary by e-mail: those
+// with an address who are not disabled, by username.
+func (db *DB) MailRecipients(ctx context.Context) ([]*doorstep.User, error) {
+	var list []*doorstep.User
+	err := db.readTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		list, err = queryAll(ctx, tx, func(rows *sql.Rows) (*doorstep.User, error) { return scanUser(rows) },
+			`SELECT `+userColumns+` FROM users WHERE email <> '' AND disabled = 0 ORDER BY username`)
+		return err
+	})
+	return list, err
+}
+
+// States of a day's summary mail to one user (summary_mails.state).
+const (
+	MailSending = "sending" // claimed: the mail is going, or went and its sender stopped
+	MailSent    = "sent"
+	MailEmpty   = "empty" // nothing new or overdue: no mail
+)
+
+// ClaimSummaryMail claims the day's summary mail to user: true when no other
+// claim exists for that day, so the caller sends it; false when it is being
+// sent, was sent, or had nothing to send. Claiming before sending means a
+// restart never sends a day's summary twice.
+func (db *DB) ClaimSummaryMail(ctx context.Context, day string, user *doorstep.User) (bool, error) {
+	var claimed bool
+	err := db.writeTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `INSERT INTO summary_mails (day, user_id, address, state, at) VALUES (?, ?, ?, ?, ?)
+			ON CONFLICT (day, user_id) DO NOTHING`, day, user.ID, user.Email, MailSending, formatTime(db.Now()))
+		if err != nil {
+			return err
+		}
+		n, err := res.RowsAffected()
+		claimed = n == 1
+		return err
+	})
+	return claimed, err
+}
+
+// FinishSummaryMail records how the claimed mail ended: state MailSent or
+// MailEmpty keeps the claim; "" (it failed) drops it, so it is tried again.
+func (db *DB) FinishSummaryMail(ctx context.Context, day string, userID int64, state string) error {
+	return db.writeTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if state == "" {
+			_, err = tx.ExecContext(ctx, `DELETE FROM summary_mails WHERE day = ? AND user_id = ? AND state = ?`, day, userID, MailSending)
+		} else {
+			_, err = tx.ExecContext(ctx, `UPDATE summary_mails SET state = ?, at = ? WHERE day = ? AND user_id = ?`,
+				state, formatTime(db.Now()), day, userID)
+		}
+		return err
+	})
+}
+
+// SummaryMails returns the states of the day's summary mails by user id.
+func (db *DB) SummaryMails(ctx context.Context, day string) (map[int64]string, error) {
+	states := map[int64]string{}
+	err := db.readTx(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT user_id, state FROM summary_mails WHERE day = ?`, day)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			var state string
+			if err := rows.Scan(&id, &state); err != nil {
+				return err
+			}
+			states[id] = state
+		}
+		return rows.Err()
+	})
+	return states, err
+}

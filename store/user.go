@@ -15,20 +15,21 @@ const (
 	ActionPassword = "password"
 	ActionDisable  = "disable"
 	ActionEnable   = "enable"
+	ActionEmail    = "email"
 )
 
 // MetaSessionKey is the meta key under which the session cookie keys are kept when
 // none are configured, so restarts keep users signed in.
 const MetaSessionKey = "session_key"
 
-const userColumns = `id, username, role, organization_id, disabled, session_version`
+const userColumns = `id, username, role, organization_id, disabled, session_version, email`
 
 func scanUser(row interface{ Scan(...any) error }, extra ...any) (*doorstep.User, error) {
 	var (
 		u   doorstep.User
 		org sql.NullInt64
 	)
-	if err := row.Scan(append([]any{&u.ID, &u.Username, &u.Role, &org, &u.Disabled, &u.SessionVersion}, extra...)...); err != nil {
+	if err := row.Scan(append([]any{&u.ID, &u.Username, &u.Role, &org, &u.Disabled, &u.SessionVersion, &u.Email}, extra...)...); err != nil {
 		return nil, err
 	}
 	if org.Valid {
@@ -99,6 +100,14 @@ func (db *DB) SetUserDisabled(ctx context.Context, username string, disabled boo
 		return db.changeUser(ctx, username, ActionDisable, `disabled = 1, session_version = session_version + 1`)
 	}
 	return db.changeUser(ctx, username, ActionEnable, `disabled = 0`)
+}
+
+// SetUserEmail sets where the user's daily summary goes ("" for none).
+func (db *DB) SetUserEmail(ctx context.Context, username, email string) error {
+	if err := doorstep.ValidateEmail(email); err != nil {
+		return err
+	}
+	return db.changeUser(ctx, username, ActionEmail, `email = ?`, email)
 }
 
 // changeUser sets columns of the user and audits the change.

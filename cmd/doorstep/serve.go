@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"doorstep"
+	"doorstep/notify"
 	"doorstep/server"
 )
 
@@ -23,6 +24,9 @@ const writeTimeout = 30 * time.Second
 
 // importPollInterval is how often a running portal checks for imports.
 const importPollInterval = 5 * time.Second
+
+// mailPollInterval is how often the daily summaries' sender looks whether they are due.
+const mailPollInterval = time.Minute
 
 func runServe(ctx context.Context, args []string, stderr io.Writer, ready chan<- string) error {
 	fs := newFlagSet("serve", stderr)
@@ -53,8 +57,26 @@ func runServe(ctx context.Context, args []string, stderr io.Writer, ready chan<-
 		"on SIGTERM or SIGINT, how long in-flight requests may take to finish (DOORSTEP_SHUTDOWN_TIMEOUT)")
 	overdueDays := fs.Int("overdue-days", int(floatEnv("DOORSTEP_OVERDUE_DAYS", doorstep.DefaultOverdueDays)),
 		"the daily summaries call a report or suggestion overdue when open more than this many days, 1–365 (DOORSTEP_OVERDUE_DAYS)")
+	smtpAddr := fs.String("smtp-addr", envDefault("DOORSTEP_SMTP_ADDR", ""),
+		"host:port of an SMTP server that takes the daily summaries by e-mail (no login; STARTTLS when offered); \"\" sends none (DOORSTEP_SMTP_ADDR)")
+	smtpFrom := fs.String("smtp-from", envDefault("DOORSTEP_SMTP_FROM", ""),
+		"the sender address of the summaries, required with --smtp-addr (DOORSTEP_SMTP_FROM)")
+	mailAt := fs.String("mail-summary-at", envDefault("DOORSTEP_MAIL_SUMMARY_AT", "08:00"),
+		"when each day, in the street's time zone, the summaries go (DOORSTEP_MAIL_SUMMARY_AT)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	at, err := notify.ParseTimeOfDay(*mailAt)
+	if err != nil {
+		return fmt.Errorf("--mail-summary-at: %w", err)
+	}
+	if *smtpAddr != "" {
+		if _, _, err := net.SplitHostPort(*smtpAddr); err != nil {
+			return fmt.Errorf("--smtp-addr %q: give host:port", *smtpAddr)
+		}
+		if err := doorstep.ValidateEmail(*smtpFrom); err != nil || *smtpFrom == "" {
+			return fmt.Errorf("--smtp-from %q: give the sender's address, such as doorstep@example.org", *smtpFrom)
+		}
 	}
 	if *overdueDays < 1 || *overdueDays > doorstep.MaxOverdueDays {
 		return fmt.Errorf("--overdue-days %d: use 1 to %d", *overdueDays, doorstep.MaxOverdueDays)
@@ -131,6 +153,12 @@ func runServe(ctx context.Context, args []string, stderr io.Writer, ready chan<-
 	var watchers sync.WaitGroup
 	watchers.Go(func() { srv.Live().WatchImports(watchCtx, importPollInterval) })
 	watchers.Go(func() { srv.WatchSessionKey(watchCtx, importPollInterval) })
+	if *smtpAddr != "" {
+		mailer := &notify.Mailer{DB: db, SMTPAddr: *smtpAddr, From: *smtpFrom, At: at, OverdueDays: *overdueDays,
+			Location: func() *time.Location { return srv.Snapshot().Location() }, PublicURL: publicURLOf(*publicURL, *addr), Log: logger}
+		logger.Info("daily summaries by e-mail", "smtp_addr", *smtpAddr, "at", at.String())
+		watchers.Go(func() { mailer.Run(watchCtx, mailPollInterval) })
+	}
 	defer func() {
 		stopWatching()
 		watchers.Wait()

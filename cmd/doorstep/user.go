@@ -28,6 +28,9 @@ commands:
            stop a user signing in; ends their sessions at once
   enable   --db D --username U
            let a disabled user sign in again
+  email    --db D --username U --email ADDRESS
+           send the user's daily summary to ADDRESS (--email "" stops it);
+           serve --smtp-addr sends it
   list     --db D
            show every account
   orgs     --db D
@@ -48,13 +51,16 @@ func runUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	sub, args := args[0], args[1:]
 	fs := newFlagSet("user "+sub, stderr)
 	dbPath := fs.String("db", envDefault("DOORSTEP_DB", "doorstep.db"), "SQLite database file (DOORSTEP_DB)")
-	var username, role *string
+	var username, role, email *string
 	var org *int64
 	switch sub {
 	case "add":
 		role = fs.String("role", "", "staff, office or admin")
 		org = fs.Int64("org", 0, "organization id (required for staff; see doorstep user orgs)")
 		fallthrough
+	case "email":
+		email = fs.String("email", "", `the address for the daily summary, "" for none`)
+		username = fs.String("username", "", "the user's name: letters, digits and . _ - @")
 	case "passwd", "disable", "enable":
 		username = fs.String("username", "", "the user's name: letters, digits and . _ - @")
 	case "list", "orgs":
@@ -113,6 +119,15 @@ func runUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 			return userError(err)
 		}
 		fmt.Fprintf(stdout, "%sd %s\n", sub, *username)
+	case "email":
+		if err := db.SetUserEmail(ctx, *username, strings.TrimSpace(*email)); err != nil {
+			return userError(err)
+		}
+		if *email == "" {
+			fmt.Fprintf(stdout, "%s gets no daily summary by e-mail\n", *username)
+		} else {
+			fmt.Fprintf(stdout, "%s gets the daily summary at %s\n", *username, strings.TrimSpace(*email))
+		}
 	case "list":
 		return listUsers(ctx, db, stdout)
 	case "orgs":
@@ -168,16 +183,19 @@ func listUsers(ctx context.Context, db *store.DB, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	rows := [][]any{{"ID", "USERNAME", "ROLE", "ORG", "STATE"}}
+	rows := [][]any{{"ID", "USERNAME", "ROLE", "ORG", "STATE", "EMAIL"}}
 	for _, u := range users {
-		org, state := "-", "active"
+		org, state, email := "-", "active", "-"
+		if u.Email != "" {
+			email = u.Email
+		}
 		if u.OrganizationID != nil {
 			org = fmt.Sprint(*u.OrganizationID)
 		}
 		if u.Disabled {
 			state = "disabled"
 		}
-		rows = append(rows, []any{u.ID, u.Username, u.Role, org, state})
+		rows = append(rows, []any{u.ID, u.Username, u.Role, org, state, email})
 	}
 	return printTable(stdout, rows)
 }
