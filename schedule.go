@@ -352,28 +352,7 @@ func (s Schedule) String() string {
 }
 
 func formatDays(days []string) string {
-	var idx []int
-	for i, d := range Weekdays {
-		if slices.Contains(days, d) {
-			idx = append(idx, i)
-		}
-	}
-	var parts []string
-	for i := 0; i < len(idx); {
-		j := i
-		for j+1 < len(idx) && idx[j+1] == idx[j]+1 {
-			j++
-		}
-		if j-i >= 2 {
-			parts = append(parts, Weekdays[idx[i]]+"-"+Weekdays[idx[j]])
-		} else {
-			for k := i; k <= j; k++ {
-				parts = append(parts, Weekdays[idx[k]])
-			}
-		}
-		i = j + 1
-	}
-	return strings.Join(parts, ",")
+	return dayWords(weekOrder(days), weekdayKeys, "", "-", ",")
 }
 
 // dayNames maps the ways a spreadsheet names a day to the schedule's day names.
