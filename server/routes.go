@@ -27,6 +27,7 @@ func (s *Server) routes() {
 		office  = []gin.HandlerFunc{noStore, s.requireUser, s.requireCSRF, requireRole(doorstep.RoleOffice, doorstep.RoleAdmin), s.expensive(fixedCost(2))}
 		walk    = []gin.HandlerFunc{s.expensive(walkCost)}     // fairuse.go: a cost budget per address
 		route   = []gin.HandlerFunc{s.expensive(fixedCost(1))} // a route searches towards one place only
+		cards   = []gin.HandlerFunc{s.expensive(fixedCost(2))} // a doorstep answer for every area
 	)
 	for _, r := range []struct {
 		methods, path string
@@ -39,6 +40,11 @@ func (s *Server) routes() {
 		{"GET HEAD", "/office", open, s.handleOfficePage},
 		{"GET HEAD", "/suggest", open, s.handleSuggestPage},
 		{"GET HEAD", "/static/*path", open, handleStatic},
+		// The 家门口服务卡, printed for one area or all (card.go); all areas walk once each.
+		{"GET HEAD", "/card/areas", cards, s.handleAreaCards},
+		{"GET HEAD", "/card/areas/:id", open, s.handleAreaCard},
+		{"GET HEAD", "/card/areas/:id/qr.svg", open, s.handleAreaCardQR},
+		{"GET HEAD", "/card/areas/:id/qr.png", open, s.handleAreaCardQR},
 		// Residents' lookups (street.go, services.go, circle.go).
 		{"GET HEAD", "/api/meta", open, s.handleMeta},
 		{"GET HEAD", "/api/street", open, s.handleStreet},

@@ -154,6 +154,7 @@ function renderAnswer() {
   const a = state.answer;
   $('answer-empty').hidden = Boolean(a);
   renderCircleButtons();
+  renderCardLink(a);
   if (!a) {
     list.replaceChildren();
     meta.replaceChildren();
@@ -168,6 +169,17 @@ function renderAnswer() {
   list.dataset.origin = Array.isArray(a.origin) ? a.origin.map((v) => Number(v).toFixed(6)).join(',') : '';
   $('answer-jump').hidden = false;
   renderRoute();
+}
+
+/**
+ * renderCardLink offers the answer's area's 家门口服务卡 (/card/areas/{id}), the
+ * answer printed for the fridge, in the page's language; hidden outside any area.
+ */
+function renderCardLink(a) {
+  const area = a && a.area;
+  $('answer-print').hidden = !area;
+  if (!area) return;
+  $('card-link').href = `/card/areas/${encodeURIComponent(area.id)}${lang() === 'en' ? '?lang=en' : ''}`;
 }
 
 function renderAll() {

@@ -14,6 +14,7 @@ import { showMessagesAgain } from './messages.js';
 import { wireMode } from './mode.js';
 import { loadSession, seesCoverage, signOut as endSession, submitSignIn } from './session.js';
 import { loadAudit, renderAudit, wireAudit } from './staff-audit.js';
+import { loadCards, renderCards, wireCards } from './staff-cards.js';
 import { blankListing, openListing, relabelEditor, startEditing, wireEditor } from './staff-editor.js';
 import { loadListings, renderList, whenOpened } from './staff-list.js';
 import { loadReports, renderReports, wireReportQueue } from './staff-reports.js';
@@ -108,6 +109,7 @@ function applyLang() {
   renderAudit();
   renderReports();
   renderDaily();
+  renderCards();
   showMessagesAgain();
 }
 
@@ -127,6 +129,7 @@ function wire() {
   $('new-listing').addEventListener('click', () => startEditing(blankListing(), true));
   wireEditor();
   wireAudit();
+  wireCards();
 }
 
 async function start() {
@@ -138,6 +141,8 @@ async function start() {
     const b = meta && meta.bounds;
     if (Array.isArray(b) && b.length === 4) state.center = [Number(((b[0] + b[2]) / 2).toFixed(7)), Number(((b[1] + b[3]) / 2).toFixed(7))];
     fillCategorySelect();
+    // The card links work signed in or not; a failure leaves only the all-areas link.
+    loadCards().catch((err) => problem(() => errorText(err)));
     state.user = user;
     if (user) await showSignedIn();
     else showSignIn();
