@@ -32,6 +32,8 @@ addStrings({
     sgState: '办理情况',
     sgSave: '保存',
     sgSaved: '已保存',
+    sgGroup: '{state}（{n} 件）',
+    sgMore: '更多（还有 {n} 件）',
   },
   en: {
     sgTitle: 'Suggestions',
@@ -55,12 +57,23 @@ addStrings({
     sgState: 'State',
     sgSave: 'Save',
     sgSaved: 'Saved',
+    sgGroup: '{state} ({n})',
+    sgMore: 'More ({n} more)',
   },
 });
 
 const STATES = ['received', 'accepted', 'in_progress', 'resolved', 'not_feasible'];
+const CLOSED = new Set(['resolved', 'not_feasible']);
 const $ = (id) => document.getElementById(id);
 const shown = { report: null, list: null, orgs: [] };
+
+/**
+ * The list folds by state: a group for each state with its count, the open states'
+ * groups open and the closed ones' folded, each showing its first FIRST suggestions
+ * and "更多" for the rest. fold keeps what the office opened across redraws.
+ */
+const FIRST = 5;
+const fold = { open: new Map(), whole: new Set() };
 
 /** loadSuggestions fetches the year's report, its suggestions and the organizations. */
 export async function loadSuggestions() {
@@ -110,7 +123,34 @@ export function renderSuggestionsOffice() {
     shareTable(t('sgByArea'), 'area', r.areas, (a) => a || t('sgNoArea')),
   );
   const items = shown.list.suggestions;
-  $('sg-list').replaceChildren(...(items.length ? items.map(suggestionItem) : [el('li', { class: 'muted' }, t('sgEmpty'))]));
+  $('sg-list').replaceChildren(...(items.length ? STATES.map((state) => stateGroup(state, items)).filter(Boolean) : [el('p', { class: 'muted' }, t('sgEmpty'))]));
+}
+
+/** stateGroup is the folding group of the suggestions in state, or null when there are none. */
+function stateGroup(state, items) {
+  const mine = items.filter((s) => s.state === state);
+  if (!mine.length) return null;
+  const whole = fold.whole.has(state) || mine.length <= FIRST;
+  const more = whole ? null : el('button', { type: 'button', class: 'btn sg-more' }, t('sgMore', { n: mine.length - FIRST }));
+  const group = el(
+    'details',
+    { class: 'sg-group', 'data-state': state, 'data-count': String(mine.length) },
+    el('summary', {}, t('sgGroup', { state: t(`sgState_${state}`), n: mine.length })),
+    el('ol', { class: 'sg-list' }, (whole ? mine : mine.slice(0, FIRST)).map(suggestionItem)),
+    more,
+  );
+  group.open = fold.open.has(state) ? fold.open.get(state) : !CLOSED.has(state);
+  group.addEventListener('toggle', () => fold.open.set(state, group.open));
+  if (more) {
+    more.addEventListener('click', () => {
+      fold.whole.add(state);
+      renderSuggestionsOffice();
+      // The focus goes to the first suggestion that was folded away.
+      const next = document.querySelectorAll(`#sg-list .sg-group[data-state="${state}"] li.sg-item`)[FIRST];
+      if (next) next.querySelector('select').focus();
+    });
+  }
+  return group;
 }
 
 function suggestionItem(s) {
