@@ -234,7 +234,7 @@ export class FinderMap {
   /** setMeta fits the map to the street's bounds and adds a tile layer when one is configured. */
   setMeta(meta) {
     const L = this.L;
-    // "凉城新村街道", and "Liangcheng Xincun" of "Liangcheng Xincun Street".
+    // The street's name ("…街道") and its English name without " Street", which landmarks repeat in front.
     this.streetPrefixes = [meta.street || '', (meta.street_en || '').replace(/\s+(Street|Subdistrict)$/i, '')];
     this.renderLandmarks();
     const b = Array.isArray(meta.bounds) && meta.bounds.length === 4 ? meta.bounds : null;
