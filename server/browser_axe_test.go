@@ -1,6 +1,7 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -93,6 +94,34 @@ func reportAxe(t *testing.T, where string, vs []axeViolation) {
 	t.Errorf("%s: %d axe violations:%s", where, len(vs), b.String())
 }
 
+// pageCutHintsJS lists hints the screen cuts off: a field's placeholder wider than
+// the field's text box (measured in the field's own font), and a hint, label or
+// legend whose text overflows its box.
+const pageCutHintsJS = `(() => {
+  const out = [];
+  const g = document.createElement('canvas').getContext('2d');
+  for (const f of document.querySelectorAll('input[placeholder], textarea[placeholder]')) {
+    if (!f.placeholder || !f.offsetParent) continue;
+    const s = getComputedStyle(f);
+    g.font = s.font;
+    const room = f.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight);
+    const need = g.measureText(f.placeholder).width;
+    if (need > room + 1) out.push('#' + f.id + ' placeholder "' + f.placeholder + '" needs ' + Math.ceil(need) + ' px of ' + Math.floor(room));
+  }
+  for (const h of document.querySelectorAll('.hint, label, legend')) {
+    if (h.offsetParent && h.scrollWidth > h.clientWidth + 1 && getComputedStyle(h).overflowX !== 'visible') out.push((h.id ? '#' + h.id : h.tagName.toLowerCase()) + ' "' + h.textContent.trim().slice(0, 20) + '" cut off');
+  }
+  return out;
+})()`
+
+// checkHintsWhole fails when the screen cuts off a placeholder or hint.
+func checkHintsWhole(t *testing.T, ctx context.Context, where string) {
+	t.Helper()
+	if cut := browserEval[[]string](t, ctx, pageCutHintsJS); len(cut) > 0 {
+		t.Errorf("%s: hints cut off:\n  %s", where, strings.Join(cut, "\n  "))
+	}
+}
+
 // a11yScreen is one screen the pages are checked on.
 type a11yScreen struct {
 	name          string // in file names: 360, 1280
@@ -121,6 +150,7 @@ type a11yTour struct {
 	ctx    context.Context
 	base   string
 	mode   string // "normal" or "elder"
+	lang   string // "zh" or "en"
 	screen a11yScreen
 }
 
@@ -138,7 +168,7 @@ func (a *a11yTour) openUntil(path, ready string) {
 	if strings.Contains(path, "?") {
 		sep = "&"
 	}
-	browserRun(a.t, a.ctx, "open "+path, chromedp.Navigate(a.base+path+sep+"lang=zh&mode="+a.mode))
+	browserRun(a.t, a.ctx, "open "+path, chromedp.Navigate(a.base+path+sep+"lang="+cmp.Or(a.lang, "zh")+"&mode="+a.mode))
 	browserWait(a.t, a.ctx, path+" ready", ready)
 }
 
@@ -214,8 +244,7 @@ var a11yStates = []a11yState{
 		browserRun(a.t, a.ctx, "error into view", chromedp.Evaluate[chromedp.Void](`document.getElementById('f-phone').scrollIntoView({block: 'center'})`))
 	}},
 	{"office-dashboard", func(a *a11yTour) {
-		staffClick(a.t, a.ctx, "#sign-out")
-		browserRun(a.t, a.ctx, "signed out", chromedp.WaitVisible(chromedp.ID("signin-form")))
+		a.signOut()
 		a.openUntil("/office", `document.body.dataset.view === 'signin'`)
 		staffType(a.t, a.ctx, "username", "office")
 		staffType(a.t, a.ctx, "password", storetest.Password)
@@ -266,6 +295,15 @@ func newA11yPortal(t *testing.T) *staffPortal {
 	return p
 }
 
+// signOut ends the session by forgetting its cookie.
+func (a *a11yTour) signOut() {
+	a.t.Helper()
+	browserRun(a.t, a.ctx, "sign out", chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, network.ClearBrowserCookies, cdp.Empty{})
+		return err
+	}))
+}
+
 // a11yExpectedLoads are the refusals the tour provokes on purpose (a bad phone
 // number), which the browser logs as failed loads.
 var a11yExpectedLoads = regexp.MustCompile(`status of 400 .*/api/services/\d+$`)
@@ -280,10 +318,7 @@ func (a *a11yTour) shot(state string) {
 func (a *a11yTour) walk(problems *browserProblems, check func(state string)) {
 	a.t.Helper()
 	a.screen.emulate(a.t, a.ctx)
-	browserRun(a.t, a.ctx, "sign out", chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-		_, err := cdp.Call(ctx, tg, network.ClearBrowserCookies, cdp.Empty{})
-		return err
-	}))
+	a.signOut()
 	for _, s := range a11yStates {
 		s.reach(a)
 		check(s.name)
@@ -335,6 +370,7 @@ func TestBrowserAccessibility(t *testing.T) {
 			tour := &a11yTour{t: t, ctx: ctx, base: base, mode: r.mode, screen: r.screen}
 			tour.walk(problems, func(state string) {
 				reportAxe(t, state, runAxe(t, ctx))
+				checkHintsWhole(t, ctx, state)
 				if r.mode == "elder" && r.screen.phone {
 					// 长辈模式's own promises, measured on the same screens.
 					checkElder(t, state, browserEval[elderReport](t, ctx, elderMeasureJS))

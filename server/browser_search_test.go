@@ -110,8 +110,8 @@ func TestBrowserResidentSearch(t *testing.T) {
 	if !strings.Contains(en.Text, "Search results") || !strings.Contains(en.Text, "closes") {
 		t.Errorf("English results:\n%.500s", en.Text)
 	}
-	if ph := browserEval[string](t, ctx, `document.getElementById('search-input').placeholder`); !strings.HasPrefix(ph, "e.g.") {
-		t.Errorf("English placeholder %q", ph)
+	if hint := browserEval[string](t, ctx, `document.getElementById('search-hint').textContent`); !strings.HasPrefix(hint, "e.g.") {
+		t.Errorf("English search hint %q", hint)
 	}
 	assertPageClean(t, ctx, problems)
 }

@@ -16,6 +16,7 @@ import { elderMode, onModeChange, wireMode } from './mode.js';
 import { answerMeta, answerRows, answerSentence, el, legendItems, outsideNote, searchRows, servicesByCategory, suggestionItem } from './render.js';
 import { wireReports } from './report.js';
 import { bandCounts, catchmentAreaRows, catchmentSentence, circleRows, readWalk } from './walk.js';
+import { markChinese } from './zh-marks.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -809,6 +810,7 @@ function wire() {
   wireSearch();
   onLangChange(renderAll);
   wireMode();
+  markChinese();
   onModeChange(() => {
     renderAnswer();
     if (finderMap) finderMap.resize();

@@ -20,6 +20,7 @@ import { wireMode } from './mode.js';
 import { loadSuggestions, renderSuggestionsOffice, wireSuggestionsOffice } from './office-suggestions.js';
 import { el } from './render.js';
 import { loadSession, seesCoverage, send, signOut, submitSignIn } from './session.js';
+import { markChinese } from './zh-marks.js';
 
 addStrings({
   zh: {
@@ -730,6 +731,7 @@ function renderAll() {
 
 function wire() {
   wireMode();
+  markChinese();
   $('lang-toggle').addEventListener('click', () => setLang(lang() === 'zh' ? 'en' : 'zh'));
   $('signin-form').addEventListener('submit', submitSignInForm);
   $('sign-out').addEventListener('click', doSignOut);

@@ -19,6 +19,7 @@ import { blankListing, openListing, relabelEditor, startEditing, wireEditor } fr
 import { loadListings, renderList, whenOpened } from './staff-list.js';
 import { loadReports, renderReports, wireReportQueue } from './staff-reports.js';
 import { $, call, errorText, notice, problem, state, whenSessionEnds } from './staff-state.js';
+import { markChinese } from './zh-marks.js';
 
 function showSignIn(message = null) {
   state.user = null;
@@ -115,6 +116,7 @@ function applyLang() {
 
 function wire() {
   wireMode();
+  markChinese();
   whenSessionEnds(() => {
     if (state.user) showSignIn(() => t('sessionEnded'));
   });

@@ -8,6 +8,7 @@ import { addStrings, applyStatic, formatDateTime, lang, onLangChange, setLang, s
 import { errorText, say, showError, showMessagesAgain } from './messages.js';
 import { wireMode } from './mode.js';
 import './suggestion-states.js';
+import { markChinese } from './zh-marks.js';
 
 addStrings({
   zh: {
@@ -111,6 +112,7 @@ async function send(e) {
 
 async function start() {
   wireMode();
+  markChinese();
   applyStatic();
   $('lang-toggle').addEventListener('click', () => setLang(lang() === 'zh' ? 'en' : 'zh'));
   onLangChange(() => {
