@@ -3,6 +3,8 @@ package server
 import (
 	"testing"
 
+	"doorstep/geo"
+
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 	"github.com/paulmach/orb/planar"
@@ -72,5 +74,18 @@ func TestLabelsEndpoint(t *testing.T) {
 	}
 	if got := len(byKind["station"]); got != 2 {
 		t.Errorf("%d station labels, want 2", got)
+	}
+
+	// In GCJ-02, as a Chinese map app draws: the same labels, each moved a few hundred metres.
+	gcj := getFeatures(t, s, "/api/labels?crs=gcj02")
+	if len(gcj.Features) != len(fc.Features) {
+		t.Fatalf("gcj02: %d labels, wgs84 %d", len(gcj.Features), len(fc.Features))
+	}
+	for i, f := range gcj.Features {
+		if p, ok := f.Geometry.(orb.Point); ok {
+			if d := geo.Distance(p, fc.Features[i].Geometry.(orb.Point)); d < 100 || d > 1000 {
+				t.Errorf("gcj02 label %v moved %.0f m", f.Properties["name"], d)
+			}
+		}
 	}
 }

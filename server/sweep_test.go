@@ -128,6 +128,7 @@ var sweepParams = map[string]struct {
 	"/api/network":                 {"", []string{"bbox", "crs"}},
 	"/api/areas":                   {"", []string{"crs"}},
 	"/api/street":                  {"", []string{"crs"}},
+	"/api/labels":                  {"", []string{"crs"}},
 	"/api/staff/services":          {"", []string{"limit", "offset", "organization_id", "crs"}},
 	"/api/audit":                   {"", []string{"limit", "offset", "entity_id", "entity", "since"}},
 	"/api/coverage":                {"", []string{"minutes", "speed", "category"}},
