@@ -82,7 +82,7 @@ func (s *Snapshot) Circle(origin orb.Point, speed, minutes float64, bands []floa
 // Catchment returns where a service can be reached from within minutes on foot:
 // walking is the same both ways, so it is the circle around the service.
 func (s *Snapshot) Catchment(id int64, speed, minutes float64, bands []float64) (*Circle, error) {
-	i, ok := s.byID[id]
+	i, ok := s.position(id)
 	if !ok {
 		return nil, doorstep.Errorf(doorstep.ENOTFOUND, "Service %d not found.", id)
 	}

@@ -13,7 +13,10 @@
 package finder
 
 import (
+	"cmp"
+	"maps"
 	"math"
+	"slices"
 	"sync"
 	"time"
 
@@ -196,13 +199,13 @@ type Snapshot struct {
 	*Base
 	fit       *fitCache           // the fit report, made on first use
 	services  []*doorstep.Service // all services, by position
-	byID      map[int64]int
-	serviceIn []int           // area position per service, -1 outside every area
-	snaps     []pointSnap     // where each service joins the network
-	visible   *geo.PointIndex // over services; closed ones are filtered at query time
-	// perCategory holds, per category, an index over the services a doorstep answer
-	// may name: open ones, and temporary closures with a reopening date (which
-	// count once the date has come — checked at query time).
+	byID      map[int64]int       // nil when services are in id order (then searched)
+	serviceIn []int               // area position per service, -1 outside every area
+	snaps     []pointSnap         // where each service joins the network
+	visible   *geo.PointIndex     // over services; closed ones are filtered at query time
+	// perCategory holds, per category, an index over its services; whether one is
+	// in service (open, or a temporary closure whose reopening date has come) is
+	// checked at query time, so a change of status re-indexes nothing.
 	perCategory map[string]categoryIndex
 	visibleN    map[string]int // services not closed, per category and "" for all
 	builtAt     time.Time
@@ -216,12 +219,19 @@ type categoryIndex struct {
 }
 
 // Index builds a snapshot of services on the base. Snaps of services that stand
-// where they stood in prev (a snapshot of the same base) are reused.
+// where they stood in prev (a snapshot of the same base) are reused; when prev
+// holds the same listings in the same places, but for a few changed or added at
+// the end (an edit), only what those change is rebuilt (Snapshot.update).
 func (b *Base) Index(services []*doorstep.Service, prev *Snapshot) *Snapshot {
+	if prev != nil && prev.Base != b {
+		prev = nil
+	}
+	if s, ok := prev.update(services); ok {
+		return s
+	}
 	s := &Snapshot{
 		Base:        b,
 		services:    services,
-		byID:        make(map[int64]int, len(services)),
 		serviceIn:   make([]int, len(services)),
 		snaps:       make([]pointSnap, len(services)),
 		perCategory: make(map[string]categoryIndex, len(b.categories)),
@@ -230,36 +240,140 @@ func (b *Base) Index(services []*doorstep.Service, prev *Snapshot) *Snapshot {
 		cache:       &memo{},
 		fit:         &fitCache{},
 	}
-	if prev != nil && prev.Base != b {
-		prev = nil
+	if !slices.IsSortedFunc(services, func(a, b *doorstep.Service) int { return cmp.Compare(a.ID, b.ID) }) {
+		s.byID = make(map[int64]int, len(services))
+		for i, svc := range services {
+			s.byID[svc.ID] = i
+		}
 	}
 	points := make([]orb.Point, len(services))
-	catPoints := map[string][]orb.Point{}
 	catServices := map[string][]int{}
 	for i, svc := range services {
 		p := svc.Point()
 		points[i] = p
-		s.byID[svc.ID] = i
 		s.serviceIn[i] = b.areaLoc.Locate(p)
 		if j, ok := prev.position(svc.ID); ok && prev.services[j].Point() == p {
 			s.snaps[i] = prev.snaps[j]
 		} else {
 			s.snaps[i] = b.snap(p)
 		}
-		if svc.Status != doorstep.StatusClosed {
-			s.visibleN[svc.Category]++
-			s.visibleN[""]++
-		}
-		if svc.Status == doorstep.StatusOpen || (svc.Status == doorstep.StatusTemporarilyClosed && svc.ReopensOn != "") {
-			catPoints[svc.Category] = append(catPoints[svc.Category], p)
-			catServices[svc.Category] = append(catServices[svc.Category], i)
-		}
+		s.count(svc, 1)
+		catServices[svc.Category] = append(catServices[svc.Category], i)
 	}
 	s.visible = geo.NewPointIndex(points)
-	for id, pts := range catPoints {
-		s.perCategory[id] = categoryIndex{points: geo.NewPointIndex(pts), services: catServices[id]}
+	for id, positions := range catServices {
+		s.perCategory[id] = s.newCategoryIndex(positions)
 	}
 	return s
+}
+
+// count adds n (1 or -1) to the counts of services not closed.
+func (s *Snapshot) count(svc *doorstep.Service, n int) {
+	if svc.Status != doorstep.StatusClosed {
+		s.visibleN[svc.Category] += n
+		s.visibleN[""] += n
+	}
+}
+
+func (s *Snapshot) newCategoryIndex(positions []int) categoryIndex {
+	pts := make([]orb.Point, len(positions))
+	for i, pos := range positions {
+		pts[i] = s.services[pos].Point()
+	}
+	return categoryIndex{points: geo.NewPointIndex(pts), services: positions}
+}
+
+// maxUpdate is how many changed listings update takes; more are re-indexed.
+const maxUpdate = 64
+
+// update is a snapshot of services made from s by changing only what the
+// listings that differ from s's change — an edit's few — and sharing the rest:
+// a listing's area and snap are found again only when it moved, the point index
+// of its category and of all listings rebuilt only when one moved, changed
+// category or was added, and the coverage answers kept unless an open listing
+// came, went, moved or changed category. Readers of s are untouched. It reports
+// false, doing nothing, unless services are s's in id order but for at most
+// maxUpdate replaced in place or added at the end.
+func (s *Snapshot) update(services []*doorstep.Service) (*Snapshot, bool) {
+	if s == nil || s.byID != nil || len(services) < len(s.services) {
+		return nil, false
+	}
+	var changed []int
+	for i, svc := range s.services {
+		if services[i] != svc {
+			if services[i].ID != svc.ID || len(changed) == maxUpdate {
+				return nil, false
+			}
+			changed = append(changed, i)
+		}
+	}
+	for i := len(s.services); i < len(services); i++ {
+		if len(changed) == maxUpdate || (i > 0 && services[i].ID <= services[i-1].ID) {
+			return nil, false
+		}
+		changed = append(changed, i)
+	}
+	n := *s
+	n.services, n.builtAt, n.fit, n.profile = services, time.Now(), &fitCache{}, doorstep.Profile{}
+	n.serviceIn = append(slices.Clip(slices.Clone(s.serviceIn)), make([]int, len(services)-len(s.services))...)
+	n.snaps = append(slices.Clip(slices.Clone(s.snaps)), make([]pointSnap, len(services)-len(s.services))...)
+	n.visibleN = maps.Clone(s.visibleN)
+	moved := false
+	coverageChanged := false
+	reindex := map[string]bool{}
+	for _, i := range changed {
+		svc := services[i]
+		p := svc.Point()
+		var old *doorstep.Service
+		if i < len(s.services) {
+			old = s.services[i]
+			n.count(old, -1)
+		}
+		n.count(svc, 1)
+		if old != nil && old.Point() == p {
+			n.serviceIn[i], n.snaps[i] = s.serviceIn[i], s.snaps[i]
+		} else {
+			n.serviceIn[i], n.snaps[i] = n.areaLoc.Locate(p), n.snap(p)
+			moved = true
+		}
+		if old == nil || old.Point() != p || old.Category != svc.Category {
+			reindex[svc.Category] = true
+			if old != nil {
+				reindex[old.Category] = true
+			}
+		}
+		wasOpen := old != nil && old.Status == doorstep.StatusOpen
+		if wasOpen != (svc.Status == doorstep.StatusOpen) || (wasOpen && (old.Point() != p || old.Category != svc.Category)) {
+			coverageChanged = true
+		}
+	}
+	if moved || len(services) > len(s.services) {
+		points := make([]orb.Point, len(services))
+		for i, svc := range services {
+			points[i] = svc.Point()
+		}
+		n.visible = geo.NewPointIndex(points)
+	}
+	if len(reindex) > 0 {
+		n.perCategory = maps.Clone(s.perCategory)
+		catServices := map[string][]int{}
+		for i, svc := range services {
+			if reindex[svc.Category] {
+				catServices[svc.Category] = append(catServices[svc.Category], i)
+			}
+		}
+		for id := range reindex {
+			if positions := catServices[id]; len(positions) > 0 {
+				n.perCategory[id] = n.newCategoryIndex(positions)
+			} else {
+				delete(n.perCategory, id)
+			}
+		}
+	}
+	if coverageChanged {
+		n.cache = &memo{}
+	}
+	return &n, true
 }
 
 // position returns where the service with this id stands in s.services.
@@ -267,8 +381,11 @@ func (s *Snapshot) position(id int64) (int, bool) {
 	if s == nil {
 		return 0, false
 	}
-	i, ok := s.byID[id]
-	return i, ok
+	if s.byID != nil {
+		i, ok := s.byID[id]
+		return i, ok
+	}
+	return slices.BinarySearchFunc(s.services, id, func(svc *doorstep.Service, id int64) int { return cmp.Compare(svc.ID, id) })
 }
 
 // BuiltAt returns when the snapshot was built.
@@ -348,7 +465,7 @@ func (s *Snapshot) AllServices() []*doorstep.Service { return s.services }
 
 // Service returns the service with this id from the snapshot.
 func (s *Snapshot) Service(id int64) (*doorstep.Service, bool) {
-	i, ok := s.byID[id]
+	i, ok := s.position(id)
 	if !ok {
 		return nil, false
 	}

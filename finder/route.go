@@ -59,7 +59,7 @@ func (s *Snapshot) Route(q RouteQuery) (*RouteAnswer, error) {
 		ans.To = *q.To
 		dst = s.snapAt(ans.To, cost)
 	} else {
-		i, ok := s.byID[q.ServiceID]
+		i, ok := s.position(q.ServiceID)
 		if !ok {
 			return nil, doorstep.Errorf(doorstep.ENOTFOUND, "Service %d not found.", q.ServiceID)
 		}
