@@ -187,16 +187,22 @@ func CheckArea(a *Area, street *Street) error {
 	if len(a.Geometry) == 0 {
 		return nil
 	}
-	b := a.Geometry.Bound()
+	return checkExtent("geometry", "the area", a.Geometry.Bound(), street)
+}
+
+// checkExtent checks a shape's bound b — the area, a delivery polygon — against
+// the street: within MaxStreetDistance of the street's bounds, or, before a street
+// is loaded, at most MaxAreaAcross metres across. Errors name field.
+func checkExtent(field, what string, b orb.Bound, street *Street) error {
 	if street == nil || len(street.Geometry) == 0 {
 		if w, h := boundMetres(b); w > MaxAreaAcross || h > MaxAreaAcross {
-			return FieldErrorf("geometry", "the area is %.0f × %.0f m; at most %d m across", w, h, MaxAreaAcross)
+			return FieldErrorf(field, "%s is %.0f × %.0f m; at most %d m across", what, w, h, MaxAreaAcross)
 		}
 		return nil
 	}
 	allowed := padBound(street.Geometry.Bound(), MaxStreetDistance)
 	if !allowed.Contains(b.Min) || !allowed.Contains(b.Max) {
-		return FieldErrorf("geometry", "the area reaches more than %d m outside the street's bounds", MaxStreetDistance)
+		return FieldErrorf(field, "%s reaches more than %d m outside the street's bounds", what, MaxStreetDistance)
 	}
 	return nil
 }

@@ -40,14 +40,21 @@ type CategoryCoverage struct {
 	ElderlyShare      float64
 	PopulationTotal   int
 	PopulationCovered float64
+	// WithDelivery counts as covered, besides, every point inside the delivery
+	// area of an open service of the category (送餐上门; meal points only); nil
+	// when none delivers.
+	WithDelivery *CategoryCoverage
 }
 
 // AreaCoverage is one area's share of sample points within the threshold and the
 // median walk of its points (nil when more than half cannot reach any service).
 type AreaCoverage struct {
-	Share          float64
-	WalkMinutes    *float64
-	within, points int // sample points within the threshold, and in all
+	Share       float64
+	WalkMinutes *float64
+	// ShareWithDelivery is the share within the threshold or inside a delivery
+	// area (CategoryCoverage.WithDelivery); nil when none delivers.
+	ShareWithDelivery *float64
+	within, points    int // sample points within the threshold, and in all
 }
 
 // CoverageReport is coverage at one threshold and speed for some categories.
@@ -323,12 +330,48 @@ func (s *Snapshot) Coverage(q CoverageQuery) (*CoverageReport, error) {
 			summary, areas := s.summarise(id, s.categoryWalks(id, speed), minutes*speed, speed)
 			return categoryResult{summary, areas}
 		}).(categoryResult)
+		res = s.withDelivery(id, minutes, speed, res)
 		r.Categories = append(r.Categories, res.summary)
 		for i := range s.areas {
 			r.PerArea[i] = append(r.PerArea[i], res.areas[i])
 		}
 	}
 	return r, nil
+}
+
+// deliveryCoverageKey keys coverage by walking or delivery by the delivery areas
+// too: a change to them makes a snapshot that shares the memo.
+type deliveryCoverageKey struct {
+	coverageKey
+	delivery *deliveries
+}
+
+// withDelivery adds to res, a category's coverage by walking, the coverage by
+// walking or delivery when an open service of the category delivers: the same
+// walks with every point inside a delivery area counted as reached.
+func (s *Snapshot) withDelivery(id string, minutes, speed float64, res categoryResult) categoryResult {
+	if !s.hasDelivery(id) {
+		return res
+	}
+	key := deliveryCoverageKey{coverageKey{id, minutes, speed, s.costKey(speed)}, s.delivery}
+	d := s.cache.get(key, func() any {
+		walks := slices.Clone(s.categoryWalks(id, speed))
+		for i, in := range s.deliveredPoints(id) {
+			if in {
+				walks[i] = 0
+			}
+		}
+		summary, areas := s.summarise(id, walks, minutes*speed, speed)
+		return categoryResult{summary, areas}
+	}).(categoryResult)
+	out := categoryResult{summary: res.summary, areas: slices.Clone(res.areas)}
+	withDelivery := d.summary
+	out.summary.WithDelivery = &withDelivery
+	for i := range out.areas {
+		share := d.areas[i].Share
+		out.areas[i].ShareWithDelivery = &share
+	}
+	return out
 }
 
 // summarise measures walks (per demand point) against a threshold in metres.

@@ -211,6 +211,7 @@ type Snapshot struct {
 	builtAt     time.Time
 	cache       *memo            // coverage answers, dropped with the snapshot
 	profile     doorstep.Profile // how its walks go (ForProfile); zero: doorstep.Walk
+	delivery    *deliveries      // where meal points deliver (delivery.go)
 }
 
 type categoryIndex struct {
@@ -246,6 +247,9 @@ func (b *Base) Index(services []*doorstep.Service, prev *Snapshot) *Snapshot {
 			s.byID[svc.ID] = i
 		}
 	}
+	// Delivery areas carry over to the listings' next snapshot; their zones are
+	// resolved again, as listings may have moved.
+	s.delivery = newDeliveries(prev.DeliveryAreas())
 	points := make([]orb.Point, len(services))
 	catServices := map[string][]int{}
 	for i, svc := range services {

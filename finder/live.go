@@ -69,7 +69,11 @@ func Load(ctx context.Context, src Source) (*Snapshot, error) {
 	if err != nil {
 		return nil, fmt.Errorf("finder: load snapshot: %w", err)
 	}
-	return NewBase(in).Index(services, nil), nil
+	snap := NewBase(in).Index(services, nil)
+	if snap.delivery, err = readDeliveries(ctx, src); err != nil {
+		return nil, fmt.Errorf("finder: load snapshot: %w", err)
+	}
+	return snap, nil
 }
 
 // Snapshot parts, as reported to a BuildObserver.
@@ -220,8 +224,13 @@ func (l *Live) indexLocked(ctx context.Context, base *Base, prev *Snapshot) erro
 	if err != nil {
 		return fmt.Errorf("finder: build snapshot: %w", err)
 	}
+	delivery, err := readDeliveries(ctx, l.src)
+	if err != nil {
+		return fmt.Errorf("finder: build snapshot: %w", err)
+	}
 	start := time.Now()
 	snap := base.Index(services, prev)
+	snap.delivery = delivery
 	took := time.Since(start)
 	l.observe(BuildListings, took)
 	l.log.Debug("snapshot built", "services", len(services), "took", took)

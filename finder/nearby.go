@@ -297,6 +297,9 @@ type DoorstepCategory struct {
 	// the one open now, so the page can say it is closed and when it opens.
 	Usual     *doorstep.Service
 	UsualWalk *Walk
+	// Delivery: a meal point delivers to the origin (meal points' line only),
+	// however far it is on foot.
+	Delivery *Delivery
 }
 
 // Widening of the doorstep walk for categories with nothing inside the circle: first
@@ -403,6 +406,11 @@ func (s *Snapshot) doorstep(origin orb.Point, speed float64, now time.Time, open
 			line.InCircle = w.WalkMinutes <= float64(cat.CircleMinutes)
 			line.AtDoorstep = w.WalkMinutes <= float64(cat.DoorstepMinutes) ||
 				(areaPos >= 0 && s.serviceIn[r.pos] == areaPos)
+		}
+		if cat.ID == "meal_point" {
+			if d, ok := s.DeliveryAt(origin); ok {
+				line.Delivery = &d
+			}
 		}
 		ans.Categories = append(ans.Categories, line)
 	}

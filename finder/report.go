@@ -52,6 +52,9 @@ type CategoryCoverageJSON struct {
 	ElderlyShare      float64 `json:"elderly_share"`
 	PopulationTotal   int     `json:"population_total"`
 	PopulationCovered float64 `json:"population_covered"`
+	// WithDelivery is the same summary counting, besides, the points inside an
+	// open service's delivery area (送餐上门, meal points); absent when none delivers.
+	WithDelivery *CategoryCoverageJSON `json:"with_delivery,omitempty"`
 }
 
 // AreaCoverageJSON is one area's share within the circle and median walk per category.
@@ -62,6 +65,9 @@ type AreaCoverageJSON struct {
 	Population  int                 `json:"population"`
 	ShareWithin map[string]float64  `json:"share_within"`
 	WalkMinutes map[string]*float64 `json:"walk_minutes"`
+	// ShareWithinOrDelivery is, for the categories some service of which
+	// delivers, the share within the circle or inside a delivery area.
+	ShareWithinOrDelivery map[string]float64 `json:"share_within_or_delivery,omitempty"`
 }
 
 // JSON returns the report as the API answers it.
@@ -79,6 +85,12 @@ func (r *CoverageReport) JSON() CoverageJSON {
 		for j, c := range r.Categories {
 			aj.ShareWithin[c.Category] = r.PerArea[i][j].ShareRounded()
 			aj.WalkMinutes[c.Category] = r.PerArea[i][j].WalkMinutes
+			if d := r.PerArea[i][j].ShareWithDelivery; d != nil {
+				if aj.ShareWithinOrDelivery == nil {
+					aj.ShareWithinOrDelivery = map[string]float64{}
+				}
+				aj.ShareWithinOrDelivery[c.Category] = Round3(*d)
+			}
 		}
 		out.Areas = append(out.Areas, aj)
 	}
@@ -87,11 +99,16 @@ func (r *CoverageReport) JSON() CoverageJSON {
 
 // JSON returns the summary as the API answers it.
 func (c CategoryCoverage) JSON() CategoryCoverageJSON {
-	return CategoryCoverageJSON{
+	out := CategoryCoverageJSON{
 		Category: c.Category, AreasTotal: c.AreasTotal, AreasFull: c.AreasFull, AreasNone: c.AreasNone,
 		ElderlyTotal: c.ElderlyTotal, ElderlyCovered: math.Round(c.ElderlyCovered), ElderlyShare: Round3(c.ElderlyShare),
 		PopulationTotal: c.PopulationTotal, PopulationCovered: math.Round(c.PopulationCovered),
 	}
+	if c.WithDelivery != nil {
+		d := c.WithDelivery.JSON()
+		out.WithDelivery = &d
+	}
+	return out
 }
 
 // ShareRounded is the area's share within the circle to three decimals, as every

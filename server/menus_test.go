@@ -38,6 +38,41 @@ func (p *mealPortal) audits(t *testing.T, entity string) int {
 	return n
 }
 
+// mealRoles are who tries a change to a meal point's own data in the matrix tests,
+// and the status each gets for the own and the other organization's meal point.
+var mealRoles = []struct {
+	user       string
+	own, other int
+}{
+	{"signed out", http.StatusUnauthorized, http.StatusUnauthorized},
+	{"meal.staff", http.StatusOK, http.StatusForbidden},
+	{"office", http.StatusOK, http.StatusOK},
+	{"admin", http.StatusOK, http.StatusOK},
+}
+
+// eachMealCase runs check for every role of mealRoles × change × own or other
+// meal point, with the role's client, the meal point and the status wanted.
+func (p *mealPortal) eachMealCase(t *testing.T, changes []string, check func(t *testing.T, c *staffClient, change string, svc *doorstep.Service, want int)) {
+	clients := map[string]*staffClient{"signed out": p.client(t)}
+	clients["signed out"].session()
+	for _, u := range []string{"meal.staff", "office", "admin"} {
+		clients[u] = p.signedIn(t, u)
+	}
+	for _, tc := range mealRoles {
+		for _, ch := range changes {
+			for _, target := range []string{"own", "other"} {
+				t.Run(tc.user+"/"+ch+"/"+target, func(t *testing.T) {
+					if target == "own" {
+						check(t, clients[tc.user], ch, p.own, tc.own)
+					} else {
+						check(t, clients[tc.user], ch, p.other, tc.other)
+					}
+				})
+			}
+		}
+	}
+}
+
 func (p *mealPortal) date(days int) string {
 	return p.srv.now().In(doorstep.Shanghai).AddDate(0, 0, days).Format(doorstep.DateLayout)
 }
@@ -60,75 +95,51 @@ func menuAnswer(t *testing.T, r response) menuJSON {
 // one exactly one audit entry.
 func TestMenuAuthorizationMatrix(t *testing.T) {
 	p := newMealPortal(t)
-	clients := map[string]*staffClient{"signed out": p.client(t)}
-	clients["signed out"].session()
-	for _, u := range []string{"meal.staff", "office", "admin"} {
-		clients[u] = p.signedIn(t, u)
-	}
+	admin := p.signedIn(t, "admin")
 	n := 0
-	changes := []struct {
-		name, entity string
-		send         func(c *staffClient, svc *doorstep.Service) response
+	changes := map[string]struct {
+		entity string
+		send   func(c *staffClient, svc *doorstep.Service) response
 	}{
-		{"day", store.EntityMenu, func(c *staffClient, svc *doorstep.Service) response {
+		"day": {store.EntityMenu, func(c *staffClient, svc *doorstep.Service) response {
 			n++
 			date := p.date(1 + n%40)
 			cur := menuAnswer(t, c.do(http.MethodGet, idPath(svc.ID, "/menu?date="+date), nil, nil))
 			return c.do(http.MethodPut, idPath(svc.ID, "/menu?date="+date), map[string]any{"set_meal_fen": 1000 + n}, ifMatch(cur.Version))
 		}},
-		{"template", store.EntityMenuTemplate, func(c *staffClient, svc *doorstep.Service) response {
+		"template": {store.EntityMenuTemplate, func(c *staffClient, svc *doorstep.Service) response {
 			n++
 			var cur doorstep.MenuTemplate
-			_ = getJSON(t, p.srv, idPath(svc.ID, "/menu/template"), &cur) // 401 for a bare request: version 0
-			r := p.signedIn(t, "admin").do(http.MethodGet, idPath(svc.ID, "/menu/template"), nil, nil)
-			_ = json.Unmarshal(r.body, &cur)
+			_ = json.Unmarshal(admin.do(http.MethodGet, idPath(svc.ID, "/menu/template"), nil, nil).body, &cur)
 			return c.do(http.MethodPut, idPath(svc.ID, "/menu/template"), map[string]any{"days": map[string]any{"mon": map[string]any{"set_meal_fen": 1000 + n}}}, ifMatch(cur.Version))
 		}},
-		{"copy", store.EntityMenu, func(c *staffClient, svc *doorstep.Service) response {
-			n++
+		"copy": {store.EntityMenu, func(c *staffClient, svc *doorstep.Service) response {
 			return c.do(http.MethodPost, idPath(svc.ID, "/menu/copy"), map[string]any{"from": p.date(50), "to": p.date(56), "replace": true}, nil)
 		}},
 	}
-	tests := []struct {
-		user       string
-		own, other int
-	}{
-		{"signed out", http.StatusUnauthorized, http.StatusUnauthorized},
-		{"meal.staff", http.StatusOK, http.StatusForbidden},
-		{"office", http.StatusOK, http.StatusOK},
-		{"admin", http.StatusOK, http.StatusOK},
-	}
-	for _, tc := range tests {
-		for _, ch := range changes {
-			for _, target := range []string{"own", "other"} {
-				t.Run(tc.user+"/"+ch.name+"/"+target, func(t *testing.T) {
-					svc, want := p.own, tc.own
-					if target == "other" {
-						svc, want = p.other, tc.other
-					}
-					before := p.audits(t, ch.entity)
-					r := ch.send(clients[tc.user], svc)
-					if r.status != want {
-						t.Fatalf("%d %s, want %d", r.status, r.body, want)
-					}
-					after := p.audits(t, ch.entity)
-					switch {
-					case r.status >= 400 && after != before:
-						t.Errorf("refused change wrote %d audit entries", after-before)
-					case r.status < 400 && ch.name != "copy" && after != before+1:
-						t.Errorf("change wrote %d audit entries, want 1", after-before)
-					case r.status < 400 && ch.name == "copy" && after <= before:
-						t.Errorf("copy of a week wrote no audit entry")
-					}
-				})
-			}
+	p.eachMealCase(t, []string{"day", "template", "copy"}, func(t *testing.T, c *staffClient, name string, svc *doorstep.Service, want int) {
+		ch := changes[name]
+		before := p.audits(t, ch.entity)
+		r := ch.send(c, svc)
+		if r.status != want {
+			t.Fatalf("%d %s, want %d", r.status, r.body, want)
 		}
-	}
+		after := p.audits(t, ch.entity)
+		switch {
+		case r.status >= 400 && after != before:
+			t.Errorf("refused change wrote %d audit entries", after-before)
+		case r.status < 400 && name != "copy" && after != before+1:
+			t.Errorf("change wrote %d audit entries, want 1", after-before)
+		case r.status < 400 && name == "copy" && after <= before:
+			t.Errorf("copy of a week wrote no audit entry")
+		}
+	})
 	// Reading a menu needs no account; the template needs one.
-	if r := clients["signed out"].do(http.MethodGet, idPath(p.own.ID, "/menu"), nil, nil); r.status != http.StatusOK {
+	anonymous := p.client(t)
+	if r := anonymous.do(http.MethodGet, idPath(p.own.ID, "/menu"), nil, nil); r.status != http.StatusOK {
 		t.Errorf("anonymous GET menu: %d", r.status)
 	}
-	if r := clients["signed out"].do(http.MethodGet, idPath(p.own.ID, "/menu/template"), nil, nil); r.status != http.StatusUnauthorized {
+	if r := anonymous.do(http.MethodGet, idPath(p.own.ID, "/menu/template"), nil, nil); r.status != http.StatusUnauthorized {
 		t.Errorf("anonymous GET template: %d", r.status)
 	}
 }

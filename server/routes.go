@@ -85,6 +85,10 @@ func (s *Server) routes() {
 		{"GET HEAD", "/api/services/:id/menu/template", staff, s.handleMenuTemplate},
 		{"PUT", "/api/services/:id/menu/template", staff, s.handleUpdateMenuTemplate},
 		{"POST", "/api/services/:id/menu/copy", staff, s.handleCopyMenuTemplate},
+		// Where meal points deliver (delivery.go).
+		{"GET HEAD", "/api/services/:id/delivery", open, s.handleDelivery},
+		{"PUT", "/api/services/:id/delivery", staff, s.handleUpdateDelivery},
+		{"DELETE", "/api/services/:id/delivery", staff, s.handleDeleteDelivery},
 		{"POST", "/api/services/:id/activities", staff, s.handleCreateActivity},
 		{"PATCH", "/api/activities/:id", staff, s.handleUpdateActivity},
 		{"DELETE", "/api/activities/:id", staff, s.handleDeleteActivity},

@@ -198,7 +198,8 @@ func newDoorstepJSON(snap *finder.Snapshot, reported *reportedSet, ans finder.Do
 		body.Area = &areaRef{ID: ans.Area.ID, Name: ans.Area.Name}
 	}
 	for i, line := range ans.Categories {
-		cj := doorstepCategoryJSON{Category: line.Category.ID, AtDoorstep: line.AtDoorstep, InCircle: line.InCircle}
+		cj := doorstepCategoryJSON{Category: line.Category.ID, AtDoorstep: line.AtDoorstep, InCircle: line.InCircle,
+			Delivery: newDeliveryNoteJSON(line.Delivery)}
 		if line.Service != nil {
 			sj := newServiceJSON(snap, reported, line.Service, line.Walk, crs, now)
 			cj.Service = &sj
@@ -299,6 +300,9 @@ type doorstepCategoryJSON struct {
 	InCircle   bool         `json:"in_circle"`
 	// With open_now: the usual nearest, when it is closed now (and so not the service).
 	Usual *serviceJSON `json:"usual,omitempty"`
+	// Delivery: on the meal points' line, a meal point that delivers to the origin
+	// (可送餐上门), however far it is on foot.
+	Delivery *deliveryNoteJSON `json:"delivery,omitempty"`
 }
 
 // serviceJSON is the service object of the API: the listing with its coordinates

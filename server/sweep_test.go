@@ -186,7 +186,7 @@ var badIDs = []string{"abc", "-1", "0", "1.5", "99999999999999999999", "1e3", "0
 // bodyRoutes are the routes that read a JSON body; the sweep sends them bad bodies.
 var bodyRoutes = []string{"POST /api/session", "POST /api/services", "PATCH /api/services/:id", "POST /api/coverage/whatif",
 	"PUT /api/services/:id/menu", "PUT /api/services/:id/menu/template", "POST /api/services/:id/menu/copy",
-	"POST /api/services/:id/activities", "PATCH /api/activities/:id", "PUT /api/subsidies"}
+	"POST /api/services/:id/activities", "PATCH /api/activities/:id", "PUT /api/subsidies", "PUT /api/services/:id/delivery"}
 
 // badBodies are JSON bodies wrong in form or content.
 var badBodies = []string{
@@ -203,6 +203,8 @@ var badBodies = []string{
 	`{"dishes":"rice"}`, `{"dishes":[{"name":1}]}`, `{"dishes":[{"name":"x","price_fen":1e99}]}`, `{"set_meal_fen":-1}`,
 	`{"set_meal_fen":9223372036854775808}`, `{"days":{"mon":{"dishes":[{}]}}}`, `{"days":{"xyz":{}}}`, `{"days":null}`,
 	`{"from":"2026-11-25","to":"2099-01-01"}`, `{"from":1}`, `{"replace":"yes"}`,
+	`{"kind":"polygon","polygon":{"type":"Polygon","coordinates":[[[1e999,0]]]}}`, `{"kind":"walk","minutes":1e308}`,
+	`{"kind":"areas","area_names":[1,2]}`, `{"kind":"polygon","polygon":{"type":"GeometryCollection","geometries":[]}}`,
 	`{"effective_from":"2027-01-01","bands":[]}`, `{"effective_from":"2027-01-01","bands":[{"min_age":-1,"amount_off_fen":1}]}`,
 	`{"effective_from":"2027-01-01","bands":[{"min_age":60,"percent_off":12.5}]}`, `{"effective_from":"x","bands":[{"min_age":60,"percent_off":101}]}`,
 	`{"effective_from":"2027-01-01","bands":[{"min_age":60,"amount_off_fen":1,"percent_off":1}]}`, `{"bands":{"min_age":60}}`,

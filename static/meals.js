@@ -5,7 +5,7 @@
 // The resident's age is kept in this device's localStorage only: it is never sent
 // to the server, in no request, header or address. The subsidy is computed here.
 
-import { addStrings, lang, t } from './i18n.js';
+import { addStrings, lang, serviceName, t } from './i18n.js';
 import { el, telHref } from './render.js';
 
 addStrings({
@@ -196,7 +196,13 @@ export function deliveryBlock(delivery) {
   return el(
     'div',
     { class: 'delivery-note', role: 'note' },
-    el('p', {}, el('strong', {}, t('deliveryTitle')), delivery.sample ? el('span', { class: 'tag-sample' }, t('deliverySample')) : null),
+    el(
+      'p',
+      {},
+      el('strong', {}, t('deliveryTitle')),
+      ` · ${serviceName({ name: delivery.name, name_en: delivery.name_en })}`,
+      delivery.sample ? el('span', { class: 'tag-sample' }, t('deliverySample')) : null,
+    ),
     delivery.booking ? el('p', {}, t('deliveryBooking', { booking: delivery.booking })) : null,
     phone ? el('p', {}, `${t('deliveryPhone')} `, el('a', { href: telHref(phone), class: 'tel' }, phone)) : null,
   );

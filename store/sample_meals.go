@@ -6,13 +6,17 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"time"
 
 	"doorstep"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/planar"
 )
 
-// The sample street's meals (示例): subsidy rules, a weekly template for every meal
+// The sample street's meals (示例): subsidy rules, delivery areas, a weekly template for every meal
 // point and its menus for the current and the next week, made relative to the day the sample is
 // loaded so a demo always has today's menu. Dishes are everyday Shanghai canteen
 // fare; prices are invented.
@@ -80,6 +84,9 @@ func (db *DB) loadSampleMeals(ctx context.Context, tx *sql.Tx) error {
 	if err != nil {
 		return err
 	}
+	if err := insertSampleDeliveries(ctx, tx, meals, now); err != nil {
+		return fmt.Errorf("delivery areas: %w", err)
+	}
 	for n, svc := range meals {
 		if !svc.Sample {
 			continue
@@ -118,6 +125,75 @@ func streetLocation(ctx context.Context, tx *sql.Tx) (*time.Location, error) {
 		return nil, err
 	}
 	return (&doorstep.Street{Timezone: tz}).Location(), nil
+}
+
+// sampleBooking is how a sample delivery is booked.
+const sampleBooking = "示例：每天9:30前电话预订，11:00–12:00送到家 / sample: book by 9:30, delivered 11:00–12:00"
+
+// insertSampleDeliveries gives the sample meal points that offer 送餐上门 a delivery
+// area, one of each kind in turn: within 20 minutes' walk, the residential area it
+// stands in, or a hexagon about 450 m across its corners round it.
+func insertSampleDeliveries(ctx context.Context, tx *sql.Tx, meals []*doorstep.Service, now time.Time) error {
+	type area struct {
+		name string
+		geom orb.MultiPolygon
+	}
+	var areas []area
+	err := queryEach(ctx, tx, `SELECT name, geom FROM areas ORDER BY id`, func(r *sql.Rows) error {
+		var a area
+		var geom []byte
+		if err := r.Scan(&a.name, &geom); err != nil {
+			return err
+		}
+		var err error
+		a.geom, err = decodeMultiPolygon(geom)
+		areas = append(areas, a)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	n := 0
+	for _, svc := range meals {
+		if !svc.Sample || !slices.Contains(svc.Offers, "送餐上门") {
+			continue
+		}
+		d := &doorstep.DeliveryArea{ServiceID: svc.ID, AreaNames: []string{}, Booking: sampleBooking, UpdatedAt: &now, Version: 1}
+		switch n % 3 {
+		case 0:
+			d.Kind, d.Minutes = doorstep.DeliveryWalk, 20
+		case 1:
+			d.Kind = doorstep.DeliveryAreas
+			for _, a := range areas {
+				if planar.MultiPolygonContains(a.geom, svc.Point()) {
+					d.AreaNames = append(d.AreaNames, a.name)
+				}
+			}
+		case 2:
+			d.Kind, d.Polygon = doorstep.DeliveryPolygon, hexagonAround(svc.Point(), 450)
+		}
+		n++
+		if err := d.Validate(doorstep.DeliveryRules{}); err != nil {
+			continue // a meal point outside every area delivers nowhere in the sample
+		}
+		if err := writeDelivery(ctx, tx, d, true); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// hexagonAround is a closed hexagon with its corners metres from c.
+func hexagonAround(c orb.Point, metres float64) orb.Polygon {
+	ring := make(orb.Ring, 7)
+	dLat := metres / 111_320
+	dLon := dLat / math.Cos(c[1]*math.Pi/180)
+	for i := range 6 {
+		a := float64(i) * math.Pi / 3
+		ring[i] = orb.Point{c[0] + dLon*math.Cos(a), c[1] + dLat*math.Sin(a)}
+	}
+	ring[6] = ring[0]
+	return orb.Polygon{ring}
 }
 
 // insertSampleSubsidy stores sample subsidy rules in effect from the first day of

@@ -406,23 +406,32 @@ func listingRules(ctx context.Context, tx *sql.Tx) (doorstep.ListingRules, error
 		return doorstep.ListingRules{}, err
 	}
 	rules := doorstep.ListingRules{KnownCategory: func(id string) bool { return categories[id] }}
-	var (
-		geom    []byte
-		pattern string
-	)
-	err = tx.QueryRowContext(ctx, `SELECT geom, phone_pattern FROM street WHERE id = 1`).Scan(&geom, &pattern)
-	if errors.Is(err, sql.ErrNoRows) {
-		return rules, nil
-	} else if err != nil {
+	street, err := streetRules(ctx, tx)
+	if err != nil || street == nil {
 		return rules, err
 	}
-	street, err := decodeMultiPolygon(geom)
-	if err != nil {
-		return rules, fmt.Errorf("street: %w", err)
-	}
-	rules.StreetDistance = func(p orb.Point) float64 { return geo.DistanceToPolygon(p, street) }
-	rules.Phones = (&doorstep.Street{PhonePattern: pattern}).PhoneRule()
+	rules.StreetDistance = func(p orb.Point) float64 { return geo.DistanceToPolygon(p, street.Geometry) }
+	rules.Phones = street.PhoneRule()
 	return rules, nil
+}
+
+// streetRules reads the street's boundary and phone pattern, what checks of
+// listings and delivery areas need; nil before a street is loaded.
+func streetRules(ctx context.Context, tx *sql.Tx) (*doorstep.Street, error) {
+	var (
+		geom []byte
+		st   doorstep.Street
+	)
+	err := tx.QueryRowContext(ctx, `SELECT geom, phone_pattern FROM street WHERE id = 1`).Scan(&geom, &st.PhonePattern)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	} else if err != nil {
+		return nil, err
+	}
+	if st.Geometry, err = decodeMultiPolygon(geom); err != nil {
+		return nil, fmt.Errorf("street: %w", err)
+	}
+	return &st, nil
 }
 
 // DeleteService closes the listing id for good (status closed) on behalf of the user
