@@ -377,6 +377,10 @@ func (s *Snapshot) update(services []*doorstep.Service) (*Snapshot, bool) {
 	if coverageChanged {
 		n.cache = &memo{}
 	}
+	if moved {
+		// A walk's delivery zone starts where its meal point stands.
+		n.delivery = newDeliveries(s.DeliveryAreas())
+	}
 	return &n, true
 }
 
