@@ -3,125 +3,22 @@ package notify
 import (
 	"context"
 	"errors"
-	"io"
 	"log/slog"
-	"mime"
-	"mime/quotedprintable"
-	"net"
-	"net/mail"
 	"os"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"doorstep"
+	"doorstep/notify/notifytest"
 	"doorstep/store"
 	"doorstep/store/storetest"
-
-	"github.com/emersion/go-smtp"
 )
 
 func TestMain(m *testing.M) {
 	storetest.UseCheapPasswords()
 	os.Exit(m.Run())
-}
-
-// received is one mail the test server took: the envelope and the message.
-type received struct {
-	from string
-	to   []string
-	data []byte
-}
-
-// mailServer is a real SMTP server on a loopback port, keeping what it receives;
-// refuse makes it refuse recipients (a server that is down for mail).
-type mailServer struct {
-	mu     sync.Mutex
-	mails  []received
-	refuse bool
-}
-
-func (s *mailServer) NewSession(*smtp.Conn) (smtp.Session, error) { return &mailSession{srv: s}, nil }
-
-type mailSession struct {
-	srv *mailServer
-	cur received
-}
-
-func (s *mailSession) Reset()        { s.cur = received{} }
-func (s *mailSession) Logout() error { return nil }
-func (s *mailSession) Mail(from string, _ *smtp.MailOptions) error {
-	s.cur.from = from
-	return nil
-}
-
-func (s *mailSession) Rcpt(to string, _ *smtp.RcptOptions) error {
-	s.srv.mu.Lock()
-	defer s.srv.mu.Unlock()
-	if s.srv.refuse {
-		return &smtp.SMTPError{Code: 450, Message: "mailbox unavailable, try later"}
-	}
-	s.cur.to = append(s.cur.to, to)
-	return nil
-}
-
-func (s *mailSession) Data(r io.Reader) error {
-	data, err := io.ReadAll(r)
-	if err != nil {
-		return err
-	}
-	s.srv.mu.Lock()
-	defer s.srv.mu.Unlock()
-	s.cur.data = data
-	s.srv.mails = append(s.srv.mails, s.cur)
-	return nil
-}
-
-func (s *mailServer) take() []received {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	m := s.mails
-	s.mails = nil
-	return m
-}
-
-// startMailServer serves s on a loopback port until the test ends.
-func startMailServer(t *testing.T, s *mailServer) string {
-	t.Helper()
-	srv := smtp.NewServer(s)
-	srv.Domain = "localhost"
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go srv.Serve(ln)
-	t.Cleanup(func() { srv.Close() })
-	return ln.Addr().String()
-}
-
-// readMail decodes a received mail's recipient, subject and body.
-func readMail(t *testing.T, m received) (to, subject, body string) {
-	t.Helper()
-	msg, err := mail.ReadMessage(strings.NewReader(string(m.data)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if subject, err = new(mime.WordDecoder).DecodeHeader(msg.Header.Get("Subject")); err != nil {
-		t.Fatal(err)
-	}
-	if msg.Header.Get("Content-Transfer-Encoding") != "quoted-printable" {
-		t.Fatalf("Content-Transfer-Encoding %q", msg.Header.Get("Content-Transfer-Encoding"))
-	}
-	b, err := io.ReadAll(quotedprintable.NewReader(msg.Body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(m.to) != 1 || msg.Header.Get("To") != m.to[0] {
-		t.Fatalf("envelope to %v, header To %q", m.to, msg.Header.Get("To"))
-	}
-	return m.to[0], subject, string(b)
 }
 
 // TestDailyMail sends the summaries through a real SMTP server on loopback: not
@@ -163,21 +60,21 @@ func TestDailyMail(t *testing.T) {
 	now = now.Add(8 * 24 * time.Hour) // 2026-12-05 09:00 in Shanghai
 	report()
 
-	srv := &mailServer{}
-	addr := startMailServer(t, srv)
+	srv := notifytest.Start(t)
+	addr := srv.Addr
 	newMailer := func() *Mailer {
 		return &Mailer{DB: db, SMTPAddr: addr, From: "doorstep@example.org", At: TimeOfDay{8, 0},
 			Location: func() *time.Location { return doorstep.Shanghai }, PublicURL: "https://doorstep.example.org/",
 			Now: func() time.Time { return now }, Log: slog.New(slog.DiscardHandler)}
 	}
 	m := newMailer()
-	send := func(wantSent int) []received {
+	send := func(wantSent int) []notifytest.Mail {
 		t.Helper()
 		n, err := m.SendDue(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
-		mails := srv.take()
+		mails := srv.Take()
 		if n != wantSent || len(mails) != wantSent {
 			t.Fatalf("sent %d, the server got %d mails, want %d", n, len(mails), wantSent)
 		}
@@ -190,10 +87,10 @@ func TestDailyMail(t *testing.T) {
 	mails := send(2)
 	byTo := map[string][2]string{}
 	for _, mm := range mails {
-		if mm.from != "doorstep@example.org" {
-			t.Errorf("envelope from %q", mm.from)
+		if mm.From != "doorstep@example.org" {
+			t.Errorf("envelope from %q", mm.From)
 		}
-		to, subject, body := readMail(t, mm)
+		to, subject, body := notifytest.Read(t, mm)
 		byTo[to] = [2]string{subject, body}
 		if strings.Contains(body, "13812345678") || strings.Contains(body, "13912345678") || strings.Contains(body, "请打") ||
 			strings.Contains(body, "晚上太黑") || strings.Contains(subject, "1381") {
@@ -258,15 +155,11 @@ func TestDailyMail(t *testing.T) {
 	// The next day the server refuses: nothing is recorded as sent, and the next
 	// look, once it takes mail again, sends both.
 	now = now.Add(24 * time.Hour)
-	srv.mu.Lock()
-	srv.refuse = true
-	srv.mu.Unlock()
+	srv.SetRefuse(true)
 	if n, err := m.SendDue(ctx); n != 0 || err == nil {
 		t.Errorf("a refusing server: %d sent, err %v", n, err)
 	}
-	srv.mu.Lock()
-	srv.refuse = false
-	srv.mu.Unlock()
+	srv.SetRefuse(false)
 	send(2)
 }
 

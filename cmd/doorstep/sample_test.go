@@ -13,15 +13,15 @@ import (
 	"doorstep/store"
 )
 
-// serveFor runs the real serve command on dbPath, port 0, calls fn with the
-// server's base URL, stops it, and returns what serve logged.
-func serveFor(t *testing.T, dbPath string, fn func(base string)) string {
+// serveFor runs the real serve command on dbPath, port 0 (and any extra flags),
+// calls fn with the server's base URL, stops it, and returns what serve logged.
+func serveFor(t *testing.T, dbPath string, fn func(base string), extra ...string) string {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	ready, done := make(chan string, 1), make(chan error, 1)
 	var stderr bytes.Buffer
 	go func() {
-		done <- run(ctx, []string{"serve", "--db", dbPath, "--addr", "127.0.0.1:0"}, io.Discard, &stderr, ready)
+		done <- run(ctx, append([]string{"serve", "--db", dbPath, "--addr", "127.0.0.1:0"}, extra...), io.Discard, &stderr, ready)
 	}()
 	select {
 	case addr := <-ready:
