@@ -235,10 +235,7 @@ func TestActivitiesNearby(t *testing.T) {
 		}
 		return out
 	}
-	if got := lookup(""); len(got.Occurrences) != 0 {
-		t.Fatalf("before any activity: %+v", got)
-	}
-	class := p.mustActivity(t, staff, p.ownSvc.ID, p.weeklyClass("太极拳"))
+	class := p.mustActivity(t, staff, p.ownSvc.ID, p.weeklyClass("太极拳班"))
 	today := p.clock.now().In(doorstep.Shanghai)
 	skip := today.AddDate(0, 0, 7).Format(doorstep.DateLayout)
 	off := today.AddDate(0, 0, 14).Format(doorstep.DateLayout)
@@ -248,8 +245,14 @@ func TestActivitiesNearby(t *testing.T) {
 	}
 	got := lookup("&to=" + today.AddDate(0, 0, 22).Format(doorstep.DateLayout))
 	var days []string
-	for _, o := range got.Occurrences {
-		if o.ActivityID != class.ID || o.Place.ID != p.ownSvc.ID || o.Title != "太极拳" || !strings.HasSuffix(o.Start, "T14:00:00+08:00") {
+	for i, o := range got.Occurrences {
+		if i > 0 && o.Start < got.Occurrences[i-1].Start {
+			t.Errorf("occurrence %d starts before the one above it", i)
+		}
+		if o.ActivityID != class.ID {
+			continue // the sample's programme
+		}
+		if o.Place.ID != p.ownSvc.ID || o.Title != "太极拳班" || !strings.HasSuffix(o.Start, "T14:00:00+08:00") {
 			t.Errorf("occurrence %+v", o)
 		}
 		if o.Cancelled {
@@ -270,18 +273,32 @@ func TestActivitiesNearby(t *testing.T) {
 			t.Errorf("far away: %+v", far)
 		}
 	}
-	// Limit cuts and says so.
+	// Removed, it is gone from the lookup at once.
 	p.mustActivity(t, office, p.ownSvc.ID, p.weeklyClass("合唱"))
+	if r := office.do(http.MethodDelete, activityPath(class.ID), nil, nil); r.status != http.StatusOK {
+		t.Fatalf("delete: %d", r.status)
+	}
+	for _, o := range lookup("").Occurrences {
+		if o.ActivityID == class.ID {
+			t.Fatalf("deleted activity still listed: %+v", o)
+		}
+	}
+	// Limit cuts and says so.
 	if got := lookup("&limit=1"); len(got.Occurrences) != 1 || !got.Truncated {
 		t.Errorf("limit 1: %d occurrences, truncated %v", len(got.Occurrences), got.Truncated)
 	}
 
-	// The feed.
-	feed := anon.do(http.MethodGet, got.Occurrences[0].Place.ICal, nil, nil)
+	// The feed, of a class with a day left out.
+	class = p.mustActivity(t, staff, p.ownSvc.ID, p.weeklyClass("太极拳班"))
+	if r := staff.do(http.MethodPatch, activityPath(class.ID), map[string]any{"exdates": []string{skip}}, ifMatch(1)); r.status != http.StatusOK {
+		t.Fatalf("exdates: %d %s", r.status, r.body)
+	}
+	feedPath := icalPath(p.ownSvc.ID)
+	feed := anon.do(http.MethodGet, feedPath, nil, nil)
 	if feed.status != http.StatusOK || feed.header.Get("Content-Type") != "text/calendar; charset=utf-8" || feed.header.Get("ETag") == "" {
 		t.Fatalf("feed: %d %v", feed.status, feed.header)
 	}
-	if again := anon.do(http.MethodGet, got.Occurrences[0].Place.ICal, nil, map[string]string{"If-None-Match": feed.header.Get("ETag")}); again.status != http.StatusNotModified {
+	if again := anon.do(http.MethodGet, feedPath, nil, map[string]string{"If-None-Match": feed.header.Get("ETag")}); again.status != http.StatusNotModified {
 		t.Errorf("If-None-Match: %d", again.status)
 	}
 	cal, err := ical.NewDecoder(strings.NewReader(string(feed.body))).Decode()
@@ -290,12 +307,12 @@ func TestActivitiesNearby(t *testing.T) {
 	}
 	var recurring *ical.Event
 	for _, e := range cal.Events() {
-		if s, _ := e.Props.Text(ical.PropSummary); s == "太极拳" && e.Props.Get(ical.PropRecurrenceRule) != nil {
+		if s, _ := e.Props.Text(ical.PropSummary); s == "太极拳班" && e.Props.Get(ical.PropRecurrenceRule) != nil {
 			recurring = &e
 		}
 	}
 	if recurring == nil {
-		t.Fatalf("no recurring 太极拳 in the feed:\n%s", feed.body)
+		t.Fatalf("no recurring 太极拳班 in the feed:\n%s", feed.body)
 	}
 	ex := recurring.Props.Get(ical.PropExceptionDates)
 	if ex == nil || !strings.HasPrefix(ex.Value, strings.ReplaceAll(skip, "-", "")+"T140000") || ex.Params.Get(ical.ParamTimezoneID) != "Asia/Shanghai" {

@@ -4,9 +4,12 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"doorstep"
+	"doorstep/calendar"
 	"doorstep/store"
+	"doorstep/store/storetest"
 )
 
 func taiChi() *doorstep.ActivityUpdate {
@@ -99,6 +102,10 @@ func TestActivityAuthorization(t *testing.T) {
 // TestActivityValidation refuses bad activities naming the field, and stores nothing.
 func TestActivityValidation(t *testing.T) {
 	f := newEditFixture(t)
+	before, err := f.db.Activities(f.staff, store.ActivityFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name  string
 		mod   func(u *doorstep.ActivityUpdate)
@@ -135,8 +142,8 @@ func TestActivityValidation(t *testing.T) {
 			}
 		})
 	}
-	if list, _ := f.db.Activities(f.staff, store.ActivityFilter{}); len(list) != 0 {
-		t.Errorf("%d activities stored by refused creates", len(list))
+	if list, _ := f.db.Activities(f.staff, store.ActivityFilter{}); len(list) != len(before) {
+		t.Errorf("%d activities stored by refused creates", len(list)-len(before))
 	}
 }
 
@@ -151,5 +158,43 @@ func TestActivitiesPerPlaceBounded(t *testing.T) {
 	_, err := f.db.CreateActivity(f.staff, f.ownSvc.ID, taiChi())
 	if doorstep.ErrorCode(err) != doorstep.EUNPROCESSABLE || doorstep.ErrorField(err) != "service_id" {
 		t.Errorf("one more: %v", err)
+	}
+}
+
+// TestSampleActivities: the sample street has a weekly programme, marked sample,
+// every rule taken, with this week's classes in it wherever the sample is loaded.
+func TestSampleActivities(t *testing.T) {
+	db := storetest.MustOpenSampleDB(t)
+	list, err := db.Activities(t.Context(), store.ActivityFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list) < 30 {
+		t.Fatalf("%d sample activities, want a programme at every station and room", len(list))
+	}
+	titles, exceptions, cancellations := map[string]bool{}, 0, 0
+	now := db.Now().In(doorstep.Shanghai)
+	weekStart := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, doorstep.Shanghai)
+	thisWeek := 0
+	for _, a := range list {
+		titles[a.Title] = true
+		exceptions += len(a.ExDates)
+		cancellations += len(a.CancelledDates)
+		if !a.Sample {
+			t.Errorf("activity %d is not marked sample", a.ID)
+		}
+		occ, _, err := calendar.Expand(a, doorstep.Shanghai, weekStart, weekStart.AddDate(0, 0, 7), 50)
+		if err != nil {
+			t.Errorf("activity %d: %v", a.ID, err)
+		}
+		thisWeek += len(occ)
+	}
+	for _, want := range []string{"太极拳", "合唱", "书法", "健康讲座", "智能手机课"} {
+		if !titles[want] {
+			t.Errorf("no %s in the sample programme", want)
+		}
+	}
+	if exceptions == 0 || cancellations == 0 || thisWeek < len(list)/2 {
+		t.Errorf("%d days left out, %d cancelled, %d occurrences in the next 7 days", exceptions, cancellations, thisWeek)
 	}
 }

@@ -62,6 +62,9 @@ func (db *DB) loadSampleFS(ctx context.Context, files fs.FS) (bool, error) {
 		if err := db.loadSampleMeals(ctx, tx); err != nil {
 			return fmt.Errorf("meals: %w", err)
 		}
+		if err := db.loadSampleActivities(ctx, tx); err != nil {
+			return fmt.Errorf("activities: %w", err)
+		}
 		for k, v := range map[string]string{MetaSample: "true", MetaAttribution: "© OpenStreetMap contributors"} {
 			if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)`, k, v); err != nil {
 				return err
