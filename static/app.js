@@ -10,6 +10,7 @@ import { api, ApiError, getJSON } from './api.js';
 import { interiorPoint } from './geometry.js';
 import { applyStatic, compareNames, formatDistance, formatMinutes, formatNumber, lang, onLangChange, serviceName, setLang, setPlace, speedText, t } from './i18n.js';
 import { FinderMap, touchScreen } from './map.js';
+import { loadWeek, placeWeekNodes, weekNodes } from './activities.js';
 import { loadSubsidy, mealNodes, wireAge } from './meals.js';
 import { errorText, say, showError, showMessagesAgain } from './messages.js';
 import { elderMode, onModeChange, wireMode } from './mode.js';
@@ -51,6 +52,10 @@ const state = {
   route: null,
   routeSeq: 0,
   routeAbort: null,
+  // This week's activities within 15 minutes of the starting point: {status: loading|loaded|error, data}.
+  week: null,
+  weekSeq: 0,
+  weekAbort: null,
 };
 
 let finderMap = null;
@@ -165,7 +170,7 @@ function renderAnswer() {
   }
   const areaName = a.area ? a.area.name : '';
   meta.replaceChildren(...answerMeta(a, areaName));
-  list.replaceChildren(...answerRows(a, state.categoriesById, { short: elderMode(), extra: mealNodes }));
+  list.replaceChildren(...answerRows(a, state.categoriesById, { short: elderMode(), extra: cardExtras }));
   list.dataset.state = 'loaded';
   list.dataset.origin = Array.isArray(a.origin) ? a.origin.map((v) => Number(v).toFixed(6)).join(',') : '';
   $('answer-jump').hidden = false;
@@ -183,6 +188,70 @@ function renderCardLink(a) {
   $('card-link').href = `/card/areas/${encodeURIComponent(area.id)}${lang() === 'en' ? '?lang=en' : ''}`;
 }
 
+/** cardExtras are a card's own lines: a meal point's menu, a place's activities this week. */
+function cardExtras(entry) {
+  const week = state.week && state.week.status === 'loaded' ? state.week.data : null;
+  const nodes = [...(mealNodes(entry) || []), placeWeekNodes(week, entry.service && entry.service.id)].filter(Boolean);
+  return nodes.length ? nodes : null;
+}
+
+// ---- this week's activities -------------------------------------------------
+
+/** loadWeekFor asks for this week's activities within 15 minutes of (lon, lat). */
+async function loadWeekFor(lon, lat) {
+  const seq = ++state.weekSeq;
+  if (state.weekAbort) state.weekAbort.abort();
+  const ctl = new AbortController();
+  state.weekAbort = ctl;
+  state.week = { status: 'loading', data: null };
+  renderWeek();
+  try {
+    const data = await loadWeek(getJSON, lon.toFixed(6), lat.toFixed(6), walking(), { signal: ctl.signal });
+    if (seq !== state.weekSeq) return;
+    state.week = { status: 'loaded', data };
+  } catch (err) {
+    if (err.name === 'AbortError' || seq !== state.weekSeq) return;
+    state.week = { status: 'error', data: null };
+  }
+  renderWeek();
+  renderCardWeeks();
+}
+
+/**
+ * renderCardWeeks puts each place's activities on its answer card in place, so the
+ * card the resident is on keeps the focus when the week arrives after the answer.
+ */
+function renderCardWeeks() {
+  const week = state.week && state.week.status === 'loaded' ? state.week.data : null;
+  const entries = state.answer ? state.answer.categories || [] : [];
+  for (const li of document.querySelectorAll('#answer-list > li.answer-row')) {
+    const old = li.querySelector('.place-week');
+    if (old) old.remove();
+    const entry = entries.find((e) => e.category === li.dataset.category);
+    const node = entry ? placeWeekNodes(week, entry.service && entry.service.id) : null;
+    if (!node) continue;
+    const after = li.querySelector('.badges') || li.querySelector('.distance');
+    if (after) after.after(node);
+    else li.append(node);
+  }
+}
+
+function renderWeek() {
+  const w = state.week;
+  const days = $('week-days');
+  $('week').hidden = !w;
+  if (!w) return;
+  days.dataset.state = w.status;
+  const status = { loading: 'weekLoading', error: 'weekError' }[w.status];
+  if (status || !w.data.occurrences.length) {
+    $('week-status').textContent = t(status || 'weekEmpty');
+    days.replaceChildren();
+    return;
+  }
+  $('week-status').textContent = '';
+  days.replaceChildren(...weekNodes(w.data));
+}
+
 function renderAll() {
   applyStatic();
   $('lang-toggle').lang = lang() === 'zh' ? 'en' : 'zh-Hans';
@@ -191,6 +260,7 @@ function renderAll() {
   renderAreaSelect();
   renderAllServices();
   renderAnswer();
+  renderWeek();
   hideSuggestions();
   renderSearch();
   renderCircle();
@@ -251,6 +321,7 @@ async function lookup(lon, lat, { areaId = null, speedChanged = false } = {}) {
       else closeCatchment();
     }
     if (state.circleOpen) loadCircle();
+    loadWeekFor(lon, lat);
   } catch (err) {
     if (err.name === 'AbortError' || seq !== state.lookupSeq) return;
     say(null);

@@ -13,6 +13,7 @@ import { applyStatic, categoryName, lang, onLangChange, setLang, t } from './i18
 import { showMessagesAgain } from './messages.js';
 import { wireMode } from './mode.js';
 import { loadSession, seesCoverage, signOut as endSession, submitSignIn } from './session.js';
+import { renderActivities, showActivities, wireActivities } from './staff-activities.js';
 import { loadAudit, renderAudit, wireAudit } from './staff-audit.js';
 import { loadCards, renderCards, wireCards } from './staff-cards.js';
 import { blankListing, openListing, relabelEditor, startEditing, wireEditor } from './staff-editor.js';
@@ -111,7 +112,15 @@ function applyLang() {
   renderReports();
   renderDaily();
   renderCards();
+  renderActivities();
   showMessagesAgain();
+}
+
+/** openWithActivities opens listing id in the editor with its activities below. */
+function openWithActivities(id) {
+  openListing(id);
+  const e = state.editing;
+  showActivities(e && !e.isNew && e.original.id === id ? e.original : null);
 }
 
 function wire() {
@@ -120,16 +129,20 @@ function wire() {
   whenSessionEnds(() => {
     if (state.user) showSignIn(() => t('sessionEnded'));
   });
-  whenOpened(openListing);
-  wireReportQueue(openListing);
+  whenOpened(openWithActivities);
+  wireReportQueue(openWithActivities);
   onLangChange(applyLang);
   $('signin-form').addEventListener('submit', submitSignInForm);
   $('sign-out').addEventListener('click', signOut);
   $('lang-toggle').addEventListener('click', () => setLang(lang() === 'zh' ? 'en' : 'zh'));
   $('org-filter').addEventListener('change', loadListings);
   $('text-filter').addEventListener('input', renderList);
-  $('new-listing').addEventListener('click', () => startEditing(blankListing(), true));
+  $('new-listing').addEventListener('click', () => {
+    startEditing(blankListing(), true);
+    showActivities(null);
+  });
   wireEditor();
+  wireActivities();
   wireAudit();
   wireCards();
 }

@@ -1,0 +1,107 @@
+package server
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+
+	"doorstep"
+	"doorstep/store"
+
+	"github.com/chromedp/chromedp"
+	"github.com/emersion/go-ical"
+)
+
+// TestBrowserActivities: on a phone, a staff member opens their place and adds a
+// weekly tai-chi class from the simple choices (每周, the weekday, the times), then
+// cancels one day of it; a resident near the place sees it in 本周活动 under 今天
+// and on the place's card with 订阅日历, in Chinese and in English; and the
+// calendar feed the card links to parses and holds the recurring event with its
+// cancelled day.
+func TestBrowserActivities(t *testing.T) {
+	problems := &browserProblems{}
+	ctx := newBrowserTab(t, problems)
+	p := newStaffPortal(t)
+	browserRun(t, ctx, "phone screen", chromedp.EmulateViewport(360, 740, chromedp.EmulateMobile, chromedp.EmulateTouch))
+
+	browserRun(t, ctx, "open staff page", chromedp.Navigate(p.url+"/staff?lang=zh"))
+	browserWait(t, ctx, "ready", `document.documentElement.dataset.ready === 'true'`)
+	staffSignIn(t, ctx, "staff")
+	staffClick(t, ctx, `.listing-button[data-id="`+strconv.FormatInt(p.ownSvc.ID, 10)+`"]`)
+	browserWait(t, ctx, "activities", `!document.getElementById('activities-part').hidden && document.getElementById('activity-list').dataset.state !== 'loading'`)
+
+	staffClick(t, ctx, "#new-activity")
+	browserWait(t, ctx, "activity form", `!document.getElementById('activity-form').hidden`)
+	staffType(t, ctx, "a-title", "太极拳晨练")
+	today := p.clock.now().In(doorstep.Shanghai)
+	code := weekdayCodes[today.Weekday()]
+	browserRun(t, ctx, "choose the times", chromedp.Evaluate[chromedp.Void](`(() => {
+	  const set = (id, v) => { const e = document.getElementById(id); e.value = v; e.dispatchEvent(new Event('change', {bubbles: true})); };
+	  set('a-date', '`+today.Format(doorstep.DateLayout)+`');
+	  set('a-start', '14:00');
+	  set('a-end', '15:30');
+	  set('a-repeat', 'weekly');
+	  for (const c of ['MO','TU','WE','TH','FR','SA','SU']) document.getElementById('a-day-' + c).checked = c === '`+code+`';
+	  document.getElementById('a-sign_up').checked = true;
+	})()`))
+	staffClick(t, ctx, "#activity-save")
+	browserWait(t, ctx, "saved", `document.getElementById('activity-form').hidden && document.querySelectorAll('#activity-list .activity-item').length === 1`)
+	staffScreenshot(t, ctx, "activities-1-staff", "activities-part")
+	list, err := p.db.Activities(t.Context(), store.ActivityFilter{ServiceID: p.ownSvc.ID})
+	if err != nil || len(list) != 1 || list[0].RRule != "FREQ=WEEKLY;BYDAY="+code || list[0].Start != today.Format(doorstep.DateLayout)+"T14:00" || !list[0].SignUp {
+		t.Fatalf("stored %+v %v", list, err)
+	}
+	if s := browserEval[string](t, ctx, `document.querySelector('#activity-list .activity-item').textContent`); !strings.Contains(s, "每周") || !strings.Contains(s, "14:00–15:30") {
+		t.Errorf("the staff list says %q", s)
+	}
+	// Cancel next week's day.
+	nextWeek := today.AddDate(0, 0, 7).Format(doorstep.DateLayout)
+	staffClick(t, ctx, `#activity-list li[data-date="`+nextWeek+`"] button`)
+	browserWait(t, ctx, "day cancelled", `document.querySelector('#activity-list li[data-date="`+nextWeek+`"] .tag-cancelled') !== null`)
+
+	// A resident at the place's door sees it today.
+	at := strconv.FormatFloat(p.ownSvc.Lon, 'f', 6, 64) + "," + strconv.FormatFloat(p.ownSvc.Lat, 'f', 6, 64)
+	browserRun(t, ctx, "open resident page", chromedp.Navigate(p.url+"/?lang=zh&view=list&at="+at))
+	browserWait(t, ctx, "week", `document.getElementById('week-days').dataset.state === 'loaded'`)
+	staffScreenshot(t, ctx, "activities-2-week", "week")
+	first := browserEval[string](t, ctx, `document.querySelector('#week-days .week-day h3').textContent`)
+	todayText := browserEval[string](t, ctx, `[...document.querySelectorAll('#week-days .week-day')].filter((d) => d.querySelector('h3').textContent === '今天').map((d) => d.textContent).join(' ')`)
+	if first != "今天" || !strings.Contains(todayText, "太极拳晨练") || !strings.Contains(todayText, "14:00–15:30") || !strings.Contains(todayText, "需报名") {
+		t.Errorf("本周活动 starts with %q; today reads %q", first, todayText)
+	}
+	card := browserEval[string](t, ctx, `(() => { const a = document.querySelector('#answer-list .place-week a.btn-calendar'); return a ? a.getAttribute('href') + ' ' + a.closest('.place-week').textContent : ''; })()`)
+	feedPath := icalPath(p.ownSvc.ID)
+	if !strings.HasPrefix(card, feedPath+" ") || !strings.Contains(card, "订阅日历") {
+		t.Errorf("the place's card: %q", card)
+	}
+	browserRun(t, ctx, "English", chromedp.Click(chromedp.ID("lang-toggle")))
+	browserWait(t, ctx, "English week", `document.getElementById('week-title').textContent === 'This week'`)
+	if h := browserEval[string](t, ctx, `document.querySelector('#week-days .week-day h3').textContent`); h != "Today" {
+		t.Errorf("first day in English: %q", h)
+	}
+
+	// The feed the card links to.
+	r := p.client(t).do(http.MethodGet, feedPath, nil, nil)
+	cal, err := ical.NewDecoder(strings.NewReader(string(r.body))).Decode()
+	if r.status != http.StatusOK || err != nil {
+		t.Fatalf("feed: %d %v", r.status, err)
+	}
+	var recurring, cancelled bool
+	for _, e := range cal.Events() {
+		summary, _ := e.Props.Text(ical.PropSummary)
+		rule := e.Props.Get(ical.PropRecurrenceRule)
+		recurring = recurring || (summary == "太极拳晨练" && rule != nil && rule.Value == "FREQ=WEEKLY;BYDAY="+code)
+		if rid := e.Props.Get(ical.PropRecurrenceID); rid != nil && strings.HasPrefix(rid.Value, strings.ReplaceAll(nextWeek, "-", "")) {
+			status, _ := e.Status()
+			cancelled = status == ical.EventCancelled
+		}
+	}
+	if !recurring || !cancelled {
+		t.Errorf("feed: recurring event %v, cancelled day %v:\n%s", recurring, cancelled, r.body)
+	}
+	for _, msg := range problems.take() {
+		t.Errorf("browser: %s", msg)
+	}
+	assertPageClean(t, ctx, problems)
+}
