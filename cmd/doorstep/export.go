@@ -20,12 +20,15 @@ import (
 )
 
 const exportUsage = `usage: doorstep export [--db FILE] services --format geojson|csv|hsds [--crs wgs84|gcj02|bd09] [-o FILE]
+       doorstep export [--db FILE] activities --format csv|json [-o FILE]
 
-Writes every listing, closed ones included, in listing id order:
+services writes every listing, closed ones included, in listing id order:
   csv      one listing a row, the columns "doorstep import services" reads (docs/data.md)
   geojson  a FeatureCollection of Points with the same fields as properties
   hsds     a JSON list of Open Referral HSDS 3.0 services, fully nested (WGS84 only)
-A CSV or GeoJSON export imports again as the same listings (matched by external_id).`
+A CSV or GeoJSON export imports again as the same listings (matched by external_id).
+activities writes every place's activities (活动) by place, one a row (csv) or a
+JSON list; HSDS has no home for events, so they are not in the hsds export.`
 
 // runExport writes the listings to a file or stdout. Flags may come before or after
 // the kind: "export --db D services --format csv" and "export services --db D ...".
@@ -45,8 +48,11 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
+	if kind == "activities" {
+		return exportActivities(ctx, *dbPath, *format, *out, *bom, stdout)
+	}
 	if kind != "services" {
-		return fmt.Errorf("export: unknown kind %q (only services)\n%s", kind, exportUsage)
+		return fmt.Errorf("export: unknown kind %q (services or activities)\n%s", kind, exportUsage)
 	}
 	crs, err := geo.ParseCRS(strings.ToLower(*crsName))
 	if err != nil {
@@ -96,7 +102,7 @@ func parseAroundKind(fs *flag.FlagSet, args []string) (string, error) {
 		return "", err
 	}
 	if fs.NArg() == 0 {
-		return "", fmt.Errorf("export: name what to export: services\n%s", exportUsage)
+		return "", fmt.Errorf("export: name what to export: services or activities\n%s", exportUsage)
 	}
 	kind, rest := fs.Arg(0), fs.Args()[1:]
 	if err := fs.Parse(rest); err != nil {
@@ -106,6 +112,44 @@ func parseAroundKind(fs *flag.FlagSet, args []string) (string, error) {
 		return "", fmt.Errorf("export: unexpected %q\n%s", fs.Arg(0), exportUsage)
 	}
 	return kind, nil
+}
+
+// exportActivities writes every activity as CSV or JSON, each naming its place by
+// the listing's external_id and name.
+func exportActivities(ctx context.Context, dbPath, format, out string, bom bool, stdout io.Writer) error {
+	if format != "csv" && format != "json" {
+		return fmt.Errorf("export: --format %q: activities are written as csv or json (HSDS has no home for events)", format)
+	}
+	if _, err := os.Stat(dbPath); err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	db, err := store.Open(ctx, dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	list, err := db.Activities(ctx, store.ActivityFilter{})
+	if err != nil {
+		return err
+	}
+	ids, err := db.ExternalIDs(ctx)
+	if err != nil {
+		return err
+	}
+	services, _, err := db.Services(ctx, doorstep.ServiceFilter{})
+	if err != nil {
+		return err
+	}
+	f := &exchange.ActivitiesFile{ExternalIDs: ids, Names: make(map[int64]string, len(services))}
+	for _, s := range services {
+		f.Names[s.ID] = s.Name
+	}
+	return writeTo(out, stdout, func(w io.Writer) error {
+		if format == "csv" {
+			return f.WriteCSV(w, list, bom)
+		}
+		return f.WriteJSON(w, list)
+	})
 }
 
 func newServicesFile(ctx context.Context, db *store.DB, crs geo.CRS) (*exchange.ServicesFile, error) {
