@@ -60,6 +60,13 @@ func TestBrowserActivities(t *testing.T) {
 	staffClick(t, ctx, `#activity-list li[data-date="`+nextWeek+`"] button`)
 	browserWait(t, ctx, "day cancelled", `document.querySelector('#activity-list li[data-date="`+nextWeek+`"] .tag-cancelled') !== null`)
 
+	// The staff's audit log has both changes to it.
+	browserRun(t, ctx, "audit of activities", chromedp.Evaluate[chromedp.Void](`(() => { const s = document.getElementById('audit-entity'); s.value = 'activity'; s.dispatchEvent(new Event('change')); })()`))
+	browserWait(t, ctx, "activity audit", `document.getElementById('audit-list').dataset.state === 'loaded' && document.querySelectorAll('#audit-list .audit-entry').length === 2`)
+	if s := browserEval[string](t, ctx, `document.getElementById('audit-list').textContent`); !strings.Contains(s, "太极拳晨练") || !strings.Contains(s, "取消的日期") {
+		t.Errorf("audit log of activities: %q", s)
+	}
+
 	// A resident at the place's door sees it today.
 	at := strconv.FormatFloat(p.ownSvc.Lon, 'f', 6, 64) + "," + strconv.FormatFloat(p.ownSvc.Lat, 'f', 6, 64)
 	browserRun(t, ctx, "open resident page", chromedp.Navigate(p.url+"/?lang=zh&view=list&at="+at))

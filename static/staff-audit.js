@@ -11,12 +11,14 @@ let shown = null; // the last answer, with the entries of every page loaded so f
 export async function loadAudit(reset) {
   if (!state.user) return;
   const offset = reset || !shown ? 0 : shown.entries.length;
-  const params = new URLSearchParams({ entity: 'service', limit: '20', offset: String(offset) });
+  const entity = $('audit-entity').value || 'service';
+  const params = new URLSearchParams({ entity, limit: '20', offset: String(offset) });
   const action = $('audit-action').value;
   const user = $('audit-user').value.trim();
   if (action) params.set('action', action);
   if (user) params.set('user', user);
-  if ($('audit-this').checked && state.editing && !state.editing.isNew) params.set('entity_id', String(state.editing.original.id));
+  // "Only this place" names the listing; an activity's entries are found by their own ids.
+  if (entity === 'service' && $('audit-this').checked && state.editing && !state.editing.isNew) params.set('entity_id', String(state.editing.original.id));
   const list = $('audit-list');
   list.dataset.state = 'loading';
   try {
@@ -64,7 +66,7 @@ function auditItem(e) {
   const named = e.after || e.before || {};
   li.append(
     paragraph('audit-head', t('auditLine', { when: formatDateTime(e.at), who: e.username || t('auditCommandLine'), action: actionText(e.action) })),
-    paragraph('audit-subject', `${named.name || ''} (#${e.entity_id})`),
+    paragraph('audit-subject', `${named.name || named.title || ''} (#${e.entity_id})`),
   );
   const changes = (e.changes || []).filter((c) => e.action !== 'create' || c.to !== null);
   if (changes.length) {
@@ -83,6 +85,7 @@ function auditItem(e) {
 /** wireAudit makes the log's filters and "more" work. */
 export function wireAudit() {
   $('audit-action').addEventListener('change', () => loadAudit(true));
+  $('audit-entity').addEventListener('change', () => loadAudit(true));
   $('audit-user').addEventListener('change', () => loadAudit(true));
   $('audit-this').addEventListener('change', () => loadAudit(true));
   $('audit-more').addEventListener('click', () => loadAudit(false));
