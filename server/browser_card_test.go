@@ -177,15 +177,24 @@ func TestBrowserCardPrintsOnOneA5Page(t *testing.T) {
 	}
 	assertPageClean(t, ctx, problems)
 
+	// In English too, on one page.
+	browserRun(t, ctx, "screen media", chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{})
+		return err
+	}))
+	browserRun(t, ctx, "open English card", chromedp.Navigate(base+"/card/areas/"+strconv.FormatInt(home, 10)+"?lang=en"))
+	browserWait(t, ctx, "fonts", `document.readyState === 'complete' && document.fonts.status === 'loaded'`)
+	en := printPDF(t, ctx)
+	saveCardFile(t, "card-liangcheng-4-en.pdf", en)
+	if pages, _ := pdfPages(t, en); pages != 1 {
+		t.Errorf("the English card prints on %d pages, want 1", pages)
+	}
+
 	// Every area's card, one page each.
 	var areas struct {
 		Features []struct{} `json:"features"`
 	}
 	browserGetJSON(t, base+"/api/areas", &areas)
-	browserRun(t, ctx, "screen media", chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-		_, err := cdp.Call(ctx, tg, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{})
-		return err
-	}))
 	browserRun(t, ctx, "open all cards", chromedp.Navigate(base+"/card/areas"))
 	browserWait(t, ctx, "fonts", `document.readyState === 'complete' && document.fonts.status === 'loaded'`)
 	all := printPDF(t, ctx)

@@ -267,6 +267,9 @@ func (s *Server) newAreaCard(c *gin.Context, snap *finder.Snapshot, area *doorst
 		if lang == "en" && svc.NameEn != "" {
 			cl.Service = svc.NameEn
 		}
+		if namesKind(cl.Service, cl.Category) {
+			cl.Category = "" // 凉城四村助餐点 says 助餐点 itself
+		}
 		cl.Minutes = wholeMinutes(line.Walk.WalkMinutes)
 		zh, en := svc.Hours.Words()
 		cl.Hours = zh
@@ -301,6 +304,16 @@ func shortCategory(cat doorstep.Category, lang string) string {
 	}
 	short, _, _ := strings.Cut(name, "/")
 	return strings.TrimSpace(short)
+}
+
+// namesKind reports whether a service's name already says its kind, as
+// 凉城四村助餐点 says 助餐点 and "Liangcheng Sicun Meal Point" says "Meal point":
+// the card then leaves the kind out rather than print it twice on a crowded line.
+// Letter case, spaces and hyphens do not count.
+func namesKind(name, kind string) bool {
+	fold := strings.NewReplacer(" ", "", "-", "", "'", "", "’", "")
+	k := strings.ToLower(fold.Replace(kind))
+	return k != "" && strings.Contains(strings.ToLower(fold.Replace(name)), k)
 }
 
 // printedOn is the day a card was made, in the street's zone.
@@ -339,7 +352,7 @@ type areaCard struct {
 // cardLine is one kind of service on a card.
 type cardLine struct {
 	CategoryID string
-	Category   string // its short name (shortCategory)
+	Category   string // its short name (shortCategory); "" when the service's name says it
 	None       bool   // no service of this kind
 	Service    string
 	Minutes    int
@@ -349,6 +362,10 @@ type cardLine struct {
 
 // cardText is the card's words in one language.
 type cardText struct {
+	// KindBeforeName puts the kind of service before the service's name; else it
+	// opens the line of hours, where English, with long names and short hours,
+	// has room for it.
+	KindBeforeName                       bool
 	qrLabel                              string
 	pageTitle, allTitle                  string
 	CardName, SampleTag, SampleNote      string
@@ -380,8 +397,9 @@ func (t *cardText) Printed(day string) string { return fmt.Sprintf(t.PrintedNote
 // cardWords are the card's words; Chinese first, as on every page.
 var cardWords = map[string]*cardText{
 	"zh": {
-		qrLabel:   "二维码：用手机扫一扫，打开本小区的家门口服务",
-		pageTitle: "%s · 家门口服务卡", allTitle: "全部%d个居民区的家门口服务卡",
+		KindBeforeName: true,
+		qrLabel:        "二维码：用手机扫一扫，打开本小区的家门口服务",
+		pageTitle:      "%s · 家门口服务卡", allTitle: "全部%d个居民区的家门口服务卡",
 		CardName: "家门口服务卡", SampleTag: "示例",
 		SampleNote: "示例数据，均为虚构。",
 		WithinHead: "%d分钟步行圈内", BeyondHead: "步行超过%d分钟", Minutes: "约%d分钟",
@@ -401,7 +419,7 @@ var cardWords = map[string]*cardText{
 		SampleNote: "Sample data, made up. ",
 		WithinHead: "Within a %d-minute walk", BeyondHead: "More than %d minutes on foot", Minutes: "%d min",
 		NoService: "None yet", HoursUnknown: "Hours unknown: please phone first", PhoneLabel: "Phone",
-		PaceNote:     "Walking times at an older person’s pace (50 m a minute).",
+		PaceNote:     "Walking times at an older person's pace (50 m a minute).",
 		CircleNote:   " (about %[2]d m)",
 		EstimateNote: "This area is far from any footpath: times are straight-line estimates.",
 		ScanNote:     "Scan for the latest: open now? how to get there?",

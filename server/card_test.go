@@ -189,7 +189,7 @@ func TestAreaCardInEnglish(t *testing.T) {
 	s := newTestPortal(t)
 	rec := get(t, s, "/card/areas/6?lang=en")
 	body := rec.Body.String()
-	for _, want := range []string{`<html lang="en">`, "Doorstep service card", "Meal point", "Within a 15-minute walk",
+	for _, want := range []string{`<html lang="en">`, "Doorstep service card", `<p class="cat">Day care</p>`, "Within a 15-minute walk",
 		"Mon–Sat 10:30–13:00", "Open 24 hours, every day", `href="/card/areas/6"`, `data-link="http://example.com/?area=6&amp;lang=en"`} {
 		if !strings.Contains(body, want) {
 			t.Errorf("English card lacks %q", want)
@@ -288,6 +288,25 @@ func TestAreaCardsAllAreas(t *testing.T) {
 	}
 	if !strings.Contains(body, `href="/staff"`) {
 		t.Error("the page set does not lead back to /staff")
+	}
+}
+
+func TestNamesKind(t *testing.T) {
+	for _, tc := range []struct {
+		name, kind string
+		want       bool
+	}{
+		{"凉城四村助餐点", "助餐点", true},
+		{"凉城新村街道长者照护之家", "日间照料", false},
+		{"凉城四村居民区居委会活动室", "居委活动室", false},
+		{"Liangcheng Sicun Meal Point", "Meal point", true},
+		{"Liangcheng Sicun Residents' Committee Activity Room", "Residents’ committee activity room", true},
+		{"Comprehensive Elderly Service Centre", "Comprehensive elderly-service centre", true},
+		{"凉城四村助餐点", "", false},
+	} {
+		if got := namesKind(tc.name, tc.kind); got != tc.want {
+			t.Errorf("namesKind(%q, %q) = %v, want %v", tc.name, tc.kind, got, tc.want)
+		}
 	}
 }
 
