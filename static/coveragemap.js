@@ -150,6 +150,7 @@ export class CoverageMap {
     this.siteLayer.clearLayers();
     pointMarker(this.L, [lat, lon], { label: t('whatIfHere'), className: 'whatif-marker', radius: 12, color: '#000000', fill: '#ffd83d' })
       .addTo(this.siteLayer);
+    this.finder.labels.schedule(); // the names step aside for the site
   }
 
   clearSite() {
@@ -176,6 +177,7 @@ export class CoverageMap {
       m.addTo(this.suggestLayer);
     });
     this.container.dataset.sites = String(sites.length);
+    this.finder.labels.schedule();
     if (fit && sites.length) {
       const bounds = L.latLngBounds(sites.map((s) => [s.lat, s.lon]));
       if (this.finder.bounds) bounds.extend(this.finder.bounds);

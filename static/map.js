@@ -38,7 +38,7 @@ function escapeHTML(s) {
  */
 export function pointMarker(L, latlng, { label, className, radius = 11, color = OUTLINE, fill = '#ffffff' }) {
   const m = L.circleMarker(latlng, {
-    pane: 'originPane', radius, color, weight: 5, fillColor: fill, fillOpacity: 1, interactive: false, className,
+    pane: 'originPane', radius, color, weight: 5, fillColor: fill, fillOpacity: 1, interactive: false, className: `point-marker ${className}`,
   });
   m.bindTooltip(el('span', {}, label), { permanent: true, direction: 'bottom', offset: [0, 12], className: 'label label-origin' });
   return m;
@@ -409,6 +409,7 @@ export class FinderMap {
       );
     }
     pointMarker(L, origin, { label: t('origin'), className: 'origin-marker' }).addTo(this.answerLayer);
+    this.labels.schedule(); // clear of the new starting point, even if the view stays
     this.map.fitBounds(L.latLngBounds(points), { padding: [36, 36], maxZoom: 17 });
   }
 

@@ -30,12 +30,12 @@ const DATA_LANG = 'zh-Hans';
 const GAP = 3;
 
 /**
- * OBSTACLES are the map's own things labels must not cover: the starting point and
- * its label (map.js pointMarker), the service and station symbols and the rings
- * round the answer's services, the staff's pin, the zoom buttons, the legend and
- * the attribution.
+ * OBSTACLES are the map's own things labels must not cover: the starting point (or
+ * the office's what-if site) and its label (map.js pointMarker), the service and
+ * station symbols and the rings round the answer's services, the staff's pin and the
+ * office's suggested sites, the zoom buttons, the legend and the attribution.
  */
-const OBSTACLES = '.label-origin, .origin-marker, .svc-marker, .station-marker, .answer-ring, .leaflet-marker-icon, .leaflet-control';
+const OBSTACLES = '.label-origin, .point-marker, .svc-marker, .station-marker, .answer-ring, .leaflet-marker-icon, .leaflet-control';
 
 /**
  * MapLabels writes the labels of one Leaflet map into its own pane, between the
