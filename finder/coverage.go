@@ -137,13 +137,14 @@ func (b *Base) demand() *coverageDemand {
 	return b.demandCache
 }
 
-// snapDemand joins every demand point to the network, on all cores: the graph is
-// read-only and each point's snap is its own.
+// snapDemand joins every demand point to the network, on all cores but one (left
+// for answering while a new base warms): the graph is read-only and each point's
+// snap is its own.
 func (b *Base) snapDemand(d *coverageDemand) {
 	if b.graph == nil {
 		return
 	}
-	workers := runtime.GOMAXPROCS(0)
+	workers := max(runtime.GOMAXPROCS(0)-1, 1)
 	var wg sync.WaitGroup
 	for k := range workers {
 		wg.Go(func() {

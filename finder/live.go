@@ -192,8 +192,20 @@ func (l *Live) rebuildBaseLocked(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("finder: build snapshot: %w", err)
 	}
+	// The listings are read while the base is read and built: both are mostly
+	// CPU (SQLite here is Go), and at city scale each takes a second or more.
+	type listed struct {
+		services []*doorstep.Service
+		err      error
+	}
+	listings := make(chan listed, 1)
+	go func() {
+		services, _, err := l.src.Services(ctx, doorstep.ServiceFilter{})
+		listings <- listed{services, err}
+	}()
 	in, err := ReadBase(ctx, l.src)
 	if err != nil {
+		<-listings
 		return fmt.Errorf("finder: build snapshot: %w", err)
 	}
 	base := NewBase(in)
@@ -216,7 +228,11 @@ func (l *Live) rebuildBaseLocked(ctx context.Context) error {
 		l.log.Info("area sample points ready", "took", time.Since(start))
 		base.baseFit() // so the first /api/meta or /readyz after an import need not wait for it
 	})
-	return l.indexLocked(ctx, base, nil)
+	r := <-listings
+	if r.err != nil {
+		return fmt.Errorf("finder: build snapshot: %w", r.err)
+	}
+	return l.index(ctx, base, nil, r.services)
 }
 
 func (l *Live) indexLocked(ctx context.Context, base *Base, prev *Snapshot) error {
@@ -224,6 +240,12 @@ func (l *Live) indexLocked(ctx context.Context, base *Base, prev *Snapshot) erro
 	if err != nil {
 		return fmt.Errorf("finder: build snapshot: %w", err)
 	}
+	return l.index(ctx, base, prev, services)
+}
+
+// index indexes services on base, with where meal points deliver, and swaps the
+// snapshot in.
+func (l *Live) index(ctx context.Context, base *Base, prev *Snapshot, services []*doorstep.Service) error {
 	delivery, err := readDeliveries(ctx, l.src)
 	if err != nil {
 		return fmt.Errorf("finder: build snapshot: %w", err)
