@@ -8,6 +8,7 @@ import { loadAudit } from './staff-audit.js';
 import { normalizeHours, readHours, renderHours, renderHoursLabels } from './staff-hours.js';
 import { renderList, replaceListing } from './staff-list.js';
 import { PinMap } from './staff-map.js';
+import { hideMeals, showMeals } from './staff-meals.js';
 import { $, call, display, errorText, fieldName, notice, problem, state } from './staff-state.js';
 
 /** Field errors in Chinese by field; in English the server's own message is shown. */
@@ -81,10 +82,12 @@ export function startEditing(listing, isNew) {
   pinMap.show(listing.lon, listing.lat);
   if ($('audit-this').checked) loadAudit(true);
   $('edit-form').dataset.state = 'editing';
+  showMeals(listing, isNew);
 }
 
 function backToList() {
   state.editing = null;
+  hideMeals();
   $('edit-section').hidden = true;
   $('list-section').hidden = false;
   problem(null);

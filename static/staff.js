@@ -19,13 +19,14 @@ import { loadCards, renderCards, wireCards } from './staff-cards.js';
 import { blankListing, openListing, relabelEditor, startEditing, wireEditor } from './staff-editor.js';
 import { loadListings, renderList, whenOpened } from './staff-list.js';
 import { loadReports, renderReports, wireReportQueue } from './staff-reports.js';
+import { relabelMeals, wireMeals } from './staff-meals.js';
 import { $, call, errorText, notice, problem, state, whenSessionEnds } from './staff-state.js';
 import { markChinese } from './zh-marks.js';
 
 function showSignIn(message = null) {
   state.user = null;
   state.editing = null;
-  for (const id of ['reports-section', 'list-section', 'edit-section', 'audit-section']) $(id).hidden = true;
+  for (const id of ['reports-section', 'list-section', 'edit-section', 'meals-section', 'audit-section']) $(id).hidden = true;
   hideDaily();
   $('sign-out').hidden = true;
   $('who').hidden = true;
@@ -108,6 +109,7 @@ function applyLang() {
   renderWho();
   renderList();
   relabelEditor();
+  relabelMeals();
   renderAudit();
   renderReports();
   renderDaily();
@@ -143,6 +145,7 @@ function wire() {
   });
   wireEditor();
   wireActivities();
+  wireMeals();
   wireAudit();
   wireCards();
 }
