@@ -270,7 +270,7 @@ var a11yStates = []a11yState{
 		browserWait(a.t, a.ctx, "suggestions", `document.getElementById('sg-section').dataset.state === 'loaded'`)
 		browserRun(a.t, a.ctx, "year 2019", chromedp.Evaluate[chromedp.Void](`(() => { const s = document.getElementById('sg-year');
 		  s.value = '2019'; s.dispatchEvent(new Event('change')); })()`))
-		browserWait(a.t, a.ctx, "2019", `document.querySelectorAll('#sg-list > li.sg-item').length > 0`)
+		browserWait(a.t, a.ctx, "2019", `document.querySelectorAll('#sg-list li.sg-item').length > 0`)
 		browserRun(a.t, a.ctx, "suggestions into view", chromedp.Evaluate[chromedp.Void](`document.getElementById('sg-section').scrollIntoView()`))
 	}},
 }

@@ -20,28 +20,12 @@ func (s *Server) handleSummary(c *gin.Context) {
 	if !ok {
 		return
 	}
-	days, err := p.int("overdue_days", s.overdueDays(), 1, doorstep.MaxOverdueDays)
-	var org int
+	days, org, format, err := s.summaryParams(p)
+	var sum *doorstep.Summary
 	if err == nil {
-		org, err = p.int("organization_id", 0, 1, 1<<31-1)
+		clock := doorstep.SummaryClock{Now: s.now(), Loc: s.Snapshot().Location(), OverdueDays: days}
+		sum, err = s.db.Summary(c.Request.Context(), clock, org)
 	}
-	format := "json"
-	if err == nil {
-		if v, given, e := p.get("format"); e != nil {
-			err = e
-		} else if given {
-			format = strings.ToLower(strings.TrimSpace(v))
-			if format != "json" && format != "csv" {
-				err = doorstep.FieldErrorf("format", "format must be json or csv.")
-			}
-		}
-	}
-	if err != nil {
-		writeError(c, err)
-		return
-	}
-	clock := doorstep.SummaryClock{Now: s.now(), Loc: s.Snapshot().Location(), OverdueDays: days}
-	sum, err := s.db.Summary(c.Request.Context(), clock, int64(org))
 	if err != nil {
 		writeError(c, err)
 		return
@@ -56,6 +40,27 @@ func (s *Server) handleSummary(c *gin.Context) {
 	if err := exchange.WriteSummaryCSV(c.Writer, sum, true); err != nil {
 		s.log.ErrorContext(c.Request.Context(), "summary csv", "err", err)
 	}
+}
+
+// summaryParams reads overdue_days, organization_id (0 when absent) and format.
+func (s *Server) summaryParams(p *params) (days int, org int64, format string, err error) {
+	if days, err = p.int("overdue_days", s.overdueDays(), 1, doorstep.MaxOverdueDays); err != nil {
+		return
+	}
+	id, err := p.int("organization_id", 0, 1, 1<<31-1)
+	if err != nil {
+		return
+	}
+	v, given, err := p.get("format")
+	format = strings.ToLower(strings.TrimSpace(v))
+	switch {
+	case err != nil:
+	case !given:
+		format = "json"
+	case format != "json" && format != "csv":
+		err = doorstep.FieldErrorf("format", "format must be json or csv.")
+	}
+	return days, int64(id), format, err
 }
 
 // overdueDays is when the summaries call an item overdue (Config.OverdueDays).
