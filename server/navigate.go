@@ -1,8 +1,8 @@
 package server
 
 import (
-	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"doorstep"
@@ -24,16 +24,20 @@ func newNavigateJSON(svc *doorstep.Service) navigateJSON {
 	wgs := svc.Point()
 	gcj, bd := geo.FromWGS84(geo.GCJ02, wgs), geo.FromWGS84(geo.BD09, wgs)
 	name := svc.Name
+	// Built by concatenation rather than fmt: every listing of every answer
+	// carries these links. f6 is fmt's %.6f.
 	return navigateJSON{
 		// https://lbs.amap.com/api/uri-api/guide/travel/route: mode=walk,
 		// coordinate=gaode (GCJ-02), callnative=1 opens the app when installed.
-		Amap: fmt.Sprintf("https://uri.amap.com/navigation?to=%.6f,%.6f,%s&mode=walk&coordinate=gaode&callnative=1&src=doorstep",
-			gcj[0], gcj[1], url.QueryEscape(strings.ReplaceAll(name, ",", " "))),
+		Amap: "https://uri.amap.com/navigation?to=" + f6(gcj[0]) + "," + f6(gcj[1]) + "," +
+			url.QueryEscape(strings.ReplaceAll(name, ",", " ")) + "&mode=walk&coordinate=gaode&callnative=1&src=doorstep",
 		// https://lbsyun.baidu.com/index.php?title=uri/api/android: direction,
 		// walking, BD-09 (bd09ll).
-		Baidu: fmt.Sprintf("baidumap://map/direction?destination=%s&coord_type=bd09ll&mode=walking&src=doorstep",
-			url.QueryEscape(fmt.Sprintf("latlng:%.6f,%.6f|name:%s", bd[1], bd[0], name))),
-		Geo: fmt.Sprintf("geo:%.6f,%.6f?q=%s", wgs[1], wgs[0],
-			url.QueryEscape(fmt.Sprintf("%.6f,%.6f(%s)", wgs[1], wgs[0], name))),
+		Baidu: "baidumap://map/direction?destination=" +
+			url.QueryEscape("latlng:"+f6(bd[1])+","+f6(bd[0])+"|name:"+name) + "&coord_type=bd09ll&mode=walking&src=doorstep",
+		Geo: "geo:" + f6(wgs[1]) + "," + f6(wgs[0]) + "?q=" + url.QueryEscape(f6(wgs[1])+","+f6(wgs[0])+"("+name+")"),
 	}
 }
+
+// f6 formats degrees with six decimals, as fmt's %.6f.
+func f6(v float64) string { return strconv.FormatFloat(v, 'f', 6, 64) }

@@ -1,7 +1,11 @@
 package server
 
 import (
+	"fmt"
+	"math/rand/v2"
 	"net/http"
+	"net/url"
+	"strings"
 	"testing"
 
 	"doorstep"
@@ -45,6 +49,35 @@ func TestNavigateLinks(t *testing.T) {
 	for _, l := range list.Services {
 		if l.Navigate.Amap == "" || l.Navigate.Baidu == "" || l.Navigate.Geo == "" {
 			t.Errorf("links %+v", l.Navigate)
+		}
+	}
+}
+
+// TestNavigateLinksAsFormatted: the links built by concatenation are those fmt
+// formats, for names with the characters URIs treat apart and coordinates of
+// either sign.
+func TestNavigateLinksAsFormatted(t *testing.T) {
+	formatted := func(svc *doorstep.Service) navigateJSON {
+		wgs := svc.Point()
+		gcj, bd := geo.FromWGS84(geo.GCJ02, wgs), geo.FromWGS84(geo.BD09, wgs)
+		name := svc.Name
+		return navigateJSON{
+			Amap: fmt.Sprintf("https://uri.amap.com/navigation?to=%.6f,%.6f,%s&mode=walk&coordinate=gaode&callnative=1&src=doorstep",
+				gcj[0], gcj[1], url.QueryEscape(strings.ReplaceAll(name, ",", " "))),
+			Baidu: fmt.Sprintf("baidumap://map/direction?destination=%s&coord_type=bd09ll&mode=walking&src=doorstep",
+				url.QueryEscape(fmt.Sprintf("latlng:%.6f,%.6f|name:%s", bd[1], bd[0], name))),
+			Geo: fmt.Sprintf("geo:%.6f,%.6f?q=%s", wgs[1], wgs[0], url.QueryEscape(fmt.Sprintf("%.6f,%.6f(%s)", wgs[1], wgs[0], name))),
+		}
+	}
+	names := []string{"", "凉馨助餐点", "A, B & C (east)", "100% 长者|食堂?", "tab\\there #1"}
+	r := rand.New(rand.NewPCG(15, 15))
+	for i := range 200 {
+		svc := &doorstep.Service{Name: names[i%len(names)], Lon: r.Float64()*360 - 180, Lat: r.Float64()*170 - 85}
+		if i%7 == 0 {
+			svc.Lon, svc.Lat = 121.4737021, 31.2304032
+		}
+		if got, want := newNavigateJSON(svc), formatted(svc); got != want {
+			t.Fatalf("%+v:\n got %+v\nwant %+v", svc, got, want)
 		}
 	}
 }

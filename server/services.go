@@ -36,21 +36,36 @@ func (s *Server) handleServices(c *gin.Context) {
 	c.JSON(http.StatusOK, newServicesJSON(snap, &s.reported, q, crs))
 }
 
+// servicesJSON is a list or nearest-first answer. Its members are in the order
+// encoding/json gives a map's keys (as the answer once was), those an answer may
+// lack omitted when empty.
+type servicesJSON struct {
+	Limit         int                  `json:"limit"`
+	Message       string               `json:"message,omitempty"`
+	Offset        int                  `json:"offset"`
+	OutsideStreet bool                 `json:"outside_street,omitempty"`
+	Profile       doorstep.ProfileName `json:"profile,omitempty"`
+	Services      []serviceJSON        `json:"services"`
+	StepSeconds   *float64             `json:"step_seconds,omitempty"`
+	Total         int                  `json:"total"`
+}
+
 // newServicesJSON answers a list or nearest-first query: the page of listings, how
 // many match, and for a walk from an origin its profile and whether the origin is
 // outside the street.
-func newServicesJSON(snap *finder.Snapshot, reported *reportedSet, q finder.Query, crs geo.CRS) gin.H {
+func newServicesJSON(snap *finder.Snapshot, reported *reportedSet, q finder.Query, crs geo.CRS) servicesJSON {
 	hits, total := snap.Services(q)
 	list := make([]serviceJSON, len(hits))
 	for i, h := range hits {
 		list[i] = newServiceJSON(snap, reported, h.Service, h.Walk, crs, q.Now)
 	}
-	body := gin.H{"services": list, "total": total, "limit": q.Limit, "offset": q.Offset}
+	body := servicesJSON{Services: list, Total: total, Limit: q.Limit, Offset: q.Offset}
 	if q.Origin != nil {
-		addProfile(body, snap.Profile())
+		pj := newProfileJSON(snap.Profile())
+		body.Profile, body.StepSeconds = pj.Profile, pj.StepSeconds
 	}
 	if out := outsideOf(snap, q.Origin); out.OutsideStreet {
-		body["outside_street"], body["message"] = true, out.Message
+		body.OutsideStreet, body.Message = true, out.Message
 	}
 	return body
 }

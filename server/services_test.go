@@ -1,6 +1,8 @@
 package server
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"math"
 	"net/http"
@@ -10,8 +12,10 @@ import (
 	"time"
 
 	"doorstep"
+	"doorstep/finder"
 	"doorstep/geo"
 
+	"github.com/gin-gonic/gin"
 	"github.com/paulmach/orb"
 )
 
@@ -455,5 +459,59 @@ func TestPages(t *testing.T) {
 	s.ServeHTTP(rec, httptest.NewRequest("HEAD", "/", nil))
 	if rec.Code != http.StatusOK || !strings.HasPrefix(rec.Header().Get("Content-Type"), "text/html") {
 		t.Errorf("HEAD /: %d %q", rec.Code, rec.Header().Get("Content-Type"))
+	}
+}
+
+// TestServicesJSONAsTheMap: the list answer's struct encodes byte for byte as the
+// map it replaced (members in key order, the optional ones only when set).
+func TestServicesJSONAsTheMap(t *testing.T) {
+	s := newTestPortal(t)
+	snap := s.Snapshot()
+	asMap := func(snap *finder.Snapshot, q finder.Query, crs geo.CRS) gin.H {
+		hits, total := snap.Services(q)
+		list := make([]serviceJSON, len(hits))
+		for i, h := range hits {
+			list[i] = newServiceJSON(snap, &s.reported, h.Service, h.Walk, crs, q.Now)
+		}
+		body := gin.H{"services": list, "total": total, "limit": q.Limit, "offset": q.Offset}
+		if q.Origin != nil {
+			addProfile(body, snap.Profile())
+		}
+		if out := outsideOf(snap, q.Origin); out.OutsideStreet {
+			body["outside_street"], body["message"] = true, out.Message
+		}
+		return body
+	}
+	inside := snap.Street().Geometry.Bound().Center()
+	outside := orb.Point{inside[0] + 0.2, inside[1]}
+	walker := doorstep.Profile{Name: doorstep.ProfileWalker, StepSeconds: 45}
+	for _, tc := range []struct {
+		name    string
+		profile doorstep.Profile
+		q       finder.Query
+		crs     geo.CRS
+	}{
+		{"list", doorstep.Walk, finder.Query{Limit: 5}, geo.WGS84},
+		{"nearest", doorstep.Walk, finder.Query{Origin: &inside, Limit: 10}, geo.WGS84},
+		{"nearest outside, GCJ-02", doorstep.Walk, finder.Query{Origin: &outside, Limit: 3, Offset: 2}, geo.GCJ02},
+		{"walker", walker, finder.Query{Origin: &inside, Limit: 4, OpenNow: true}, geo.WGS84},
+		{"none", doorstep.Walk, finder.Query{Origin: &inside, Limit: 4, Category: "nursing_home", WithinMinutes: 1}, geo.WGS84},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			snap := snap.ForProfile(tc.profile)
+			q := tc.q
+			q.SpeedMPerMin, q.Now = doorstep.SpeedElder, s.now()
+			got, err := json.Marshal(newServicesJSON(snap, &s.reported, q, tc.crs))
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := json.Marshal(asMap(snap, q, tc.crs))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("struct:\n%s\nmap:\n%s", got, want)
+			}
+		})
 	}
 }
