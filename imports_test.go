@@ -76,6 +76,7 @@ func TestImportGraph(t *testing.T) {
 	}{
 		{"store", []string{"doorstep/server"}},
 		{"finder", []string{"doorstep/store", "doorstep/server", "github.com/gin-gonic/gin"}},
+		{"calendar", []string{"doorstep/store", "doorstep/server", "doorstep/finder", "github.com/gin-gonic/gin"}},
 		{"geo", []string{"doorstep/store", "doorstep/server", "doorstep/finder"}},
 	}
 	for _, f := range forbidden {
