@@ -69,7 +69,8 @@ func (l *requestLog) carrying(value string) []string {
 // TestBrowserMeals: a meal point's staff member sets tomorrow's menu and where it
 // delivers on a phone; a resident aged 82 sees today's set meal with "您付" after
 // the sample subsidy, and the delivery note, at the meal point's door — and the age
-// stays on the device: no request carries it.
+// stays on the device: no request carries it. The office sees the subsidy rules and
+// coverage by walking or delivery, and publishes a new version of the rules.
 func TestBrowserMeals(t *testing.T) {
 	problems := &browserProblems{}
 	ctx := newBrowserTab(t, problems)
@@ -193,6 +194,35 @@ func TestBrowserMeals(t *testing.T) {
 	})()`, table), chromedp.EvalAwaitPromise))
 	if len(wrong) > 0 {
 		t.Errorf("payFen disagrees with the table: %v", wrong)
+	}
+	assertPageClean(t, ctx, problems)
+
+	// The office: the sample rules, coverage by walking or delivery, and a new version.
+	browserRun(t, ctx, "sign the staff member out", chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, network.ClearBrowserCookies, cdp.Empty{})
+		return err
+	}))
+	openOfficeSignedIn(t, ctx, p.url)
+	browserWait(t, ctx, "coverage table", `document.getElementById('area-rows').dataset.state === 'loaded'`)
+	browserWait(t, ctx, "subsidy rules", `document.getElementById('sub-current').dataset.version === '1'`)
+	page := browserEval[string](t, ctx, `document.getElementById('sub-current').textContent + ' | ' +
+		document.getElementById('summary-delivery').textContent + ' | ' + document.getElementById('area-head').textContent`)
+	for _, want := range []string{"示例规则", "80–89岁", "每餐减 4 元", "算上送餐上门", "步行或送餐上门"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("office page %q lacks %q", page, want)
+		}
+	}
+	browserRun(t, ctx, "new version", chromedp.Evaluate[chromedp.Void](`(() => {
+		document.getElementById('sub-from').value = '2027-01-01';
+		const row = document.querySelector('#sub-bands .sub-band');
+		row.querySelector('.sub-min').value = '80';
+		row.querySelector('.sub-value').value = '5';
+	})()`))
+	staffClick(t, ctx, "#sub-save")
+	browserWait(t, ctx, "published", `/第2版/.test(document.getElementById('sub-status').textContent)`)
+	if rules, latest, err := p.db.SubsidyRules(context.Background(), "2027-06-01"); err != nil || latest != 2 || rules == nil ||
+		len(rules.Bands) != 1 || rules.Bands[0].MaxAge != nil || *rules.Bands[0].AmountOffFen != 500 {
+		t.Errorf("published rules %+v, latest %d, %v", rules, latest, err)
 	}
 	assertPageClean(t, ctx, problems)
 }

@@ -17,6 +17,7 @@ import { interiorPoint } from './geometry.js';
 import { addStrings, applyStatic, categoryName, formatNumber, lang, onLangChange, setLang, setPlace, t } from './i18n.js';
 import { errorText, say, showError, showMessagesAgain } from './messages.js';
 import { wireMode } from './mode.js';
+import { loadSubsidyRules, renderSubsidyRules, wireSubsidyRules } from './office-subsidy.js';
 import { loadSuggestions, renderSuggestionsOffice, wireSuggestionsOffice } from './office-suggestions.js';
 import { el } from './render.js';
 import { loadSession, seesCoverage, send, signOut, submitSignIn } from './session.js';
@@ -97,6 +98,8 @@ addStrings({
     colShare: '圈内比例',
     colOutside: '圈外老年人',
     colWalk: '步行中位数（分钟）',
+    colDelivery: '步行或送餐上门',
+    summaryDelivery: '算上送餐上门：{covered}位老年人（{share}）在步行圈内或在助餐点的送餐范围内',
     colAction: '假如新开',
     rowWhatIf: '在此新开？',
     rowWhatIfArea: '（假如在{area}中间新开一处）',
@@ -182,6 +185,8 @@ addStrings({
     colShare: 'Share inside',
     colOutside: 'Outside',
     colWalk: 'Median walk (min)',
+    colDelivery: 'Walking or delivery',
+    summaryDelivery: 'With meals delivered to homes: {covered} older residents ({share}) are within the walk or inside a meal point’s delivery area',
     colAction: 'What if',
     rowWhatIf: 'Open here?',
     rowWhatIfArea: ' (what if one opened in the middle of {area})',
@@ -344,6 +349,7 @@ async function startDashboard() {
   renderControls();
   renderLegend();
   loadSuggestions();
+  loadSubsidyRules();
   await loadCoverage();
   document.documentElement.dataset.ready = 'true';
 }
@@ -385,7 +391,9 @@ function areaRows() {
   const cat = state.params.category;
   return c.areas.map((a) => {
     const share = a.share_within[cat] ?? 0;
-    return { id: String(a.id), name: a.name, elderly: a.elderly, share, walk: a.walk_minutes[cat] ?? null, outside: a.elderly * (1 - share) };
+    // With delivery (送餐上门): the share within the circle or inside a delivery area, a separate figure.
+    const delivery = a.share_within_or_delivery ? (a.share_within_or_delivery[cat] ?? null) : null;
+    return { id: String(a.id), name: a.name, elderly: a.elderly, share, delivery, walk: a.walk_minutes[cat] ?? null, outside: a.elderly * (1 - share) };
   });
 }
 
@@ -441,6 +449,9 @@ function renderSummary() {
     none: c.areas_none,
   });
   $('summary-detail').dataset.profile = state.coverage.profile || 'walk';
+  const d = c.with_delivery;
+  $('summary-delivery').hidden = !d;
+  $('summary-delivery').textContent = d ? t('summaryDelivery', { covered: whole(d.elderly_covered), share: pct(d.elderly_share) }) : '';
   if (state.coverage.profile === 'step_free') $('summary-detail').textContent += ` · ${t('summaryStepFree')}`;
 }
 
@@ -461,14 +472,21 @@ function sortRows(rows) {
   return [...rows].sort((a, b) => {
     let d;
     if (key === 'name') d = collator.compare(a.name, b.name);
-    else if (key === 'walk') d = (a.walk ?? Infinity) - (b.walk ?? Infinity);
+    else if (key === 'walk' || key === 'delivery') d = (a[key] ?? Infinity) - (b[key] ?? Infinity);
     else d = a[key] - b[key];
     return sign * d || collator.compare(a.name, b.name);
   });
 }
 
+/** columns are the table's columns: "步行或送餐" only where some service delivers. */
+function columns() {
+  const delivers = areaRows().some((r) => r.delivery !== null);
+  return delivers ? [...COLUMNS.slice(0, 3), { key: 'delivery', label: 'colDelivery', num: true }, ...COLUMNS.slice(3)] : COLUMNS;
+}
+
 function renderTable() {
-  const head = COLUMNS.map((col) => {
+  const cols = columns();
+  const head = cols.map((col) => {
     const active = state.sort.key === col.key;
     const arrow = active ? (state.sort.dir === 'asc' ? '▲' : '▼') : '↕';
     const button = el('button', { type: 'button', class: 'sort-button', 'data-sort': col.key }, t(col.label), el('span', { class: 'sort-arrow', 'aria-hidden': 'true' }, ` ${arrow}`));
@@ -493,6 +511,7 @@ function renderTable() {
       el('th', { scope: 'row' }, shareSwatch(shareClass(r.share)), el('span', {}, r.name)),
       el('td', { class: 'num' }, whole(r.elderly)),
       el('td', { class: 'num' }, pct(r.share)),
+      r.delivery !== null ? el('td', { class: 'num delivery' }, pct(r.delivery)) : null,
       el('td', { class: 'num outside' }, whole(r.outside)),
       el('td', { class: 'num' }, minutesText(r.walk)),
       el('td', { class: 'action-col' }, button),
@@ -500,7 +519,7 @@ function renderTable() {
   });
   $('area-rows').replaceChildren(...rows);
   $('area-rows').dataset.state = 'loaded';
-  const col = COLUMNS.find((c) => c.key === state.sort.key);
+  const col = cols.find((c) => c.key === state.sort.key) || COLUMNS[0];
   $('area-caption').textContent = t('areaCaption', {
     category: categoryName(state.catById.get(state.params.category)),
     minutes: state.params.minutes,
@@ -721,6 +740,7 @@ function renderAll() {
   renderWhatIf();
   renderSuggestions();
   renderSuggestionsOffice();
+  renderSubsidyRules();
   renderDaily();
   if (coverageMap) {
     coverageMap.relabel();
@@ -741,6 +761,7 @@ function wire() {
   $('print-button').addEventListener('click', () => window.print());
   $('whatif-clear').addEventListener('click', clearWhatIf);
   wireSuggestionsOffice();
+  wireSubsidyRules();
   // The printed map is another size: show the whole street in it, and again after.
   window.addEventListener('beforeprint', () => coverageMap && coverageMap.fit());
   window.addEventListener('afterprint', () => coverageMap && coverageMap.fit());
