@@ -70,6 +70,14 @@ func TestImportGraph(t *testing.T) {
 			}
 		}
 	})
+	t.Run("internal/poll imports only the standard library", func(t *testing.T) {
+		// finder and server both lean on it, so it must drag neither's world in.
+		for _, imp := range projectImports(t, "internal/poll") {
+			if !isStdlib(imp) {
+				t.Errorf("internal/poll imports %s", imp)
+			}
+		}
+	})
 	forbidden := []struct {
 		dir  string
 		bans []string

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"doorstep"
+	"doorstep/internal/poll"
 )
 
 // Source is where snapshots are read from; *store.DB satisfies it. finder only
@@ -157,24 +158,17 @@ func (l *Live) Refresh(changed ...*doorstep.Service) {
 // commands — has loaded a network, areas or listings, checking every interval
 // until ctx ends. Listings edited through Refresh are already in the snapshot.
 func (l *Live) WatchImports(ctx context.Context, every time.Duration) {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
+	poll.Every(ctx, every, func(ctx context.Context) {
 		v, err := l.src.ImportVersion(ctx)
 		if seen := l.imported.Load(); err != nil || (seen != nil && v == *seen) {
-			continue
+			return
 		}
 		if err := l.RebuildBase(ctx); err != nil {
 			l.log.ErrorContext(ctx, "rebuild after import", "err", err)
-			continue
+			return
 		}
 		l.log.InfoContext(ctx, "snapshot rebuilt after an import", "import_version", v)
-	}
+	})
 }
 
 // RebuildBase re-reads everything — street, categories, areas, the walking network

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"doorstep"
+	"doorstep/internal/poll"
 	"doorstep/server/sessionkey"
 	"doorstep/store"
 
@@ -114,18 +115,11 @@ func (s *Server) reloadSessionKey(ctx context.Context) error {
 // WatchSessionKey re-reads the session key every interval until ctx ends, so a
 // key rotated by doorstep keys rotate signs cookies within seconds.
 func (s *Server) WatchSessionKey(ctx context.Context, every time.Duration) {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
+	poll.Every(ctx, every, func(ctx context.Context) {
 		if err := s.reloadSessionKey(ctx); err != nil {
 			s.log.ErrorContext(ctx, "reload session key", "err", err)
 		}
-	}
+	})
 }
 
 // endInMemory refuses, in this process, the user's cookies of version or before.
