@@ -157,3 +157,22 @@ func BenchmarkCityHTTPWrite(b *testing.B) {
 	}
 	b.ReportMetric(float64(processCPU()-cpu0)/float64(b.N), "cpu-ns/op")
 }
+
+// BenchmarkAreaCard renders one area's 家门口服务卡 on the sample street: its
+// doorstep answer, the QR code and the page. BenchmarkAreaCards renders all 27
+// areas' page set, the walk of each area's answer included.
+func BenchmarkAreaCard(b *testing.B)  { benchSample(b, "/card/areas/6") }
+func BenchmarkAreaCards(b *testing.B) { benchSample(b, "/card/areas") }
+
+// benchSample asks the sample street's portal for path, failing on any answer but 200.
+func benchSample(b *testing.B, path string) {
+	s := newTestPortal(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		rec := httptest.NewRecorder()
+		s.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
+		if rec.Code != http.StatusOK {
+			b.Fatalf("%s: %d %s", path, rec.Code, rec.Body)
+		}
+	}
+}
