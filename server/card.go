@@ -419,7 +419,7 @@ var cardWords = map[string]*cardText{
 		SampleNote: "Sample data, made up. ",
 		WithinHead: "Within a %d-minute walk", BeyondHead: "More than %d minutes on foot", Minutes: "%d min",
 		NoService: "None yet", HoursUnknown: "Hours unknown: please phone first", PhoneLabel: "Phone",
-		PaceNote:     "Walking times at an older person's pace (50 m a minute).",
+		PaceNote:     "Minutes at an older person's pace, 50 m a minute.",
 		CircleNote:   " (about %[2]d m)",
 		EstimateNote: "This area is far from any footpath: times are straight-line estimates.",
 		ScanNote:     "Scan for the latest: open now? how to get there?",
