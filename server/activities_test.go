@@ -348,3 +348,40 @@ func TestActivityWindow(t *testing.T) {
 		}
 	}
 }
+
+// TestActivitiesOfClosedPlace: a place closed for good drops out of the lookup
+// with its activities, and comes back when reopened; its own list stays readable.
+func TestActivitiesOfClosedPlace(t *testing.T) {
+	p := newStaffPortal(t)
+	office := p.signedIn(t, "office")
+	class := p.mustActivity(t, office, p.ownSvc.ID, p.weeklyClass("太极拳班"))
+	query := "/api/activities?lon=" + strconv.FormatFloat(p.ownSvc.Lon, 'f', -1, 64) + "&lat=" + strconv.FormatFloat(p.ownSvc.Lat, 'f', -1, 64)
+	listed := func() bool {
+		t.Helper()
+		r := office.do(http.MethodGet, query, nil, nil)
+		var out occurrencesAnswer
+		if err := json.Unmarshal(r.body, &out); r.status != http.StatusOK || err != nil {
+			t.Fatalf("lookup: %d %s", r.status, r.body)
+		}
+		for _, o := range out.Occurrences {
+			if o.ActivityID == class.ID {
+				return true
+			}
+		}
+		return false
+	}
+	if !listed() {
+		t.Fatal("the class is not listed while its place is open")
+	}
+	closed := office.do(http.MethodDelete, idPath(p.ownSvc.ID, ""), nil, nil)
+	if closed.status != http.StatusOK || listed() {
+		t.Errorf("closed place: %d, class still listed %v", closed.status, listed())
+	}
+	if r := office.do(http.MethodGet, idPath(p.ownSvc.ID, "/activities"), nil, nil); r.status != http.StatusOK || !strings.Contains(string(r.body), "太极拳班") {
+		t.Errorf("a closed place's own list: %d", r.status)
+	}
+	reopen := office.do(http.MethodPatch, idPath(p.ownSvc.ID, ""), map[string]string{"status": "open"}, ifMatch(closed.listing(t).Version))
+	if reopen.status != http.StatusOK || !listed() {
+		t.Errorf("reopened: %d, listed %v", reopen.status, listed())
+	}
+}
