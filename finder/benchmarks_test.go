@@ -73,7 +73,7 @@ func BenchmarkCityCoverageOneWalkPerService(b *testing.B) {
 			w.FromSnaps([]geo.Snap{s.snaps[pos].snap}, threshold)
 			near := d.index.Within(s.services[pos].Point(), threshold, func(i int) bool { return !within[i] && d.onNetwork(i) }, nil)
 			for _, n := range near {
-				if m, ok := w.DistanceTo(s.demandSnap(d, n.Index).snap); ok && m <= threshold {
+				if m, ok := w.DistanceToRef(d.snaps[n.Index]); ok && m <= threshold {
 					within[n.Index] = true
 				}
 			}

@@ -149,11 +149,7 @@ func (s *Snapshot) areasReached(w *geo.Walker, origin orb.Point, bound, speed fl
 	d := s.demand()
 	walks := map[int][]float64{} // area position → walks of its points within bound
 	for _, n := range d.index.WithinUnordered(origin, bound, d.onNetwork, nil) {
-		ps := s.snapFor(s.demandSnap(d, n.Index), d.points[n.Index], w.Cost())
-		if !ps.ok {
-			continue
-		}
-		if m, ok := w.DistanceTo(ps.snap); ok && m <= bound {
+		if m, ok := s.demandWalk(w, d, n.Index); ok && m <= bound {
 			area := d.areaOf(n.Index)
 			walks[area] = append(walks[area], m)
 		}

@@ -96,6 +96,24 @@ func (d *coverageDemand) areaOf(point int) int {
 // onNetwork reports whether demand point i joins the network.
 func (d *coverageDemand) onNetwork(i int) bool { return d.snaps[i].OK() }
 
+// demandWalk is how far demand point i is by the walker's last walk, joined to the
+// network as the walker's cost allows (as snapFor and DistanceTo would give it,
+// without making the snap's points when its own edge is allowed).
+func (s *Snapshot) demandWalk(w *geo.Walker, d *coverageDemand, i int) (float64, bool) {
+	r := d.snaps[i]
+	if !r.OK() {
+		return math.Inf(1), false
+	}
+	if c := w.Cost(); c == nil || c.Allows(s.graph, r.Edge()) {
+		return w.DistanceToRef(r)
+	}
+	ps := s.snapFor(s.demandSnap(d, i), d.points[i], w.Cost())
+	if !ps.ok {
+		return math.Inf(1), false
+	}
+	return w.DistanceTo(ps.snap)
+}
+
 // demandSnap returns where demand point i joins the network, as Base.snap gave it.
 func (b *Base) demandSnap(d *coverageDemand, i int) pointSnap {
 	s, ok := b.graph.Unref(d.snaps[i], d.points[i])
@@ -279,10 +297,8 @@ func (s *Snapshot) categoryWalks(category string, speed float64) []float32 {
 		defer s.release(w)
 		w.FromSnaps(sources, math.Inf(1))
 		for i := range d.snaps {
-			if ps := s.snapFor(s.demandSnap(d, i), d.points[i], cost); ps.ok {
-				if m, ok := w.DistanceTo(ps.snap); ok {
-					out[i] = float32(m)
-				}
+			if m, ok := s.demandWalk(w, d, i); ok {
+				out[i] = float32(m)
 			}
 		}
 		return out
@@ -474,11 +490,7 @@ func (s *Snapshot) WhatIf(category string, site orb.Point, minutes, speed float6
 	nearer := map[int]float32{}
 	touched := map[int]bool{}
 	for _, n := range d.index.WithinUnordered(site, reach, d.onNetwork, nil) {
-		dp := s.snapFor(s.demandSnap(d, n.Index), d.points[n.Index], cost)
-		if !dp.ok {
-			continue
-		}
-		if m, ok := w.DistanceTo(dp.snap); ok && float32(m) < walks[n.Index] {
+		if m, ok := s.demandWalk(w, d, n.Index); ok && float32(m) < walks[n.Index] {
 			nearer[n.Index] = float32(m)
 			touched[d.areaOf(n.Index)] = true
 		}
@@ -559,11 +571,7 @@ func (s *Snapshot) suggest(category string, count int, threshold, speed float64)
 		}
 		w.FromSnaps([]geo.Snap{src}, threshold)
 		for _, n := range d.index.Within(p, threshold, func(i int) bool { return !covered[i] && d.onNetwork(i) }, nil) {
-			dp := s.snapFor(s.demandSnap(d, n.Index), d.points[n.Index], cost)
-			if !dp.ok {
-				continue
-			}
-			if m, ok := w.DistanceTo(dp.snap); ok && m <= threshold {
+			if m, ok := s.demandWalk(w, d, n.Index); ok && m <= threshold {
 				covers[c] = append(covers[c], int32(n.Index))
 			}
 		}

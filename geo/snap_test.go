@@ -205,6 +205,9 @@ func TestSnapRefRoundTrip(t *testing.T) {
 		if d, ok := w.DistanceTo(got); d != want || ok != wantOK {
 			t.Fatalf("walk to the unref'd snap %v %v, to the snap %v %v", d, ok, want, wantOK)
 		}
+		if d, ok := w.DistanceToRef(ref); d != want || ok != wantOK {
+			t.Fatalf("walk to the ref %v %v, to the snap %v %v", d, ok, want, wantOK)
+		}
 	}
 	if off == 0 || off == 500 {
 		t.Fatalf("%d of 500 points off the network: the test needs both kinds", off)

@@ -321,3 +321,13 @@ func (w *Walker) DistanceTo(t Snap) (float64, bool) {
 	}
 	return best, true
 }
+
+// DistanceToRef is DistanceTo for a snap kept as a SnapRef, without making the
+// Snap's points (coverage measures millions of them); false when r holds none.
+func (w *Walker) DistanceToRef(r SnapRef) (float64, bool) {
+	if !r.OK() {
+		return math.Inf(1), false
+	}
+	e := r.Edge()
+	return w.DistanceTo(Snap{Edge: e, From: int(r.from), To: int(w.g.half[e].to), Along: r.along, Offset: r.offset})
+}
