@@ -136,6 +136,9 @@ func TestBrowserCardPrintsOnOneA5Page(t *testing.T) {
 	if href != "/card/areas/"+strconv.FormatInt(home, 10) {
 		t.Errorf("打印服务卡 links %q", href)
 	}
+	if os.Getenv("DOORSTEP_SCREENSHOTS") != "" {
+		saveCardFile(t, "answer-print-link.png", browserRun(t, ctx, "screenshot answer", chromedp.Screenshot(chromedp.ID("answer-print"))))
+	}
 	browserRun(t, ctx, "follow 打印服务卡", chromedp.Navigate(base+href))
 	browserWait(t, ctx, "fonts", `document.readyState === 'complete' && document.fonts.status === 'loaded'`)
 	onCard := browserEval[[]cardRow](t, ctx, pageCardRowsJS)
