@@ -270,7 +270,9 @@ var a11yStates = []a11yState{
 		browserWait(a.t, a.ctx, "suggestions", `document.getElementById('sg-section').dataset.state === 'loaded'`)
 		browserRun(a.t, a.ctx, "year 2019", chromedp.Evaluate[chromedp.Void](`(() => { const s = document.getElementById('sg-year');
 		  s.value = '2019'; s.dispatchEvent(new Event('change')); })()`))
-		browserWait(a.t, a.ctx, "2019", `document.querySelectorAll('#sg-list li.sg-item').length > 0`)
+		browserWait(a.t, a.ctx, "2019", `document.querySelectorAll('#sg-list details.sg-group li.sg-item').length > 0`)
+		// One state's suggestions unfolded, with their answer forms.
+		browserRun(a.t, a.ctx, "unfold", chromedp.Evaluate[chromedp.Void](`document.querySelector('#sg-list details.sg-group').open = true`))
 		browserRun(a.t, a.ctx, "suggestions into view", chromedp.Evaluate[chromedp.Void](`document.getElementById('sg-section').scrollIntoView()`))
 	}},
 }

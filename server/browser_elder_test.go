@@ -90,7 +90,9 @@ func checkElder(t *testing.T, where string, r elderReport) {
 // page before and after an answer, and on the staff and office pages, no visible text
 // is under 20 px, no control under 60 × 60 px, no text under 7:1 contrast, and
 // nothing scrolls sideways. The answer is the short one: per kind one card with name,
-// minutes, open now and a call button, its details folded.
+// minutes, open now and a call button, its details folded. Every other page and
+// state (staff list and editor, office dashboard, /suggest …) is measured the same
+// way, and at 200 % zoom, by TestBrowserAccessibility's elder-mode tour.
 func TestBrowserElderMode(t *testing.T) {
 	ctx, base, problems := newPhoneTab(t)
 	ready := `document.documentElement.dataset.ready === 'true'`

@@ -185,6 +185,10 @@ export class FinderMap {
     this.walkLegend = new Legend();
 
     map.on('click', (e) => this.pick(e.latlng));
+    // While a popup is open the zoom buttons and the bands' legend step aside: Leaflet
+    // draws controls above popups, and on a phone's small map they covered its text.
+    map.on('popupopen', () => container.classList.add('popup-open'));
+    map.on('popupclose', () => container.classList.remove('popup-open'));
     // data-moving is set while the map pans or zooms, so a test (or a style) can wait for it to settle.
     map.on('movestart zoomstart', () => {
       container.dataset.moving = 'true';
@@ -343,7 +347,9 @@ export class FinderMap {
     const L = this.L;
     this.serviceGroup.clearLayers();
     this.serviceLayers.clear();
-    // A popup taller than the map scrolls inside, so its close button stays on screen.
+    // A popup taller than the map scrolls inside, so its close button stays on screen;
+    // it pans clear of the attribution line (two lines in large type).
+    const attribution = this.map.attributionControl ? this.map.attributionControl.getContainer().offsetHeight : 0;
     const maxHeight = Math.max(220, this.container.clientHeight - 90);
     for (const s of services) {
       if (!Number.isFinite(s.lon) || !Number.isFinite(s.lat)) continue;
@@ -360,7 +366,7 @@ export class FinderMap {
         bubblingMouseEvents: false,
         className: `svc-marker svc-${s.category} svc-shape-${shape}`,
       });
-      m.bindPopup(() => servicePopup(s, categoriesById.get(s.category), this.popupExtra ? this.popupExtra(s) : null), { maxWidth: 300, minWidth: 220, maxHeight, autoPanPaddingTopLeft: [8, 8], autoPanPaddingBottomRight: [8, 8] });
+      m.bindPopup(() => servicePopup(s, categoriesById.get(s.category), this.popupExtra ? this.popupExtra(s) : null), { maxWidth: 300, minWidth: 220, maxHeight, autoPanPaddingTopLeft: [8, 8], autoPanPaddingBottomRight: [8, 8 + attribution] });
       m.bindTooltip(() => el('span', {}, serviceName(s)), { direction: 'top', offset: [0, -10], className: 'label' });
       m.on('add', () => {
         const node = m.getElement();

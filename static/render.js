@@ -132,7 +132,8 @@ export function navigateLinks(svc) {
   const link = (href, key) => el('a', { href, class: 'nav-link', rel: 'noopener', target: '_blank' }, t(key));
   return el(
     'span',
-    { class: 'nav-links', 'aria-label': t('navigateLabel', { name: serviceName(svc) }) },
+    // A group, so its name is allowed and read (a plain span may not carry aria-label).
+    { class: 'nav-links', role: 'group', 'aria-label': t('navigateLabel', { name: serviceName(svc) }) },
     el('span', { class: 'nav-title' }, t('navigate')),
     link(nav.amap, 'navAmap'),
     link(nav.baidu, 'navBaidu'),
