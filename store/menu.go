@@ -403,3 +403,41 @@ func insertSampleMenu(ctx context.Context, tx *sql.Tx, serviceID int64, date str
 		serviceID, date, string(data), formatTime(now))
 	return err
 }
+
+// AllMenus returns every menu kept, by listing id then date: for exports.
+func (db *DB) AllMenus(ctx context.Context) ([]*doorstep.Menu, error) {
+	var list []*doorstep.Menu
+	err := db.readTx(ctx, func(tx *sql.Tx) error {
+		return queryEach(ctx, tx, `SELECT service_id, date, day, sample, updated_at, version FROM menus ORDER BY service_id, date`,
+			func(rows *sql.Rows) error {
+				m, err := scanMenu(rows)
+				list = append(list, m)
+				return err
+			})
+	})
+	return list, err
+}
+
+// AllMenuTemplates returns every weekly template, by listing id: for exports.
+func (db *DB) AllMenuTemplates(ctx context.Context) ([]*doorstep.MenuTemplate, error) {
+	var list []*doorstep.MenuTemplate
+	err := db.readTx(ctx, func(tx *sql.Tx) error {
+		var ids []int64
+		err := queryEach(ctx, tx, `SELECT service_id FROM menu_templates ORDER BY service_id`, func(rows *sql.Rows) error {
+			var id int64
+			err := rows.Scan(&id)
+			ids = append(ids, id)
+			return err
+		})
+		for _, id := range ids {
+			if err != nil {
+				break
+			}
+			var t *doorstep.MenuTemplate
+			t, err = findMenuTemplate(ctx, tx, id)
+			list = append(list, t)
+		}
+		return err
+	})
+	return list, err
+}

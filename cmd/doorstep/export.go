@@ -21,6 +21,8 @@ import (
 
 const exportUsage = `usage: doorstep export [--db FILE] services --format geojson|csv|hsds [--crs wgs84|gcj02|bd09] [-o FILE]
        doorstep export [--db FILE] activities --format csv|json [-o FILE]
+       doorstep export [--db FILE] menus --format csv|json [-o FILE]
+       doorstep export [--db FILE] delivery --format csv|geojson [--crs wgs84|gcj02|bd09] [-o FILE]
 
 services writes every listing, closed ones included, in listing id order:
   csv      one listing a row, the columns "doorstep import services" reads (docs/data.md)
@@ -28,7 +30,11 @@ services writes every listing, closed ones included, in listing id order:
   hsds     a JSON list of Open Referral HSDS 3.0 services, fully nested (WGS84 only)
 A CSV or GeoJSON export imports again as the same listings (matched by external_id).
 activities writes every place's activities (活动) by place, one a row (csv) or a
-JSON list; HSDS has no home for events, so they are not in the hsds export.`
+JSON list; HSDS has no home for events, so they are not in the hsds export.
+menus writes every meal point's menus, one row a dish (csv), or the menus and the
+weekly templates (json); delivery writes where meal points deliver, one a row (csv)
+or as GeoJSON features (a drawn polygon as its geometry). Money is whole fen. HSDS
+has no home for menus or delivery areas either.`
 
 // runExport writes the listings to a file or stdout. Flags may come before or after
 // the kind: "export --db D services --format csv" and "export services --db D ...".
@@ -48,11 +54,14 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	if kind == "activities" {
+	switch kind {
+	case "activities":
 		return exportActivities(ctx, *dbPath, *format, *out, *bom, stdout)
-	}
-	if kind != "services" {
-		return fmt.Errorf("export: unknown kind %q (services or activities)\n%s", kind, exportUsage)
+	case "menus", "delivery":
+		return exportMeals(ctx, kind, *dbPath, *format, *crsName, *out, *bom, stdout)
+	case "services":
+	default:
+		return fmt.Errorf("export: unknown kind %q (services, activities, menus or delivery)\n%s", kind, exportUsage)
 	}
 	crs, err := geo.ParseCRS(strings.ToLower(*crsName))
 	if err != nil {
@@ -120,10 +129,7 @@ func exportActivities(ctx context.Context, dbPath, format, out string, bom bool,
 	if format != "csv" && format != "json" {
 		return fmt.Errorf("export: --format %q: activities are written as csv or json (HSDS has no home for events)", format)
 	}
-	if _, err := os.Stat(dbPath); err != nil {
-		return fmt.Errorf("export: %w", err)
-	}
-	db, err := store.Open(ctx, dbPath)
+	db, names, ids, err := openForExport(ctx, dbPath)
 	if err != nil {
 		return err
 	}
@@ -132,18 +138,7 @@ func exportActivities(ctx context.Context, dbPath, format, out string, bom bool,
 	if err != nil {
 		return err
 	}
-	ids, err := db.ExternalIDs(ctx)
-	if err != nil {
-		return err
-	}
-	services, _, err := db.Services(ctx, doorstep.ServiceFilter{})
-	if err != nil {
-		return err
-	}
-	f := &exchange.ActivitiesFile{ExternalIDs: ids, Names: make(map[int64]string, len(services))}
-	for _, s := range services {
-		f.Names[s.ID] = s.Name
-	}
+	f := &exchange.ActivitiesFile{ExternalIDs: ids, Names: names}
 	return writeTo(out, stdout, func(w io.Writer) error {
 		if format == "csv" {
 			return f.WriteCSV(w, list, bom)
