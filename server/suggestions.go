@@ -137,12 +137,7 @@ func readMembers(body jsonObject, readers map[string]func() error, required ...s
 
 // handleTrackSuggestion shows a suggestion by its private follow-up token.
 func (s *Server) handleTrackSuggestion(c *gin.Context) {
-	token := c.Param("token")
-	var sg *doorstep.Suggestion
-	var err error = doorstep.Errorf(doorstep.ENOTFOUND, "No suggestion has this link.")
-	if len(token) > 0 && len(token) <= 64 {
-		sg, err = s.db.SuggestionByToken(c.Request.Context(), token)
-	}
+	sg, err := s.db.SuggestionByToken(c.Request.Context(), c.Param("token"))
 	if err != nil {
 		writeError(c, err)
 		return

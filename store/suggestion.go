@@ -153,8 +153,16 @@ func shanghaiDay(t time.Time) time.Time {
 	return t.UTC().Add(8 * time.Hour)
 }
 
-// SuggestionByToken returns the suggestion a follow-up token belongs to.
+// maxTokenLen bounds a follow-up token read from a link; the tokens made here
+// (rand.Text) are 26 characters, so a longer one is refused before it is hashed.
+const maxTokenLen = 64
+
+// SuggestionByToken returns the suggestion a follow-up token belongs to; an
+// empty or overlong token is not found.
 func (db *DB) SuggestionByToken(ctx context.Context, token string) (*doorstep.Suggestion, error) {
+	if len(token) == 0 || len(token) > maxTokenLen {
+		return nil, doorstep.Errorf(doorstep.ENOTFOUND, "No suggestion has this link.")
+	}
 	var s *doorstep.Suggestion
 	err := db.readTx(ctx, func(tx *sql.Tx) error {
 		var err error
