@@ -1,7 +1,6 @@
 package exchange
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"io"
 	"strconv"
@@ -36,13 +35,8 @@ type ActivityJSON struct {
 // WPS read the Chinese); days are separated by ";", times are the street's local
 // time as stored, text cells that a spreadsheet would run as formulas are escaped.
 func (f *ActivitiesFile) WriteCSV(w io.Writer, list []*doorstep.Activity, bom bool) error {
-	if bom {
-		if _, err := w.Write(utf8BOM); err != nil {
-			return err
-		}
-	}
-	cw := csv.NewWriter(w)
-	if err := cw.Write(activityColumns); err != nil {
+	cw, err := newCSVWriter(w, bom, activityColumns)
+	if err != nil {
 		return err
 	}
 	for _, a := range list {

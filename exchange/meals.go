@@ -28,13 +28,8 @@ var MenuColumns = []string{"external_id", "service_id", "service_name", "date", 
 // an optional UTF-8 byte order mark so spreadsheets read the Chinese. Cells that
 // would start a formula are escaped (EscapeRow).
 func WriteMenusCSV(w io.Writer, menus []*doorstep.Menu, names map[int64]string, externalIDs map[int64]string, bom bool) error {
-	if bom {
-		if _, err := w.Write(utf8BOM); err != nil {
-			return err
-		}
-	}
-	cw := csv.NewWriter(w)
-	if err := cw.Write(MenuColumns); err != nil {
+	cw, err := newCSVWriter(w, bom, MenuColumns)
+	if err != nil {
 		return err
 	}
 	for _, m := range menus {
@@ -53,6 +48,18 @@ func WriteMenusCSV(w io.Writer, menus []*doorstep.Menu, names map[int64]string, 
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// newCSVWriter starts a CSV file: the UTF-8 byte order mark when bom (so Excel
+// and WPS read its Chinese), then the header row.
+func newCSVWriter(w io.Writer, bom bool, header []string) (*csv.Writer, error) {
+	if bom {
+		if _, err := w.Write(utf8BOM); err != nil {
+			return nil, err
+		}
+	}
+	cw := csv.NewWriter(w)
+	return cw, cw.Write(header)
 }
 
 func fenCell(fen *int) string {
@@ -89,13 +96,8 @@ var DeliveryColumns = []string{"external_id", "service_id", "service_name", "kin
 
 // WriteDeliveryCSV writes delivery areas one a row, coordinates in crs.
 func WriteDeliveryCSV(w io.Writer, list []*doorstep.DeliveryArea, names, externalIDs map[int64]string, crs geo.CRS, bom bool) error {
-	if bom {
-		if _, err := w.Write(utf8BOM); err != nil {
-			return err
-		}
-	}
-	cw := csv.NewWriter(w)
-	if err := cw.Write(DeliveryColumns); err != nil {
+	cw, err := newCSVWriter(w, bom, DeliveryColumns)
+	if err != nil {
 		return err
 	}
 	for _, d := range list {

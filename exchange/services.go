@@ -318,13 +318,8 @@ func (f *ServicesFile) cells(s *doorstep.Service) []string {
 
 // WriteCSV writes the listings as CSV, a header row first.
 func (f *ServicesFile) WriteCSV(w io.Writer, list []*doorstep.Service, bom bool) error {
-	if bom {
-		if _, err := w.Write(utf8BOM); err != nil {
-			return err
-		}
-	}
-	cw := csv.NewWriter(w)
-	if err := cw.Write(serviceColumns); err != nil {
+	cw, err := newCSVWriter(w, bom, serviceColumns)
+	if err != nil {
 		return err
 	}
 	for _, s := range list {
