@@ -536,8 +536,8 @@ func (b *bench) coverage(ctx context.Context, conn *pgx.Conn, r *report) error {
 					o = &pgOutcome{}
 					outs[v.name] = o
 				}
-				if failedAt[v.name] != "" {
-					o.failed = "not run: " + failedAt[v.name]
+				if failedAt[v.name] != "" && o.failed == "" {
+					o.failed = "not run: " + failedAt[v.name] // at fewer sources
 					continue
 				}
 				// A slow query is not repeated: one timing of many seconds says enough.
