@@ -111,15 +111,20 @@ export function renderSubsidyRules() {
   box.replaceChildren(
     el(
       'p',
-      {},
+      { id: 'sub-current-caption' },
       t('subCurrent', { version: r.version, from: r.effective_from, to: r.effective_to ? t('subUntil', { to: r.effective_to }) : '' }),
       r.sample ? el('span', { class: 'tag-sample' }, t('subSample')) : null,
     ),
+    // A long condition scrolls inside its own box, not the page (elder mode at 200 %).
     el(
-      'table',
-      { class: 'data-table' },
-      el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, t('subBand')), el('th', { scope: 'col' }, t('subOff')), el('th', { scope: 'col' }, t('subConditions')))),
-      el('tbody', {}, rows),
+      'div',
+      { class: 'table-wrap', role: 'region', 'aria-labelledby': 'sub-current-caption', tabindex: '0' },
+      el(
+        'table',
+        { class: 'data-table' },
+        el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, t('subBand')), el('th', { scope: 'col' }, t('subOff')), el('th', { scope: 'col' }, t('subConditions')))),
+        el('tbody', {}, rows),
+      ),
     ),
     r.note ? el('p', { class: 'hint' }, r.note) : null,
   );
