@@ -333,6 +333,12 @@ func eachRecord(r *csv.Reader, fn func(rec []string, line int) error) error {
 	}
 }
 
+// blankRecord reports whether a CSV record has nothing but white space, a row
+// the readers skip.
+func blankRecord(rec []string) bool {
+	return strings.TrimSpace(strings.Join(rec, "")) == ""
+}
+
 // OSMResidentialAreas makes residential areas of OSM areas, named by their name tag,
 // with residents from pops by name. unmatched names the areas pops has no row for
 // (they get no residents) and the rows of pops that name no area. An area without

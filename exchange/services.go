@@ -418,27 +418,24 @@ func ReadServicesCSV(data []byte, defaultCRS geo.CRS) ([]ServiceRow, error) {
 		return nil, &fileError{Line: 1, Message: "lon and lat columns go together"}
 	}
 	var rows []ServiceRow
-	for {
-		record, err := r.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		} else if err != nil {
-			return nil, csvFileError(err)
-		}
-		line, _ := r.FieldPos(0)
-		if strings.TrimSpace(strings.Join(record, "")) == "" {
-			continue
+	err = eachRecord(r, func(record []string, line int) error {
+		if blankRecord(record) {
+			return nil
 		}
 		if len(record) != len(header) {
 			rows = append(rows, ServiceRow{Line: line, Errors: []RowError{{Line: line,
 				Message: fmt.Sprintf("the row has %d cells, the header %d (a comma or line break inside a cell needs \"quotes\")", len(record), len(header))}}})
-			continue
+			return nil
 		}
 		cells := make(map[string]string, len(header))
 		for i, h := range header {
 			cells[h] = UnescapeCell(strings.TrimSpace(record[i])) // as WriteCSV escaped it
 		}
 		rows = append(rows, ParseServiceRow(line, cells, defaultCRS))
+		return nil
+	})
+	if err != nil {
+		return nil, csvFileError(err)
 	}
 	return rows, nil
 }

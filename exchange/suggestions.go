@@ -65,44 +65,48 @@ func ReadSuggestions(r io.Reader) ([]doorstep.SuggestionRecord, error) {
 		errs    RowErrors
 		seen    = map[string]int{}
 	)
-	for len(errs) < maxSuggestionErrors {
-		row, err := cr.Read()
-		if err == io.EOF {
-			break
+	// fail records a bad row and stops the reading once the errors are enough.
+	fail := func(e RowError) error {
+		errs = append(errs, e)
+		if len(errs) >= maxSuggestionErrors {
+			return errEnoughRowErrors
 		}
-		line, _ := cr.FieldPos(0)
-		var pe *csv.ParseError
-		if errors.As(err, &pe) {
-			errs = append(errs, RowError{Line: pe.StartLine, Message: "not valid CSV: " + pe.Err.Error()})
-			break
-		} else if err != nil {
-			return nil, err
-		}
-		if strings.TrimSpace(strings.Join(row, "")) == "" {
-			continue
+		return nil
+	}
+	err = eachRecord(cr, func(row []string, line int) error {
+		if blankRecord(row) {
+			return nil
 		}
 		if len(row) != len(header) {
-			errs = append(errs, RowError{Line: line, Message: fmt.Sprintf("%d cells, the header has %d", len(row), len(header))})
-			continue
+			return fail(RowError{Line: line, Message: fmt.Sprintf("%d cells, the header has %d", len(row), len(header))})
 		}
 		cell := func(name string) string { return UnescapeCell(strings.TrimSpace(row[col[name]])) }
 		rec, bad := parseSuggestionRow(line, cell)
 		if bad != nil {
-			errs = append(errs, *bad)
-			continue
+			return fail(*bad)
 		}
 		if first, dup := seen[rec.ExternalID]; dup {
-			errs = append(errs, RowError{Line: line, Field: "external_id", Message: fmt.Sprintf("%q is on line %d too", rec.ExternalID, first)})
-			continue
+			return fail(RowError{Line: line, Field: "external_id", Message: fmt.Sprintf("%q is on line %d too", rec.ExternalID, first)})
 		}
 		seen[rec.ExternalID] = line
 		records = append(records, rec)
+		return nil
+	})
+	var pe *csv.ParseError
+	switch {
+	case errors.As(err, &pe):
+		errs = append(errs, RowError{Line: pe.StartLine, Message: "not valid CSV: " + pe.Err.Error()})
+	case err != nil && !errors.Is(err, errEnoughRowErrors):
+		return nil, err
 	}
 	if len(errs) > 0 {
 		return nil, errs
 	}
 	return records, nil
 }
+
+// errEnoughRowErrors stops ReadSuggestions' reading at maxSuggestionErrors.
+var errEnoughRowErrors = errors.New("exchange: enough row errors")
 
 // parseSuggestionRow checks one row's cells; the first bad one is the error.
 func parseSuggestionRow(line int, cell func(string) string) (doorstep.SuggestionRecord, *RowError) {
