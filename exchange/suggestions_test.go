@@ -9,7 +9,9 @@ import (
 
 func TestReadSuggestionsRowErrors(t *testing.T) {
 	const header = "external_id,year,filed_on,category,title,text,area,state,answer\n"
-	good := func(id string) string { return id + ",2020,2020-03-01,环境卫生,路灯,弄堂口路灯坏了,,resolved,已修好\n" }
+	good := func(id string) string {
+		return id + ",2020,2020-03-01,环境卫生,路灯,弄堂口路灯坏了,,resolved,已修好\n"
+	}
 	var many strings.Builder
 	for i := range maxSuggestionErrors + 5 {
 		fmt.Fprintf(&many, "S%d,1900,,c,t,x,,received,\n", i)
