@@ -549,6 +549,9 @@ export class FinderMap {
       this.setNetworkKinds({ real: false, sample: false });
       return;
     }
+    // A map not laid out yet (hidden, or between layouts) has no area to ask for.
+    const size = this.map.getSize();
+    if (size.x === 0 || size.y === 0) return;
     const view = this.map.getBounds();
     if (this.networkBox && this.networkBox.contains(view)) {
       this.networkLayer.addTo(this.map);
