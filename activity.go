@@ -1,7 +1,6 @@
 package doorstep
 
 import (
-	"slices"
 	"time"
 )
 
@@ -99,29 +98,12 @@ func (u *ActivityUpdate) Apply(a *Activity) {
 	set(&a.Start, u.Start)
 	set(&a.End, u.End)
 	set(&a.RRule, u.RRule)
-	if u.ExDates != nil {
-		a.ExDates = nonNil(slices.Clone(*u.ExDates))
-	}
-	if u.CancelledDates != nil {
-		a.CancelledDates = nonNil(slices.Clone(*u.CancelledDates))
-	}
-	if u.Capacity != nil {
-		a.Capacity = nil
-		if c := *u.Capacity; c != nil {
-			v := *c
-			a.Capacity = &v
-		}
-	}
+	setList(&a.ExDates, u.ExDates)
+	setList(&a.CancelledDates, u.CancelledDates)
+	setClearable(&a.Capacity, u.Capacity)
 	set(&a.SignUp, u.SignUp)
 	set(&a.Cancelled, u.Cancelled)
 	set(&a.Sample, u.Sample)
-}
-
-func nonNil(s []string) []string {
-	if s == nil {
-		return []string{}
-	}
-	return s
 }
 
 // Validate checks a, the activity the update made (after Apply; creating when a

@@ -46,25 +46,9 @@ func (u *ServiceUpdate) Apply(s *Service) {
 	set(&s.Lon, u.Lon)
 	set(&s.Lat, u.Lat)
 	set(&s.Phone, u.Phone)
-	if u.Hours != nil {
-		s.Hours = slices.Clone(*u.Hours)
-		if s.Hours == nil {
-			s.Hours = Schedule{}
-		}
-	}
-	if u.Offers != nil {
-		s.Offers = slices.Clone(*u.Offers)
-		if s.Offers == nil {
-			s.Offers = []string{}
-		}
-	}
-	if u.Capacity != nil {
-		s.Capacity = nil
-		if c := *u.Capacity; c != nil {
-			v := *c
-			s.Capacity = &v
-		}
-	}
+	setList(&s.Hours, u.Hours)
+	setList(&s.Offers, u.Offers)
+	setClearable(&s.Capacity, u.Capacity)
 	set(&s.Status, u.Status)
 	set(&s.ReopensOn, u.ReopensOn)
 	// A reopening date belongs to a temporary closure.
@@ -79,6 +63,29 @@ func (u *ServiceUpdate) Apply(s *Service) {
 func set[T any](dst *T, v *T) {
 	if v != nil {
 		*dst = *v
+	}
+}
+
+// setList sets a copy of the list v gives, never nil, so the record shares no
+// array with the update and an emptied list reads [] in JSON rather than null.
+func setList[S ~[]E, E any](dst *S, v *S) {
+	if v != nil {
+		*dst = slices.Clone(*v)
+		if *dst == nil {
+			*dst = S{}
+		}
+	}
+}
+
+// setClearable sets a field an update may clear: v nil leaves it, *v nil clears
+// it, and a value is copied so the record shares nothing with the update.
+func setClearable[T any](dst **T, v **T) {
+	if v != nil {
+		*dst = nil
+		if c := *v; c != nil {
+			copied := *c
+			*dst = &copied
+		}
 	}
 }
 
