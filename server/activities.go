@@ -263,11 +263,7 @@ func (s *Server) placeOf(c *gin.Context) (*doorstep.Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	place, ok := s.Snapshot().Service(id)
-	if !ok {
-		return nil, doorstep.Errorf(doorstep.ENOTFOUND, "Service %d not found.", id)
-	}
-	return place, nil
+	return serviceIn(s.Snapshot(), id)
 }
 
 // placeOccurrences expands one place's activities for the window, by start, at
@@ -414,9 +410,9 @@ func (s *Server) handleICal(c *gin.Context) {
 		return
 	}
 	snap := s.Snapshot()
-	place, ok := snap.Service(id)
-	if !ok {
-		writeError(c, doorstep.Errorf(doorstep.ENOTFOUND, "Service %d not found.", id))
+	place, err := serviceIn(snap, id)
+	if err != nil {
+		writeError(c, err)
 		return
 	}
 	list, err := s.db.Activities(c.Request.Context(), store.ActivityFilter{ServiceID: id})

@@ -111,6 +111,15 @@ func category(p *params, snap *finder.Snapshot) (string, error) {
 	return id, nil
 }
 
+// serviceIn returns the listing id of snap; one it does not hold is not found.
+func serviceIn(snap *finder.Snapshot, id int64) (*doorstep.Service, error) {
+	svc, ok := snap.Service(id)
+	if !ok {
+		return nil, doorstep.Errorf(doorstep.ENOTFOUND, "Service %d not found.", id)
+	}
+	return svc, nil
+}
+
 func (s *Server) handleService(c *gin.Context) {
 	_, crs, ok := s.requestParams(c)
 	if !ok {
@@ -122,9 +131,9 @@ func (s *Server) handleService(c *gin.Context) {
 		return
 	}
 	snap := s.Snapshot()
-	svc, found := snap.Service(id)
-	if !found {
-		writeError(c, doorstep.Errorf(doorstep.ENOTFOUND, "Service %d not found.", id))
+	svc, err := serviceIn(snap, id)
+	if err != nil {
+		writeError(c, err)
 		return
 	}
 	c.JSON(http.StatusOK, newServiceJSON(snap, &s.reported, svc, nil, crs, s.now()))
