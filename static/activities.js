@@ -26,7 +26,7 @@ addStrings({
     weekMore: '还有更多活动未列出。',
     placeWeekTitle: '本周活动',
     addToCalendar: '订阅日历',
-    addToCalendarLabel: '把{place}的活动加到手机日历',
+    addToCalendarLabel: '订阅日历：把{place}的活动加到手机日历', // starts with what the button shows (WCAG 2.5.3)
   },
   en: {
     weekTitle: 'This week',
@@ -45,7 +45,7 @@ addStrings({
     weekMore: 'More activities are not shown.',
     placeWeekTitle: 'This week',
     addToCalendar: 'Add to calendar',
-    addToCalendarLabel: "Add {place}'s activities to your phone's calendar",
+    addToCalendarLabel: "Add to calendar: {place}'s activities on your phone",
   },
 });
 
