@@ -176,3 +176,8 @@ func benchSample(b *testing.B, path string) {
 		}
 	}
 }
+
+// BenchmarkSampleDoorstep answers the doorstep question on the sample street over
+// the handler, with today's menu of the meal points it names read from the store
+// and the delivery areas resolved (the street's sample has some of each kind).
+func BenchmarkSampleDoorstep(b *testing.B) { benchSample(b, "/api/doorstep?lon=121.4705&lat=31.2935") }

@@ -81,6 +81,8 @@ type Server struct {
 	reported     reportedSet
 	// activities is the index of activities the lookups answer from (activities.go).
 	activities activityBook
+	// todayMenus keeps the day's menus the doorstep answers show (menus.go).
+	todayMenus menuDay
 	// endSessions records a sign-out (store.DB.EndSessions); a field so a test can
 	// make it fail as on a full disk.
 	endSessions func(ctx context.Context, userID int64) error

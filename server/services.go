@@ -180,7 +180,7 @@ func (s *Server) newDoorstepAnswer(ctx context.Context, snap *finder.Snapshot, a
 	for _, line := range ans.Categories {
 		meals = append(meals, line.Service, line.Usual)
 	}
-	menus, err := s.todayMenus(ctx, meals)
+	menus, err := s.mealMenus(ctx, meals)
 	if err != nil {
 		return doorstepJSON{}, err
 	}

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"doorstep"
@@ -81,33 +80,18 @@ func (db *DB) Menus(ctx context.Context, serviceID int64, dates []string) ([]*do
 	return list, err
 }
 
-// MenusOn returns the menus kept for date of the listings ids, by listing id;
-// listings without one are absent. The doorstep answer reads today's this way.
-func (db *DB) MenusOn(ctx context.Context, ids []int64, date string) (map[int64]*doorstep.Menu, error) {
+// MenusOnDate returns every menu kept for date, by listing id.
+func (db *DB) MenusOnDate(ctx context.Context, date string) (map[int64]*doorstep.Menu, error) {
 	out := map[int64]*doorstep.Menu{}
-	if len(ids) == 0 {
-		return out, nil
-	}
 	err := db.readTx(ctx, func(tx *sql.Tx) error {
-		args := []any{date}
-		for _, id := range ids {
-			args = append(args, id)
-		}
-		marks := strings.TrimSuffix(strings.Repeat("?,", len(ids)), ",")
-		rows, err := tx.QueryContext(ctx, `SELECT service_id, date, day, sample, updated_at, version FROM menus
-			WHERE date = ? AND service_id IN (`+marks+`)`, args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			m, err := scanMenu(rows)
-			if err != nil {
+		return queryEach(ctx, tx, `SELECT service_id, date, day, sample, updated_at, version FROM menus WHERE date = ?`,
+			func(rows *sql.Rows) error {
+				m, err := scanMenu(rows)
+				if err == nil {
+					out[m.ServiceID] = m
+				}
 				return err
-			}
-			out[m.ServiceID] = m
-		}
-		return rows.Err()
+			}, date)
 	})
 	return out, err
 }
