@@ -98,16 +98,25 @@ export async function loadSuggestions() {
   }
 }
 
+// Numbers stay whole ("100.00 %", not broken over two lines in large type); the
+// table scrolls in its own named box when the screen is narrower than it.
 function shareTable(caption, key, lines, label = (k) => k) {
+  const id = `sg-table-${key}`;
   return el(
-    'table',
-    { class: 'data-table sg-table', 'data-table': key },
-    el('caption', {}, caption),
-    el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, caption), el('th', { scope: 'col' }, t('sgCount')), el('th', { scope: 'col' }, t('sgShare')))),
+    'div',
+    { class: 'table-wrap', role: 'region', 'aria-labelledby': id, tabindex: '0' },
     el(
-      'tbody',
-      {},
-      lines.map((l) => el('tr', {}, el('th', { scope: 'row' }, label(l[key])), el('td', {}, String(l.count)), el('td', {}, `${l.share_percent.toFixed(2)} %`))),
+      'table',
+      { class: 'data-table sg-table', 'data-table': key },
+      el('caption', { id }, caption),
+      el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, caption), el('th', { scope: 'col', class: 'num' }, t('sgCount')), el('th', { scope: 'col', class: 'num' }, t('sgShare')))),
+      el(
+        'tbody',
+        {},
+        lines.map((l) =>
+          el('tr', {}, el('th', { scope: 'row' }, label(l[key])), el('td', { class: 'num' }, String(l.count)), el('td', { class: 'num' }, `${l.share_percent.toFixed(2)} %`)),
+        ),
+      ),
     ),
   );
 }
