@@ -300,7 +300,16 @@ type DoorstepCategory struct {
 	// Delivery: a meal point delivers to the origin (meal points' line only),
 	// however far it is on foot.
 	Delivery *Delivery
+	// NoneOpenWithin: asked for open now, no service of the category is open within
+	// this many minutes' walk (OpenNowMaxMinutes); Service is then nil.
+	NoneOpenWithin int
 }
+
+// OpenNowMaxMinutes bounds the search for the nearest service open now: nobody
+// walks an hour and more to an open canteen, and with nothing of a kind open
+// nearby (a Sunday afternoon) an unbounded search walked most of the city, a
+// hundred times the work of an ordinary doorstep answer.
+const OpenNowMaxMinutes = 60
 
 // Widening of the doorstep walk for categories with nothing inside the circle: first
 // to doorstepDetourRoom times the straight line to their nearest service, then, if
@@ -358,13 +367,33 @@ func (s *Snapshot) doorstep(origin orb.Point, speed float64, now time.Time, open
 	// walk just wide enough for their nearest services by straight line (with room
 	// for detours), and a last, much wider one if even that finds nothing.
 	bound := float64(widest) * speed
+	limit := math.Inf(1)
+	if openNow {
+		limit = OpenNowMaxMinutes * speed
+		bound = min(bound, limit)
+	}
+	// Each category's nearest by straight line, looked up once: with open now
+	// the filter looks at every service it passes over, all the city's when none
+	// is open, so the look-up goes no farther than the limit (no walk is shorter
+	// than the straight line, to within nearbyStraightSlack).
+	straight := make([]geo.Neighbor, len(s.categories))
+	for i, cat := range s.categories {
+		straight[i].Index = -1
+		if ci, ok := s.perCategory[cat.ID]; ok {
+			if ns := ci.points.Nearest(origin, 1, limit+nearbyStraightSlack, ci.keep(s, now, openNow), nil); len(ns) == 1 {
+				straight[i] = ns[0]
+			}
+		}
+	}
 	missing := len(best)
 	if onNetwork {
-		missing = s.doorstepProbe(origin, w, src, bound, now, openNow, best)
+		missing = s.doorstepProbe(origin, w, src, bound, now, openNow, straight, best)
 	}
+	walked := 0.0 // how far the last walk went
 	for round := 0; round < 3 && missing > 0; round++ {
 		if onNetwork {
 			w.FromSnaps([]geo.Snap{src}, bound)
+			walked = bound
 		}
 		farthest := 0.0
 		for i, cat := range s.categories {
@@ -374,31 +403,33 @@ func (s *Snapshot) doorstep(origin orb.Point, speed float64, now time.Time, open
 			if r, ok := s.nearestOfCategory(cat.ID, origin, w, onNetwork, bound, now, openNow); ok {
 				best[i] = r
 				missing--
-			} else if ci, ok := s.perCategory[cat.ID]; ok {
-				if ns := ci.points.Nearest(origin, 1, 0, ci.keep(s, now, openNow), nil); len(ns) == 1 {
-					farthest = max(farthest, ns[0].Distance)
-				}
+			} else if straight[i].Index >= 0 {
+				farthest = max(farthest, straight[i].Distance)
 			}
 		}
-		if farthest == 0 {
+		next := bound
+		if round == 0 {
+			next = max(bound*1.5, farthest*doorstepDetourRoom)
+		} else {
+			next = max(bound, farthest) * doorstepFarFactor
+		}
+		if farthest == 0 || !(min(next, limit) > bound) {
 			break
 		}
-		if round == 0 {
-			bound = max(bound*1.5, farthest*doorstepDetourRoom)
-		} else {
-			bound = max(bound, farthest) * doorstepFarFactor
-		}
+		bound = min(next, limit)
 	}
 	for i, cat := range s.categories {
 		line := DoorstepCategory{Category: cat}
 		r := best[i]
-		if r.pos < 0 {
-			// Beyond every walk: the nearest by straight line, estimated.
-			if ci, ok := s.perCategory[cat.ID]; ok {
-				if ns := ci.points.Nearest(origin, 1, 0, ci.keep(s, now, openNow), nil); len(ns) == 1 {
-					r = rankedWalk{pos: ci.services[ns[0].Index], metres: ns[0].Distance * doorstep.StraightLineDetour, estimate: true}
-				}
+		// Beyond every walk: the nearest by straight line, estimated, unless the
+		// walk went to the limit and so knows it farther.
+		if r.pos < 0 && !(walked >= limit) {
+			if n := straight[i]; n.Index >= 0 && n.Distance*doorstep.StraightLineDetour <= limit {
+				r = rankedWalk{pos: s.perCategory[cat.ID].services[n.Index], metres: n.Distance * doorstep.StraightLineDetour, estimate: true}
 			}
+		}
+		if r.pos < 0 && openNow {
+			line.NoneOpenWithin = OpenNowMaxMinutes
 		}
 		if r.pos >= 0 {
 			w := r.walk(speed)
@@ -421,17 +452,16 @@ func (s *Snapshot) doorstep(origin orb.Point, speed float64, now time.Time, open
 // to the farthest category's nearest service, when that is short of bound, and
 // fills in best for the categories it reaches: the nearest within a shorter walk,
 // when there is one, is the nearest within any longer one. It returns how many
-// categories are still missing, leaving out those with no service to find.
-func (s *Snapshot) doorstepProbe(origin orb.Point, w *geo.Walker, src geo.Snap, bound float64, now time.Time, openNow bool, best []rankedWalk) int {
+// categories are still missing, leaving out those with no service to find
+// (none in straight, the nearest of each by straight line).
+func (s *Snapshot) doorstepProbe(origin orb.Point, w *geo.Walker, src geo.Snap, bound float64, now time.Time, openNow bool, straight []geo.Neighbor, best []rankedWalk) int {
 	probe, missing := 0.0, 0
 	findable := make([]bool, len(best))
-	for i, cat := range s.categories {
-		if ci, ok := s.perCategory[cat.ID]; ok {
-			if ns := ci.points.Nearest(origin, 1, 0, ci.keep(s, now, openNow), nil); len(ns) == 1 {
-				probe = max(probe, ns[0].Distance*probeWidening)
-				findable[i] = true
-				missing++
-			}
+	for i, n := range straight {
+		if n.Index >= 0 {
+			probe = max(probe, n.Distance*probeWidening)
+			findable[i] = true
+			missing++
 		}
 	}
 	if missing == 0 || !(probe < bound) {

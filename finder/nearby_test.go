@@ -130,3 +130,50 @@ func TestDoorstepNearestBehindNearerByStraightLine(t *testing.T) {
 		t.Fatalf("nearest meal point %+v at %+v, want service 9 at 400 m", line.Service, line.Walk)
 	}
 }
+
+// TestDoorstepOpenNowWithinTheCap: at the slowest speed OpenNowMaxMinutes is
+// 1,200 m. The usual nearest meal point, 100 m from home, is closed on a
+// Wednesday; the only open one is a 45-minute walk (answered as today), a
+// 90-minute walk, or 500 m away in a straight line but 2,300 m on foot across the
+// river's one bridge (both beyond the cap: none open within 60 minutes, the usual
+// nearest still named).
+func TestDoorstepOpenNowWithinTheCap(t *testing.T) {
+	town := newRiverTown()
+	home := town.at(0, 0)
+	tests := []struct {
+		name     string
+		open     [2]float64 // where the one open meal point stands
+		wantOpen bool
+		wantM    float64 // its walk, when within the cap
+	}{
+		{"within the cap", [2]float64{400, 500}, true, 900},
+		{"a 90-minute walk", [2]float64{900, 900}, false, 0},
+		{"near by straight line, far on foot", [2]float64{500, 0}, false, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			usual, open := town.at(100, 0), town.at(tt.open[0], tt.open[1])
+			services := []*doorstep.Service{
+				{ID: 1, Category: "meal_point", Status: doorstep.StatusOpen, Lon: usual[0], Lat: usual[1],
+					Hours: doorstep.Schedule{{Days: []string{"sat", "sun"}, Opens: "08:00", Closes: "12:00"}}},
+				{ID: 2, Category: "meal_point", Status: doorstep.StatusOpen, Lon: open[0], Lat: open[1],
+					Hours: doorstep.Schedule{{Days: []string{"wed"}, Opens: "08:00", Closes: "20:00"}}},
+			}
+			snap := Build(Input{Categories: testCategories, Services: services, Network: town.lines})
+			line := snap.DoorstepOpenNow(home, doorstep.SpeedMin, testNow).Categories[0]
+			if line.Usual == nil || line.Usual.ID != 1 || line.UsualWalk == nil || math.Abs(line.UsualWalk.DistanceM-100) > 1 {
+				t.Errorf("usual %+v at %+v, want service 1 at 100 m", line.Usual, line.UsualWalk)
+			}
+			if _, ok := snap.NextChange(line.Usual, testNow); !ok {
+				t.Error("the usual nearest has no reopening")
+			}
+			switch {
+			case tt.wantOpen && (line.Service == nil || line.Service.ID != 2 || math.Abs(line.Walk.DistanceM-tt.wantM) > 1 ||
+				line.Walk.Estimate != "" || line.NoneOpenWithin != 0):
+				t.Errorf("open %+v at %+v, none within %d; want service 2 at %v m", line.Service, line.Walk, line.NoneOpenWithin, tt.wantM)
+			case !tt.wantOpen && (line.Service != nil || line.NoneOpenWithin != OpenNowMaxMinutes):
+				t.Errorf("open %+v at %+v, none within %d; want none within %d", line.Service, line.Walk, line.NoneOpenWithin, OpenNowMaxMinutes)
+			}
+		})
+	}
+}

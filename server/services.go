@@ -223,7 +223,7 @@ func newDoorstepJSON(snap *finder.Snapshot, reported *reportedSet, ans finder.Do
 	}
 	for i, line := range ans.Categories {
 		cj := doorstepCategoryJSON{Category: line.Category.ID, AtDoorstep: line.AtDoorstep, InCircle: line.InCircle,
-			Delivery: newDeliveryNoteJSON(line.Delivery)}
+			NoneOpenWithin: line.NoneOpenWithin, Delivery: newDeliveryNoteJSON(line.Delivery)}
 		if line.Service != nil {
 			sj := newServiceJSON(snap, reported, line.Service, line.Walk, crs, now)
 			cj.Service = &sj
@@ -324,6 +324,8 @@ type doorstepCategoryJSON struct {
 	InCircle   bool         `json:"in_circle"`
 	// With open_now: the usual nearest, when it is closed now (and so not the service).
 	Usual *serviceJSON `json:"usual,omitempty"`
+	// With open_now and none open within finder.OpenNowMaxMinutes' walk: those minutes.
+	NoneOpenWithin int `json:"none_open_within_minutes,omitempty"`
 	// Delivery: on the meal points' line, a meal point that delivers to the origin
 	// (可送餐上门), however far it is on foot.
 	Delivery *deliveryNoteJSON `json:"delivery,omitempty"`

@@ -192,14 +192,7 @@ type doorstepAnswer struct {
 // nearest when it is open, and names it in usual (closed) when it is not.
 func TestDoorstepOpenNow(t *testing.T) {
 	s := newTestPortal(t)
-	var room serviceJSON
-	for _, svc := range allServices(t, s) {
-		if svc.Category == "meal_point" && svc.Status == "open" {
-			room = svc
-			break
-		}
-	}
-	path := fmt.Sprintf("/api/doorstep?lon=%v&lat=%v", room.Lon, room.Lat)
+	path := doorstepAtMealPoint(t, s)
 	usualSeen := 0
 	for _, hour := range []int{11, 19, 3} {
 		at := time.Date(2026, 11, 25, hour, 0, 0, 0, doorstep.Shanghai)
@@ -237,6 +230,18 @@ func TestDoorstepOpenNow(t *testing.T) {
 	if code := getJSON(t, s, path+"&open_now=maybe", &e); code != http.StatusBadRequest || e.Error.Field != "open_now" {
 		t.Errorf("open_now=maybe: %d %+v, want 400 naming open_now", code, e.Error)
 	}
+}
+
+// doorstepAtMealPoint is the doorstep path from the first meal point in service.
+func doorstepAtMealPoint(t *testing.T, s *Server) string {
+	t.Helper()
+	for _, svc := range allServices(t, s) {
+		if svc.Category == "meal_point" && svc.Status == "open" {
+			return fmt.Sprintf("/api/doorstep?lon=%v&lat=%v", svc.Lon, svc.Lat)
+		}
+	}
+	t.Fatal("no meal point in service")
+	return ""
 }
 
 func TestDoorstep(t *testing.T) {
@@ -513,5 +518,50 @@ func TestServicesJSONAsTheMap(t *testing.T) {
 				t.Errorf("struct:\n%s\nmap:\n%s", got, want)
 			}
 		})
+	}
+}
+
+// TestDoorstepOpenNowNoneWithin: a line with nothing open within the search's
+// 60-minute cap says so in none_open_within_minutes, with service null and its
+// usual nearest (and when that opens, or that it is open farther) kept; a line with an open service, or any
+// line without open_now, carries no such member.
+func TestDoorstepOpenNowNoneWithin(t *testing.T) {
+	s := newTestPortal(t)
+	path := doorstepAtMealPoint(t, s) + "&speed=20"
+	type line struct {
+		Category       string           `json:"category"`
+		Service        *serviceJSON     `json:"service"`
+		Usual          *serviceJSON     `json:"usual"`
+		NoneOpenWithin *json.RawMessage `json:"none_open_within_minutes"`
+	}
+	var none, open int
+	for _, tc := range []struct {
+		hour  int
+		query string
+	}{{3, "&open_now=true"}, {11, "&open_now=true"}, {3, ""}} {
+		at := time.Date(2026, 11, 25, tc.hour, 0, 0, 0, doorstep.Shanghai)
+		s.now = func() time.Time { return at }
+		var ans struct{ Categories []line }
+		if code := getJSON(t, s, path+tc.query, &ans); code != http.StatusOK || len(ans.Categories) == 0 {
+			t.Fatalf("%02d:00%s: status %d, %d lines", tc.hour, tc.query, code, len(ans.Categories))
+		}
+		for _, l := range ans.Categories {
+			switch {
+			case tc.query == "" || l.Service != nil:
+				if l.NoneOpenWithin != nil {
+					t.Errorf("%02d:00%s %s: none_open_within_minutes %s beside service %+v", tc.hour, tc.query, l.Category, *l.NoneOpenWithin, l.Service)
+				}
+				open++
+			case l.NoneOpenWithin == nil || string(*l.NoneOpenWithin) != "60":
+				t.Errorf("%02d:00 %s: no service and none_open_within_minutes %v, want 60", tc.hour, l.Category, l.NoneOpenWithin)
+			case l.Usual != nil && l.Usual.OpenNow && !(*l.Usual.WalkMinutes > 60):
+				t.Errorf("%02d:00 %s: none open within 60 minutes, yet the usual %q is open %v minutes away", tc.hour, l.Category, l.Usual.Name, *l.Usual.WalkMinutes)
+			default:
+				none++
+			}
+		}
+	}
+	if none == 0 || open == 0 {
+		t.Fatalf("%d lines with none open and %d with a service: the test shows nothing", none, open)
 	}
 }
