@@ -117,6 +117,15 @@ func BenchmarkCityHTTPDoorstepOpenNow(b *testing.B) {
 	})
 }
 
+// BenchmarkCityHTTPDoorstepOpenNowFastest: at the fastest speed the open-now
+// search's 60-minute limit is widest, so this is its dearest answer (unpriced by
+// the fair-use limiter, like every doorstep answer).
+func BenchmarkCityHTTPDoorstepOpenNowFastest(b *testing.B) {
+	benchGet(b, func(p orb.Point) string {
+		return fmt.Sprintf("/api/doorstep?lon=%.6f&lat=%.6f&open_now=true&speed=120", p[0], p[1])
+	})
+}
+
 func BenchmarkCityHTTPCircle15(b *testing.B) {
 	benchGet(b, func(p orb.Point) string { return fmt.Sprintf("/api/circle?lon=%.6f&lat=%.6f", p[0], p[1]) })
 }
