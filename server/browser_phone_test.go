@@ -228,7 +228,10 @@ func TestBrowserOpenNowAnswer(t *testing.T) {
 // it is outside.
 func TestBrowserShareLink(t *testing.T) {
 	ctx, base, problems := newPhoneTab(t)
-	loaded := `document.documentElement.dataset.ready === 'true' && document.getElementById('answer-list').dataset.state === 'loaded'`
+	// The week's activities arrive after the answer and are written onto its cards, so
+	// the two answers compare only once both have them.
+	loaded := `document.documentElement.dataset.ready === 'true' && document.getElementById('answer-list').dataset.state === 'loaded' &&
+	  document.getElementById('week-days').dataset.state === 'loaded'`
 	browserRun(t, ctx, "open page", chromedp.Navigate(base+"/?lang=zh"))
 	browserWait(t, ctx, "ready", `document.documentElement.dataset.ready === 'true'`)
 	browserRun(t, ctx, "choose area", chromedp.Evaluate[chromedp.Void](pageChooseArea(3)))
