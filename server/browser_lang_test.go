@@ -62,6 +62,8 @@ func TestBrowserChineseMarkedInEnglish(t *testing.T) {
 	tour.open("/")
 	browserRun(t, ctx, "choose area", chromedp.Evaluate[chromedp.Void](pageChooseArea(1)))
 	browserWait(t, ctx, "answer", `document.getElementById('answer-list').dataset.state === 'loaded'`)
+	// The answer scrolls into view; a click during that scroll lands where the switch was.
+	browserWait(t, ctx, "page to stop scrolling", pageScrollStill)
 	browserRun(t, ctx, "switch language", chromedp.Click(chromedp.ID("lang-toggle")))
 	browserWait(t, ctx, "english", `document.documentElement.lang === 'en'`)
 	if r := browserEval[pageLangMarks](t, ctx, pageUnmarkedChineseJS); r.Count > 0 {
