@@ -127,8 +127,9 @@ func streetLocation(ctx context.Context, tx *sql.Tx) (*time.Location, error) {
 	return (&doorstep.Street{Timezone: tz}).Location(), nil
 }
 
-// sampleBooking is how a sample delivery is booked.
-const sampleBooking = "示例：每天9:30前电话预订，11:00–12:00送到家 / sample: book by 9:30, delivered 11:00–12:00"
+// sampleBooking is how a sample delivery is booked, in the street's words only: the
+// delivery note marks it 示例 itself.
+const sampleBooking = "每天9:30前电话预订，11:00–12:00送到家"
 
 // insertSampleDeliveries gives the sample meal points that offer 送餐上门 a delivery
 // area, one of each kind in turn: within 20 minutes' walk, the residential area it
