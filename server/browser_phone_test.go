@@ -200,16 +200,30 @@ func TestBrowserOpenNowAnswer(t *testing.T) {
 	browserWait(t, ctx, "ready", `document.documentElement.dataset.ready === 'true'`)
 	browserRun(t, ctx, "choose area", chromedp.Evaluate[chromedp.Void](pageChooseArea(1)))
 	browserWait(t, ctx, "answer", `document.getElementById('answer-list').dataset.state === 'loaded'`)
+	// The answer scrolls into view; a click during that scroll lands where the box was.
+	browserWait(t, ctx, "page to stop scrolling", pageScrollStill)
 	browserRun(t, ctx, "open now only", chromedp.Click(chromedp.ID("open-now")))
 	browserWait(t, ctx, "open-now answer", `document.getElementById('answer-list').dataset.state === 'loaded' && document.querySelector('#answer-list .usual-closed')`)
 	type openAnswer struct {
 		Statuses []string `json:"statuses"`
 		Notes    []string `json:"notes"`
+		Nones    []string `json:"nones"`
 	}
 	got := browserEval[openAnswer](t, ctx, `({
 	  statuses: [...document.querySelectorAll('#answer-list > li.answer-row:not(.answer-none) .svc-details .status')].map((e) => e.textContent),
 	  notes: [...document.querySelectorAll('#answer-list .usual-closed')].map((e) => e.textContent),
+	  nones: [...document.querySelectorAll('#answer-list .none')].map((e) => e.textContent),
 	})`)
+	// At 19:00 some kinds have nothing open in the whole street: the row says how far
+	// the search walked (the doorstep answer's 60-minute bound), not just "nearby".
+	if len(got.Nones) == 0 {
+		t.Error("at 19:00 every kind has a service open; the sample street's hours changed, so this test needs another hour")
+	}
+	for _, n := range got.Nones {
+		if n != "步行60分钟内现在没有开放的此类服务。" {
+			t.Errorf("a kind with nothing open says %q, want 步行60分钟内现在没有开放的此类服务。", n)
+		}
+	}
 	for _, s := range got.Statuses {
 		if s != "现在开放" {
 			t.Errorf("open-now answer shows a service that is %q", s)

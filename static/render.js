@@ -228,7 +228,7 @@ export function answerRows(answer, categoriesById, { short = false, extra = () =
     const svc = entry.service;
     if (!svc) {
       li.classList.add('answer-none');
-      li.append(...el('div', {}, el('p', { class: 'none' }, t(entry.usual ? 'noneOpenNow' : 'noneFound')), usualClosedNote(entry.usual), extra(entry)).childNodes);
+      li.append(...el('div', {}, el('p', { class: 'none' }, noneText(entry)), usualClosedNote(entry.usual), extra(entry)).childNodes);
       return li;
     }
     const circle = cat.circle_minutes || 15;
@@ -294,6 +294,12 @@ export function readAloudButton(svc) {
   const button = el('button', { type: 'button', class: 'btn btn-read', 'aria-label': t('readAloudLabel', { name: serviceName(svc) }) }, t('readAloud'));
   button.addEventListener('click', () => speak(words.join(t('spokenSep'))));
   return el('p', { class: 'read-actions' }, button);
+}
+
+/** noneText says why a kind has no answer: nothing open within the search's walk, or none at all. */
+function noneText(entry) {
+  if (entry.none_open_within_minutes) return t('noneOpenWithin', { min: entry.none_open_within_minutes });
+  return t(entry.usual ? 'noneOpenNow' : 'noneFound');
 }
 
 /**
