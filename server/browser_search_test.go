@@ -85,6 +85,7 @@ func TestBrowserResidentSearch(t *testing.T) {
 	}
 
 	// Open now: only open ones (a Wednesday at 11:00, lunch time).
+	browserWait(t, ctx, "page to stop scrolling", pageScrollStill)
 	browserRun(t, ctx, "tick open now", chromedp.Click(chromedp.ID("open-now")))
 	browserWait(t, ctx, "open results", `document.getElementById('search-results').innerText.includes('只列出现在开放的')`)
 	open := browserEval[results](t, ctx, readResults)
