@@ -48,6 +48,18 @@ func staffType(t *testing.T, ctx context.Context, id, text string) {
 // staffClick clicks the element the CSS selector names, scrolled into view.
 func staffClick(t *testing.T, ctx context.Context, selector string) {
 	t.Helper()
+	// The staff and office pages fill panels as their answers arrive (the day's summary,
+	// the subsidy rules, coverage), which moves what lies below; a click aimed before
+	// such a move lands on whatever moved there. Wait until the target has stayed put.
+	browserWait(t, ctx, "still "+selector, fmt.Sprintf(`(() => {
+	  const e = document.querySelector(%q);
+	  if (!e) return false;
+	  const r = e.getBoundingClientRect();
+	  const key = [r.top, r.left, r.width, r.height, scrollY].join();
+	  window.__stillN = window.__stillKey === key ? (window.__stillN || 0) + 1 : 0;
+	  window.__stillKey = key;
+	  return window.__stillN >= 4;
+	})()`, selector))
 	browserRun(t, ctx, "click "+selector, chromedp.Click(chromedp.CSS(selector)))
 }
 

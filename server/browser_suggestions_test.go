@@ -59,7 +59,7 @@ func TestBrowserOfficeSuggestions(t *testing.T) {
 	if fmt.Sprint(groups) != fmt.Sprint(wantGroups) {
 		t.Errorf("groups %+v, want %+v", groups, wantGroups)
 	}
-	browserRun(t, ctx, "open resolved", chromedp.Click(chromedp.CSS(`#sg-list details[data-state="resolved"] > summary`)))
+	staffClick(t, ctx, `#sg-list details[data-state="resolved"] > summary`)
 	staffClick(t, ctx, `#sg-list details[data-state="resolved"] .sg-more`)
 	browserWait(t, ctx, "all resolved", `document.querySelectorAll('#sg-list details[data-state="resolved"] li.sg-item').length === 17`)
 	if !browserEval[bool](t, ctx, `document.activeElement.closest('li.sg-item') === document.querySelectorAll('#sg-list details[data-state="resolved"] li.sg-item')[5]`) {
