@@ -109,23 +109,13 @@ type whatIf struct {
 // readWhatIf reads and checks a what-if body, each member by name and type.
 func readWhatIf(body jsonObject, snap *finder.Snapshot) (w whatIf, err error) {
 	var req whatIfRequest
-	members := map[string]struct {
-		dst  any
-		what string
-	}{
-		"category": {&req.Category, "a category id"}, "crs": {&req.CRS, "wgs84, gcj02 or bd09"},
-		"lon": {&req.Lon, "a number"}, "lat": {&req.Lat, "a number"}, "minutes": {&req.Minutes, "a number"},
-		"speed":   {&req.Speed, fmt.Sprintf("elder, adult, or metres a minute from %g to %g", doorstep.SpeedMin, doorstep.SpeedMax)},
-		"profile": {&req.Profile, "walk, step_free or walker"}, "step_seconds": {&req.StepSecs, "a number of seconds"},
-	}
-	for _, name := range body.names() {
-		m, known := members[name]
-		if !known {
-			return w, doorstep.FieldErrorf(name, "Unknown field %q.", name)
-		}
-		if err := body.decode(name, m.dst, m.what, true); err != nil {
-			return w, err
-		}
+	if err := decodeMembersNullable(body, map[string]bodyMember{
+		"category": {"a category id", &req.Category}, "crs": {"wgs84, gcj02 or bd09", &req.CRS},
+		"lon": {"a number", &req.Lon}, "lat": {"a number", &req.Lat}, "minutes": {"a number", &req.Minutes},
+		"speed":   {fmt.Sprintf("elder, adult, or metres a minute from %g to %g", doorstep.SpeedMin, doorstep.SpeedMax), &req.Speed},
+		"profile": {"walk, step_free or walker", &req.Profile}, "step_seconds": {"a number of seconds", &req.StepSecs},
+	}, true); err != nil {
+		return w, err
 	}
 	if w.crs, err = geo.ParseCRS(req.CRS); err != nil {
 		return w, doorstep.FieldErrorf("crs", "crs must be wgs84, gcj02 or bd09.")

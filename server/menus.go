@@ -204,12 +204,18 @@ type bodyMember struct {
 // decodeMembers decodes each member of body into its place in members, refusing
 // unknown members and nulls by name.
 func decodeMembers(body jsonObject, members map[string]bodyMember) error {
+	return decodeMembersNullable(body, members, false)
+}
+
+// decodeMembersNullable is decodeMembers, accepting null for any member when
+// nullable (as a what-if body does).
+func decodeMembersNullable(body jsonObject, members map[string]bodyMember, nullable bool) error {
 	for _, name := range body.names() {
 		m, ok := members[name]
 		if !ok {
 			return doorstep.FieldErrorf(name, "Unknown field %q.", name)
 		}
-		if err := body.decode(name, m.dst, m.what, false); err != nil {
+		if err := body.decode(name, m.dst, m.what, nullable); err != nil {
 			return err
 		}
 	}
