@@ -248,10 +248,7 @@ func (s *Server) newAreaCard(c *gin.Context, snap *finder.Snapshot, area *doorst
 		Sample: area.Sample || snap.SampleStreet(), Estimate: ans.Estimate != "",
 		Printed: printedOn(now.In(snap.Location()), lang)}
 	if street != nil {
-		card.Street = street.Name
-		if lang == "en" && street.NameEn != "" {
-			card.Street = street.NameEn
-		}
+		card.Street = inLang(lang, street.Name, street.NameEn)
 	}
 	circles := map[int]bool{}
 	for _, line := range ans.Categories {
@@ -263,10 +260,7 @@ func (s *Server) newAreaCard(c *gin.Context, snap *finder.Snapshot, area *doorst
 			continue
 		}
 		svc := line.Service
-		cl.Service, cl.Phone = svc.Name, svc.Phone
-		if lang == "en" && svc.NameEn != "" {
-			cl.Service = svc.NameEn
-		}
+		cl.Service, cl.Phone = inLang(lang, svc.Name, svc.NameEn), svc.Phone
 		if namesKind(cl.Service, cl.Category) {
 			cl.Category = "" // 凉城四村助餐点 says 助餐点 itself
 		}
@@ -298,12 +292,17 @@ func wholeMinutes(m float64) int { return max(1, int(math.Round(m))) }
 // shortCategory is a category's name up to its first "/": 助餐点 of 助餐点/长者食堂,
 // the word residents use, short enough to stand before the service's name.
 func shortCategory(cat doorstep.Category, lang string) string {
-	name := cat.NameZh
-	if lang == "en" && cat.NameEn != "" {
-		name = cat.NameEn
-	}
-	short, _, _ := strings.Cut(name, "/")
+	short, _, _ := strings.Cut(inLang(lang, cat.NameZh, cat.NameEn), "/")
 	return strings.TrimSpace(short)
+}
+
+// inLang is a name in the card's language: the English one on an English card when
+// there is one, else the Chinese.
+func inLang(lang, zh, en string) string {
+	if lang == "en" && en != "" {
+		return en
+	}
+	return zh
 }
 
 // namesKind reports whether a service's name already says its kind, as
