@@ -151,13 +151,7 @@ func WalkingGraph(lines []doorstep.NetworkLine) (*geo.Graph, geo.Islands) {
 }
 
 // snap joins p to the network within geo.MaxSnapMetres.
-func (b *Base) snap(p orb.Point) pointSnap {
-	if b.graph == nil {
-		return pointSnap{}
-	}
-	s, err := b.graph.Snap(p, geo.MaxSnapMetres)
-	return pointSnap{snap: s, ok: err == nil}
-}
+func (b *Base) snap(p orb.Point) pointSnap { return b.snapAt(p, nil) }
 
 // Islands says what small parts of the network were left out of the graph.
 func (b *Base) Islands() geo.Islands { return b.islands }

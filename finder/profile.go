@@ -115,6 +115,5 @@ func (b *Base) snapFor(ps pointSnap, p orb.Point, cost *geo.Cost) pointSnap {
 	if !ps.ok || cost == nil || cost.Allows(b.graph, ps.snap.Edge) {
 		return ps
 	}
-	s, err := b.graph.SnapFor(p, geo.MaxSnapMetres, cost)
-	return pointSnap{snap: s, ok: err == nil}
+	return b.snapAt(p, cost)
 }
