@@ -325,7 +325,21 @@ const (
 // to the widest circle answers most categories; wider walks the rest; what none
 // reaches is estimated in a straight line.
 func (s *Snapshot) Doorstep(origin orb.Point, speed float64, now time.Time) DoorstepAnswer {
-	return s.doorstep(origin, speed, now, false)
+	ans := s.doorstep(origin, speed, now, false)
+	s.addDelivery(&ans)
+	return ans
+}
+
+// addDelivery names, on the meal points' line, the meal point delivering to the
+// answer's origin, if any.
+func (s *Snapshot) addDelivery(ans *DoorstepAnswer) {
+	for i := range ans.Categories {
+		if ans.Categories[i].Category.ID == "meal_point" {
+			if d, ok := s.DeliveryAt(ans.Origin); ok {
+				ans.Categories[i].Delivery = &d
+			}
+		}
+	}
 }
 
 // DoorstepOpenNow is Doorstep with only the services open at now by their hours; a
@@ -339,6 +353,7 @@ func (s *Snapshot) DoorstepOpenNow(origin orb.Point, speed float64, now time.Tim
 			ans.Categories[i].Usual, ans.Categories[i].UsualWalk = u.Service, u.Walk
 		}
 	}
+	s.addDelivery(&ans)
 	return ans
 }
 
@@ -437,11 +452,6 @@ func (s *Snapshot) doorstep(origin orb.Point, speed float64, now time.Time, open
 			line.InCircle = w.WalkMinutes <= float64(cat.CircleMinutes)
 			line.AtDoorstep = w.WalkMinutes <= float64(cat.DoorstepMinutes) ||
 				(areaPos >= 0 && s.serviceIn[r.pos] == areaPos)
-		}
-		if cat.ID == "meal_point" {
-			if d, ok := s.DeliveryAt(origin); ok {
-				line.Delivery = &d
-			}
 		}
 		ans.Categories = append(ans.Categories, line)
 	}
