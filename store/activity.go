@@ -241,11 +241,9 @@ func (db *DB) changeActivity(ctx context.Context, id, version int64, action stri
 		if err != nil {
 			return err
 		}
-		if version != 0 && version != current.Version {
-			return &doorstep.ConflictError{
-				Err: doorstep.Errorf(doorstep.ECONFLICT,
-					"This activity was changed by someone else: it is now at version %d, not %d.", current.Version, version),
-				Current: current, Version: current.Version,
+		if version != 0 {
+			if err := staleVersion("activity", current.Version, version, current); err != nil {
+				return err
 			}
 		}
 		now := db.Now()
