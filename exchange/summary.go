@@ -1,7 +1,6 @@
 package exchange
 
 import (
-	"encoding/csv"
 	"io"
 	"strconv"
 	"time"
@@ -19,13 +18,8 @@ var summaryColumns = []string{"day", "scope", "summary_organization", "kind", "i
 // first when bom is set, for Excel and WPS); every cell is spreadsheet-safe
 // (EscapeCell).
 func WriteSummaryCSV(w io.Writer, s *doorstep.Summary, bom bool) error {
-	if bom {
-		if _, err := w.Write(utf8BOM); err != nil {
-			return err
-		}
-	}
-	cw := csv.NewWriter(w)
-	if err := cw.Write(summaryColumns); err != nil {
+	cw, err := newCSVWriter(w, bom, summaryColumns)
+	if err != nil {
 		return err
 	}
 	for _, it := range s.Items {
