@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"strconv"
 	"strings"
@@ -34,6 +35,7 @@ func runServe(ctx context.Context, args []string, stderr io.Writer, ready chan<-
 	addr := fs.String("addr", envDefault("DOORSTEP_ADDR", ":8080"), "listen address (DOORSTEP_ADDR)")
 	tileURL := fs.String("tile-url", envDefault("DOORSTEP_TILE_URL", ""), "optional map tile URL template (DOORSTEP_TILE_URL)")
 	secureDefault, _ := strconv.ParseBool(os.Getenv("DOORSTEP_SECURE_COOKIES"))
+	pprofDefault, _ := strconv.ParseBool(os.Getenv("DOORSTEP_PPROF"))
 	secureCookies := fs.Bool("secure-cookies", secureDefault,
 		"mark the session cookie Secure although requests arrive over plain HTTP, behind a TLS proxy (DOORSTEP_SECURE_COOKIES)")
 	logFormat := fs.String("log-format", envDefault("DOORSTEP_LOG_FORMAT", "text"), "log format: text or json (DOORSTEP_LOG_FORMAT)")
@@ -53,6 +55,8 @@ func runServe(ctx context.Context, args []string, stderr io.Writer, ready chan<-
 		"where residents reach the portal, e.g. https://doorstep.example.org; the HSDS API's openapi_url starts with it (DOORSTEP_PUBLIC_URL)")
 	metricsAddr := fs.String("metrics-addr", envDefault("DOORSTEP_METRICS_ADDR", "127.0.0.1:9464"),
 		"address of /metrics, kept off the portal's own; \"\" serves it on --addr with the portal (DOORSTEP_METRICS_ADDR)")
+	profile := fs.Bool("pprof", pprofDefault,
+		"also serve Go's profiles (/debug/pprof/) on --metrics-addr, for finding what a busy server spends its time on (DOORSTEP_PPROF)")
 	shutdownTimeout := fs.Duration("shutdown-timeout", durationEnv("DOORSTEP_SHUTDOWN_TIMEOUT", 10*time.Second),
 		"on SIGTERM or SIGINT, how long in-flight requests may take to finish (DOORSTEP_SHUTDOWN_TIMEOUT)")
 	overdueDays := fs.Int("overdue-days", int(floatEnv("DOORSTEP_OVERDUE_DAYS", doorstep.DefaultOverdueDays)),
@@ -138,7 +142,7 @@ func runServe(ctx context.Context, args []string, stderr io.Writer, ready chan<-
 		ErrorLog:       slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
 	if *metricsAddr != "" {
-		serveMetrics(ctx, *metricsAddr, srv.MetricsHandler(), logger)
+		serveMetrics(ctx, *metricsAddr, srv.MetricsHandler(), *profile, logger)
 	}
 	logger.Info("doorstep listening", "addr", ln.Addr().String(), "db", *dbPath)
 	if ready != nil {
@@ -221,7 +225,10 @@ func floatEnv(name string, def float64) float64 {
 // serveMetrics serves /metrics on addr (loopback by default, so only the machine's
 // own scraper reads it) until ctx ends. A metrics address that cannot be listened
 // on is logged and the portal serves without it: metrics are not worth an outage.
-func serveMetrics(ctx context.Context, addr string, h http.Handler, logger *slog.Logger) {
+//
+// With profiles on, /debug/pprof/ is served there too: never on the portal's own
+// address, since a profile shows request paths and costs CPU while it runs.
+func serveMetrics(ctx context.Context, addr string, h http.Handler, profiles bool, logger *slog.Logger) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		logger.Error("metrics not served", "metrics_addr", addr, "err", err)
@@ -230,6 +237,15 @@ func serveMetrics(ctx context.Context, addr string, h http.Handler, logger *slog
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", h)
 	ms := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second, WriteTimeout: writeTimeout}
+	if profiles {
+		mux.HandleFunc("GET /debug/pprof/", pprof.Index)
+		mux.HandleFunc("GET /debug/pprof/cmdline", pprof.Cmdline)
+		mux.HandleFunc("GET /debug/pprof/profile", pprof.Profile)
+		mux.HandleFunc("GET /debug/pprof/symbol", pprof.Symbol)
+		mux.HandleFunc("GET /debug/pprof/trace", pprof.Trace)
+		// A CPU profile or trace runs for its ?seconds=; the metrics write bound would cut it.
+		ms.WriteTimeout = 0
+	}
 	logger.Info("metrics listening", "addr", ln.Addr().String())
 	go ms.Serve(ln)
 	go func() {
