@@ -34,9 +34,12 @@ type Delivery struct {
 
 // deliveries are a snapshot's delivery areas and their zones, resolved once each.
 type deliveries struct {
-	list  []*doorstep.DeliveryArea
-	mu    sync.Mutex
-	zones map[int64]*deliveryZone // by listing id
+	list []*doorstep.DeliveryArea
+	// bounds[i] is list[i]'s polygon's bound (empty for other kinds), taken once
+	// when the areas are loaded: every doorstep answer tests it for every area.
+	bounds []orb.Bound
+	mu     sync.Mutex
+	zones  map[int64]*deliveryZone // by listing id
 }
 
 // deliveryZone is where one area delivers: shape (polygon or walk), or names.
@@ -48,7 +51,13 @@ type deliveryZone struct {
 }
 
 func newDeliveries(list []*doorstep.DeliveryArea) *deliveries {
-	return &deliveries{list: list, zones: map[int64]*deliveryZone{}}
+	bounds := make([]orb.Bound, len(list))
+	for i, d := range list {
+		if d.Kind == doorstep.DeliveryPolygon {
+			bounds[i] = d.Polygon.Bound()
+		}
+	}
+	return &deliveries{list: list, bounds: bounds, zones: map[int64]*deliveryZone{}}
 }
 
 // readDeliveries reads src's delivery areas, none when src keeps none.
@@ -147,14 +156,16 @@ func (z *deliveryZone) contains(p orb.Point, area string) bool {
 	return len(z.shape) > 0 && z.bound.Contains(p) && planar.MultiPolygonContains(z.shape, p)
 }
 
-// mayContain is a cheap first test of whether d's zone can hold p: a walk's zone
-// lies within its minutes at elder speed in a straight line of the meal point.
-func (s *Snapshot) mayContain(d *doorstep.DeliveryArea, svc *doorstep.Service, p orb.Point) bool {
+// mayContain is a cheap first test of whether the i-th delivery area's zone can
+// hold p: a walk's zone lies within its minutes at elder speed in a straight line
+// of the meal point svc, a polygon within its bound.
+func (s *Snapshot) mayContain(i int, svc *doorstep.Service, p orb.Point) bool {
+	d := s.delivery.list[i]
 	switch d.Kind {
 	case doorstep.DeliveryWalk:
 		return geo.Distance(svc.Point(), p) <= d.Minutes*doorstep.SpeedElder
 	case doorstep.DeliveryPolygon:
-		return d.Polygon.Bound().Contains(p)
+		return s.delivery.bounds[i].Contains(p)
 	}
 	return true
 }
@@ -168,9 +179,9 @@ func (s *Snapshot) DeliveryAt(p orb.Point) (Delivery, bool) {
 	}
 	var best Delivery
 	bestDist := math.Inf(1)
-	for _, d := range s.DeliveryAreas() {
+	for i, d := range s.DeliveryAreas() {
 		svc, ok := s.Service(d.ServiceID)
-		if !ok || svc.Status != doorstep.StatusOpen || !s.mayContain(d, svc, p) {
+		if !ok || svc.Status != doorstep.StatusOpen || !s.mayContain(i, svc, p) {
 			continue
 		}
 		if dist := geo.Distance(svc.Point(), p); dist < bestDist && s.zone(d).contains(p, area) {

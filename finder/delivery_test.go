@@ -4,6 +4,8 @@ import (
 	"testing"
 
 	"doorstep"
+
+	"github.com/paulmach/orb"
 )
 
 // TestDeliveryDoorstepAndCoverage: in the river town the open meal point stands at
@@ -73,5 +75,33 @@ func TestDeliveryDoorstepAndCoverage(t *testing.T) {
 				t.Errorf("no reach to draw")
 			}
 		})
+	}
+}
+
+// TestDeliveryPolygonBound: a polygon's bound is taken once, when the areas are
+// loaded, and the first test of a point uses that one, not a bound taken anew.
+func TestDeliveryPolygonBound(t *testing.T) {
+	snap, town := coverageTown(t)
+	square := town.square(600, 50, 800, 250)[0]
+	list := []*doorstep.DeliveryArea{
+		{ServiceID: 1, Kind: doorstep.DeliveryAreas, AreaNames: []string{"east"}},
+		{ServiceID: 1, Kind: doorstep.DeliveryPolygon, Polygon: square},
+	}
+	s := snap.WithDeliveryAreas(list)
+	if got, want := s.delivery.bounds[1], square.Bound(); got != want {
+		t.Fatalf("loaded bound %v, want the polygon's %v", got, want)
+	}
+	if s.delivery.bounds[0] != (orb.Bound{}) {
+		t.Errorf("an areas zone has bound %v", s.delivery.bounds[0])
+	}
+	svc, _ := s.Service(1)
+	east, west := town.at(700, 150), town.at(100, 150)
+	if !s.mayContain(1, svc, east) || s.mayContain(1, svc, west) {
+		t.Errorf("may contain east %v, west %v: want true, false", s.mayContain(1, svc, east), s.mayContain(1, svc, west))
+	}
+	// The loaded bound rules: moved off the east bank, east is no longer a candidate.
+	s.delivery.bounds[1] = town.square(0, 0, 50, 50)[0].Bound()
+	if s.mayContain(1, svc, east) {
+		t.Errorf("mayContain took the polygon's bound anew instead of the loaded one")
 	}
 }
