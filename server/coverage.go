@@ -110,10 +110,10 @@ type whatIf struct {
 func readWhatIf(body jsonObject, snap *finder.Snapshot) (w whatIf, err error) {
 	var req whatIfRequest
 	if err := decodeMembersNullable(body, map[string]bodyMember{
-		"category": {"a category id", &req.Category}, "crs": {"wgs84, gcj02 or bd09", &req.CRS},
-		"lon": {"a number", &req.Lon}, "lat": {"a number", &req.Lat}, "minutes": {"a number", &req.Minutes},
-		"speed":   {fmt.Sprintf("elder, adult, or metres a minute from %g to %g", doorstep.SpeedMin, doorstep.SpeedMax), &req.Speed},
-		"profile": {"walk, step_free or walker", &req.Profile}, "step_seconds": {"a number of seconds", &req.StepSecs},
+		"category": {what: "a category id", dst: &req.Category}, "crs": {what: "wgs84, gcj02 or bd09", dst: &req.CRS},
+		"lon": {what: "a number", dst: &req.Lon}, "lat": {what: "a number", dst: &req.Lat}, "minutes": {what: "a number", dst: &req.Minutes},
+		"speed":   {what: fmt.Sprintf("elder, adult, or metres a minute from %g to %g", doorstep.SpeedMin, doorstep.SpeedMax), dst: &req.Speed},
+		"profile": {what: "walk, step_free or walker", dst: &req.Profile}, "step_seconds": {what: "a number of seconds", dst: &req.StepSecs},
 	}, true); err != nil {
 		return w, err
 	}

@@ -122,12 +122,12 @@ func readDeliveryArea(c *gin.Context) (*doorstep.DeliveryArea, error) {
 	d := &doorstep.DeliveryArea{}
 	var polygon json.RawMessage
 	err := decodeMembers(body, map[string]bodyMember{
-		"kind":       {"polygon, walk or areas", &d.Kind},
-		"polygon":    {`a GeoJSON Polygon {"type": "Polygon", "coordinates": [[[lon, lat], ...]]} in WGS84`, &polygon},
-		"minutes":    {"a number of minutes on foot, 1 to 60", &d.Minutes},
-		"area_names": {"a list of residential areas' names", &d.AreaNames},
-		"booking":    {"text", &d.Booking},
-		"phone":      {"text", &d.Phone},
+		"kind":       {what: "polygon, walk or areas", dst: &d.Kind},
+		"polygon":    {what: `a GeoJSON Polygon {"type": "Polygon", "coordinates": [[[lon, lat], ...]]} in WGS84`, dst: &polygon},
+		"minutes":    {what: "a number of minutes on foot, 1 to 60", dst: &d.Minutes},
+		"area_names": {what: "a list of residential areas' names", dst: &d.AreaNames},
+		"booking":    {what: "text", dst: &d.Booking},
+		"phone":      {what: "text", dst: &d.Phone},
 	})
 	if err == nil && polygon != nil {
 		d.Polygon, err = decodePolygon(polygon)

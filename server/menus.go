@@ -194,29 +194,36 @@ func zeroVersion(header string) (int64, error) {
 	return v, nil
 }
 
-// bodyMember is one member a body may hold: what it must be, for errors, and
-// where it is decoded to.
+// bodyMember is one member a body may hold: what it must be, for errors, where it
+// is decoded to, and whether it may be null.
 type bodyMember struct {
-	what string
-	dst  any
+	what     string
+	dst      any
+	nullable bool
 }
 
 // decodeMembers decodes each member of body into its place in members, refusing
-// unknown members and nulls by name.
-func decodeMembers(body jsonObject, members map[string]bodyMember) error {
-	return decodeMembersNullable(body, members, false)
+// unknown members, nulls where a member is not nullable, and the absence of any
+// member named required, each by name.
+func decodeMembers(body jsonObject, members map[string]bodyMember, required ...string) error {
+	return decodeMembersNullable(body, members, false, required...)
 }
 
 // decodeMembersNullable is decodeMembers, accepting null for any member when
 // nullable (as a what-if body does).
-func decodeMembersNullable(body jsonObject, members map[string]bodyMember, nullable bool) error {
+func decodeMembersNullable(body jsonObject, members map[string]bodyMember, nullable bool, required ...string) error {
 	for _, name := range body.names() {
 		m, ok := members[name]
 		if !ok {
 			return doorstep.FieldErrorf(name, "Unknown field %q.", name)
 		}
-		if err := body.decode(name, m.dst, m.what, nullable); err != nil {
+		if err := body.decode(name, m.dst, m.what, nullable || m.nullable); err != nil {
 			return err
+		}
+	}
+	for _, name := range required {
+		if _, ok := body[name]; !ok {
+			return doorstep.FieldErrorf(name, "%s is required.", name)
 		}
 	}
 	return nil
@@ -236,10 +243,10 @@ func readMenuDay(c *gin.Context) (doorstep.MenuDay, error) {
 
 func decodeMenuDay(body jsonObject, day *doorstep.MenuDay) error {
 	return decodeMembers(body, map[string]bodyMember{
-		"dishes":            {dishesWhat, &day.Dishes},
-		"set_meal_fen":      {"a whole number of fen (15 元 is 1500) or null", &day.SetMealFen},
-		"set_meal_sold_out": {"true or false", &day.SetMealSoldOut},
-		"note":              {"text", &day.Note},
+		"dishes":            {what: dishesWhat, dst: &day.Dishes},
+		"set_meal_fen":      {what: "a whole number of fen (15 元 is 1500) or null", dst: &day.SetMealFen},
+		"set_meal_sold_out": {what: "true or false", dst: &day.SetMealSoldOut},
+		"note":              {what: "text", dst: &day.Note},
 	})
 }
 
@@ -284,7 +291,7 @@ func readTemplateDays(c *gin.Context) (map[string]doorstep.MenuDay, error) {
 		return nil, errAnswered
 	}
 	var raw map[string]jsonObject
-	if err := decodeMembers(body, map[string]bodyMember{"days": {`{"mon": {"dishes": [...], "set_meal_fen": 1500}, ...}`, &raw}}); err != nil {
+	if err := decodeMembers(body, map[string]bodyMember{"days": {what: `{"mon": {"dishes": [...], "set_meal_fen": 1500}, ...}`, dst: &raw}}); err != nil {
 		return nil, err
 	}
 	if len(raw) > len(doorstep.Weekdays) {
@@ -342,7 +349,7 @@ func (s *Server) readMenuCopy(c *gin.Context) ([]string, bool, error) {
 	var from, to string
 	var replace bool
 	err := decodeMembers(body, map[string]bodyMember{
-		"from": {`a date "YYYY-MM-DD"`, &from}, "to": {`a date "YYYY-MM-DD"`, &to}, "replace": {"true or false", &replace},
+		"from": {what: `a date "YYYY-MM-DD"`, dst: &from}, "to": {what: `a date "YYYY-MM-DD"`, dst: &to}, "replace": {what: "true or false", dst: &replace},
 	})
 	if err == nil && from == "" {
 		err = doorstep.FieldErrorf("from", "from is required: the first day to fill.")

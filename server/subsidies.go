@@ -78,10 +78,10 @@ func readSubsidyRules(c *gin.Context) (*doorstep.SubsidyRules, error) {
 	}
 	r := &doorstep.SubsidyRules{}
 	err := decodeMembers(body, map[string]bodyMember{
-		"effective_from": {`a date "YYYY-MM-DD"`, &r.EffectiveFrom},
-		"effective_to":   {`a date "YYYY-MM-DD" or ""`, &r.EffectiveTo},
-		"bands":          {bandsWhat, &r.Bands},
-		"note":           {"text", &r.Note},
+		"effective_from": {what: `a date "YYYY-MM-DD"`, dst: &r.EffectiveFrom},
+		"effective_to":   {what: `a date "YYYY-MM-DD" or ""`, dst: &r.EffectiveTo},
+		"bands":          {what: bandsWhat, dst: &r.Bands},
+		"note":           {what: "text", dst: &r.Note},
 	})
 	return r, err
 }

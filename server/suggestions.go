@@ -52,7 +52,7 @@ func (s *Server) handleAddSuggestionCategory(c *gin.Context) {
 		return
 	}
 	var name string
-	err := readMembers(body, map[string]func() error{"name": func() error { return body.decode("name", &name, "text", false) }}, "name")
+	err := decodeMembers(body, map[string]bodyMember{"name": {what: "text", dst: &name}}, "name")
 	if err == nil {
 		err = s.db.AddSuggestionCategory(c.Request.Context(), name)
 	}
@@ -91,48 +91,20 @@ func (s *Server) handleCreateSuggestion(c *gin.Context) {
 // contact and the honeypot optional; nothing else.
 func readSuggestion(body jsonObject) (*doorstep.NewSuggestion, error) {
 	var ns doorstep.NewSuggestion
-	text := func(name string, dst *string, nullable bool) func() error {
-		return func() error { return body.decode(name, dst, "text", nullable) }
-	}
-	number := func(name string, dst **float64) func() error {
-		return func() error { return body.decode(name, dst, "a number", true) }
-	}
 	var trap string
-	err := readMembers(body, map[string]func() error{
-		"title": text("title", &ns.Title, false), "text": text("text", &ns.Text, false), "category": text("category", &ns.Category, false),
-		"area": text("area", &ns.Area, true), "contact": text("contact", &ns.Contact, true),
-		"lon": number("lon", &ns.Lon), "lat": number("lat", &ns.Lat),
-		reportHoneypot: func() error {
-			if err := body.decode(reportHoneypot, &trap, "text", true); err != nil || trap == "" {
-				return err
-			}
-			return doorstep.FieldErrorf(reportHoneypot, "Leave this field empty.")
-		},
+	err := decodeMembers(body, map[string]bodyMember{
+		"title": {what: "text", dst: &ns.Title}, "text": {what: "text", dst: &ns.Text}, "category": {what: "text", dst: &ns.Category},
+		"area": {what: "text", dst: &ns.Area, nullable: true}, "contact": {what: "text", dst: &ns.Contact, nullable: true},
+		"lon": {what: "a number", dst: &ns.Lon, nullable: true}, "lat": {what: "a number", dst: &ns.Lat, nullable: true},
+		reportHoneypot: {what: "text", dst: &trap, nullable: true},
 	}, "title", "text", "category")
+	if err == nil && trap != "" {
+		err = doorstep.FieldErrorf(reportHoneypot, "Leave this field empty.")
+	}
 	if err != nil {
 		return nil, err
 	}
 	return &ns, nil
-}
-
-// readMembers decodes each member of body by its reader, refuses members without
-// one, and requires the members named.
-func readMembers(body jsonObject, readers map[string]func() error, required ...string) error {
-	for _, name := range body.names() {
-		read, ok := readers[name]
-		if !ok {
-			return doorstep.FieldErrorf(name, "Unknown member %q.", name)
-		}
-		if err := read(); err != nil {
-			return err
-		}
-	}
-	for _, name := range required {
-		if _, ok := body[name]; !ok {
-			return doorstep.FieldErrorf(name, "%s is required.", name)
-		}
-	}
-	return nil
 }
 
 // handleTrackSuggestion shows a suggestion by its private follow-up token.
@@ -185,13 +157,10 @@ func (s *Server) handleUpdateSuggestion(c *gin.Context) {
 		return
 	}
 	var upd doorstep.SuggestionUpdate
-	text := func(name string, dst **string) func() error {
-		return func() error { return body.decode(name, dst, "text", false) }
-	}
-	err = readMembers(body, map[string]func() error{
-		"state": text("state", &upd.State), "reason": text("reason", &upd.Reason), "answer": text("answer", &upd.Answer),
-		"category":    text("category", &upd.Category),
-		"assigned_to": func() error { return body.decode("assigned_to", &upd.AssignedTo, "an organization id, or 0", false) },
+	err = decodeMembers(body, map[string]bodyMember{
+		"state": {what: "text", dst: &upd.State}, "reason": {what: "text", dst: &upd.Reason}, "answer": {what: "text", dst: &upd.Answer},
+		"category":    {what: "text", dst: &upd.Category},
+		"assigned_to": {what: "an organization id, or 0", dst: &upd.AssignedTo},
 	})
 	var sg *doorstep.Suggestion
 	if err == nil {

@@ -134,6 +134,9 @@ func TestSuggestionRefused(t *testing.T) {
 	ok := `"title": "t", "text": "x", "category": "民生服务"`
 	for _, bc := range []bodyCase{
 		{name: "no title", body: `{"text": "x", "category": "民生服务"}`, status: 400, field: "title"},
+		{name: "null title", body: `{"title": null, "text": "x", "category": "民生服务"}`, status: 400, field: "title"},
+		{name: "no category", body: `{"title": "t", "text": "x"}`, status: 400, field: "category"},
+		{name: "unknown member", body: `{` + ok + `, "colour": "red"}`, status: 400, field: "colour"},
 		{name: "blank title", body: `{"title": "  ", "text": "x", "category": "民生服务"}`, status: 400, field: "title"},
 		{name: "unknown category", body: `{"title": "t", "text": "x", "category": "别的"}`, status: 400, field: "category"},
 		{name: "lon without lat", body: `{` + ok + `, "lon": 121}`, status: 400, field: "lon"},
