@@ -244,7 +244,7 @@ func readMenuDay(c *gin.Context) (doorstep.MenuDay, error) {
 func decodeMenuDay(body jsonObject, day *doorstep.MenuDay) error {
 	return decodeMembers(body, map[string]bodyMember{
 		"dishes":            {what: dishesWhat, dst: &day.Dishes},
-		"set_meal_fen":      {what: "a whole number of fen (15 元 is 1500) or null", dst: &day.SetMealFen},
+		"set_meal_fen":      {what: "a whole number of fen (15 元 is 1500) or null", dst: &day.SetMealFen, nullable: true},
 		"set_meal_sold_out": {what: "true or false", dst: &day.SetMealSoldOut},
 		"note":              {what: "text", dst: &day.Note},
 	})

@@ -172,6 +172,11 @@ func TestMenuVersionsAndConflict(t *testing.T) {
 	if r := b.do(http.MethodPut, path, body, map[string]string{"If-Match": `"1"`}); r.status != http.StatusOK || menuAnswer(t, r).Version != 2 {
 		t.Errorf("re-applied save: %d %s", r.status, r.body)
 	}
+	// No set meal: the staff editor sends null for an empty price, as documented.
+	noSet := map[string]any{"dishes": body["dishes"], "set_meal_fen": nil}
+	if r := b.do(http.MethodPut, idPath(p.own.ID, "/menu?date="+p.date(2)), noSet, ifMatch(0)); r.status != http.StatusOK || menuAnswer(t, r).SetMealFen != nil {
+		t.Errorf("a day without a set meal: %d %s", r.status, r.body)
+	}
 	// The resident reads the day and the week it is in.
 	resident := p.client(t)
 	m := menuAnswer(t, resident.do(http.MethodGet, path, nil, nil))
