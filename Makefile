@@ -105,8 +105,11 @@ crash:
 	$(GO) test -count=1 -v -run 'TestCrashKeepsAcknowledgedWrites' ./cmd/doorstep -crash.rounds=$(ROUNDS)
 
 ## load: build the binary, serve the sample street on loopback and drive it with
-## doorstep-load (nearest, doorstep, circle, coverage, writes, a 60 s mixed run, wrk
-## when installed); LOADFLAGS passes flags, e.g. LOADFLAGS="--duration 20s"
+## cmd/doorstep-load — nearest, doorstep and circle at 2, 16 and 64 clients with vegeta
+## and wrk (Debian's wrk, installed with apt-get when missing and run as root), then
+## coverage, writes and a 60 s mixed run; each run's server CPU, RSS and CPU profile
+## (saved in bench-results/). LOADFLAGS passes flags, e.g. LOADFLAGS="--duration 20s"
+## or LOADFLAGS='--db city.db' to serve a copy of a city
 load: build
 	$(GO) run ./cmd/doorstep-load --bin bin/doorstep $(LOADFLAGS)
 
