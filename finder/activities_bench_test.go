@@ -28,7 +28,8 @@ func activitiesForBench(b *testing.B) (*Snapshot, *ActivityIndex, time.Time) {
 	s := cityForBench(b)
 	benchActivities.once.Do(func() {
 		now := time.Date(2026, 12, 7, 9, 0, 0, 0, doorstep.Shanghai)
-		c := synth.NewCity(1, 1_000_000, 100_000, 5_000)
+		nodes, services, areas := benchCitySize()
+		c := synth.NewCity(1, nodes, services, areas)
 		list := synth.Activities(c, 1, 1.0/3, 3, now)
 		benchActivities.index = NewActivityIndex(list, doorstep.Shanghai, now)
 		benchActivities.now = now
@@ -75,7 +76,8 @@ func BenchmarkCityActivitiesWeek15Expand(b *testing.B) {
 }
 
 func BenchmarkCityActivityIndexBuild(b *testing.B) {
-	c := synth.NewCity(1, 1_000_000, 100_000, 5_000)
+	nodes, services, areas := benchCitySize()
+	c := synth.NewCity(1, nodes, services, areas)
 	now := time.Date(2026, 12, 7, 9, 0, 0, 0, doorstep.Shanghai)
 	list := synth.Activities(c, 1, 1.0/3, 3, now)
 	b.ReportAllocs()

@@ -1,7 +1,9 @@
 package finder
 
 import (
+	"os"
 	"runtime"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -15,8 +17,11 @@ import (
 // Lookups on a city at the scale of docs/design.md: a million network nodes, 100,000
 // services, 5,000 areas. Targets: a doorstep answer for all categories ≤ 1 ms,
 // a 15-minute circle with its polygon ≤ 1 ms, nearest-10 by walking time.
+// DOORSTEP_BENCH_NODES sets another size, with a listing per 10 nodes and an area
+// per 200 as there (5000000 is docs/benchmarks.md's whole city).
 //
 //	go test -run '^$' -bench 'City' -benchmem ./finder
+//	DOORSTEP_BENCH_NODES=5000000 go test -run '^$' -bench 'City' -benchmem ./finder
 
 var benchCity struct {
 	once    sync.Once
@@ -32,10 +37,20 @@ var benchCategories = []doorstep.Category{
 	{ID: "culture", CircleMinutes: 15, DoorstepMinutes: 5},
 }
 
+// benchCitySize is the benchmark city's nodes, listings and areas.
+func benchCitySize() (nodes, services, areas int) {
+	nodes = 1_000_000
+	if v, err := strconv.Atoi(os.Getenv("DOORSTEP_BENCH_NODES")); err == nil && v > 0 {
+		nodes = v
+	}
+	return nodes, nodes / 10, max(nodes/200, 1)
+}
+
 func cityForBench(b *testing.B) *Snapshot {
 	b.Helper()
 	benchCity.once.Do(func() {
-		c := synth.NewCity(1, 1_000_000, 100_000, 5_000)
+		nodes, services, areas := benchCitySize()
+		c := synth.NewCity(1, nodes, services, areas)
 		benchCity.snap = Build(Input{Street: c.Street, Categories: benchCategories, Areas: c.Areas,
 			Services: c.Services, Network: c.Network})
 		benchCity.origins = c.Origins(1024, 9)
@@ -44,7 +59,8 @@ func cityForBench(b *testing.B) *Snapshot {
 }
 
 func BenchmarkCityBuild(b *testing.B) {
-	c := synth.NewCity(1, 1_000_000, 100_000, 5_000)
+	nodes, services, areas := benchCitySize()
+	c := synth.NewCity(1, nodes, services, areas)
 	b.ReportAllocs()
 	for b.Loop() {
 		Build(Input{Street: c.Street, Categories: benchCategories, Areas: c.Areas, Services: c.Services, Network: c.Network})
@@ -121,7 +137,8 @@ func BenchmarkCityCatchment15(b *testing.B) {
 //
 //	go test -run '^$' -bench CityWarmMemory -benchtime 1x ./finder
 func BenchmarkCityWarmMemory(b *testing.B) {
-	c := synth.NewCity(1, 1_000_000, 100_000, 5_000)
+	nodes, services, areas := benchCitySize()
+	c := synth.NewCity(1, nodes, services, areas)
 	for b.Loop() {
 		s := Build(Input{Street: c.Street, Categories: benchCategories, Areas: c.Areas,
 			Services: c.Services, Network: c.Network})
