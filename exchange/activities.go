@@ -35,7 +35,7 @@ type ActivityJSON struct {
 // WPS read the Chinese); days are separated by ";", times are the street's local
 // time as stored, text cells that a spreadsheet would run as formulas are escaped.
 func (f *ActivitiesFile) WriteCSV(w io.Writer, list []*doorstep.Activity, bom bool) error {
-	cw, err := newCSVWriter(w, bom, activityColumns)
+	cw, err := NewCSVWriter(w, bom, activityColumns)
 	if err != nil {
 		return err
 	}

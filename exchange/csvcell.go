@@ -1,6 +1,10 @@
 package exchange
 
-import "strings"
+import (
+	"encoding/csv"
+	"io"
+	"strings"
+)
 
 // Spreadsheet-safe CSV cells (OWASP "CSV Injection"): a spreadsheet reads a cell
 // beginning with =, +, - or @ as a formula — "=HYPERLINK(...)" runs when the
@@ -36,3 +40,16 @@ func EscapeRow(row []string) []string {
 // person typed with a leading apostrophe — a spreadsheet's own way of saying
 // "text" — loses it the same way.
 func UnescapeCell(s string) string { return strings.TrimPrefix(s, "'") }
+
+// NewCSVWriter starts a CSV file as every export of the portal starts one: the
+// UTF-8 byte order mark when bom (so Excel and WPS read its Chinese), then the
+// header row; rows end in LF.
+func NewCSVWriter(w io.Writer, bom bool, header []string) (*csv.Writer, error) {
+	if bom {
+		if _, err := w.Write(utf8BOM); err != nil {
+			return nil, err
+		}
+	}
+	cw := csv.NewWriter(w)
+	return cw, cw.Write(header)
+}

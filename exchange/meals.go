@@ -1,7 +1,6 @@
 package exchange
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"io"
 	"strconv"
@@ -28,7 +27,7 @@ var MenuColumns = []string{"external_id", "service_id", "service_name", "date", 
 // an optional UTF-8 byte order mark so spreadsheets read the Chinese. Cells that
 // would start a formula are escaped (EscapeRow).
 func WriteMenusCSV(w io.Writer, menus []*doorstep.Menu, names map[int64]string, externalIDs map[int64]string, bom bool) error {
-	cw, err := newCSVWriter(w, bom, MenuColumns)
+	cw, err := NewCSVWriter(w, bom, MenuColumns)
 	if err != nil {
 		return err
 	}
@@ -48,18 +47,6 @@ func WriteMenusCSV(w io.Writer, menus []*doorstep.Menu, names map[int64]string, 
 	}
 	cw.Flush()
 	return cw.Error()
-}
-
-// newCSVWriter starts a CSV file: the UTF-8 byte order mark when bom (so Excel
-// and WPS read its Chinese), then the header row.
-func newCSVWriter(w io.Writer, bom bool, header []string) (*csv.Writer, error) {
-	if bom {
-		if _, err := w.Write(utf8BOM); err != nil {
-			return nil, err
-		}
-	}
-	cw := csv.NewWriter(w)
-	return cw, cw.Write(header)
 }
 
 func fenCell(fen *int) string {
@@ -96,7 +83,7 @@ var DeliveryColumns = []string{"external_id", "service_id", "service_name", "kin
 
 // WriteDeliveryCSV writes delivery areas one a row, coordinates in crs.
 func WriteDeliveryCSV(w io.Writer, list []*doorstep.DeliveryArea, names, externalIDs map[int64]string, crs geo.CRS, bom bool) error {
-	cw, err := newCSVWriter(w, bom, DeliveryColumns)
+	cw, err := NewCSVWriter(w, bom, DeliveryColumns)
 	if err != nil {
 		return err
 	}

@@ -318,7 +318,7 @@ func (f *ServicesFile) cells(s *doorstep.Service) []string {
 
 // WriteCSV writes the listings as CSV, a header row first.
 func (f *ServicesFile) WriteCSV(w io.Writer, list []*doorstep.Service, bom bool) error {
-	cw, err := newCSVWriter(w, bom, serviceColumns)
+	cw, err := NewCSVWriter(w, bom, serviceColumns)
 	if err != nil {
 		return err
 	}

@@ -152,3 +152,31 @@ func parseSuggestionRow(line int, cell func(string) string) (doorstep.Suggestion
 	}
 	return r, nil
 }
+
+// suggestionReportColumns are the columns of a year's suggestion report as CSV:
+// one row a line of its category, state and area tables.
+var suggestionReportColumns = []string{"year", "table", "key", "count", "share_percent"}
+
+// WriteSuggestionReportCSV writes a year's suggestion report as CSV with a header
+// row (a UTF-8 BOM first when bom is set, for Excel and WPS); every cell is
+// spreadsheet-safe (EscapeCell).
+func WriteSuggestionReportCSV(w io.Writer, rep *doorstep.SuggestionReport, bom bool) error {
+	cw, err := NewCSVWriter(w, bom, suggestionReportColumns)
+	if err != nil {
+		return err
+	}
+	tables := []struct {
+		name  string
+		lines []doorstep.ReportLine
+	}{{"category", rep.Categories}, {"state", rep.States}, {"area", rep.Areas}}
+	for _, t := range tables {
+		for _, l := range t.lines {
+			row := []string{strconv.Itoa(rep.Year), t.name, l.Key, strconv.Itoa(l.Count), l.Percent.String()}
+			if err := cw.Write(EscapeRow(row)); err != nil {
+				return err
+			}
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}

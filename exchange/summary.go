@@ -18,7 +18,7 @@ var summaryColumns = []string{"day", "scope", "summary_organization", "kind", "i
 // first when bom is set, for Excel and WPS); every cell is spreadsheet-safe
 // (EscapeCell).
 func WriteSummaryCSV(w io.Writer, s *doorstep.Summary, bom bool) error {
-	cw, err := newCSVWriter(w, bom, summaryColumns)
+	cw, err := NewCSVWriter(w, bom, summaryColumns)
 	if err != nil {
 		return err
 	}

@@ -3,7 +3,6 @@ package main
 import (
 	"cmp"
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -31,7 +30,8 @@ func runCoverage(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	minutes := fs.String("minutes", strconv.Itoa(doorstep.DefaultCircleMinutes), "the circle in minutes on foot, 1–60")
 	speed := fs.String("speed", "elder", "walking speed: elder (50 m/min), adult (67 m/min) or metres a minute from 20 to 120")
 	category := fs.String("category", "", "one category id such as meal_point (default: every category)")
-	format := fs.String("format", "table", "table, csv (UTF-8 with BOM, for Excel) or json (as GET /api/coverage)")
+	format := fs.String("format", "table", "table, csv or json (as GET /api/coverage)")
+	bom := fs.Bool("bom", true, "start a CSV file with a UTF-8 byte order mark, so Excel and WPS read its Chinese")
 	profile := fs.String("profile", "walk", "walk, step_free (no steps: residents using wheelchairs and walkers) or walker")
 	stepSeconds := fs.String("step-seconds", "", "walker: extra seconds a flight of steps takes (default 30)")
 	if err := fs.Parse(args); err != nil {
@@ -73,7 +73,7 @@ func runCoverage(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		}
 		return fmt.Errorf("coverage: %w", err)
 	}
-	return write(stdout, snap, report)
+	return write(stdout, snap, report, *bom)
 }
 
 // coverageQuery reads the flags as the API reads its parameters.
@@ -92,9 +92,9 @@ func coverageQuery(minutes, speed, category string) (finder.CoverageQuery, error
 	return q, nil
 }
 
-// coverageFormats write a report in each --format.
-var coverageFormats = map[string]func(io.Writer, *finder.Snapshot, *finder.CoverageReport) error{
-	"json": func(w io.Writer, _ *finder.Snapshot, r *finder.CoverageReport) error {
+// coverageFormats write a report in each --format; bom is for CSV.
+var coverageFormats = map[string]func(w io.Writer, snap *finder.Snapshot, r *finder.CoverageReport, bom bool) error{
+	"json": func(w io.Writer, _ *finder.Snapshot, r *finder.CoverageReport, _ bool) error {
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
 		return enc.Encode(r.JSON())
@@ -112,17 +112,11 @@ func elderlyOutside(a *doorstep.Area, c finder.AreaCoverage) float64 {
 	return float64(a.Elderly) * (1 - shareWithin(c))
 }
 
-// writeCoverageCSV writes one row per area and category. The byte-order mark lets
-// Excel read the UTF-8 (Chinese names) as UTF-8; other tools ignore or strip it.
-func writeCoverageCSV(w io.Writer, snap *finder.Snapshot, r *finder.CoverageReport) error {
-	if _, err := io.WriteString(w, "\uFEFF"); err != nil {
-		return err
-	}
-	cw := csv.NewWriter(w)
-	cw.UseCRLF = true
-	header := []string{"area_id", "area", "committee", "category", "category_zh", "population", "elderly",
-		"share_within", "elderly_within", "elderly_outside", "walk_minutes", "minutes", "speed_m_per_min", "profile"}
-	if err := cw.Write(header); err != nil {
+// writeCoverageCSV writes one row per area and category, a BOM first when bom.
+func writeCoverageCSV(w io.Writer, snap *finder.Snapshot, r *finder.CoverageReport, bom bool) error {
+	cw, err := exchange.NewCSVWriter(w, bom, []string{"area_id", "area", "committee", "category", "category_zh", "population", "elderly",
+		"share_within", "elderly_within", "elderly_outside", "walk_minutes", "minutes", "speed_m_per_min", "profile"})
+	if err != nil {
 		return err
 	}
 	num := func(f float64, digits int) string { return strconv.FormatFloat(f, 'f', digits, 64) }
@@ -149,7 +143,7 @@ func writeCoverageCSV(w io.Writer, snap *finder.Snapshot, r *finder.CoverageRepo
 
 // writeCoverageTable writes the report for people: a line per category, then per
 // category the areas with older residents outside the circle, most first.
-func writeCoverageTable(w io.Writer, snap *finder.Snapshot, r *finder.CoverageReport) error {
+func writeCoverageTable(w io.Writer, snap *finder.Snapshot, r *finder.CoverageReport, _ bool) error {
 	ew := &errWriter{w: w}
 	street := "—"
 	if s := snap.Street(); s != nil {

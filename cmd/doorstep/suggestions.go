@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -60,7 +59,7 @@ func runImportSuggestions(ctx context.Context, args []string, stdout, stderr io.
 	return nil
 }
 
-const reportUsage = `usage: doorstep report suggestions [--db D] [--year Y] [--format table|csv|json]
+const reportUsage = `usage: doorstep report suggestions [--db D] [--year Y] [--format table|csv|json] [--bom=false]
 
 Counts a year's suggestions by category, state and area with their shares, each
 computed exactly and rounded once to two decimals by the largest remainder, so
@@ -80,6 +79,7 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	dbPath := fs.String("db", envDefault("DOORSTEP_DB", "doorstep.db"), "SQLite database file (DOORSTEP_DB)")
 	year := fs.Int("year", time.Now().Year(), "the year to count")
 	format := fs.String("format", "table", "table, csv or json")
+	bom := fs.Bool("bom", true, "start a CSV file with a UTF-8 byte order mark, so Excel and WPS read its Chinese")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
@@ -98,12 +98,12 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	return writeSuggestionReport(stdout, rep, *format)
+	return writeSuggestionReport(stdout, rep, *format, *bom)
 }
 
 // writeSuggestionReport writes the report as an aligned table, CSV rows of
-// table,key,count,share_percent, or the JSON of the API.
-func writeSuggestionReport(w io.Writer, rep *doorstep.SuggestionReport, format string) error {
+// year,table,key,count,share_percent (a BOM first when bom), or the JSON of the API.
+func writeSuggestionReport(w io.Writer, rep *doorstep.SuggestionReport, format string, bom bool) error {
 	tables := []struct {
 		name  string
 		lines []doorstep.ReportLine
@@ -114,15 +114,7 @@ func writeSuggestionReport(w io.Writer, rep *doorstep.SuggestionReport, format s
 		enc.SetIndent("", "  ")
 		return enc.Encode(rep)
 	case "csv":
-		cw := csv.NewWriter(w)
-		_ = cw.Write([]string{"year", "table", "key", "count", "share_percent"})
-		for _, t := range tables {
-			for _, l := range t.lines {
-				_ = cw.Write([]string{fmt.Sprint(rep.Year), t.name, exchange.EscapeCell(l.Key), fmt.Sprint(l.Count), l.Percent.String()})
-			}
-		}
-		cw.Flush()
-		return cw.Error()
+		return exchange.WriteSuggestionReportCSV(w, rep, bom)
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintf(tw, "suggestions %d: %d\t\t\n", rep.Year, rep.Total)
