@@ -195,6 +195,33 @@ func TestBrowserMeals(t *testing.T) {
 	if len(wrong) > 0 {
 		t.Errorf("payFen disagrees with the table: %v", wrong)
 	}
+	// money.js writes and reads 元 as the shared table says (money_test.go checks
+	// the table by exact arithmetic); formatFen adds the unit after the sign.
+	money, err := os.ReadFile("../testdata/fen_yuan.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wrong = browserRun(t, ctx, "fen and 元 table", chromedp.Evaluate[[]string](fmt.Sprintf(`(async () => {
+		const { formatFen, readYuan, yuanText } = await import('/static/money.js');
+		const table = %s;
+		const out = [];
+		for (const c of table.cases) {
+			if (yuanText(c.fen) !== c.yuan) out.push('yuanText(' + c.fen + ') = ' + yuanText(c.fen));
+			if (formatFen(c.fen) !== c.yuan + ' 元') out.push('formatFen(' + c.fen + ') = ' + formatFen(c.fen));
+			if (c.readable && readYuan(c.yuan) !== c.fen) out.push('readYuan(' + c.yuan + ') = ' + readYuan(c.yuan));
+		}
+		for (const v of [null, undefined, '', '15', 12.5, NaN, Infinity]) {
+			if (yuanText(v) !== '' || formatFen(v) !== '') out.push('not whole fen ' + String(v) + ': ' + yuanText(v) + ' | ' + formatFen(v));
+		}
+		for (const v of ['-1', '1.234', '12.', '.5', '1,5', '10000', '1e3', '十五']) {
+			if (!Number.isNaN(readYuan(v))) out.push('readYuan(' + v + ') = ' + readYuan(v));
+		}
+		if (readYuan('  ') !== null) out.push('blank reads as ' + readYuan('  '));
+		return out;
+	})()`, money), chromedp.EvalAwaitPromise))
+	if len(wrong) > 0 {
+		t.Errorf("money.js disagrees with the table: %v", wrong)
+	}
 	assertPageClean(t, ctx, problems)
 
 	// The office: the sample rules, coverage by walking or delivery, and a new version.

@@ -6,13 +6,13 @@
 // to the server, in no request, header or address. The subsidy is computed here.
 
 import { addStrings, lang, serviceName, t } from './i18n.js';
+import { formatFen } from './money.js';
 import { el, telHref } from './render.js';
 
 addStrings({
   zh: {
     menuToday: '今日菜单',
     setMeal: '套餐 {price}',
-    yuan: '{n} 元',
     youPay: '您付 {price}',
     soldOut: '已售完',
     menuSample: '示例菜单',
@@ -28,7 +28,6 @@ addStrings({
   en: {
     menuToday: "Today's menu",
     setMeal: 'Set meal {price}',
-    yuan: '¥{n}',
     youPay: 'You pay {price}',
     soldOut: 'Sold out',
     menuSample: 'Sample menu',
@@ -47,16 +46,6 @@ const AGE_KEY = 'doorstep.age';
 
 /** The street's subsidy rules in effect today, from GET /api/subsidies; null before or without. */
 let subsidy = null;
-
-/** formatFen writes fen as yuan, without trailing zeros: 1500 → "15", 1250 → "12.5", 1205 → "12.05". */
-export function formatFen(fen) {
-  const n = Math.trunc(Number(fen));
-  if (!Number.isFinite(n)) return '';
-  const whole = Math.floor(Math.abs(n) / 100);
-  const cents = Math.abs(n) % 100;
-  const text = cents ? `${whole}.${String(cents).padStart(2, '0').replace(/0$/, '')}` : String(whole);
-  return t('yuan', { n: n < 0 ? `-${text}` : text });
-}
 
 /**
  * bandFor returns the rules' age band that holds age (min_age ≤ age ≤ max_age, a

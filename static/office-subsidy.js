@@ -5,7 +5,8 @@
 
 import { addStrings, t } from './i18n.js';
 import { showError } from './messages.js';
-import { bandName, formatFen } from './meals.js';
+import { bandName } from './meals.js';
+import { formatFen, readYuan } from './money.js';
 import { el } from './render.js';
 import { send } from './session.js';
 
@@ -70,12 +71,12 @@ const sub = { answer: null };
 
 const $ = (id) => document.getElementById(id);
 
-/** wholeOrYuan reads a whole number; with yuan, "2.5" as 250 fen. Anything else throws. */
+/** readNumber reads a whole number; with yuan, "2.5" as 250 fen. Anything else throws. */
 function readNumber(text, yuan) {
   const s = String(text).trim();
-  const m = yuan ? /^(\d{1,4})(?:\.(\d{1,2}))?$/.exec(s) : /^(\d{1,3})$/.exec(s);
-  if (!m) throw new Error(t('subBadNumber'));
-  return yuan ? Number(m[1]) * 100 + Number((m[2] || '').padEnd(2, '0')) : Number(m[1]);
+  const n = yuan ? readYuan(s) : /^\d{1,3}$/.test(s) ? Number(s) : NaN;
+  if (!Number.isInteger(n)) throw new Error(t('subBadNumber'));
+  return n;
 }
 
 /** loadSubsidyRules reads the rules in effect today and shows them. */

@@ -7,6 +7,7 @@
 import { api } from './api.js';
 import { addStrings, t } from './i18n.js';
 import { FinderMap } from './map.js';
+import { readYuan, yuanText } from './money.js';
 import { el } from './render.js';
 import { $, call, errorText, notice, problem } from './staff-state.js';
 
@@ -94,20 +95,11 @@ const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 /** meals is the meal point being edited and what the server last said of it. */
 const meals = { id: null, menu: null, template: null, delivery: null, areas: [], vertices: [] };
 
-/** yuanToFen reads "15", "12.5" or "12.05" as whole fen; "" is null; anything else throws. */
-export function yuanToFen(text) {
-  const s = String(text).trim();
-  if (s === '') return null;
-  const m = /^(\d{1,4})(?:\.(\d{1,2}))?$/.exec(s);
-  if (!m) throw new Error(t('priceBad'));
-  return Number(m[1]) * 100 + Number((m[2] || '').padEnd(2, '0'));
-}
-
-/** fenToYuan writes whole fen as 元 text for a field: 1500 → "15", 1250 → "12.5". */
-export function fenToYuan(fen) {
-  if (!Number.isInteger(fen)) return '';
-  const cents = fen % 100;
-  return cents ? `${Math.floor(fen / 100)}.${String(cents).padStart(2, '0').replace(/0$/, '')}` : String(fen / 100);
+/** priceFen reads a price field's 元 as whole fen; blank is null; anything else throws. */
+function priceFen(text) {
+  const fen = readYuan(text);
+  if (Number.isNaN(fen)) throw new Error(t('priceBad'));
+  return fen;
 }
 
 /** shanghaiToday is today's date in Shanghai, YYYY-MM-DD. */
@@ -124,7 +116,7 @@ function dayEditor(box, day, { soldOut }) {
       'li',
       { class: 'dish-row' },
       el('label', {}, t('dishName'), el('input', { class: 'dish-name', maxlength: '30', value: dish.name })),
-      el('label', {}, t('dishPrice'), el('input', { class: 'dish-price', inputmode: 'decimal', value: fenToYuan(dish.price_fen) })),
+      el('label', {}, t('dishPrice'), el('input', { class: 'dish-price', inputmode: 'decimal', value: yuanText(dish.price_fen) })),
       soldOut ? el('label', { class: 'check' }, el('input', { type: 'checkbox', class: 'dish-sold-out', checked: dish.sold_out }), t('dishSoldOut')) : null,
       el('button', { type: 'button', class: 'btn btn-quiet dish-remove' }, t('dishRemove')),
     );
@@ -137,7 +129,7 @@ function dayEditor(box, day, { soldOut }) {
   box.replaceChildren(
     rows,
     add,
-    el('label', { class: 'field' }, t('setMealPrice'), el('input', { class: 'set-meal', inputmode: 'decimal', value: fenToYuan(day.set_meal_fen) })),
+    el('label', { class: 'field' }, t('setMealPrice'), el('input', { class: 'set-meal', inputmode: 'decimal', value: yuanText(day.set_meal_fen) })),
     soldOut ? el('label', { class: 'check' }, el('input', { type: 'checkbox', class: 'set-meal-sold-out', checked: day.set_meal_sold_out }), t('setMealSoldOut')) : null,
     el('label', { class: 'field' }, t('menuNote'), el('input', { class: 'menu-note', maxlength: '200', value: day.note || '' })),
   );
@@ -148,13 +140,13 @@ function readDay(box) {
   const dishes = [...box.querySelectorAll('.dish-row')]
     .map((row) => ({
       name: row.querySelector('.dish-name').value.trim(),
-      price_fen: yuanToFen(row.querySelector('.dish-price').value),
+      price_fen: priceFen(row.querySelector('.dish-price').value),
       sold_out: Boolean(row.querySelector('.dish-sold-out')?.checked),
     }))
     .filter((d) => d.name || d.price_fen !== null);
   return {
     dishes,
-    set_meal_fen: yuanToFen(box.querySelector('.set-meal').value),
+    set_meal_fen: priceFen(box.querySelector('.set-meal').value),
     set_meal_sold_out: Boolean(box.querySelector('.set-meal-sold-out')?.checked),
     note: box.querySelector('.menu-note').value,
   };
