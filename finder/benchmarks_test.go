@@ -71,12 +71,14 @@ func BenchmarkCityCoverageOneWalkPerService(b *testing.B) {
 				continue
 			}
 			w.FromSnaps([]geo.Snap{s.snaps[pos].snap}, threshold)
-			near := d.index.Within(s.services[pos].Point(), threshold, func(i int) bool { return !within[i] && d.onNetwork(i) }, nil)
-			for _, n := range near {
-				if m, ok := w.DistanceToRef(d.snaps[n.Index]); ok && m <= threshold {
-					within[n.Index] = true
+			d.near(s.services[pos].Point(), threshold, func(i int) {
+				if within[i] {
+					return
 				}
-			}
+				if m, ok := w.DistanceToRef(d.snaps[i]); ok && m <= threshold {
+					within[i] = true
+				}
+			})
 		}
 		s.release(w)
 	}

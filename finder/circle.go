@@ -144,16 +144,16 @@ func (s *Snapshot) circleFrom(origin orb.Point, src geo.Snap, speed, minutes flo
 
 // areasReached measures each area against the walker's last walk from origin. Only
 // sample points within bound in a straight line can be within bound on foot, so
-// the demand index narrows the points to look at.
+// the areas' bounding boxes narrow the points to look at (coverageDemand.near).
 func (s *Snapshot) areasReached(w *geo.Walker, origin orb.Point, bound, speed float64) []AreaReach {
 	d := s.demand()
 	walks := map[int][]float64{} // area position → walks of its points within bound
-	for _, n := range d.index.WithinUnordered(origin, bound, d.onNetwork, nil) {
-		if m, ok := s.demandWalk(w, d, n.Index); ok && m <= bound {
-			area := d.areaOf(n.Index)
+	d.near(origin, bound, func(i int) {
+		if m, ok := s.demandWalk(w, d, i); ok && m <= bound {
+			area := d.areaOf(i)
 			walks[area] = append(walks[area], m)
 		}
-	}
+	})
 	out := make([]AreaReach, 0, len(walks))
 	for i, ws := range walks {
 		a := s.areas[i]

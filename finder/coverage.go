@@ -69,16 +69,36 @@ type CoverageReport struct {
 }
 
 // coverageDemand is every area's sample points in one list, areas contiguous. At
-// city scale it holds millions of points, so each is kept small: its position, its
-// snap as a geo.SnapRef, and the older residents it stands for (residents are
-// worked out per area when needed).
+// city scale it holds millions of points (3.5 million on the generated city of a
+// million nodes), so each is kept in 24 bytes: its position in 1e-7 degree (about
+// 1 cm, as the walking graph keeps its nodes) and its snap as a geo.SnapRef. The
+// older residents a point stands for are the same for every point of an area, so
+// they are worked out per area. Questions of straight-line distance ("which points
+// lie within r of here?") go through the areas' bounding boxes rather than a point
+// index, which cost 58 bytes a point.
 type coverageDemand struct {
-	areaStart []int // area i's points are [areaStart[i], areaStart[i+1])
-	points    []orb.Point
+	areaStart []int       // area i's points are [areaStart[i], areaStart[i+1])
+	areaBound []orb.Bound // the bounding box of area i's points
+	points    []demandPoint
 	snaps     []geo.SnapRef
-	elderly   []float64 // older residents a point stands for
-	index     *geo.PointIndex
 }
+
+// demandPoint is a sample point's position in 1e-7 degree, [lon, lat].
+type demandPoint struct{ lon, lat int32 }
+
+// demandE7 is the fixed-point scale of demandPoint.
+const demandE7 = 1e7
+
+func newDemandPoint(p orb.Point) demandPoint {
+	return demandPoint{lon: int32(math.Round(p[0] * demandE7)), lat: int32(math.Round(p[1] * demandE7))}
+}
+
+func (p demandPoint) point() orb.Point {
+	return orb.Point{float64(p.lon) / demandE7, float64(p.lat) / demandE7}
+}
+
+// point returns demand point i's position, WGS84 [lon, lat].
+func (d *coverageDemand) point(i int) orb.Point { return d.points[i].point() }
 
 // areaOf returns the position of the area a demand point belongs to.
 func (d *coverageDemand) areaOf(point int) int {
@@ -96,6 +116,49 @@ func (d *coverageDemand) areaOf(point int) int {
 // onNetwork reports whether demand point i joins the network.
 func (d *coverageDemand) onNetwork(i int) bool { return d.snaps[i].OK() }
 
+// nearSlack widens near's straight-line bound for its flat projection: over a few
+// kilometres it errs by far less than 1% against the haversine distance.
+const nearSlack = 1.01
+
+// near calls fn, in index order, with every demand point within metres of c in a
+// straight line, and with a few beyond: it measures in a flat projection about c,
+// with nearSlack to spare. Callers go on to measure each point's walk, which is
+// never shorter than the straight line, so the few beyond are harmless; none within
+// is missed. Areas whose bounding box lies farther are skipped whole.
+func (d *coverageDemand) near(c orb.Point, metres float64, fn func(i int)) {
+	east, north := geo.NewProjection(c).MetresPerDegree()
+	r := metres*nearSlack + 1
+	r2 := r * r
+	for a, b := range d.areaBound {
+		dx := max(b.Min[0]-c[0], 0, c[0]-b.Max[0]) * east
+		dy := max(b.Min[1]-c[1], 0, c[1]-b.Max[1]) * north
+		if dx*dx+dy*dy > r2 {
+			continue
+		}
+		for i := d.areaStart[a]; i < d.areaStart[a+1]; i++ {
+			p := d.point(i)
+			dx, dy := (p[0]-c[0])*east, (p[1]-c[1])*north
+			if dx*dx+dy*dy <= r2 {
+				fn(i)
+			}
+		}
+	}
+}
+
+// inBound calls fn, in index order, with every demand point inside box.
+func (d *coverageDemand) inBound(box orb.Bound, fn func(i int)) {
+	for a, b := range d.areaBound {
+		if !b.Intersects(box) {
+			continue
+		}
+		for i := d.areaStart[a]; i < d.areaStart[a+1]; i++ {
+			if box.Contains(d.point(i)) {
+				fn(i)
+			}
+		}
+	}
+}
+
 // demandWalk is how far demand point i is by the walker's last walk, joined to the
 // network as the walker's cost allows (as snapFor and DistanceTo would give it,
 // without making the snap's points when its own edge is allowed).
@@ -107,7 +170,7 @@ func (s *Snapshot) demandWalk(w *geo.Walker, d *coverageDemand, i int) (float64,
 	if c := w.Cost(); c == nil || c.Allows(s.graph, r.Edge()) {
 		return w.DistanceToRef(r)
 	}
-	ps := s.snapFor(s.demandSnap(d, i), d.points[i], w.Cost())
+	ps := s.snapFor(s.demandSnap(d, i), d.point(i), w.Cost())
 	if !ps.ok {
 		return math.Inf(1), false
 	}
@@ -116,43 +179,71 @@ func (s *Snapshot) demandWalk(w *geo.Walker, d *coverageDemand, i int) (float64,
 
 // demandSnap returns where demand point i joins the network, as Base.snap gave it.
 func (b *Base) demandSnap(d *coverageDemand, i int) pointSnap {
-	s, ok := b.graph.Unref(d.snaps[i], d.points[i])
+	s, ok := b.graph.Unref(d.snaps[i], d.point(i))
 	return pointSnap{snap: s, ok: ok}
 }
 
 // pointShare is the share of an area's residents that one of its n sample points stands for.
 func pointShare(people, n int) float64 { return float64(people) / float64(n) }
 
+// elderlyOf returns, for GreedyMaximalCover, the older residents each demand
+// point stands for. It remembers the last area looked up, as points are mostly
+// asked for in index order; it is not safe for concurrent use.
+func (b *Base) elderlyOf(d *coverageDemand) func(p int32) float64 {
+	area := 0
+	return func(p int32) float64 {
+		if i := int(p); i < d.areaStart[area] || i >= d.areaStart[area+1] {
+			area = d.areaOf(i)
+		}
+		return pointShare(b.areas[area].Elderly, d.areaStart[area+1]-d.areaStart[area])
+	}
+}
+
 func (b *Base) demand() *coverageDemand {
-	b.demandOnce.Do(func() {
-		// Each area's points, then one exact-sized list: growing the lists by
-		// appending would hold up to twice their size.
-		perArea := make([][]orb.Point, len(b.areas))
-		total := 0
-		for i, a := range b.areas {
-			perArea[i] = geo.AreaSamplePoints(a.Geometry, AreaSampleMetres)
-			total += len(perArea[i])
-		}
-		d := &coverageDemand{
-			areaStart: make([]int, len(b.areas)+1),
-			points:    make([]orb.Point, 0, total),
-			snaps:     make([]geo.SnapRef, total),
-			elderly:   make([]float64, 0, total),
-		}
-		for i, a := range b.areas {
-			d.areaStart[i] = len(d.points)
-			d.points = append(d.points, perArea[i]...)
-			for range perArea[i] {
-				d.elderly = append(d.elderly, pointShare(a.Elderly, len(perArea[i])))
-			}
-			perArea[i] = nil
-		}
-		d.areaStart[len(b.areas)] = total
-		b.snapDemand(d)
-		d.index = geo.NewPointIndex(d.points)
-		b.demandCache = d
-	})
+	b.demandOnce.Do(func() { b.demandCache = b.makeDemand() })
 	return b.demandCache
+}
+
+// makeDemand makes the areas' sample points and snaps them to the network.
+func (b *Base) makeDemand() *coverageDemand {
+	// Each area's points, then one exact-sized list: growing the list by
+	// appending would hold up to twice its size.
+	perArea := make([][]demandPoint, len(b.areas))
+	total := 0
+	for i, a := range b.areas {
+		pts := geo.AreaSamplePoints(a.Geometry, AreaSampleMetres)
+		perArea[i] = make([]demandPoint, len(pts))
+		for j, p := range pts {
+			perArea[i][j] = newDemandPoint(p)
+		}
+		total += len(pts)
+	}
+	d := &coverageDemand{
+		areaStart: make([]int, len(b.areas)+1),
+		areaBound: make([]orb.Bound, len(b.areas)),
+		points:    make([]demandPoint, 0, total),
+		snaps:     make([]geo.SnapRef, total),
+	}
+	for i := range b.areas {
+		d.areaStart[i] = len(d.points)
+		d.points = append(d.points, perArea[i]...)
+		perArea[i] = nil
+	}
+	d.areaStart[len(b.areas)] = total
+	d.findBounds()
+	b.snapDemand(d)
+	return d
+}
+
+// findBounds sets each area's bounding box from its points.
+func (d *coverageDemand) findBounds() {
+	for a := range d.areaBound {
+		b := orb.Bound{Min: orb.Point{math.Inf(1), math.Inf(1)}, Max: orb.Point{math.Inf(-1), math.Inf(-1)}}
+		for i := d.areaStart[a]; i < d.areaStart[a+1]; i++ {
+			b = b.Extend(d.point(i))
+		}
+		d.areaBound[a] = b
+	}
 }
 
 // snapDemand joins every demand point to the network, on all cores but one (left
@@ -167,7 +258,7 @@ func (b *Base) snapDemand(d *coverageDemand) {
 	for k := range workers {
 		wg.Go(func() {
 			for i := k; i < len(d.points); i += workers {
-				if s, err := b.graph.Snap(d.points[i], geo.MaxSnapMetres); err == nil {
+				if s, err := b.graph.Snap(d.point(i), geo.MaxSnapMetres); err == nil {
 					d.snaps[i] = s.Ref()
 				}
 			}
@@ -489,12 +580,12 @@ func (s *Snapshot) WhatIf(category string, site orb.Point, minutes, speed float6
 	d := s.demand()
 	nearer := map[int]float32{}
 	touched := map[int]bool{}
-	for _, n := range d.index.WithinUnordered(site, reach, d.onNetwork, nil) {
-		if m, ok := s.demandWalk(w, d, n.Index); ok && float32(m) < walks[n.Index] {
-			nearer[n.Index] = float32(m)
-			touched[d.areaOf(n.Index)] = true
+	d.near(site, reach, func(i int) {
+		if m, ok := s.demandWalk(w, d, i); ok && float32(m) < walks[i] {
+			nearer[i] = float32(m)
+			touched[d.areaOf(i)] = true
 		}
-	}
+	})
 	// Re-measure only the areas with nearer points, adjusting the summary.
 	ans := &WhatIfAnswer{Site: site, Profile: s.Profile(), Areas: s.areas, Before: before.Categories[0], After: before.Categories[0]}
 	ans.BeforeAreas = make([]AreaCoverage, len(s.areas))
@@ -570,13 +661,16 @@ func (s *Snapshot) suggest(category string, count int, threshold, speed float64)
 			continue
 		}
 		w.FromSnaps([]geo.Snap{src}, threshold)
-		for _, n := range d.index.Within(p, threshold, func(i int) bool { return !covered[i] && d.onNetwork(i) }, nil) {
-			if m, ok := s.demandWalk(w, d, n.Index); ok && m <= threshold {
-				covers[c] = append(covers[c], int32(n.Index))
+		d.near(p, threshold, func(i int) {
+			if covered[i] {
+				return
 			}
-		}
+			if m, ok := s.demandWalk(w, d, i); ok && m <= threshold {
+				covers[c] = append(covers[c], int32(i))
+			}
+		})
 	}
-	picks := geo.GreedyMaximalCover(covers, d.elderly, slices.Clone(covered), count)
+	picks := geo.GreedyMaximalCover(covers, s.elderlyOf(d), slices.Clone(covered), count)
 	sites := make([]SuggestedSite, 0, len(picks))
 	for _, pick := range picks {
 		site := SuggestedSite{Point: candidates[pick.Candidate], ElderlyAdded: pick.Gain}

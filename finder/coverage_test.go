@@ -30,7 +30,8 @@ func coverageTown(t *testing.T, extra ...*doorstep.Service) (*Snapshot, riverTow
 		Services: services, Network: town.lines}), town
 }
 
-// bruteCoverage walks from every sample point to every open service of the category.
+// bruteCoverage walks from every sample point, to 1e-7 degree as coverage keeps
+// them, to every open service of the category.
 func bruteCoverage(t *testing.T, s *Snapshot, category string, threshold float64) (elderly float64, shares []float64) {
 	t.Helper()
 	w := s.graph.NewWalker()
@@ -38,7 +39,7 @@ func bruteCoverage(t *testing.T, s *Snapshot, category string, threshold float64
 		within := 0
 		points := geo.AreaSamplePoints(a.Geometry, AreaSampleMetres)
 		for _, p := range points {
-			src, err := s.graph.Snap(p, geo.MaxSnapMetres)
+			src, err := s.graph.Snap(newDemandPoint(p).point(), geo.MaxSnapMetres)
 			if err != nil {
 				continue
 			}
@@ -237,5 +238,60 @@ func TestCoverageSameAfterEviction(t *testing.T) {
 	}
 	if !reflect.DeepEqual(first, again) {
 		t.Errorf("coverage after eviction differs:\n%+v\n%+v", first, again)
+	}
+}
+
+// TestDemandNear: near yields every sample point within the distance in a straight
+// line, in index order, and few beyond; inBound yields exactly the points in a box.
+func TestDemandNear(t *testing.T) {
+	snap, town := coverageTown(t)
+	d := snap.demand()
+	if len(d.points) < 100 {
+		t.Fatalf("%d sample points", len(d.points))
+	}
+	for _, tc := range []struct {
+		name   string
+		x, y   float64
+		metres float64
+	}{
+		{"west bank middle", 200, 450, 150},
+		{"between the banks", 450, 450, 120},
+		{"corner", 0, 0, 300},
+		{"far outside", 5000, 5000, 100},
+		{"everything", 450, 450, 5000},
+		{"zero", 210, 210, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := town.at(tc.x, tc.y)
+			var got []int
+			d.near(c, tc.metres, func(i int) { got = append(got, i) })
+			seen := map[int]bool{}
+			for k, i := range got {
+				if k > 0 && i <= got[k-1] {
+					t.Fatalf("points out of order: %v", got)
+				}
+				seen[i] = true
+				if m := geo.Distance(c, d.point(i)); m > tc.metres*nearSlack+2 {
+					t.Errorf("point %d is %.1f m away", i, m)
+				}
+			}
+			for i := range d.points {
+				if geo.Distance(c, d.point(i)) <= tc.metres && !seen[i] {
+					t.Errorf("point %d within %.0f m not found", i, tc.metres)
+				}
+			}
+		})
+	}
+	box := orb.Bound{Min: town.at(100, 100), Max: town.at(600, 300)}
+	var inBox []int
+	d.inBound(box, func(i int) { inBox = append(inBox, i) })
+	want := 0
+	for i := range d.points {
+		if box.Contains(d.point(i)) {
+			want++
+		}
+	}
+	if len(inBox) != want || want == 0 {
+		t.Errorf("inBound found %d points, want %d", len(inBox), want)
 	}
 }

@@ -193,12 +193,11 @@ func (s *Snapshot) DeliveryAt(p orb.Point) (Delivery, bool) {
 
 // deliveredPoints marks the demand points inside the delivery area of an open
 // listing of category (only meal points deliver). A shape's points come from the
-// demand index round its bound, a names zone's from its areas' runs of points, so
-// the work follows the zones' size, not the city's.
+// areas whose points' bounding box meets its own, a names zone's from its areas'
+// runs of points, so the work follows the zones' size, not the city's.
 func (s *Snapshot) deliveredPoints(category string) []bool {
 	d := s.demand()
 	out := make([]bool, len(d.points))
-	var near []geo.Neighbor
 	for _, da := range s.DeliveryAreas() {
 		svc, ok := s.Service(da.ServiceID)
 		if !ok || svc.Category != category || svc.Status != doorstep.StatusOpen {
@@ -216,14 +215,11 @@ func (s *Snapshot) deliveredPoints(category string) []bool {
 		if len(z.shape) == 0 {
 			continue
 		}
-		c, b := z.bound.Center(), z.bound
-		radius := max(geo.Distance(c, b.Min), geo.Distance(c, b.Max), geo.Distance(c, orb.Point{b.Min[0], b.Max[1]}), geo.Distance(c, orb.Point{b.Max[0], b.Min[1]}))
-		near = d.index.WithinUnordered(c, radius+1, nil, near[:0])
-		for _, n := range near {
-			if !out[n.Index] && planar.MultiPolygonContains(z.shape, d.points[n.Index]) {
-				out[n.Index] = true
+		d.inBound(z.bound, func(i int) {
+			if !out[i] && planar.MultiPolygonContains(z.shape, d.point(i)) {
+				out[i] = true
 			}
-		}
+		})
 	}
 	return out
 }

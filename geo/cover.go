@@ -12,7 +12,7 @@ type CoverPick struct {
 // location problem (R. Church and C. ReVelle, "The maximal covering location
 // problem", Papers of the Regional Science Association 32:101–118, 1974): each step
 // takes the candidate that covers the most weight not yet covered. covers[c] lists
-// the demand points candidate c would cover; weight[p] is point p's demand;
+// the demand points candidate c would cover; weight(p) is point p's demand;
 // covered[p] marks points already covered, and is updated. The greedy choice is
 // within 1 − 1/e of the best possible cover (Nemhauser, Wolsey and Fisher, 1978).
 //
@@ -20,12 +20,12 @@ type CoverPick struct {
 // heap is re-evaluated lazily and a candidate is taken only when its fresh gain is
 // still the largest (the "lazy greedy" of Minoux, 1978). Steps that would add
 // nothing stop the search early. Ties go to the lower candidate index.
-func GreedyMaximalCover(covers [][]int32, weight []float64, covered []bool, count int) []CoverPick {
+func GreedyMaximalCover(covers [][]int32, weight func(p int32) float64, covered []bool, count int) []CoverPick {
 	gain := func(c int) float64 {
 		g := 0.0
 		for _, p := range covers[c] {
 			if !covered[p] {
-				g += weight[p]
+				g += weight(p)
 			}
 		}
 		return g

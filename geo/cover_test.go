@@ -51,7 +51,7 @@ func TestGreedyMaximalCoverMatchesNaive(t *testing.T) {
 			start[i] = r.IntN(4) == 0
 		}
 		a, b := append([]bool(nil), start...), append([]bool(nil), start...)
-		got := GreedyMaximalCover(covers, weight, a, 6)
+		got := GreedyMaximalCover(covers, func(p int32) float64 { return weight[p] }, a, 6)
 		want := naiveGreedyCover(covers, weight, b, 6)
 		if len(got) != len(want) {
 			t.Fatalf("seed %d: %d picks, want %d", seed, len(got), len(want))
@@ -69,7 +69,7 @@ func TestGreedyMaximalCoverSmall(t *testing.T) {
 	covers := [][]int32{{0, 1}, {2, 3}, {0, 4, 5}}
 	weight := []float64{1, 1, 5, 5, 1, 1}
 	covered := []bool{false, false, false, false, false, true}
-	got := GreedyMaximalCover(covers, weight, covered, 5)
+	got := GreedyMaximalCover(covers, func(p int32) float64 { return weight[p] }, covered, 5)
 	want := []CoverPick{{1, 10}, {0, 2}, {2, 1}} // 0 and 2 tie at 2: the lower index wins
 	if len(got) != len(want) {
 		t.Fatalf("picks %+v, want %+v", got, want)

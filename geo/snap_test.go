@@ -166,8 +166,9 @@ func TestSnap(t *testing.T) {
 	})
 }
 
-// TestSnapRefRoundTrip: a snap kept as a SnapRef comes back with the same edge, ends,
-// Along and Offset, and walks measure the same distance to it.
+// TestSnapRefRoundTrip: a snap kept as a SnapRef comes back with the same edge and
+// ends, Along and Offset to float32 rounding, and walks measure the same distance
+// to it as to the snap it gives back.
 func TestSnapRefRoundTrip(t *testing.T) {
 	g := synthTestGraph(t, 4, 3000)
 	rng := rand.New(rand.NewPCG(4, 4))
@@ -195,18 +196,19 @@ func TestSnapRefRoundTrip(t *testing.T) {
 			continue
 		}
 		if got.Edge != s.Edge || ref.Edge() != s.Edge || got.From != s.From || got.To != s.To ||
-			got.Along != s.Along || got.Offset != s.Offset || got.Query != p {
+			math.Abs(got.Along-s.Along) > 1e-4 || math.Abs(got.Offset-s.Offset) > 1e-4 || got.Query != p {
 			t.Fatalf("Unref(Ref(%+v)) = %+v", s, got)
 		}
-		if d := Distance(got.Point, s.Point); d > 1e-6 {
+		if d := Distance(got.Point, s.Point); d > 1e-3 {
 			t.Fatalf("snap point moved %g m", d)
 		}
 		want, wantOK := w.DistanceTo(s)
-		if d, ok := w.DistanceTo(got); d != want || ok != wantOK {
-			t.Fatalf("walk to the unref'd snap %v %v, to the snap %v %v", d, ok, want, wantOK)
+		got1, ok1 := w.DistanceTo(got)
+		if math.Abs(got1-want) > 1e-3 || ok1 != wantOK {
+			t.Fatalf("walk to the unref'd snap %v %v, to the snap %v %v", got1, ok1, want, wantOK)
 		}
-		if d, ok := w.DistanceToRef(ref); d != want || ok != wantOK {
-			t.Fatalf("walk to the ref %v %v, to the snap %v %v", d, ok, want, wantOK)
+		if d, ok := w.DistanceToRef(ref); d != got1 || ok != ok1 {
+			t.Fatalf("walk to the ref %v %v, to the unref'd snap %v %v", d, ok, got1, ok1)
 		}
 	}
 	if off == 0 || off == 500 {

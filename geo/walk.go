@@ -329,5 +329,5 @@ func (w *Walker) DistanceToRef(r SnapRef) (float64, bool) {
 		return math.Inf(1), false
 	}
 	e := r.Edge()
-	return w.DistanceTo(Snap{Edge: e, From: int(r.from), To: int(w.g.half[e].to), Along: r.along, Offset: r.offset})
+	return w.DistanceTo(Snap{Edge: e, From: int(r.from), To: int(w.g.half[e].to), Along: float64(r.along), Offset: float64(r.offset)})
 }
