@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
 	"net/http/pprof"
@@ -67,7 +68,13 @@ func runServe(ctx context.Context, args []string, stderr io.Writer, ready chan<-
 		"the sender address of the summaries, required with --smtp-addr (DOORSTEP_SMTP_FROM)")
 	mailAt := fs.String("mail-summary-at", envDefault("DOORSTEP_MAIL_SUMMARY_AT", "08:00"),
 		"when each day, in the street's time zone, the summaries go (DOORSTEP_MAIL_SUMMARY_AT)")
+	memoryLimit := fs.String("memory-limit", envDefault("DOORSTEP_MEMORY_LIMIT", defaultMemoryLimit),
+		"soft limit of the Go heap, such as 1GiB or 800MiB: the collector works harder near it and returns freed memory to the system; off leaves GOMEMLIMIT's (DOORSTEP_MEMORY_LIMIT)")
 	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	limit, err := parseMemoryLimit(*memoryLimit)
+	if err != nil {
 		return err
 	}
 	at, err := notify.ParseTimeOfDay(*mailAt)
@@ -93,6 +100,11 @@ func runServe(ctx context.Context, args []string, stderr io.Writer, ready chan<-
 	// server's own and the handlers' slog calls alike.
 	logger := slog.New(server.LogHandler(handler))
 	slog.SetDefault(logger)
+	limit, restoreLimit := setMemoryLimit(limit)
+	defer restoreLimit()
+	if limit != math.MaxInt64 {
+		logger.Info("memory limit", "bytes", limit)
+	}
 
 	db, err := openForServe(ctx, *dbPath, logger)
 	if err != nil {
