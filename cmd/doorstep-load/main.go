@@ -187,7 +187,7 @@ func run(ctx context.Context, o options) error {
 		return err
 	}
 	fmt.Printf("portal %s: %d listings, bounds %.4f,%.4f,%.4f,%.4f; %d CPUs (load generator and server share them); Go %s\n",
-		base, len(p.ids), p.bounds[0], p.bounds[1], p.bounds[2], p.bounds[3], runtime.NumCPU(), runtime.Version())
+		base, p.listings, p.bounds[0], p.bounds[1], p.bounds[2], p.bounds[3], runtime.NumCPU(), runtime.Version())
 	if err := p.pickOrigins(ctx, o.origins, o.seed); err != nil {
 		return err
 	}
@@ -489,12 +489,13 @@ func (s *server) stop() {
 
 // portal is what the targets need to know about the portal under load.
 type portal struct {
-	base    string
-	bounds  [4]float64 // minlon, minlat, maxlon, maxlat
-	ids     []int64
-	session http.Header // Cookie and X-CSRF-Token of the office account, nil without one
-	origins []origin
-	wrk     wrkSetup // wrk.go
+	base     string
+	bounds   [4]float64  // minlon, minlat, maxlon, maxlat
+	ids      []int64     // some listings' ids, for writes
+	listings int         // how many there are
+	session  http.Header // Cookie and X-CSRF-Token of the office account, nil without one
+	origins  []origin
+	wrk      wrkSetup // wrk.go
 }
 
 // origin is a point a resident asks from, with the client address it asks as.
@@ -512,6 +513,7 @@ func newPortal(base, user, password string) (*portal, error) {
 		return nil, err
 	}
 	var list struct {
+		Total    int `json:"total"`
 		Services []struct {
 			ID int64 `json:"id"`
 		} `json:"services"`
@@ -522,6 +524,7 @@ func newPortal(base, user, password string) (*portal, error) {
 	for _, s := range list.Services {
 		p.ids = append(p.ids, s.ID)
 	}
+	p.listings = list.Total
 	if len(p.ids) == 0 {
 		return nil, errors.New("the portal has no listings")
 	}

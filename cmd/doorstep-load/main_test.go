@@ -98,6 +98,7 @@ func TestParseProcessMetrics(t *testing.T) {
 		{"both", "# HELP x\nprocess_cpu_seconds_total 12.5\nprocess_resident_memory_bytes 1.25e+09\n", 12.5, 1.25e9, true},
 		{"rss missing", "process_cpu_seconds_total 3\n", 3, 0, false},
 		{"other series", "process_cpu_seconds_total_x 3\nprocess_resident_memory_bytes 5\n", 0, 5, false},
+		{"labelled", "process_cpu_seconds_total{a=\"b\"} 3\nprocess_resident_memory_bytes 5\n", 0, 5, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			cpu, rss, ok := parseProcessMetrics(strings.NewReader(tc.text))

@@ -66,26 +66,45 @@ func (o *observer) scrape() (cpu, rss float64, ok bool) {
 // parseProcessMetrics reads process_cpu_seconds_total and
 // process_resident_memory_bytes from the Prometheus text format.
 func parseProcessMetrics(r io.Reader) (cpu, rss float64, ok bool) {
-	var haveCPU, haveRSS bool
+	m := parseMetrics(r)
+	cpu, haveCPU := m["process_cpu_seconds_total"]
+	rss, haveRSS := m["process_resident_memory_bytes"]
+	return cpu, rss, haveCPU && haveRSS
+}
+
+// parseMetrics reads the series without labels of the Prometheus text format.
+func parseMetrics(r io.Reader) map[string]float64 {
+	m := map[string]float64{}
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
 	for sc.Scan() {
 		name, value, found := strings.Cut(sc.Text(), " ")
-		if !found {
+		if !found || strings.HasPrefix(name, "#") {
 			continue
 		}
-		f, err := strconv.ParseFloat(strings.TrimSpace(value), 64)
-		if err != nil {
-			continue
-		}
-		switch name {
-		case "process_cpu_seconds_total":
-			cpu, haveCPU = f, true
-		case "process_resident_memory_bytes":
-			rss, haveRSS = f, true
+		if f, err := strconv.ParseFloat(strings.TrimSpace(value), 64); err == nil {
+			m[name] = f
 		}
 	}
-	return cpu, rss, haveCPU && haveRSS
+	return m
+}
+
+// graph describes the server's walking graph from its /metrics.
+func (o *observer) graph() string {
+	if o.metrics == "" {
+		return ""
+	}
+	res, err := http.Get(o.metrics + "/metrics")
+	if err != nil {
+		return ""
+	}
+	defer res.Body.Close()
+	m := parseMetrics(res.Body)
+	nodes, ok := m["doorstep_graph_nodes"]
+	if !ok {
+		return ""
+	}
+	return fmt.Sprintf("walking graph of %.0f nodes, %.0f directed edges, %s", nodes, m["doorstep_graph_edges"], megabytes(m["doorstep_graph_bytes"]))
 }
 
 // startup reports how long the started server took to be ready and its memory
@@ -100,7 +119,7 @@ func (o *observer) startup(ctx context.Context, ready time.Duration, start time.
 		return
 	}
 	o.readyRSS = rss
-	fmt.Printf("ready in %s, RSS %s\n", ready.Round(time.Millisecond), megabytes(rss))
+	fmt.Printf("ready in %s, RSS %s; %s\n", ready.Round(time.Millisecond), megabytes(rss), o.graph())
 	prev, _, _ := o.scrape()
 	quiet := 0
 	for deadline := time.Now().Add(30 * time.Minute); time.Now().Before(deadline) && ctx.Err() == nil; {
