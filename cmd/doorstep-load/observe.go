@@ -291,8 +291,8 @@ func shorten(out []byte, n int) string {
 	return strings.TrimSpace(string(out[:min(len(out), n)]))
 }
 
-// goTool is the go command: $GOROOT/bin/go under go run (which sets GOROOT for
-// the program it runs), else the one on PATH.
+// goTool is the go command: $GOROOT/bin/go when GOROOT is set, else the one on
+// PATH (make load runs this tool with go run, so there is one).
 func goTool() string {
 	if root := os.Getenv("GOROOT"); root != "" {
 		return filepath.Join(root, "bin", "go")
