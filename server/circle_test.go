@@ -1,13 +1,22 @@
 package server
 
 import (
+	"encoding/json"
 	"fmt"
+	"math"
 	"net/http"
+	"strconv"
 	"testing"
+	"time"
+
+	"doorstep"
+	"doorstep/finder"
+	"doorstep/geo"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 	"github.com/paulmach/orb/planar"
+	"github.com/paulmach/orb/project"
 )
 
 func getFeatures(t *testing.T, h http.Handler, path string) *geojson.FeatureCollection {
@@ -177,5 +186,149 @@ func TestWalkBadInput(t *testing.T) {
 				t.Errorf("error %+v, want field %q", body.Error, tc.field)
 			}
 		})
+	}
+}
+
+// TestCircleDocumentMatchesGeoJSON checks the hand-written circle document
+// against orb's geojson encoding of the same circle: the same features in the same
+// order, the same properties, and every position within the 1e-8 degree the
+// document keeps, in each coordinate system.
+func TestCircleDocumentMatchesGeoJSON(t *testing.T) {
+	s := newTestPortal(t)
+	snap := s.Snapshot()
+	origin := orb.Point{121.4650, 31.2900}
+	square := orb.Ring{{121.46, 31.28}, {121.47, 31.28}, {121.47, 31.29}, {121.46, 31.29}, {121.46, 31.28}}
+	hole := orb.Ring{{121.462, 31.282}, {121.462, 31.284}, {121.464, 31.284}, {121.464, 31.282}, {121.462, 31.282}}
+	apart := orb.Ring{{121.48, 31.28}, {121.49, 31.28}, {121.49, 31.285}, {121.48, 31.28}}
+	drawn, err := snap.Circle(origin, doorstep.SpeedElder, 15, []float64{5, 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name   string
+		circle *finder.Circle
+	}{
+		{"drawn", drawn},
+		{"holed and in two parts", &finder.Circle{Origin: origin, SpeedMPerMin: 50, Bands: []finder.CircleBand{
+			{Minutes: 5, Area: orb.MultiPolygon{}},
+			{Minutes: 15, Area: orb.MultiPolygon{{square, hole}, {apart}}},
+		}}},
+	}
+	for _, tc := range tests {
+		for _, crs := range []geo.CRS{geo.WGS84, geo.GCJ02, geo.BD09} {
+			t.Run(tc.name+"/"+string(crs), func(t *testing.T) {
+				now := time.Now()
+				raw, err := appendCircle(nil, snap, tc.circle, crs, now)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var got geojson.FeatureCollection
+				if err := json.Unmarshal(raw, &got); err != nil {
+					t.Fatalf("%v: %.200s", err, raw)
+				}
+				want := circleReference(snap, tc.circle, crs, now)
+				if len(got.Features) != len(want.Features) {
+					t.Fatalf("%d features, want %d", len(got.Features), len(want.Features))
+				}
+				for i, f := range got.Features {
+					w := want.Features[i]
+					if g, wg := f.Geometry.GeoJSONType(), w.Geometry.GeoJSONType(); g != wg {
+						t.Fatalf("feature %d: %s, want %s", i, g, wg)
+					}
+					if !orb.Equal(roundGeometry(f.Geometry), roundGeometry(w.Geometry)) {
+						t.Errorf("feature %d: geometry differs beyond 1e-8 degree", i)
+					}
+					gp, _ := json.Marshal(f.Properties)
+					wp, _ := json.Marshal(w.Properties)
+					if string(gp) != string(wp) {
+						t.Errorf("feature %d: properties\n%s\nwant\n%s", i, gp, wp)
+					}
+				}
+			})
+		}
+	}
+}
+
+// circleReference is the circle as orb's geojson types encode it (the answer's
+// encoding before it was written by hand), decoded again.
+func circleReference(snap *finder.Snapshot, circle *finder.Circle, crs geo.CRS, now time.Time) *geojson.FeatureCollection {
+	fc := geojson.NewFeatureCollection()
+	area := func(mp orb.MultiPolygon) orb.Geometry {
+		if len(mp) == 1 {
+			return toCRS(crs, mp[0])
+		}
+		return toCRS(crs, mp)
+	}
+	last := len(circle.Bands) - 1
+	main := geojson.NewFeature(area(circle.Bands[last].Area))
+	main.Properties = geojson.Properties{
+		"kind": "circle", "minutes": circle.Bands[last].Minutes, "speed_m_per_min": circle.SpeedMPerMin,
+		"origin": geo.FromWGS84(crs, circle.Origin), "services_total": len(circle.Services), "truncated": false,
+	}
+	addProfile(main.Properties, circle.Profile)
+	if msg, out := snap.OutsideStreet(circle.Origin); out {
+		main.Properties["outside_street"], main.Properties["message"] = true, msg
+	}
+	fc.Append(main)
+	for _, r := range circle.Services {
+		f := geojson.NewFeature(geo.FromWGS84(crs, r.Service.Point()))
+		f.Properties = geojson.Properties{
+			"kind": "service", "id": r.Service.ID, "category": r.Service.Category, "name": r.Service.Name,
+			"name_en": r.Service.NameEn, "distance_m": r.Walk.DistanceM, "walk_minutes": r.Walk.WalkMinutes,
+			"status": r.Service.Status, "reopens_on": r.Service.ReopensOn, "phone": r.Service.Phone,
+			"open_now": snap.IsOpen(r.Service, now), "stale": r.Service.Stale(now),
+		}
+		fc.Append(f)
+	}
+	for _, b := range circle.Bands[:last] {
+		f := geojson.NewFeature(area(b.Area))
+		f.Properties = geojson.Properties{"kind": "band", "minutes": b.Minutes, "speed_m_per_min": circle.SpeedMPerMin}
+		fc.Append(f)
+	}
+	raw, err := json.Marshal(fc)
+	if err != nil {
+		panic(err)
+	}
+	var back geojson.FeatureCollection
+	if err := json.Unmarshal(raw, &back); err != nil {
+		panic(err)
+	}
+	return &back
+}
+
+// roundGeometry rounds g's positions to 1e-8 degree.
+func roundGeometry(g orb.Geometry) orb.Geometry {
+	return project.Geometry(orb.Clone(g), func(p orb.Point) orb.Point {
+		return orb.Point{math.Round(p[0]*1e8) / 1e8, math.Round(p[1]*1e8) / 1e8}
+	})
+}
+
+func TestAppendCoordinate(t *testing.T) {
+	tests := []struct {
+		v    float64
+		want string
+	}{
+		{121.47006715756207, "121.47006716"},
+		{31.22583972942846, "31.22583973"},
+		{-0.000000004, "0"},
+		{-0.00000001, "-0.00000001"},
+		{-121.5, "-121.5"},
+		{180, "180"},
+		{0.000000995, "0.000001"}, // rounds up into the sixth decimal
+		{12.3456789049, "12.3456789"},
+		{1e20, "100000000000000000000"},
+	}
+	for _, tc := range tests {
+		if got := string(appendCoordinate(nil, tc.v)); got != tc.want {
+			t.Errorf("appendCoordinate(%v) = %s, want %s", tc.v, got, tc.want)
+		}
+	}
+	// Against strconv over the range of degrees.
+	for i := range 100000 {
+		v := float64(i*7919%360000)/1000 - 180 + float64(i%997)*1.23456789e-9
+		got, err := strconv.ParseFloat(string(appendCoordinate(nil, v)), 64)
+		if want, _ := strconv.ParseFloat(strconv.FormatFloat(v, 'f', 8, 64), 64); err != nil || math.Abs(got-want) > 1.01e-8 || math.Abs(got-v) > 0.51e-8 {
+			t.Fatalf("appendCoordinate(%v) = %v (%v), strconv %v", v, got, err, want)
+		}
 	}
 }
