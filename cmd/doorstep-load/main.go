@@ -165,6 +165,7 @@ func parseGenerators(s string) ([]string, error) {
 }
 
 func run(ctx context.Context, o options) error {
+	note("load average before: %s\n", loadAverage())
 	scenarios := strings.Split(o.scenarios, ",")
 	for i := range scenarios {
 		scenarios[i] = strings.TrimSpace(scenarios[i])
@@ -186,7 +187,7 @@ func run(ctx context.Context, o options) error {
 	if err != nil {
 		return err
 	}
-	fmt.Printf("portal %s: %d listings, bounds %.4f,%.4f,%.4f,%.4f; %d CPUs (load generator and server share them); Go %s\n",
+	note("portal %s: %d listings, bounds %.4f,%.4f,%.4f,%.4f; %d CPUs (load generator and server share them); Go %s\n",
 		base, p.listings, p.bounds[0], p.bounds[1], p.bounds[2], p.bounds[3], runtime.NumCPU(), runtime.Version())
 	if err := p.pickOrigins(ctx, o.origins, o.seed); err != nil {
 		return err
@@ -299,7 +300,63 @@ func run(ctx context.Context, o options) error {
 	fmt.Println("\nsummary")
 	printRows(rows)
 	obs.printEnd()
+	note("load average after: %s\n", loadAverage())
+	writeSummary(o.profileDir, rows)
 	return nil
+}
+
+// notes are the lines of the output that describe the run, repeated above the
+// table in the markdown summary.
+var notes []string
+
+// note prints a line that describes the run and keeps it for the summary.
+func note(format string, args ...any) {
+	line := fmt.Sprintf(format, args...)
+	fmt.Print(line)
+	notes = append(notes, strings.TrimSpace(line))
+}
+
+// loadAverage is the machine's load average over 1, 5 and 15 minutes, which
+// every figure taken on a shared machine should be read with.
+func loadAverage() string {
+	data, err := os.ReadFile("/proc/loadavg")
+	if fields := strings.Fields(string(data)); err == nil && len(fields) >= 3 {
+		return strings.Join(fields[:3], ", ")
+	}
+	return "unknown"
+}
+
+// writeSummary writes the notes and the rows as markdown to dir/summary.md, for
+// pasting into docs.
+func writeSummary(dir string, rows []row) {
+	var b strings.Builder
+	for _, n := range notes {
+		b.WriteString("- " + strings.ReplaceAll(n, "\n", " ") + "\n")
+	}
+	b.WriteString("\n| run | generator | clients | answers/s | p50 | p95 | p99 | max | errors | server CPU | client CPU | server RSS |\n")
+	b.WriteString("|---|---|---|---|---|---|---|---|---|---|---|---|\n")
+	for _, r := range rows {
+		run := r.run
+		if r.endpoint != "all" {
+			run = strings.TrimSpace(r.run + " " + r.endpoint)
+		}
+		clients := ""
+		if r.clients > 0 {
+			clients = strconv.Itoa(r.clients)
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s | %.0f | %s | %s | %s | %s | %d | %s | %s | %s |\n", run, r.generator, clients,
+			r.rate, ms(r.p50), ms(r.p95), ms(r.p99), ms(r.max), r.errors, cores(r.serverCPU), cores(r.clientCPU), megabytes(r.serverRSS))
+	}
+	path := filepath.Join(dir, "summary.md")
+	err := os.MkdirAll(dir, 0o755)
+	if err == nil {
+		err = os.WriteFile(path, []byte(b.String()), 0o644)
+	}
+	if err != nil {
+		fmt.Printf("summary not written: %v\n", err)
+		return
+	}
+	fmt.Printf("summary as markdown: %s\n", path)
 }
 
 func hasAny(list []string, names ...string) bool {
@@ -374,10 +431,10 @@ func startServer(ctx context.Context, o *options, scenarios []string) (*server, 
 	}
 	switch {
 	case slices.Contains(scenarios, "circle") && slices.Contains(scenarios, "hostile"):
-		fmt.Println("fair use: the server keeps its default limits, since the hostile run measures them; circles past a client's budget are refused (429)")
+		note("fair use: the server keeps its default limits, since the hostile run measures them; circles past a client's budget are refused (429)\n")
 	case slices.Contains(scenarios, "circle"):
 		args = append(args, "--expensive-rate", fairUseRaised, "--expensive-burst", fairUseRaised)
-		fmt.Printf("fair use: the server is started with --expensive-rate %s --expensive-burst %s, so circles are measured rather than refused; "+
+		note("fair use: the server is started with --expensive-rate %s --expensive-burst %s, so circles are measured rather than refused; "+
 			"--expensive-slots stays at its default (CPUs − 1), so circles compute one fewer at once than the machine has cores\n",
 			fairUseRaised, fairUseRaised)
 	}
@@ -423,7 +480,7 @@ func (s *server) prepareDB(ctx context.Context, o *options, db string) error {
 		if err := copyFile(o.db, db); err != nil {
 			return err
 		}
-		fmt.Printf("serving a copy of %s\n", o.db)
+		note("serving a copy of %s\n", o.db)
 	case o.gen != "":
 		args = append([]string{"gen", "--db", db}, strings.Fields(o.gen)...)
 	default:
@@ -576,7 +633,7 @@ func (p *portal) pickOrigins(ctx context.Context, n int, seed uint64) error {
 	if len(p.origins) == 0 {
 		return fmt.Errorf("origins: none of %d points (seed %d) is within 300 m of the walking network", n, seed)
 	}
-	fmt.Printf("origins: %d of %d points drawn over the street (seed %d) walk from the network; %d off it dropped (%s)\n",
+	note("origins: %d of %d points drawn over the street (seed %d) walk from the network; %d off it dropped (%s)\n",
 		len(p.origins), n, seed, dropped, time.Since(start).Round(time.Millisecond))
 	return nil
 }
@@ -692,7 +749,7 @@ func (p *portal) firstCoverage() {
 	}
 	n, _ := io.Copy(io.Discard, res.Body)
 	res.Body.Close()
-	fmt.Printf("\ncoverage of meal points, one answer (the first, unless asked before): %s, %s, %d bytes; the closed loop below gets kept answers\n",
+	note("\ncoverage of meal points, one answer (the first, unless asked before): %s, %s, %d bytes; the closed loop below gets kept answers\n",
 		time.Since(start).Round(time.Millisecond), res.Status, n)
 }
 

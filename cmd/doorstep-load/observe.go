@@ -115,11 +115,11 @@ func (o *observer) graph() string {
 func (o *observer) startup(ctx context.Context, ready time.Duration, start time.Time) {
 	_, rss, ok := o.scrape()
 	if !ok {
-		fmt.Printf("ready in %s\n", ready.Round(time.Millisecond))
+		note("ready in %s\n", ready.Round(time.Millisecond))
 		return
 	}
 	o.readyRSS = rss
-	fmt.Printf("ready in %s, RSS %s; %s\n", ready.Round(time.Millisecond), megabytes(rss), o.graph())
+	note("ready in %s, RSS %s; %s\n", ready.Round(time.Millisecond), megabytes(rss), o.graph())
 	prev, _, _ := o.scrape()
 	quiet := 0
 	for deadline := time.Now().Add(30 * time.Minute); time.Now().Before(deadline) && ctx.Err() == nil; {
@@ -136,12 +136,12 @@ func (o *observer) startup(ctx context.Context, ready time.Duration, start time.
 		prev = cpu
 		if quiet == 2 {
 			o.warmRSS = rss
-			fmt.Printf("warm: idle %s after start (2 s of it idle), %.1f s of CPU used so far, RSS %s\n",
+			note("warm: idle %s after start (2 s of it idle), %.1f s of CPU used so far, RSS %s\n",
 				time.Since(start).Round(100*time.Millisecond), cpu, megabytes(rss))
 			return
 		}
 	}
-	fmt.Println("warm: the server did not go idle; measuring anyway")
+	note("warm: the server did not go idle; measuring anyway\n")
 }
 
 // enableProfiles turns on a CPU profile of each run, saved in dir, when the
@@ -334,13 +334,13 @@ func (o *observer) printEnd() {
 	if !ok {
 		return
 	}
-	fmt.Printf("server RSS at the end: %s", megabytes(rss))
+	line := "server RSS at the end: " + megabytes(rss)
 	if o.readyRSS > 0 {
-		fmt.Printf(" (at ready %s", megabytes(o.readyRSS))
+		line += " (at ready " + megabytes(o.readyRSS)
 		if o.warmRSS > 0 {
-			fmt.Printf(", warm %s", megabytes(o.warmRSS))
+			line += ", warm " + megabytes(o.warmRSS)
 		}
-		fmt.Print(")")
+		line += ")"
 	}
-	fmt.Println()
+	note("%s\n", line)
 }
