@@ -122,6 +122,54 @@ func checkHintsWhole(t *testing.T, ctx context.Context, where string) {
 	}
 }
 
+// pageFieldErrorsJS lists what keeps a form's field error shown on screen
+// (.field-error) from being read whole: its text wider than its box, or lines of
+// it outside a box that clips or scrolls, off the screen, or under something else
+// (the staff form's sticky buttons). A field's own error ([data-error-for]) must
+// also describe its field (aria-describedby), which is marked aria-invalid and
+// has the focus, so a screen reader reads the error where the person is.
+const pageFieldErrorsJS = `(() => {
+  const out = [];
+  for (const e of document.querySelectorAll('.field-error')) {
+    if (e.hidden || !e.offsetParent || !e.textContent.trim()) continue;
+    const n = (e.dataset.errorFor || e.id) + ' "' + e.textContent.trim().slice(0, 12) + '…"';
+    if (e.scrollWidth > e.clientWidth + 1) out.push(n + ': text ' + e.scrollWidth + ' px wide in a box of ' + e.clientWidth);
+    const range = document.createRange();
+    range.selectNodeContents(e);
+    const lines = [...range.getClientRects()].filter((r) => r.width > 0 && r.height > 0);
+    const outside = (c) => lines.filter((r) => r.left < c.left - 1 || r.right > c.right + 1 || r.top < c.top - 1 || r.bottom > c.bottom + 1).length;
+    for (let a = e.parentElement; a && a !== document.documentElement; a = a.parentElement) {
+      const s = getComputedStyle(a);
+      if (s.overflowX === 'visible' && s.overflowY === 'visible') continue;
+      const k = outside(a.getBoundingClientRect());
+      if (k) out.push(n + ': ' + k + ' of ' + lines.length + ' lines outside ' + (a.id ? '#' + a.id : a.tagName.toLowerCase()) + ', which clips');
+    }
+    const screen = outside({left: 0, top: 0, right: innerWidth, bottom: innerHeight});
+    if (screen) out.push(n + ': ' + screen + ' of ' + lines.length + ' lines off the screen');
+    for (const r of lines) {
+      const at = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+      if (at && !e.contains(at)) {
+        out.push(n + ': a line under ' + (at.closest('[id]') ? '#' + at.closest('[id]').id : at.tagName.toLowerCase()));
+        break;
+      }
+    }
+    if (!e.dataset.errorFor) continue;
+    const field = e.id && document.querySelector('[aria-describedby~="' + e.id + '"]');
+    if (!field) out.push(n + ': describes no field (aria-describedby)');
+    else if (field.getAttribute('aria-invalid') !== 'true' || document.activeElement !== field) out.push(n + ': its field #' + field.id + ' is not aria-invalid and focused');
+  }
+  return out;
+})()`
+
+// checkFieldErrorsWhole fails when a field error on screen cannot be read whole,
+// or is not tied to its focused field.
+func checkFieldErrorsWhole(t *testing.T, ctx context.Context, where string) {
+	t.Helper()
+	if cut := browserEval[[]string](t, ctx, pageFieldErrorsJS); len(cut) > 0 {
+		t.Errorf("%s: field errors not readable whole:\n  %s", where, strings.Join(cut, "\n  "))
+	}
+}
+
 // a11yScreen is one screen the pages are checked on.
 type a11yScreen struct {
 	name          string // in file names: 360, 1280
@@ -241,7 +289,7 @@ var a11yStates = []a11yState{
 		staffType(a.t, a.ctx, "f-phone", "call us")
 		staffClick(a.t, a.ctx, "#save-button")
 		browserWait(a.t, a.ctx, "phone error", `!document.querySelector('[data-error-for="phone"]').hidden`)
-		browserRun(a.t, a.ctx, "error into view", chromedp.Evaluate[chromedp.Void](`document.getElementById('f-phone').scrollIntoView({block: 'center'})`))
+		// The page itself brings the field and its error into view (checkFieldErrorsWhole).
 	}},
 	{"office-dashboard", func(a *a11yTour) {
 		a.signOut()
@@ -373,6 +421,7 @@ func TestBrowserAccessibility(t *testing.T) {
 			tour.walk(problems, func(state string) {
 				reportAxe(t, state, runAxe(t, ctx))
 				checkHintsWhole(t, ctx, state)
+				checkFieldErrorsWhole(t, ctx, state)
 				if r.mode == "elder" && r.screen.phone {
 					// 长辈模式's own promises, measured on the same screens.
 					checkElder(t, state, browserEval[elderReport](t, ctx, elderMeasureJS))

@@ -244,6 +244,7 @@ func TestBrowserStaffEditor(t *testing.T) {
 	staffType(t, ctx, "f-phone", "call us")
 	staffClick(t, ctx, "#save-button")
 	browserWait(t, ctx, "phone error", `!document.querySelector('[data-error-for="phone"]').hidden`)
+	checkFieldErrorsWhole(t, ctx, "phone error")
 
 	// Large enough to tap, and nothing wider than the phone.
 	if small := browserEval[[]string](t, ctx, `[...document.querySelectorAll('button, select, input:not([type=checkbox]), .leaflet-bar a')]

@@ -30,9 +30,32 @@ function clearFieldErrors() {
     el.textContent = '';
   }
   for (const el of document.querySelectorAll('.invalid')) el.classList.remove('invalid');
+  for (const el of $('edit-form').querySelectorAll('[aria-invalid]')) {
+    el.removeAttribute('aria-invalid');
+    const ids = (el.getAttribute('aria-describedby') || '').split(' ').filter((id) => id && !id.startsWith('error-'));
+    if (ids.length) el.setAttribute('aria-describedby', ids.join(' '));
+    else el.removeAttribute('aria-describedby');
+  }
 }
 
-/** showFieldError puts the message beside its field and says so; false when the form has no such field. */
+/**
+ * revealAboveActions scrolls box into the middle of the room the form's sticky
+ * buttons leave on screen (in elder mode on a phone they take two rows), its top
+ * first when it is taller than that room, so nothing of it is hidden behind them.
+ */
+function revealAboveActions(box) {
+  const bar = $('edit-form').querySelector('.sticky-actions');
+  const room = window.innerHeight - (bar ? bar.offsetHeight : 0);
+  const r = box.getBoundingClientRect();
+  window.scrollBy({ top: r.height >= room ? r.top : r.top - (room - r.height) / 2, behavior: 'instant' });
+}
+
+/**
+ * showFieldError puts the message beside its field, marks the field invalid and
+ * described by the message (a screen reader reads it when the field has the
+ * focus), brings field and message into view and focuses the field; false when
+ * the form has no such field.
+ */
 function showFieldError(field, serverMessage) {
   const el = document.querySelector(`[data-error-for="${CSS.escape(field)}"]`);
   if (!el) return false;
@@ -40,13 +63,20 @@ function showFieldError(field, serverMessage) {
   el.textContent = lang() === 'zh' && key ? t(key) : serverMessage;
   if (lang() === 'zh' && serverMessage && field === 'hours') el.textContent += `（${serverMessage}）`;
   el.hidden = false;
-  const input = $(`f-${field}`) || el.closest('fieldset');
+  el.id ||= `error-${field}`;
+  // Said at the top (role="alert") without scrolling there: the field is what to look at.
+  problem(() => t('fixFields'), { reveal: false });
+  const input = $(`f-${field}`);
   if (input) {
     input.classList.add('invalid');
-    input.scrollIntoView({ block: 'center' });
-    if (input.focus) input.focus({ preventScroll: true });
+    input.setAttribute('aria-invalid', 'true');
+    const ids = (input.getAttribute('aria-describedby') || '').split(' ').filter(Boolean);
+    input.setAttribute('aria-describedby', [...ids, el.id].join(' '));
+  } else {
+    el.closest('fieldset')?.classList.add('invalid');
   }
-  problem(() => t('fixFields'));
+  revealAboveActions(input ? el.closest('.field') || el : el);
+  input?.focus({ preventScroll: true });
   return true;
 }
 

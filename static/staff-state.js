@@ -51,15 +51,18 @@ export function notice(message) {
   say(message);
 }
 
-/** problem shows message (a function giving the text, or null) as the error, in view. */
-export function problem(message) {
+/**
+ * problem shows message (a function giving the text, or null) as the error, scrolled
+ * into view unless reveal is false (it is read out all the same: role="alert").
+ */
+export function problem(message, { reveal = true } = {}) {
   if (!message) {
     showError(null);
     return;
   }
   say(null);
   showError(message);
-  $('error').scrollIntoView({ block: 'nearest' });
+  if (reveal) $('error').scrollIntoView({ block: 'nearest' });
 }
 
 /** fieldName is a listing's field as a person calls it ("name" → 名称). */
