@@ -18,6 +18,7 @@ import (
 	"math"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"doorstep"
@@ -206,6 +207,8 @@ type Snapshot struct {
 	cache       *memo            // coverage answers, dropped with the snapshot
 	profile     doorstep.Profile // how its walks go (ForProfile); zero: doorstep.Walk
 	delivery    *deliveries      // where meal points deliver (delivery.go)
+	walks       *listingWalks    // listings by the nodes nearest-first walks settle (nearest.go)
+	openN       *atomic.Pointer[openNowCounts]
 }
 
 type categoryIndex struct {
@@ -234,6 +237,8 @@ func (b *Base) Index(services []*doorstep.Service, prev *Snapshot) *Snapshot {
 		builtAt:     time.Now(),
 		cache:       &memo{},
 		fit:         &fitCache{},
+		walks:       &listingWalks{},
+		openN:       new(atomic.Pointer[openNowCounts]),
 	}
 	if !slices.IsSortedFunc(services, func(a, b *doorstep.Service) int { return cmp.Compare(a.ID, b.ID) }) {
 		s.byID = make(map[int64]int, len(services))
@@ -316,6 +321,7 @@ func (s *Snapshot) update(services []*doorstep.Service) (*Snapshot, bool) {
 	n.serviceIn = append(slices.Clip(slices.Clone(s.serviceIn)), make([]int, len(services)-len(s.services))...)
 	n.snaps = append(slices.Clip(slices.Clone(s.snaps)), make([]pointSnap, len(services)-len(s.services))...)
 	n.visibleN = maps.Clone(s.visibleN)
+	n.openN = new(atomic.Pointer[openNowCounts])
 	moved := false
 	coverageChanged := false
 	reindex := map[string]bool{}
@@ -346,6 +352,7 @@ func (s *Snapshot) update(services []*doorstep.Service) (*Snapshot, bool) {
 		}
 	}
 	if moved || len(services) > len(s.services) {
+		n.walks = &listingWalks{}
 		points := make([]orb.Point, len(services))
 		for i, svc := range services {
 			points[i] = svc.Point()

@@ -43,7 +43,27 @@ const (
 // Services answers a query: the page of matching services (nearest first when an
 // origin is given) and how many match in all. Closed services are never listed.
 func (s *Snapshot) Services(q Query) ([]Hit, int) {
-	keep := func(i int) bool {
+	keep := s.keeps(q)
+	if q.Origin == nil {
+		return s.list(q, keep)
+	}
+	sc := nearbyScratches.Get().(*nearbyScratch)
+	defer nearbyScratches.Put(sc)
+	found, total := s.nearby(q, keep, sc)
+	found = page(found, q.Offset, q.Limit)
+	hits := make([]Hit, len(found))
+	walks := make([]Walk, len(found))
+	for i, r := range found {
+		walks[i] = r.walk(q.SpeedMPerMin)
+		hits[i] = Hit{Service: s.services[r.pos], Walk: &walks[i]}
+	}
+	return hits, total
+}
+
+// keeps is the filter of q's services, by position: not closed, of q's
+// category, matched and open now when asked.
+func (s *Snapshot) keeps(q Query) func(int) bool {
+	return func(i int) bool {
 		svc := s.services[i]
 		if svc.Status == doorstep.StatusClosed || (q.Category != "" && svc.Category != q.Category) {
 			return false
@@ -55,48 +75,33 @@ func (s *Snapshot) Services(q Query) ([]Hit, int) {
 		}
 		return !q.OpenNow || s.IsOpen(svc, q.Now)
 	}
-	if q.Origin == nil {
-		return s.list(q, keep)
-	}
+}
+
+// nearby returns the kept services nearest first from q's origin — all within
+// q.WithinMinutes, else at least the Offset+Limit nearest — and how many are
+// kept in all. The list may be sc's own.
+func (s *Snapshot) nearby(q Query, keep func(int) bool, sc *nearbyScratch) ([]rankedWalk, int) {
 	origin, speed := *q.Origin, q.SpeedMPerMin
 	w, src, onNetwork := s.startWalk(origin, speed)
 	if w != nil {
 		defer s.release(w)
 	}
-	var found []rankedWalk
-	total := 0
-	if q.WithinMinutes > 0 {
-		bound := q.WithinMinutes * speed
-		found = s.walksWithin(origin, w, src, onNetwork, bound, keep)
-		total = len(found)
-	} else {
-		total = s.countKept(q, keep)
-		want := q.Offset + q.Limit
-		enough := func() bool { return len(found) >= want || len(found) == total }
-		done := false
-		if onNetwork {
-			// A shorter first walk, when the wanted services stand near: what any
-			// bound finds, nearest first, begins with what a shorter one finds.
-			if probe := s.probeBound(origin, want, keep); probe < nearbyFirstBound {
-				found = s.walksWithin(origin, w, src, onNetwork, probe, keep)
-				done = enough()
-			}
-		}
-		for bound := float64(nearbyFirstBound); !done; bound *= 2 {
-			found = s.walksWithin(origin, w, src, onNetwork, bound, keep)
-			done = enough() || bound >= nearbyMaxBound || !onNetwork
-		}
-		if len(found) < want {
-			found = s.appendEstimates(found, origin, want, keep)
-		}
+	switch {
+	case onNetwork:
+		return s.nearbyOnFoot(q, w, src, keep, sc)
+	case q.WithinMinutes > 0:
+		found := s.reachedWithin(origin, w, false, q.WithinMinutes*speed, keep)
+		return found, len(found)
 	}
-	found = page(found, q.Offset, q.Limit)
-	hits := make([]Hit, len(found))
-	for i, r := range found {
-		walk := r.walk(speed)
-		hits[i] = Hit{Service: s.services[r.pos], Walk: &walk}
+	// Off the network every walk is the straight line × detour: the nearest
+	// by straight line, from the index.
+	total := s.countKept(q, keep)
+	want := q.Offset + q.Limit
+	found := s.reachedWithin(origin, w, false, nearbyFirstBound, keep)
+	if len(found) < want {
+		found = s.appendEstimates(found, origin, want, keep)
 	}
-	return hits, total
+	return found, total
 }
 
 // nearestOfCategory takes candidates in batches of nearbyFirstBatch, then four
@@ -110,35 +115,6 @@ const nearbyStraightSlack = 1.0
 // most walks to the nearest services are within it, and when one is not the
 // probe finds too few and the usual bounds follow.
 var probeWidening = 1.5 // a variable so tests can turn the probes off (+Inf)
-
-// probeBound is a first walk's bound likely to reach want kept services from
-// origin: probeWidening times the straight line to the want-th nearest of them
-// (+Inf when there are fewer).
-func (s *Snapshot) probeBound(origin orb.Point, want int, keep func(int) bool) float64 {
-	if want <= 0 {
-		return math.Inf(1)
-	}
-	ns := s.visible.Nearest(origin, want, 0, keep, nil)
-	if len(ns) < want {
-		return math.Inf(1)
-	}
-	return ns[want-1].Distance * probeWidening
-}
-
-// countKept counts the services a query keeps, from the per-category counts when
-// only the category filters.
-func (s *Snapshot) countKept(q Query, keep func(int) bool) int {
-	if !q.OpenNow && q.Matches == nil {
-		return s.visibleN[q.Category]
-	}
-	n := 0
-	for i := range s.services {
-		if keep(i) {
-			n++
-		}
-	}
-	return n
-}
 
 // rankedWalk is a service position and how far it is: metres on the network, or a
 // straight-line estimate when estimate is set.
@@ -196,8 +172,13 @@ func (s *Snapshot) reachedWithin(origin orb.Point, w *geo.Walker, onNetwork bool
 			found = append(found, r)
 		}
 	}
-	slices.SortStableFunc(found, func(a, b rankedWalk) int { return cmp.Compare(a.metres, b.metres) })
+	slices.SortFunc(found, compareWalks)
 	return found
+}
+
+// compareWalks orders walks nearest first, equal walks by service position.
+func compareWalks(a, b rankedWalk) int {
+	return cmp.Or(cmp.Compare(a.metres, b.metres), cmp.Compare(a.pos, b.pos))
 }
 
 // walkTo is how far the neighbour n (an index into s.visible, whose positions are
@@ -229,22 +210,24 @@ func (s *Snapshot) appendEstimates(found []rankedWalk, origin orb.Point, want in
 	return found
 }
 
+// list answers a query without an origin: the services in id order, or a text
+// search's matches best first (equal matches in id order), looked up by id
+// rather than found among every listing.
 func (s *Snapshot) list(q Query, keep func(int) bool) ([]Hit, int) {
-	var kept []*doorstep.Service
-	for i, svc := range s.services {
-		if keep(i) {
-			kept = append(kept, svc)
-		}
-	}
+	var kept []int
 	if q.Matches != nil {
-		slices.SortStableFunc(kept, func(a, b *doorstep.Service) int {
-			return cmp.Compare(q.Matches[a.ID], q.Matches[b.ID])
-		})
+		kept = s.matchedPositions(q.Matches, keep)
+	} else {
+		for i := range s.services {
+			if keep(i) {
+				kept = append(kept, i)
+			}
+		}
 	}
 	page := page(kept, q.Offset, q.Limit)
 	hits := make([]Hit, len(page))
-	for i, svc := range page {
-		hits[i] = Hit{Service: svc}
+	for i, pos := range page {
+		hits[i] = Hit{Service: s.services[pos]}
 	}
 	return hits, len(kept)
 }

@@ -20,16 +20,7 @@ import (
 func probeCity(t *testing.T) (*Snapshot, []orb.Point) {
 	t.Helper()
 	c := synth.NewCity(3, 20_000, 3_000, 40)
-	for i, svc := range c.Services {
-		switch {
-		case i%7 == 0:
-			svc.Status = doorstep.StatusClosed
-		case i%11 == 0:
-			svc.Status, svc.ReopensOn = doorstep.StatusTemporarilyClosed, "2026-11-20"
-		case i%13 == 0:
-			svc.Status, svc.ReopensOn = doorstep.StatusTemporarilyClosed, "2027-01-20"
-		}
-	}
+	mixStatuses(c.Services)
 	s := Build(Input{Street: c.Street, Categories: benchCategories, Areas: c.Areas, Services: c.Services, Network: c.Network})
 	r := rand.New(rand.NewPCG(5, 5))
 	b := c.Street.Geometry.Bound().Pad(0.005) // some origins beyond the network
@@ -41,6 +32,21 @@ func probeCity(t *testing.T) (*Snapshot, []orb.Point) {
 		})
 	}
 	return s, origins
+}
+
+// mixStatuses makes some listings closed for good and some temporarily closed,
+// with a reopening date come (by testNow) or to come.
+func mixStatuses(services []*doorstep.Service) {
+	for i, svc := range services {
+		switch {
+		case i%7 == 0:
+			svc.Status = doorstep.StatusClosed
+		case i%11 == 0:
+			svc.Status, svc.ReopensOn = doorstep.StatusTemporarilyClosed, "2026-11-20"
+		case i%13 == 0:
+			svc.Status, svc.ReopensOn = doorstep.StatusTemporarilyClosed, "2027-01-20"
+		}
+	}
 }
 
 // withoutShortcuts answers f with the probe walks and the candidate batches

@@ -79,12 +79,75 @@ func BenchmarkCityDoorstep(b *testing.B) {
 
 func BenchmarkCityNearest10ByWalk(b *testing.B) {
 	s := cityForBench(b)
+	s.Services(Query{Origin: &benchCity.origins[0], SpeedMPerMin: doorstep.SpeedElder, Limit: 10}) // index the listings' walks
 	b.ReportAllocs()
 	i := 0
 	for b.Loop() {
 		origin := benchCity.origins[i%len(benchCity.origins)]
 		s.Services(Query{Origin: &origin, SpeedMPerMin: doorstep.SpeedElder, Limit: 10})
 		i++
+	}
+}
+
+// BenchmarkCityNearest10ByRadius is the reference beside it: the radius
+// search nearest-first lists made before (servicesByRadius), which gathers the
+// listings within a straight-line bound and walks to each.
+func BenchmarkCityNearest10ByRadius(b *testing.B) {
+	s := cityForBench(b)
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		origin := benchCity.origins[i%len(benchCity.origins)]
+		s.servicesByRadius(Query{Origin: &origin, SpeedMPerMin: doorstep.SpeedElder, Limit: 10})
+		i++
+	}
+}
+
+// BenchmarkCityNearestKinds: nearest-first lists of each kind the resident page
+// asks, by the walk that collects listings as it goes (walk) and by the radius
+// search before it (radius).
+func BenchmarkCityNearestKinds(b *testing.B) {
+	s := cityForBench(b)
+	matches := map[int64]float64{}
+	for i := 0; i < len(s.services); i += 50 { // a text search's 2,000 hits
+		matches[s.services[i].ID] = float64(i % 7)
+	}
+	wednesday := time.Date(2026, 11, 25, 2, 0, 0, 0, time.UTC) // 10:00 in Shanghai
+	kinds := []struct {
+		name string
+		q    Query
+	}{
+		{"any", Query{Limit: 10}},
+		{"category", Query{Limit: 10, Category: "nursing_home"}},
+		{"open_now", Query{Limit: 10, OpenNow: true, Now: wednesday}},
+		{"within_15min", Query{Limit: 10, WithinMinutes: 15}},
+		{"matches", Query{Limit: 10, Matches: matches}},
+		{"step_free", Query{Limit: 10}},
+	}
+	for _, k := range kinds {
+		snap := s
+		if k.name == "step_free" {
+			snap = s.ForProfile(doorstep.Profile{Name: doorstep.ProfileStepFree})
+		}
+		for _, how := range []string{"walk", "radius"} {
+			b.Run(k.name+"/"+how, func(b *testing.B) {
+				q := k.q
+				q.SpeedMPerMin = doorstep.SpeedElder
+				q.Origin = &benchCity.origins[0]
+				snap.Services(q) // index the listings' walks
+				b.ReportAllocs()
+				i := 0
+				for b.Loop() {
+					q.Origin = &benchCity.origins[i%len(benchCity.origins)]
+					if how == "walk" {
+						snap.Services(q)
+					} else {
+						snap.servicesByRadius(q)
+					}
+					i++
+				}
+			})
+		}
 	}
 }
 

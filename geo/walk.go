@@ -29,7 +29,8 @@ type Walker struct {
 	sources   []Snap
 	byEdge    []walkSourceRef // sources sorted by edge, for DistanceTo
 
-	iso isochroneScratch
+	iso     isochroneScratch
+	targets targetScratch // NearestTargets'
 }
 
 // walkNodeState is a node's distance in metres, valid when gen is the walker's.
@@ -83,6 +84,37 @@ func walkEdgeKey(a, b int) uint64 {
 // the walker's graph, or have a negative or non-finite Offset, are ignored. It replaces
 // the previous search.
 func (w *Walker) FromSnaps(sources []Snap, maxMetres float64) {
+	limit := w.begin(sources, maxMetres)
+	if w.cost != nil {
+		w.searchCosted(limit)
+		return
+	}
+	state, half, first, gen := w.state, w.g.half, w.g.first, w.gen
+	for len(w.heap) > 0 {
+		top := w.pop()
+		u, du := top.node(), top.metres()
+		if du > state[u].metres {
+			continue // stale: u was reached by a shorter walk
+		}
+		w.settled = append(w.settled, u)
+		for _, h := range half[first[u]:first[u+1]] {
+			d := du + h.metres
+			if d > limit {
+				continue
+			}
+			st := &state[h.to]
+			if st.gen != gen || d < st.metres {
+				st.gen, st.metres = gen, d
+				w.push(walkItem(d, h.to))
+			}
+		}
+	}
+}
+
+// begin starts a new search from sources bounded by maxMetres: it forgets the
+// last one, seeds the heap with the ends of the sources' edges and returns the
+// bound as the heap compares it.
+func (w *Walker) begin(sources []Snap, maxMetres float64) float32 {
 	g := w.g
 	w.gen++
 	if w.gen == 0 {
@@ -124,31 +156,7 @@ func (w *Walker) FromSnaps(sources []Snap, maxMetres float64) {
 	if len(w.byEdge) > 1 {
 		slices.SortFunc(w.byEdge, func(a, b walkSourceRef) int { return cmp.Compare(a.key, b.key) })
 	}
-
-	if w.cost != nil {
-		w.searchCosted(limit)
-		return
-	}
-	state, half, first, gen := w.state, g.half, g.first, w.gen
-	for len(w.heap) > 0 {
-		top := w.pop()
-		u, du := top.node(), top.metres()
-		if du > state[u].metres {
-			continue // stale: u was reached by a shorter walk
-		}
-		w.settled = append(w.settled, u)
-		for _, h := range half[first[u]:first[u+1]] {
-			d := du + h.metres
-			if d > limit {
-				continue
-			}
-			st := &state[h.to]
-			if st.gen != gen || d < st.metres {
-				st.gen, st.metres = gen, d
-				w.push(walkItem(d, h.to))
-			}
-		}
-	}
+	return limit
 }
 
 // searchCosted is FromSnaps' search under a Cost, kept apart so that the plain

@@ -1,0 +1,259 @@
+package finder
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"testing"
+	"time"
+
+	"doorstep"
+	"doorstep/store/storetest"
+	"doorstep/synth"
+
+	"github.com/paulmach/orb"
+)
+
+// servicesByRadius is the reference for nearest-first lists: how Services
+// answered before walks picked listings up as they went. A walk bounded by a
+// straight-line guess (a probe, then 1 km, doubling to nearbyMaxBound) measures
+// every kept listing within the bound by straight line (reachedWithin); with
+// open now or a text search, the total counts every listing. It returns the
+// list before paging.
+func (s *Snapshot) servicesByRadius(q Query) ([]rankedWalk, int) {
+	keep := s.keeps(q)
+	origin, speed := *q.Origin, q.SpeedMPerMin
+	w, src, onNetwork := s.startWalk(origin, speed)
+	if w != nil {
+		defer s.release(w)
+	}
+	if q.WithinMinutes > 0 {
+		found := s.walksWithin(origin, w, src, onNetwork, q.WithinMinutes*speed, keep)
+		return found, len(found)
+	}
+	total := s.visibleN[q.Category]
+	if q.OpenNow || q.Matches != nil {
+		total = 0
+		for i := range s.services {
+			if keep(i) {
+				total++
+			}
+		}
+	}
+	want := q.Offset + q.Limit
+	var found []rankedWalk
+	enough := func() bool { return len(found) >= want || len(found) == total }
+	done := false
+	if onNetwork {
+		if probe := s.probeBound(origin, want, keep); probe < nearbyFirstBound {
+			found = s.walksWithin(origin, w, src, onNetwork, probe, keep)
+			done = enough()
+		}
+	}
+	for bound := float64(nearbyFirstBound); !done; bound *= 2 {
+		found = s.walksWithin(origin, w, src, onNetwork, bound, keep)
+		done = enough() || bound >= nearbyMaxBound || !onNetwork
+	}
+	if len(found) < want {
+		found = s.appendEstimates(found, origin, want, keep)
+	}
+	return found, total
+}
+
+// probeBound is the reference's first walk's bound: probeWidening times the
+// straight line to the want-th nearest kept listing (+Inf when there are fewer).
+func (s *Snapshot) probeBound(origin orb.Point, want int, keep func(int) bool) float64 {
+	if want <= 0 {
+		return math.Inf(1)
+	}
+	ns := s.visible.Nearest(origin, want, 0, keep, nil)
+	if len(ns) < want {
+		return math.Inf(1)
+	}
+	return ns[want-1].Distance * probeWidening
+}
+
+// nearestTown is a generated town for comparing lookups: listings open, closed
+// for good, temporarily closed with a reopening date come or to come; listings
+// sharing an address; and listings in the fields beyond the network, off it.
+func nearestTown(t *testing.T) *Snapshot {
+	t.Helper()
+	c := synth.NewCity(3, 20_000, 3_000, 40)
+	mixStatuses(c.Services)
+	r := rand.New(rand.NewPCG(9, 9))
+	b := c.Street.Geometry.Bound()
+	next := c.Services[len(c.Services)-1].ID
+	add := func(like *doorstep.Service, p orb.Point) {
+		next++
+		svc := *like
+		svc.ID, svc.Lon, svc.Lat = next, p[0], p[1]
+		c.Services = append(c.Services, &svc)
+	}
+	for range 150 { // a second listing at an address
+		like := c.Services[r.IntN(len(c.Services))]
+		add(c.Services[r.IntN(len(c.Services))], like.Point())
+	}
+	for i := range 60 { // east of the town, 0.5–3 km from its last street
+		p := orb.Point{b.Max[0] + 0.005 + r.Float64()*0.025, b.Min[1] + r.Float64()*(b.Max[1]-b.Min[1])}
+		add(c.Services[i], p)
+	}
+	return Build(Input{Street: c.Street, Categories: benchCategories, Areas: c.Areas, Services: c.Services, Network: c.Network})
+}
+
+// nearestOrigins are random points over s's listings' bound and beyond it
+// (some off the network), and some listings' own addresses.
+func nearestOrigins(s *Snapshot, n int, seed uint64) []orb.Point {
+	r := rand.New(rand.NewPCG(seed, seed))
+	var b orb.Bound
+	for i, svc := range s.services {
+		if i == 0 {
+			b = orb.Bound{Min: svc.Point(), Max: svc.Point()}
+		}
+		b = b.Extend(svc.Point())
+	}
+	b = b.Pad(0.004)
+	origins := make([]orb.Point, n)
+	for i := range origins {
+		origins[i] = orb.Point{b.Min[0] + r.Float64()*(b.Max[0]-b.Min[0]), b.Min[1] + r.Float64()*(b.Max[1]-b.Min[1])}
+		if i%6 == 0 {
+			origins[i] = s.services[r.IntN(len(s.services))].Point()
+		}
+	}
+	return origins
+}
+
+// nearestQueries draws n queries on s: any kind or one category, open now at
+// three times, within a few minutes, text-search matches few or many, pages
+// of several sizes and offsets.
+func nearestQueries(s *Snapshot, r *rand.Rand, n int) []Query {
+	times := []time.Time{
+		testNow, // a Wednesday, 10:00 in Shanghai
+		time.Date(2026, 11, 29, 6, 0, 0, 0, time.UTC),  // Sunday 14:00: most closed
+		time.Date(2026, 11, 25, 15, 0, 0, 0, time.UTC), // 23:00
+	}
+	cats := []string{""}
+	for _, c := range s.categories {
+		cats = append(cats, c.ID)
+	}
+	qs := make([]Query, n)
+	for i := range qs {
+		q := Query{
+			Category:     cats[r.IntN(len(cats))],
+			Limit:        []int{1, 3, 10, 10, 25}[r.IntN(5)],
+			Offset:       []int{0, 0, 0, 5, 20}[r.IntN(5)],
+			Now:          times[r.IntN(len(times))],
+			SpeedMPerMin: []float64{doorstep.SpeedElder, doorstep.SpeedMin, 80}[r.IntN(3)],
+		}
+		q.OpenNow = r.IntN(3) == 0
+		if r.IntN(4) == 0 {
+			q.WithinMinutes = []float64{3, 8, 15}[r.IntN(3)]
+		}
+		if r.IntN(4) == 0 {
+			q.Matches = map[int64]float64{}
+			for range []int{3, 40, len(s.services) / 3}[r.IntN(3)] {
+				q.Matches[s.services[r.IntN(len(s.services))].ID] = float64(r.IntN(5)) // ties in score too
+			}
+		}
+		qs[i] = q
+	}
+	return qs
+}
+
+// TestNearestWalkAnswersAsTheRadiusSearch: nearest-first lists walked outward
+// until the wanted listings are settled answer exactly as the radius searches
+// they replace (servicesByRadius) — the same listings in the same order, the
+// same metres to 1e-6, estimates where it estimated, the same totals — on a
+// generated town and on the sample street, for hundreds of random origins, each
+// profile, and queries of every kind; and lists without an origin as before.
+func TestNearestWalkAnswersAsTheRadiusSearch(t *testing.T) {
+	sample, err := Load(context.Background(), storetest.MustOpenSampleDB(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	streets := []struct {
+		name    string
+		s       *Snapshot
+		origins int
+	}{
+		{"generated town", nearestTown(t), 150},
+		{"sample street", sample, 120},
+	}
+	profiles := []doorstep.Profile{doorstep.Walk, {Name: doorstep.ProfileStepFree}, {Name: doorstep.ProfileWalker, StepSeconds: 30}}
+	for _, street := range streets {
+		t.Run(street.name, func(t *testing.T) {
+			r := rand.New(rand.NewPCG(1, 2))
+			compared, estimated, walked := 0, 0, 0
+			for o, origin := range nearestOrigins(street.s, street.origins, 7) {
+				prof := profiles[o%len(profiles)]
+				s := street.s.ForProfile(prof)
+				for qi, q := range nearestQueries(s, r, 8) {
+					q.Origin = &origin
+					name := fmt.Sprintf("origin %d %v/%s/query %d %+v", o, origin, prof.Name, qi, q)
+					want, wantTotal := s.servicesByRadius(q)
+					got, gotTotal := s.nearby(q, s.keeps(q), new(nearbyScratch))
+					if gotTotal != wantTotal {
+						t.Fatalf("%s: total %d, want %d", name, gotTotal, wantTotal)
+					}
+					want, got = page(want, q.Offset, q.Limit), page(got, q.Offset, q.Limit)
+					if len(got) != len(want) {
+						t.Fatalf("%s: %d hits, want %d\ngot  %v\nwant %v", name, len(got), len(want), got, want)
+					}
+					for i := range want {
+						g, w := got[i], want[i]
+						if g.pos != w.pos || g.estimate != w.estimate || math.Abs(g.metres-w.metres) > 1e-6 {
+							t.Fatalf("%s: hit %d is %+v, want %+v\ngot  %v\nwant %v", name, i, g, w, got, want)
+						}
+						if w.estimate {
+							estimated++
+						} else {
+							walked++
+						}
+					}
+					hits, _ := s.Services(q)
+					if len(hits) != len(want) || (len(want) > 0 && hits[0].Service != s.services[want[0].pos]) {
+						t.Fatalf("%s: Services gives %d hits, first %v; want %v", name, len(hits), hits, want)
+					}
+					compared++
+				}
+			}
+			if estimated == 0 || walked < compared {
+				t.Fatalf("%d queries gave %d walks and %d estimates: too few to compare", compared, walked, estimated)
+			}
+			t.Logf("%d queries, %d walked hits, %d estimated", compared, walked, estimated)
+		})
+	}
+}
+
+// TestListsWithoutOriginAsBefore: lists without an origin — every listing in id
+// order, or a text search's matches best first — find their listings by id as
+// they found them among all: the same page, the same total.
+func TestListsWithoutOriginAsBefore(t *testing.T) {
+	s := nearestTown(t)
+	r := rand.New(rand.NewPCG(4, 4))
+	for i, q := range nearestQueries(s, r, 200) {
+		keep := s.keeps(q)
+		var want []*doorstep.Service
+		for j, svc := range s.services {
+			if keep(j) {
+				want = append(want, svc)
+			}
+		}
+		if q.Matches != nil {
+			slices.SortStableFunc(want, func(a, b *doorstep.Service) int { return cmp.Compare(q.Matches[a.ID], q.Matches[b.ID]) })
+		}
+		total := len(want)
+		want = page(want, q.Offset, q.Limit)
+		hits, n := s.Services(q)
+		if n != total || len(hits) != len(want) {
+			t.Fatalf("query %d %+v: %d hits of %d, want %d of %d", i, q, len(hits), n, len(want), total)
+		}
+		for j := range want {
+			if hits[j].Service != want[j] || hits[j].Walk != nil {
+				t.Fatalf("query %d %+v: hit %d is %v, want %v", i, q, j, hits[j], want[j])
+			}
+		}
+	}
+}
