@@ -10,8 +10,18 @@ import (
 	"doorstep/store"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 	"github.com/emersion/go-ical"
 )
+
+// weekFold is one day of 本周活动 as the resident sees it: the titles on screen and
+// its 更多.
+type weekFold struct {
+	Shown   []string `json:"shown"`
+	Summary string   `json:"summary"`
+	Open    bool     `json:"open"`
+	Focused bool     `json:"focused"`
+}
 
 // TestBrowserActivities: on a phone, a staff member opens their place and adds a
 // weekly tai-chi class from the simple choices (每周, the weekday, the times), then
@@ -67,6 +77,15 @@ func TestBrowserActivities(t *testing.T) {
 		t.Errorf("audit log of activities: %q", s)
 	}
 
+	// A long day: five one-off talks today beside the class; the resident's 本周活动
+	// shows today's first three and folds the other three under 更多（3）.
+	office := p.signedIn(t, "office")
+	day := today.Format(doorstep.DateLayout)
+	for i, at := range []string{"08:00", "09:00", "10:00", "11:00", "16:00"} {
+		p.mustActivity(t, office, p.ownSvc.ID, map[string]any{"title": "健康讲座" + strconv.Itoa(i+1),
+			"start": day + "T" + at, "end": day + "T" + at[:2] + ":45"})
+	}
+
 	// A resident at the place's door sees it today.
 	at := strconv.FormatFloat(p.ownSvc.Lon, 'f', 6, 64) + "," + strconv.FormatFloat(p.ownSvc.Lat, 'f', 6, 64)
 	browserRun(t, ctx, "open resident page", chromedp.Navigate(p.url+"/?lang=zh&view=list&at="+at))
@@ -82,10 +101,41 @@ func TestBrowserActivities(t *testing.T) {
 	if !strings.HasPrefix(card, feedPath+" ") || !strings.Contains(card, "订阅日历") {
 		t.Errorf("the place's card: %q", card)
 	}
+	// Today folds: three shown, 更多（3） closed; Enter on it opens the rest, Space closes it.
+	todaySel := `#week-days .week-day[data-date="` + day + `"]`
+	fold := func() (f weekFold) {
+		t.Helper()
+		return browserEval[weekFold](t, ctx, `(() => {
+		  const d = document.querySelector('`+todaySel+`');
+		  const more = d.querySelector('details.week-more');
+		  const seen = (e) => e.checkVisibility();
+		  return {shown: [...d.querySelectorAll('.week-title')].filter(seen).map((e) => e.textContent),
+		    summary: more ? more.querySelector('summary').textContent : '', open: !!more && more.open,
+		    focused: !!more && document.activeElement === more.querySelector('summary')};
+		})()`)
+	}
+	if f := fold(); len(f.Shown) != 3 || f.Shown[0] != "健康讲座1" || f.Summary != "更多（3）" || f.Open {
+		t.Errorf("today before 更多: %+v, want the first three and 更多（3） closed", f)
+	}
+	browserRun(t, ctx, "focus 更多", chromedp.Evaluate[chromedp.Void](`document.querySelector('`+todaySel+` .week-more-toggle').focus()`))
+	browserRun(t, ctx, "Enter on 更多", chromedp.KeyEvent(kb.Enter))
+	if f := fold(); len(f.Shown) != 6 || f.Shown[4] != "太极拳晨练" || !f.Open || !f.Focused {
+		t.Errorf("today after Enter on 更多: %+v, want all six, open, the focus kept", f)
+	}
+	browserRun(t, ctx, "Space on 更多", chromedp.KeyEvent(" "))
+	if f := fold(); len(f.Shown) != 3 || f.Open {
+		t.Errorf("today after Space on 更多: %+v, want it folded again", f)
+	}
+	browserRun(t, ctx, "Enter on 更多 again", chromedp.KeyEvent(kb.Enter))
+
 	browserRun(t, ctx, "English", chromedp.Click(chromedp.ID("lang-toggle")))
 	browserWait(t, ctx, "English week", `document.getElementById('week-title').textContent === 'This week'`)
 	if h := browserEval[string](t, ctx, `document.querySelector('#week-days .week-day h3').textContent`); h != "Today" {
 		t.Errorf("first day in English: %q", h)
+	}
+	// Redrawn in English, the day stays open as the resident left it.
+	if f := fold(); f.Summary != "More (3)" || !f.Open || len(f.Shown) != 6 {
+		t.Errorf("today in English: %+v, want More (3), still open", f)
 	}
 
 	// The feed the card links to.

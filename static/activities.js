@@ -24,6 +24,7 @@ addStrings({
     weekCancelled: '已取消',
     weekSample: '示例',
     weekMore: '还有更多活动未列出。',
+    weekDayMore: '更多（{n}）',
     placeWeekTitle: '本周活动',
     addToCalendar: '订阅日历',
     addToCalendarLabel: '订阅日历：把{place}的活动加到手机日历', // starts with what the button shows (WCAG 2.5.3)
@@ -43,6 +44,7 @@ addStrings({
     weekCancelled: 'Cancelled',
     weekSample: 'sample',
     weekMore: 'More activities are not shown.',
+    weekDayMore: 'More ({n})',
     placeWeekTitle: 'This week',
     addToCalendar: 'Add to calendar',
     addToCalendarLabel: "Add to calendar: {place}'s activities on your phone",
@@ -108,9 +110,46 @@ export function calendarLink(place) {
 }
 
 /**
+ * DAY_FIRST is how many of a day's activities show before the rest fold under
+ * 更多（N）; a day is folded only when at least two would be hidden, since 更多 for
+ * one line takes the room of the line.
+ */
+const DAY_FIRST = 3;
+
+/** openDays are the days whose 更多 the resident opened, kept across redraws (a language switch). */
+const openDays = new Set();
+
+function weekItem(o) {
+  return el(
+    'li',
+    { class: o.cancelled ? 'week-item cancelled' : 'week-item', 'data-activity': o.activity_id },
+    el('p', { class: 'week-when' }, el('span', { class: 'week-time' }, clock(o)), ' ', el('strong', { class: 'week-title' }, title(o)), ' ', ...tags(o)),
+    el('p', { class: 'week-where' }, placeName(o.place), ' · ', t('weekWalk', { min: formatMinutes(o.walk_minutes) })),
+  );
+}
+
+/**
+ * dayLists are a day's occurrences as a list: all of them, or the first DAY_FIRST
+ * and the rest in a <details> whose summary 更多（N）opens it by keyboard (Enter or
+ * Space) or touch and says to a screen reader whether it is open.
+ */
+function dayLists(date, list) {
+  const items = list.map(weekItem);
+  if (items.length < DAY_FIRST + 2) return [el('ol', { class: 'week-list' }, items)];
+  const more = el(
+    'details',
+    { class: 'week-more', open: openDays.has(date) },
+    el('summary', { class: 'week-more-toggle' }, t('weekDayMore', { n: items.length - DAY_FIRST })),
+    el('ol', { class: 'week-list', start: DAY_FIRST + 1 }, items.slice(DAY_FIRST)),
+  );
+  more.addEventListener('toggle', () => (more.open ? openDays.add(date) : openDays.delete(date)));
+  return [el('ol', { class: 'week-list' }, items.slice(0, DAY_FIRST)), more];
+}
+
+/**
  * weekNodes renders a /api/activities answer as one group per day: a heading
  * (今天, 明天, 周三 12月9日) and the day's occurrences by start, each with its time,
- * title, place and walk.
+ * title, place and walk; a long day shows its first few and folds the rest.
  */
 export function weekNodes(week) {
   const days = new Map();
@@ -119,23 +158,7 @@ export function weekNodes(week) {
     days.get(o.date).push(o);
   }
   const groups = [...days].map(([date, list]) =>
-    el(
-      'section',
-      { class: 'week-day', 'data-date': date },
-      el('h3', {}, dayLabel(date, week.from)),
-      el(
-        'ol',
-        { class: 'week-list' },
-        list.map((o) =>
-          el(
-            'li',
-            { class: o.cancelled ? 'week-item cancelled' : 'week-item', 'data-activity': o.activity_id },
-            el('p', { class: 'week-when' }, el('span', { class: 'week-time' }, clock(o)), ' ', el('strong', { class: 'week-title' }, title(o)), ' ', ...tags(o)),
-            el('p', { class: 'week-where' }, placeName(o.place), ' · ', t('weekWalk', { min: formatMinutes(o.walk_minutes) })),
-          ),
-        ),
-      ),
-    ),
+    el('section', { class: 'week-day', 'data-date': date }, el('h3', {}, dayLabel(date, week.from)), ...dayLists(date, list)),
   );
   if (week.truncated) groups.push(el('p', { class: 'muted' }, t('weekMore')));
   return groups;
