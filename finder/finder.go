@@ -209,6 +209,7 @@ type Snapshot struct {
 	delivery    *deliveries      // where meal points deliver (delivery.go)
 	walks       *listingWalks    // listings by the nodes nearest-first walks settle (nearest.go)
 	openN       *atomic.Pointer[openNowCounts]
+	openings    *openingCache // by position; shared with updates of the same length (opening.go)
 }
 
 type categoryIndex struct {
@@ -239,6 +240,7 @@ func (b *Base) Index(services []*doorstep.Service, prev *Snapshot) *Snapshot {
 		fit:         &fitCache{},
 		walks:       &listingWalks{},
 		openN:       new(atomic.Pointer[openNowCounts]),
+		openings:    newOpeningCache(len(services)),
 	}
 	if !slices.IsSortedFunc(services, func(a, b *doorstep.Service) int { return cmp.Compare(a.ID, b.ID) }) {
 		s.byID = make(map[int64]int, len(services))
@@ -322,6 +324,9 @@ func (s *Snapshot) update(services []*doorstep.Service) (*Snapshot, bool) {
 	n.snaps = append(slices.Clip(slices.Clone(s.snaps)), make([]pointSnap, len(services)-len(s.services))...)
 	n.visibleN = maps.Clone(s.visibleN)
 	n.openN = new(atomic.Pointer[openNowCounts])
+	if len(services) != len(s.services) {
+		n.openings = newOpeningCache(len(services))
+	}
 	moved := false
 	coverageChanged := false
 	reindex := map[string]bool{}

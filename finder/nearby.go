@@ -243,22 +243,6 @@ func page[T any](list []T, offset, limit int) []T {
 	return list
 }
 
-// IsOpen reports whether a service is open at t: its status is open, or it is
-// temporarily closed and its reopening date has come, and its weekly hours, read in
-// the street's time zone, include t (doorstep.Service.OpenIn).
-func (b *Base) IsOpen(svc *doorstep.Service, t time.Time) bool {
-	return svc.OpenIn(t, b.loc)
-}
-
-// NextChange is when a service next opens or closes after t, in the street's
-// time zone (doorstep.Service.NextChangeIn).
-func (b *Base) NextChange(svc *doorstep.Service, t time.Time) (doorstep.Change, bool) {
-	return svc.NextChangeIn(t, b.loc)
-}
-
-// Location is the street's time zone, which opening hours and dates are read in.
-func (b *Base) Location() *time.Location { return b.loc }
-
 // DoorstepAnswer is the nearest open service of every category from one origin.
 type DoorstepAnswer struct {
 	Origin       orb.Point
