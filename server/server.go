@@ -83,6 +83,8 @@ type Server struct {
 	activities activityBook
 	// todayMenus keeps the day's menus the doorstep answers show (menus.go).
 	todayMenus menuDay
+	// fragments keep listings' service objects encoded (fragments.go).
+	fragments fragmentCache
 	// endSessions records a sign-out (store.DB.EndSessions); a field so a test can
 	// make it fail as on a full disk.
 	endSessions func(ctx context.Context, userID int64) error

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"context"
 	"net/http"
 	"time"
 
@@ -33,12 +32,13 @@ func (s *Server) handleServices(c *gin.Context) {
 		return
 	}
 	q.Now = s.now()
-	c.JSON(http.StatusOK, newServicesJSON(snap, &s.reported, q, crs))
+	w := s.newListingWriter(snap, crs, q.Now)
+	writeAnswer(c, http.StatusOK, func(b []byte) []byte { return w.appendServicesAnswer(b, q) })
 }
 
 // servicesJSON is a list or nearest-first answer. Its members are in the order
 // encoding/json gives a map's keys (as the answer once was), those an answer may
-// lack omitted when empty.
+// lack omitted when empty. listingWriter.appendServicesAnswer writes it.
 type servicesJSON struct {
 	Limit         int                  `json:"limit"`
 	Message       string               `json:"message,omitempty"`
@@ -48,26 +48,6 @@ type servicesJSON struct {
 	Services      []serviceJSON        `json:"services"`
 	StepSeconds   *float64             `json:"step_seconds,omitempty"`
 	Total         int                  `json:"total"`
-}
-
-// newServicesJSON answers a list or nearest-first query: the page of listings, how
-// many match, and for a walk from an origin its profile and whether the origin is
-// outside the street.
-func newServicesJSON(snap *finder.Snapshot, reported *reportedSet, q finder.Query, crs geo.CRS) servicesJSON {
-	hits, total := snap.Services(q)
-	list := make([]serviceJSON, len(hits))
-	for i, h := range hits {
-		list[i] = newServiceJSON(snap, reported, h.Service, h.Walk, crs, q.Now)
-	}
-	body := servicesJSON{Services: list, Total: total, Limit: q.Limit, Offset: q.Offset}
-	if q.Origin != nil {
-		pj := newProfileJSON(snap.Profile())
-		body.Profile, body.StepSeconds = pj.Profile, pj.StepSeconds
-	}
-	if out := outsideOf(snap, q.Origin); out.OutsideStreet {
-		body.OutsideStreet, body.Message = true, out.Message
-	}
-	return body
 }
 
 func servicesQuery(p *params, crs geo.CRS, snap *finder.Snapshot) (finder.Query, error) {
@@ -162,37 +142,23 @@ func (s *Server) handleDoorstep(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
-	body, err := s.newDoorstepAnswer(c.Request.Context(), snap, answer, origin, speed, crs)
-	if err != nil {
-		writeError(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, body)
+	now := s.now()
+	s.writeDoorstep(c, snap, crs, answer(origin, speed, now), now)
 }
 
-// newDoorstepAnswer answers the doorstep question from origin with today's menu on
-// the meal point's card.
-func (s *Server) newDoorstepAnswer(ctx context.Context, snap *finder.Snapshot, answer func(orb.Point, float64, time.Time) finder.DoorstepAnswer,
-	origin orb.Point, speed float64, crs geo.CRS) (doorstepJSON, error) {
-	now := s.now()
-	ans := answer(origin, speed, now)
+// writeDoorstep answers with ans, today's menu on its meal points' objects.
+func (s *Server) writeDoorstep(c *gin.Context, snap *finder.Snapshot, crs geo.CRS, ans finder.DoorstepAnswer, now time.Time) {
 	var meals []*doorstep.Service
 	for _, line := range ans.Categories {
 		meals = append(meals, line.Service, line.Usual)
 	}
-	menus, err := s.mealMenus(ctx, meals)
+	menus, err := s.mealMenus(c.Request.Context(), meals)
 	if err != nil {
-		return doorstepJSON{}, err
+		writeError(c, err)
+		return
 	}
-	body := newDoorstepJSON(snap, &s.reported, ans, crs, now)
-	for i := range body.Categories {
-		for _, sj := range []*serviceJSON{body.Categories[i].Service, body.Categories[i].Usual} {
-			if sj != nil {
-				sj.TodayMenu = menus[sj.ID]
-			}
-		}
-	}
-	return body, nil
+	w := s.newListingWriter(snap, crs, now)
+	writeAnswer(c, http.StatusOK, func(b []byte) []byte { return w.appendDoorstepAnswer(b, ans, menus) })
 }
 
 // doorstepAnswerer is the snapshot's doorstep answer the request asks for: of the
@@ -206,35 +172,6 @@ func doorstepAnswerer(p *params, snap *finder.Snapshot) (func(orb.Point, float64
 		return snap.DoorstepOpenNow, nil
 	}
 	return snap.Doorstep, nil
-}
-
-// newDoorstepJSON encodes a doorstep answer with coordinates in crs.
-func newDoorstepJSON(snap *finder.Snapshot, reported *reportedSet, ans finder.DoorstepAnswer, crs geo.CRS, now time.Time) doorstepJSON {
-	body := doorstepJSON{
-		Origin:       geo.FromWGS84(crs, ans.Origin),
-		outsideJSON:  outsideOf(snap, &ans.Origin),
-		SpeedMPerMin: ans.SpeedMPerMin,
-		profileJSON:  newProfileJSON(ans.Profile),
-		Estimate:     ans.Estimate,
-		Categories:   make([]doorstepCategoryJSON, len(ans.Categories)),
-	}
-	if ans.Area != nil {
-		body.Area = &areaRef{ID: ans.Area.ID, Name: ans.Area.Name}
-	}
-	for i, line := range ans.Categories {
-		cj := doorstepCategoryJSON{Category: line.Category.ID, AtDoorstep: line.AtDoorstep, InCircle: line.InCircle,
-			NoneOpenWithin: line.NoneOpenWithin, Delivery: newDeliveryNoteJSON(line.Delivery)}
-		if line.Service != nil {
-			sj := newServiceJSON(snap, reported, line.Service, line.Walk, crs, now)
-			cj.Service = &sj
-		}
-		if line.Usual != nil {
-			uj := newServiceJSON(snap, reported, line.Usual, line.UsualWalk, crs, now)
-			cj.Usual = &uj
-		}
-		body.Categories[i] = cj
-	}
-	return body
 }
 
 // walkingSnapshot is the current snapshot as walked by the request's profile
