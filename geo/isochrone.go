@@ -143,7 +143,13 @@ func (g *Graph) Isochrone(w *Walker, thresholdsMetres []float64, cellMetres floa
 	r := isochroneRaster{
 		x0:   math.Floor((minX-reach)/cell)*cell - cell,
 		y0:   math.Floor((minY-reach)/cell)*cell - cell,
-		cell: cell, inv: 1 / cell, reach: reach, top: top,
+		cell: cell, inv: 1 / cell, reach: reach, top: top, clip: math.Inf(1),
+	}
+	if !math.IsInf(float64(float32(top)), 1) {
+		// A value a cell beyond the top threshold reads as unreached (contour
+		// takes min(value, threshold+cell)), so none at or above it is written;
+		// the metre to spare covers rounding to float32.
+		r.clip = top + cell + 1
 	}
 	r.nx = int(math.Ceil((maxX+reach-r.x0)/cell)) + 2
 	r.ny = int(math.Ceil((maxY+reach-r.y0)/cell)) + 2
@@ -213,24 +219,36 @@ func (g *Graph) isochroneParts(w *Walker, sc *isochroneScratch, top float64, pro
 			continue
 		}
 		ax, ay := proj.nodeXY(g.coords[u])
-		discs = append(discs, isochroneDisc{ax, ay, du})
+		covered := false
 		for e := g.first[u]; e < g.first[u+1]; e++ {
 			h := g.half[e]
 			dv, reached := w.NodeDistance(int(h.to))
+			// Walk values along the segment run from du by its cost (its length
+			// when plain); an edge the walker's profile forbids is not walked.
+			cost := w.cost.edge(g, int(e))
+			if reached && du-dv >= cost-isochroneCoverSlack && cost >= isochroneMinPieceMetres && g.coords[h.to] != g.coords[u] {
+				covered = true // u was reached along this edge (costs are the same both ways)
+			}
 			if reached && dv < top && h.to < u {
 				continue // done from the other end
 			}
 			if !reached {
 				dv = inf
 			}
-			// Walk values along the segment run from du by its cost (its length
-			// when plain); an edge the walker's profile forbids is not walked.
-			cost := w.cost.edge(g, int(e))
 			if math.IsInf(cost, 1) {
 				continue
 			}
 			bx, by := proj.nodeXY(g.coords[h.to])
 			segments = append(segments, isochroneSegment{ax, ay, bx, by, du, dv, cost})
+		}
+		// A node reached along an edge needs no disc: the piece walked along the
+		// edge runs through it, and lowers each point within reach of it to no more
+		// than the disc would (band: the walk to the first point within reach, plus
+		// reach, is at most the walk to the node plus the straight line from it, by
+		// the triangle inequality, costs being at least the length). Most nodes are
+		// reached so, and their discs were a fifth of the rasterising.
+		if !covered {
+			discs = append(discs, isochroneDisc{ax, ay, du})
 		}
 	}
 	for _, s := range w.sources {
@@ -273,6 +291,7 @@ type isochroneRaster struct {
 	x0, y0, cell float64
 	inv          float64 // 1 / cell
 	reach, top   float64
+	clip         float64 // values from here up are not written: contour cannot tell them from +Inf
 }
 
 // colCeil and colFloor return the first lattice column at or after x and the last at
@@ -303,10 +322,15 @@ func (r *isochroneRaster) rows(ylo, yhi float64) (int, int) {
 	return max(isochroneCeil((ylo-r.y0)*r.inv), 0), min(isochroneFloor((yhi-r.y0)*r.inv), r.ny-1)
 }
 
-// disc lowers the lattice points within reach of d to t0 plus the straight walk.
+// disc lowers the lattice points within reach of d to t0 plus the straight walk,
+// those that would stay below clip.
 func (r *isochroneRaster) disc(d isochroneDisc) {
-	reach2 := r.reach * r.reach
-	j0, j1 := r.rows(d.y-r.reach, d.y+r.reach)
+	reach := min(r.reach, r.clip-d.t0)
+	if !(reach > 0) {
+		return
+	}
+	reach2 := reach * reach
+	j0, j1 := r.rows(d.y-reach, d.y+reach)
 	for j := j0; j <= j1; j++ {
 		dy := r.y0 + float64(j)*r.cell - d.y
 		dy2 := dy * dy
@@ -327,6 +351,11 @@ func (r *isochroneRaster) disc(d isochroneDisc) {
 		}
 	}
 }
+
+// isochroneCoverSlack is how much shorter than the edge's cost the walks to its
+// ends may differ for the far end to count as reached along it: float32 walks
+// round to half a millimetre at 7 km.
+const isochroneCoverSlack = 0.01
 
 // isochroneMinPieceMetres is the shortest stretch rasterised on its own: a quarter of
 // stretches are shorter (where the walk along an edge barely goes past the meeting
@@ -353,13 +382,22 @@ func (r *isochroneRaster) band(sg isochroneSegment) {
 	ux, uy := dx/l, dy/l
 	if sg.ta < r.top {
 		if walked := min(meet, r.top-sg.ta) / scale; walked*scale >= isochroneMinPieceMetres {
-			r.piece(sg.ax, sg.ay, ux, uy, walked, sg.ta, scale)
+			r.clippedPiece(sg.ax, sg.ay, ux, uy, walked, sg.ta, scale)
 		}
 	}
 	if sg.tb < r.top {
 		if walked := min(sg.metres-meet, r.top-sg.tb) / scale; walked*scale >= isochroneMinPieceMetres {
-			r.piece(sg.bx, sg.by, -ux, -uy, walked, sg.tb, scale)
+			r.clippedPiece(sg.bx, sg.by, -ux, -uy, walked, sg.tb, scale)
 		}
+	}
+}
+
+// clippedPiece is piece cut where its values would reach clip: a point's value is
+// t0 + reach + scale × (metres along to the first point within reach of it), so
+// the points beyond are those a shorter stretch leaves out.
+func (r *isochroneRaster) clippedPiece(sx, sy, ux, uy, walked, t0, scale float64) {
+	if walked = min(walked, (r.clip-t0-r.reach)/scale); walked > 0 {
+		r.piece(sx, sy, ux, uy, walked, t0, scale)
 	}
 }
 
@@ -613,16 +651,22 @@ func (sc *isochroneScratch) contour(grid []float32, nx, ny int, t, cell float32,
 		if k < 3 {
 			continue
 		}
+		minX, minY, maxX, maxY := pts[0], pts[1], pts[0], pts[1]
 		for m := range k {
 			n := (m + 1) % k
-			area += pts[2*m]*pts[2*n+1] - pts[2*n]*pts[2*m+1]
+			x, y := pts[2*m], pts[2*m+1]
+			area += x*pts[2*n+1] - pts[2*n]*y
+			minX, maxX = min(minX, x), max(maxX, x)
+			minY, maxY = min(minY, y), max(maxY, y)
 		}
 		ring := make(orb.Ring, k+1)
 		for m := range k {
 			ring[m] = toLonLat(pts[2*m], pts[2*m+1])
 		}
 		ring[k] = ring[0]
-		ri := ringInfo{ring: ring, area: area / 2, b: ring.Bound()}
+		// toLonLat only scales and shifts, so the corners of the grid bound are
+		// the ring's bound (orb's Bound over the ring cost a fifth of contour).
+		ri := ringInfo{ring: ring, area: area / 2, b: orb.Bound{Min: toLonLat(minX, minY), Max: toLonLat(maxX, maxY)}}
 		if ri.area > 0 {
 			outers = append(outers, ri)
 		} else {

@@ -5,6 +5,8 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"doorstep"
+
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
 )
@@ -442,4 +444,68 @@ func TestIsochroneHandMadeSources(t *testing.T) {
 			t.Fatal("a NaN or negative offset started a walk")
 		}
 	})
+}
+
+// TestIsochroneAroundReachedNodes checks the outline near every node reached: a
+// place up to 18 m straight from a node reached at t metres is inside the polygon
+// of each threshold at least t + 18 m + a cell diagonal (the corners of its grid
+// square are then within 40 m of the node, so within that walk), whether the node
+// has its own disc or is reached along an edge whose walk covers it, for one
+// source or several, and under a cost that makes walking dearer than the length.
+func TestIsochroneAroundReachedNodes(t *testing.T) {
+	g := synthTestGraph(t, 13, 3000)
+	rng := rand.New(rand.NewPCG(13, 5))
+	var sources []Snap
+	for len(sources) < 3 {
+		if s, ok := snapTestRandom(g, rng); ok {
+			sources = append(sources, s)
+		}
+	}
+	dear := NewCost(func(doorstep.Access) (float64, float64) { return 1.5, 0 })
+	tests := []struct {
+		name    string
+		sources []Snap
+		cost    *Cost
+	}{
+		{"one source", sources[:1], nil},
+		{"three sources", sources, nil},
+		{"walking 1.5 times dearer", sources[:1], dear},
+	}
+	thresholds := []float64{250, 500, 750}
+	const cell = IsochroneCellMetres
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			w := g.NewWalker()
+			w.SetCost(tc.cost)
+			w.FromSnaps(tc.sources, 750)
+			polys := g.Isochrone(w, thresholds, cell)
+			checked, n := 0, 0
+			w.Reached(func(node int, metres float64) {
+				if n++; n%3 != 0 {
+					return // a third of them keeps the test quick
+				}
+				u := g.NodePoint(node)
+				kx, ky := graphMetresPerDegreeLon(u[1]), graphMetresPerDegree
+				for k := range 6 {
+					angle := float64(k)*math.Pi/3 + 0.3
+					for _, d := range []float64{5, 18} {
+						p := orb.Point{u[0] + d*math.Cos(angle)/kx, u[1] + d*math.Sin(angle)/ky}
+						need := metres + Distance(u, p) + cell*math.Sqrt2 + 0.5
+						for i, T := range thresholds {
+							if need > T {
+								continue
+							}
+							checked++
+							if !planar.MultiPolygonContains(polys[i], p) {
+								t.Fatalf("%v, %.1f m from node %d reached at %.1f m, is outside the %.0f m polygon", p, Distance(u, p), node, metres, T)
+							}
+						}
+					}
+				}
+			})
+			if checked < 500 {
+				t.Fatalf("only %d places checked", checked)
+			}
+		})
+	}
 }
