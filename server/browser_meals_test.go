@@ -196,7 +196,8 @@ func TestBrowserMeals(t *testing.T) {
 		t.Errorf("payFen disagrees with the table: %v", wrong)
 	}
 	// money.js writes and reads 元 as the shared table says (money_test.go checks
-	// the table by exact arithmetic); formatFen adds the unit after the sign.
+	// the table by exact arithmetic); formatFen puts the sign before the unit, in
+	// Chinese "-0.01 元" and in English "-¥0.01".
 	money, err := os.ReadFile("../testdata/fen_yuan.json")
 	if err != nil {
 		t.Fatal(err)
@@ -210,6 +211,14 @@ func TestBrowserMeals(t *testing.T) {
 			if (formatFen(c.fen) !== c.yuan + ' 元') out.push('formatFen(' + c.fen + ') = ' + formatFen(c.fen));
 			if (c.readable && readYuan(c.yuan) !== c.fen) out.push('readYuan(' + c.yuan + ') = ' + readYuan(c.yuan));
 		}
+		// The page's own switch: its modules are served under versioned addresses,
+		// so an i18n.js imported here would be another instance.
+		document.getElementById('lang-toggle').click();
+		for (const c of table.cases) {
+			const want = c.fen < 0 ? '-¥' + c.yuan.slice(1) : '¥' + c.yuan;
+			if (formatFen(c.fen) !== want) out.push('in English formatFen(' + c.fen + ') = ' + formatFen(c.fen));
+		}
+		document.getElementById('lang-toggle').click();
 		for (const v of [null, undefined, '', '15', 12.5, NaN, Infinity]) {
 			if (yuanText(v) !== '' || formatFen(v) !== '') out.push('not whole fen ' + String(v) + ': ' + yuanText(v) + ' | ' + formatFen(v));
 		}
