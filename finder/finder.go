@@ -208,6 +208,7 @@ type Snapshot struct {
 	profile     doorstep.Profile // how its walks go (ForProfile); zero: doorstep.Walk
 	delivery    *deliveries      // where meal points deliver (delivery.go)
 	walks       *listingWalks    // listings by the nodes nearest-first walks settle (nearest.go)
+	kinds       []uint8          // per service: listedKind, read by filters without the service
 	openN       *atomic.Pointer[openNowCounts]
 	openings    *openingCache // by position; shared with updates of the same length (opening.go)
 }
@@ -233,6 +234,7 @@ func (b *Base) Index(services []*doorstep.Service, prev *Snapshot) *Snapshot {
 		services:    services,
 		serviceIn:   make([]int, len(services)),
 		snaps:       make([]pointSnap, len(services)),
+		kinds:       make([]uint8, len(services)),
 		perCategory: make(map[string]categoryIndex, len(b.categories)),
 		visibleN:    map[string]int{},
 		builtAt:     time.Now(),
@@ -263,6 +265,7 @@ func (b *Base) Index(services []*doorstep.Service, prev *Snapshot) *Snapshot {
 			s.snaps[i] = b.snap(p)
 		}
 		s.count(svc, 1)
+		s.kinds[i] = b.listedKind(svc)
 		catServices[svc.Category] = append(catServices[svc.Category], i)
 	}
 	s.visible = geo.NewPointIndex(points)
@@ -322,6 +325,7 @@ func (s *Snapshot) update(services []*doorstep.Service) (*Snapshot, bool) {
 	n.services, n.builtAt, n.fit, n.profile = services, time.Now(), &fitCache{}, doorstep.Profile{}
 	n.serviceIn = append(slices.Clip(slices.Clone(s.serviceIn)), make([]int, len(services)-len(s.services))...)
 	n.snaps = append(slices.Clip(slices.Clone(s.snaps)), make([]pointSnap, len(services)-len(s.services))...)
+	n.kinds = append(slices.Clip(slices.Clone(s.kinds)), make([]uint8, len(services)-len(s.services))...)
 	n.visibleN = maps.Clone(s.visibleN)
 	n.openN = new(atomic.Pointer[openNowCounts])
 	if len(services) != len(s.services) {
@@ -339,6 +343,7 @@ func (s *Snapshot) update(services []*doorstep.Service) (*Snapshot, bool) {
 			n.count(old, -1)
 		}
 		n.count(svc, 1)
+		n.kinds[i] = n.listedKind(svc)
 		if old != nil && old.Point() == p {
 			n.serviceIn[i], n.snaps[i] = s.serviceIn[i], s.snaps[i]
 		} else {

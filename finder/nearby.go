@@ -63,9 +63,21 @@ func (s *Snapshot) Services(q Query) ([]Hit, int) {
 // keeps is the filter of q's services, by position: not closed, of q's
 // category, matched and open now when asked.
 func (s *Snapshot) keeps(q Query) func(int) bool {
+	// The category by its listed kind, unless it is one kindOther lumps.
+	kind := uint8(kindOther)
+	if c, ok := s.catIndex[q.Category]; ok && c+1 < kindOther {
+		kind = uint8(c + 1)
+	}
 	return func(i int) bool {
+		k := s.kinds[i]
+		if k == kindClosed || (q.Category != "" && k != kind) {
+			return false
+		}
+		if q.Matches == nil && !q.OpenNow && (q.Category == "" || kind != kindOther) {
+			return true
+		}
 		svc := s.services[i]
-		if svc.Status == doorstep.StatusClosed || (q.Category != "" && svc.Category != q.Category) {
+		if q.Category != "" && svc.Category != q.Category {
 			return false
 		}
 		if q.Matches != nil {

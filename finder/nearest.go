@@ -229,3 +229,22 @@ func (s *Snapshot) matchedPositions(matches map[int64]float64, keep func(int) bo
 	})
 	return kept
 }
+
+// A listed kind is a service's status and category in a byte, so that a filter
+// reads one byte a listing rather than the listing: kindClosed for a service
+// closed for good, else 1 + its category's index, or kindOther for a category
+// beyond the first 253 or not among the street's.
+const (
+	kindClosed = 0
+	kindOther  = 255
+)
+
+func (b *Base) listedKind(svc *doorstep.Service) uint8 {
+	if svc.Status == doorstep.StatusClosed {
+		return kindClosed
+	}
+	if c, ok := b.catIndex[svc.Category]; ok && c+1 < kindOther {
+		return uint8(c + 1)
+	}
+	return kindOther
+}

@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"reflect"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -24,7 +26,7 @@ import (
 // open now or a text search, the total counts every listing. It returns the
 // list before paging.
 func (s *Snapshot) servicesByRadius(q Query) ([]rankedWalk, int) {
-	keep := s.keeps(q)
+	keep := s.keepsByService(q)
 	origin, speed := *q.Origin, q.SpeedMPerMin
 	w, src, onNetwork := s.startWalk(origin, speed)
 	if w != nil {
@@ -63,6 +65,22 @@ func (s *Snapshot) servicesByRadius(q Query) ([]rankedWalk, int) {
 	return found, total
 }
 
+// keepsByService is the reference's filter, reading every listing whole.
+func (s *Snapshot) keepsByService(q Query) func(int) bool {
+	return func(i int) bool {
+		svc := s.services[i]
+		if svc.Status == doorstep.StatusClosed || (q.Category != "" && svc.Category != q.Category) {
+			return false
+		}
+		if q.Matches != nil {
+			if _, ok := q.Matches[svc.ID]; !ok {
+				return false
+			}
+		}
+		return !q.OpenNow || s.IsOpen(svc, q.Now)
+	}
+}
+
 // probeBound is the reference's first walk's bound: probeWidening times the
 // straight line to the want-th nearest kept listing (+Inf when there are fewer).
 func (s *Snapshot) probeBound(origin orb.Point, want int, keep func(int) bool) float64 {
@@ -95,6 +113,11 @@ func nearestTown(t *testing.T) *Snapshot {
 	for range 150 { // a second listing at an address
 		like := c.Services[r.IntN(len(c.Services))]
 		add(c.Services[r.IntN(len(c.Services))], like.Point())
+	}
+	for i, svc := range c.Services {
+		if i%41 == 0 {
+			svc.Category = "bakery"
+		}
 	}
 	for i := range 60 { // east of the town, 0.5–3 km from its last street
 		p := orb.Point{b.Max[0] + 0.005 + r.Float64()*0.025, b.Min[1] + r.Float64()*(b.Max[1]-b.Min[1])}
@@ -134,7 +157,7 @@ func nearestQueries(s *Snapshot, r *rand.Rand, n int) []Query {
 		time.Date(2026, 11, 29, 6, 0, 0, 0, time.UTC),  // Sunday 14:00: most closed
 		time.Date(2026, 11, 25, 15, 0, 0, 0, time.UTC), // 23:00
 	}
-	cats := []string{""}
+	cats := []string{"", "bakery"} // bakery: listed, but not one of the street's categories
 	for _, c := range s.categories {
 		cats = append(cats, c.ID)
 	}
@@ -234,7 +257,7 @@ func TestListsWithoutOriginAsBefore(t *testing.T) {
 	s := nearestTown(t)
 	r := rand.New(rand.NewPCG(4, 4))
 	for i, q := range nearestQueries(s, r, 200) {
-		keep := s.keeps(q)
+		keep := s.keepsByService(q)
 		var want []*doorstep.Service
 		for j, svc := range s.services {
 			if keep(j) {
@@ -254,6 +277,32 @@ func TestListsWithoutOriginAsBefore(t *testing.T) {
 			if hits[j].Service != want[j] || hits[j].Walk != nil {
 				t.Fatalf("query %d %+v: hit %d is %v, want %v", i, q, j, hits[j], want[j])
 			}
+		}
+	}
+}
+
+// TestNearestListsConcurrently: readers of a new snapshot, walking plain and
+// step-free at once, make its listings' walks once and answer as one reader
+// alone (run with -race).
+func TestNearestListsConcurrently(t *testing.T) {
+	town := nearestTown(t)
+	origins := nearestOrigins(town, 16, 3)
+	profiles := []doorstep.Profile{doorstep.Walk, {Name: doorstep.ProfileStepFree}}
+	answer := func(s *Snapshot, i int) []Hit {
+		q := Query{Origin: &origins[i], SpeedMPerMin: doorstep.SpeedElder, Limit: 10}
+		hits, _ := s.ForProfile(profiles[i%2]).Services(q)
+		return hits
+	}
+	fresh := town.Base.Index(town.services, nil)
+	got := make([][]Hit, len(origins))
+	var wg sync.WaitGroup
+	for i := range origins {
+		wg.Go(func() { got[i] = answer(fresh, i) })
+	}
+	wg.Wait()
+	for i := range origins {
+		if want := answer(town, i); !reflect.DeepEqual(got[i], want) {
+			t.Fatalf("origin %d: concurrently %v, alone %v", i, got[i], want)
 		}
 	}
 }

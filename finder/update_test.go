@@ -123,6 +123,10 @@ func TestUpdateEqualsFullIndex(t *testing.T) {
 			if (updated.visible == prev.visible) != tc.visible {
 				t.Errorf("index of all listings shared %v, want %v", updated.visible == prev.visible, tc.visible)
 			}
+			// Listings' walks stand where the listings stand, like the index.
+			if (updated.walks == prev.walks) != tc.visible {
+				t.Errorf("listings' walks shared %v, want %v", updated.walks == prev.walks, tc.visible)
+			}
 			prev = updated
 		})
 	}
