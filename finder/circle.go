@@ -103,7 +103,15 @@ func (s *Snapshot) circleFrom(origin orb.Point, src geo.Snap, speed, minutes flo
 	w := s.walkerAt(speed)
 	defer s.release(w)
 	bound := minutes * speed
-	w.FromSnaps([]geo.Snap{src}, bound)
+	// One walk draws the circle and picks up the listings on its way, as their
+	// nodes settle, rather than measuring each listing a point index finds within
+	// bound in a straight line. Asking for one more than there are lets it walk
+	// to the bound whatever it finds, as Isochrone and areasReached need.
+	// Listings off the network (estimates) are left out: the circle is the
+	// network's.
+	ts := s.listingWalks().targets(s, w.Cost())
+	notClosed := func(i int) bool { return s.services[i].Status != doorstep.StatusClosed }
+	hits := w.NearestTargets([]geo.Snap{src}, bound, ts, ts.Len()+1, notClosed, nil)
 
 	thresholds := []float64{}
 	for _, b := range bands {
@@ -123,11 +131,9 @@ func (s *Snapshot) circleFrom(origin orb.Point, src geo.Snap, speed, minutes flo
 		c.Bands = append(c.Bands, CircleBand{Minutes: m, Area: dropSmallHoles(polys[i], origin)})
 	}
 
-	// Services off the network (estimates) are left out: the circle is the network's.
-	notClosed := func(i int) bool { return s.services[i].Status != doorstep.StatusClosed && s.snaps[i].ok }
-	found := s.reachedWithin(origin, w, true, bound, notClosed)
-	for _, r := range found {
-		c.Services = append(c.Services, ReachedService{Service: s.services[r.pos], Walk: r.walk(speed)})
+	c.Services = make([]ReachedService, len(hits))
+	for i, h := range hits {
+		c.Services[i] = ReachedService{Service: s.services[h.Target], Walk: rankedWalk{pos: h.Target, metres: h.Metres}.walk(speed)}
 	}
 
 	if !withAreas {

@@ -2,7 +2,6 @@ package finder
 
 import (
 	"cmp"
-	"context"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -13,7 +12,6 @@ import (
 	"time"
 
 	"doorstep"
-	"doorstep/store/storetest"
 	"doorstep/synth"
 
 	"github.com/paulmach/orb"
@@ -192,10 +190,7 @@ func nearestQueries(s *Snapshot, r *rand.Rand, n int) []Query {
 // generated town and on the sample street, for hundreds of random origins, each
 // profile, and queries of every kind; and lists without an origin as before.
 func TestNearestWalkAnswersAsTheRadiusSearch(t *testing.T) {
-	sample, err := Load(context.Background(), storetest.MustOpenSampleDB(t))
-	if err != nil {
-		t.Fatal(err)
-	}
+	sample := loadSample(t)
 	streets := []struct {
 		name    string
 		s       *Snapshot
