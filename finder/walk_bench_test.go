@@ -3,6 +3,7 @@ package finder
 import (
 	"os"
 	"runtime"
+	"slices"
 	"strconv"
 	"sync"
 	"testing"
@@ -171,6 +172,33 @@ func BenchmarkCityCircle15(b *testing.B) {
 			b.Fatal(err)
 		}
 		i++
+	}
+}
+
+// BenchmarkCityCircleMinutes is how a resident's circle (the default 5- and
+// 10-minute bands below the circle asked for) grows with its minutes: the walk and
+// the outline grow with the area reached, the square of the minutes (issue 15's
+// growth table).
+//
+//	go test -run '^$' -bench 'CityCircleMinutes' -benchtime 200x -benchmem ./finder
+func BenchmarkCityCircleMinutes(b *testing.B) {
+	s := cityForBench(b)
+	s.Warm()
+	for _, minutes := range []float64{5, 15, 30, 60} {
+		b.Run(strconv.Itoa(int(minutes)), func(b *testing.B) {
+			bands := slices.DeleteFunc([]float64{5, 10}, func(m float64) bool { return m >= minutes })
+			b.ReportAllocs()
+			i, services := 0, 0
+			for b.Loop() {
+				c, err := s.Circle(benchCity.origins[i%len(benchCity.origins)], doorstep.SpeedElder, minutes, bands)
+				if err != nil {
+					b.Fatal(err)
+				}
+				services += len(c.Services)
+				i++
+			}
+			b.ReportMetric(float64(services)/float64(i), "services/op")
+		})
 	}
 }
 
