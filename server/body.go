@@ -9,11 +9,71 @@ import (
 	"mime"
 	"net/http"
 	"slices"
+	"strings"
 
 	"doorstep"
 
 	"github.com/gin-gonic/gin"
 )
+
+// bodyMember is one member a body may hold: what it must be, for errors, where it
+// is decoded to, and whether it may be null.
+type bodyMember struct {
+	what     string
+	dst      any
+	nullable bool
+}
+
+// decodeMembers decodes each member of body into its place in members, refusing
+// unknown members, nulls where a member is not nullable, and the absence of any
+// member named required, each by name.
+func decodeMembers(body jsonObject, members map[string]bodyMember, required ...string) error {
+	return decodeMembersNullable(body, members, false, required...)
+}
+
+// decodeMembersNullable is decodeMembers, accepting null for any member when
+// nullable (as a what-if body does).
+func decodeMembersNullable(body jsonObject, members map[string]bodyMember, nullable bool, required ...string) error {
+	for _, name := range body.names() {
+		m, ok := members[name]
+		if !ok {
+			return doorstep.FieldErrorf(name, "Unknown field %q: the body may hold %s.", name, memberNames(members))
+		}
+		if err := body.decode(name, m.dst, m.what, nullable || m.nullable); err != nil {
+			return err
+		}
+	}
+	for _, name := range required {
+		if _, ok := body[name]; !ok {
+			return doorstep.FieldErrorf(name, "%s is required (%s).", name, members[name].what)
+		}
+	}
+	return nil
+}
+
+// memberNames lists the members a body may hold, "kind, note and phone"; the
+// honeypot is left out, as no person should fill it.
+func memberNames(members map[string]bodyMember) string {
+	var names []string
+	for name := range members {
+		if name != reportHoneypot {
+			names = append(names, name)
+		}
+	}
+	slices.Sort(names)
+	if len(names) < 2 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+}
+
+// honeypotError refuses a body whose honeypot member a robot filled in.
+func honeypotError(trap string) error {
+	if trap != "" {
+		return doorstep.FieldErrorf(reportHoneypot, "Leave this field empty.")
+	}
+	return nil
+}
 
 // maxBodyBytes bounds every JSON request body.
 const maxBodyBytes = 1 << 20

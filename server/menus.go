@@ -194,41 +194,6 @@ func zeroVersion(header string) (int64, error) {
 	return v, nil
 }
 
-// bodyMember is one member a body may hold: what it must be, for errors, where it
-// is decoded to, and whether it may be null.
-type bodyMember struct {
-	what     string
-	dst      any
-	nullable bool
-}
-
-// decodeMembers decodes each member of body into its place in members, refusing
-// unknown members, nulls where a member is not nullable, and the absence of any
-// member named required, each by name.
-func decodeMembers(body jsonObject, members map[string]bodyMember, required ...string) error {
-	return decodeMembersNullable(body, members, false, required...)
-}
-
-// decodeMembersNullable is decodeMembers, accepting null for any member when
-// nullable (as a what-if body does).
-func decodeMembersNullable(body jsonObject, members map[string]bodyMember, nullable bool, required ...string) error {
-	for _, name := range body.names() {
-		m, ok := members[name]
-		if !ok {
-			return doorstep.FieldErrorf(name, "Unknown field %q.", name)
-		}
-		if err := body.decode(name, m.dst, m.what, nullable || m.nullable); err != nil {
-			return err
-		}
-	}
-	for _, name := range required {
-		if _, ok := body[name]; !ok {
-			return doorstep.FieldErrorf(name, "%s is required.", name)
-		}
-	}
-	return nil
-}
-
 const dishesWhat = `a list of {"name": "红烧肉", "price_fen": 800, "sold_out": false} (prices in whole fen: 8 元 is 800)`
 
 // readMenuDay reads a day's menu body; the store checks what it holds.

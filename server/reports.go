@@ -132,29 +132,17 @@ func (s *Server) takeReportBudget(c *gin.Context, id int64) error {
 // optional; nothing else.
 func readReport(body jsonObject) (*doorstep.NewReport, error) {
 	var nr doorstep.NewReport
-	for _, name := range body.names() {
-		var err error
-		switch name {
-		case "kind":
-			err = body.decode(name, &nr.Kind, "text", false)
-		case "note":
-			err = body.decode(name, &nr.Note, "text", true)
-		case "phone":
-			err = body.decode(name, &nr.Phone, "text", true)
-		case reportHoneypot:
-			var trap string
-			if err = body.decode(name, &trap, "text", true); err == nil && trap != "" {
-				err = doorstep.FieldErrorf(name, "Leave this field empty.")
-			}
-		default:
-			err = doorstep.FieldErrorf(name, "Unknown member %q: a report has kind, note and phone.", name)
-		}
-		if err != nil {
-			return nil, err
-		}
+	var trap string
+	err := decodeMembers(body, map[string]bodyMember{
+		"kind": {what: "closed, moved, phone, hours or other", dst: &nr.Kind},
+		"note": {what: "text", dst: &nr.Note, nullable: true}, "phone": {what: "text", dst: &nr.Phone, nullable: true},
+		reportHoneypot: {what: "text", dst: &trap, nullable: true},
+	}, "kind")
+	if err == nil {
+		err = honeypotError(trap)
 	}
-	if _, ok := body["kind"]; !ok {
-		return nil, doorstep.FieldErrorf("kind", "kind is required: closed, moved, phone, hours or other.")
+	if err != nil {
+		return nil, err
 	}
 	return &nr, nil
 }
@@ -232,24 +220,13 @@ func (s *Server) handleResolveReport(c *gin.Context) {
 
 func readResolution(body jsonObject) (*doorstep.ReportResolution, error) {
 	var res doorstep.ReportResolution
-	for _, name := range body.names() {
-		var err error
-		switch name {
-		case "resolution":
-			err = body.decode(name, &res.Resolution, "text", false)
-		case "note":
-			err = body.decode(name, &res.Note, "text", true)
-		case "audit_id":
-			err = body.decode(name, &res.AuditID, "a whole number", true)
-		default:
-			err = doorstep.FieldErrorf(name, "Unknown member %q: a resolution has resolution, note and audit_id.", name)
-		}
-		if err != nil {
-			return nil, err
-		}
-	}
-	if _, ok := body["resolution"]; !ok {
-		return nil, doorstep.FieldErrorf("resolution", "resolution is required: fixed, not_a_problem or duplicate.")
+	err := decodeMembers(body, map[string]bodyMember{
+		"resolution": {what: "fixed, not_a_problem or duplicate", dst: &res.Resolution},
+		"note":       {what: "text", dst: &res.Note, nullable: true},
+		"audit_id":   {what: "a whole number", dst: &res.AuditID, nullable: true},
+	}, "resolution")
+	if err != nil {
+		return nil, err
 	}
 	return &res, nil
 }

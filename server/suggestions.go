@@ -98,8 +98,8 @@ func readSuggestion(body jsonObject) (*doorstep.NewSuggestion, error) {
 		"lon": {what: "a number", dst: &ns.Lon, nullable: true}, "lat": {what: "a number", dst: &ns.Lat, nullable: true},
 		reportHoneypot: {what: "text", dst: &trap, nullable: true},
 	}, "title", "text", "category")
-	if err == nil && trap != "" {
-		err = doorstep.FieldErrorf(reportHoneypot, "Leave this field empty.")
+	if err == nil {
+		err = honeypotError(trap)
 	}
 	if err != nil {
 		return nil, err
