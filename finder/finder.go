@@ -211,6 +211,7 @@ type Snapshot struct {
 	kinds       []uint8          // per service: listedKind, read by filters without the service
 	openN       *atomic.Pointer[openNowCounts]
 	openings    *openingCache // by position; shared with updates of the same length (opening.go)
+	labelSlot   *labelSlot    // doorstep labels, once made (voronoi.go)
 }
 
 type categoryIndex struct {
@@ -243,6 +244,7 @@ func (b *Base) Index(services []*doorstep.Service, prev *Snapshot) *Snapshot {
 		walks:       &listingWalks{},
 		openN:       new(atomic.Pointer[openNowCounts]),
 		openings:    newOpeningCache(len(services)),
+		labelSlot:   &labelSlot{},
 	}
 	if !slices.IsSortedFunc(services, func(a, b *doorstep.Service) int { return cmp.Compare(a.ID, b.ID) }) {
 		s.byID = make(map[int64]int, len(services))
@@ -303,23 +305,9 @@ const maxUpdate = 64
 // false, doing nothing, unless services are s's in id order but for at most
 // maxUpdate replaced in place or added at the end.
 func (s *Snapshot) update(services []*doorstep.Service) (*Snapshot, bool) {
-	if s == nil || s.byID != nil || len(services) < len(s.services) {
+	changed, ok := s.changedIn(services, maxUpdate)
+	if !ok {
 		return nil, false
-	}
-	var changed []int
-	for i, svc := range s.services {
-		if services[i] != svc {
-			if services[i].ID != svc.ID || len(changed) == maxUpdate {
-				return nil, false
-			}
-			changed = append(changed, i)
-		}
-	}
-	for i := len(s.services); i < len(services); i++ {
-		if len(changed) == maxUpdate || (i > 0 && services[i].ID <= services[i-1].ID) {
-			return nil, false
-		}
-		changed = append(changed, i)
 	}
 	n := *s
 	n.services, n.builtAt, n.fit, n.profile = services, time.Now(), &fitCache{}, doorstep.Profile{}
@@ -392,7 +380,34 @@ func (s *Snapshot) update(services []*doorstep.Service) (*Snapshot, bool) {
 		// A walk's delivery zone starts where its meal point stands.
 		n.delivery = newDeliveries(s.DeliveryAreas())
 	}
+	n.labelSlot = &labelSlot{}
+	s.carryLabels(&n, changed)
 	return &n, true
+}
+
+// changedIn returns the positions at which services differ from s's listings —
+// replaced in place or added at the end — and false when they differ otherwise
+// (removed, reordered, s unsorted) or at more than most positions.
+func (s *Snapshot) changedIn(services []*doorstep.Service, most int) ([]int, bool) {
+	if s == nil || s.byID != nil || len(services) < len(s.services) {
+		return nil, false
+	}
+	var changed []int
+	for i, svc := range s.services {
+		if services[i] != svc {
+			if services[i].ID != svc.ID || len(changed) == most {
+				return nil, false
+			}
+			changed = append(changed, i)
+		}
+	}
+	for i := len(s.services); i < len(services); i++ {
+		if len(changed) == most || (i > 0 && services[i].ID <= services[i-1].ID) {
+			return nil, false
+		}
+		changed = append(changed, i)
+	}
+	return changed, true
 }
 
 // position returns where the service with this id stands in s.services.

@@ -97,6 +97,9 @@ type Live struct {
 	rebuild  sync.Mutex
 	imported atomic.Pointer[string] // the import version the current base was read at
 	warming  sync.WaitGroup         // bases making their area sample points in the background
+	// labelling is held while doorstep labels are made in the background, so
+	// that a burst of rebuilds makes them once, for the last.
+	labelling sync.Mutex
 }
 
 // NewLive returns a Live over src with no snapshot yet: call Rebuild before
@@ -251,5 +254,40 @@ func (l *Live) index(ctx context.Context, base *Base, prev *Snapshot, services [
 	l.observe(BuildListings, took)
 	l.log.Debug("snapshot built", "services", len(services), "took", took)
 	l.current.Store(snap)
+	if snap.HasNetwork() {
+		l.warming.Go(l.labelCurrent)
+	}
 	return nil
+}
+
+// labelCurrent makes the current snapshot's doorstep labels (voronoi.go), and
+// carries them to the snapshots edits made meanwhile. A full re-index started
+// meanwhile, whose listings the labels cannot be carried to, is labelled anew.
+func (l *Live) labelCurrent() {
+	if !l.labelling.TryLock() {
+		return // the one making labels now labels the newest snapshot when done
+	}
+	defer l.labelling.Unlock()
+	for {
+		snap := l.current.Load()
+		if snap.HasDoorstepLabels() {
+			return
+		}
+		start := time.Now()
+		snap.BuildDoorstepLabels()
+		l.log.Info("doorstep labels ready", "took", time.Since(start), "bytes", snap.DoorstepLabelBytes())
+		l.rebuild.Lock()
+		cur := l.current.Load()
+		carried := cur == snap || cur.HasDoorstepLabels()
+		if !carried && cur.Base == snap.Base {
+			if changed, ok := snap.changedIn(cur.services, maxCarry); ok {
+				snap.carryLabels(cur, changed)
+				carried = true
+			}
+		}
+		l.rebuild.Unlock()
+		if carried {
+			return
+		}
+	}
 }

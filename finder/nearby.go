@@ -337,80 +337,35 @@ func (s *Snapshot) DoorstepOpenNow(origin orb.Point, speed float64, now time.Tim
 }
 
 func (s *Snapshot) doorstep(origin orb.Point, speed float64, now time.Time, openNow bool) DoorstepAnswer {
-	ans := DoorstepAnswer{Origin: origin, SpeedMPerMin: speed, Profile: s.Profile()}
+	ans := DoorstepAnswer{Origin: origin, SpeedMPerMin: speed, Profile: s.Profile(), Categories: make([]DoorstepCategory, 0, len(s.categories))}
 	areaPos := s.areaLoc.Locate(origin)
 	if areaPos >= 0 {
 		ans.Area = s.areas[areaPos]
 	}
-	w, src, onNetwork := s.startWalk(origin, speed)
-	if w != nil {
-		defer s.release(w)
-	}
-	if !onNetwork {
-		ans.Estimate = EstimateStraightLine
-	}
-	widest := 0
-	for _, c := range s.categories {
-		widest = max(widest, c.CircleMinutes)
-	}
 	best := make([]rankedWalk, len(s.categories))
+	straight := make([]geo.Neighbor, len(s.categories))
 	for i := range best {
-		best[i].pos = -1
+		best[i].pos, straight[i].Index = -1, -1
 	}
-	// First walk to the widest circle. Categories with nothing there get a second
-	// walk just wide enough for their nearest services by straight line (with room
-	// for detours), and a last, much wider one if even that finds nothing.
-	bound := float64(widest) * speed
 	limit := math.Inf(1)
 	if openNow {
 		limit = OpenNowMaxMinutes * speed
-		bound = min(bound, limit)
-	}
-	// Each category's nearest by straight line, looked up once: with open now
-	// the filter looks at every service it passes over, all the city's when none
-	// is open, so the look-up goes no farther than the limit (no walk is shorter
-	// than the straight line, to within nearbyStraightSlack).
-	straight := make([]geo.Neighbor, len(s.categories))
-	for i, cat := range s.categories {
-		straight[i].Index = -1
-		if ci, ok := s.perCategory[cat.ID]; ok {
-			if ns := ci.points.Nearest(origin, 1, limit+nearbyStraightSlack, ci.keep(s, now, openNow), nil); len(ns) == 1 {
-				straight[i] = ns[0]
-			}
-		}
-	}
-	missing := len(best)
-	if onNetwork {
-		missing = s.doorstepProbe(origin, w, src, bound, now, openNow, straight, best)
 	}
 	walked := 0.0 // how far the last walk went
-	for round := 0; round < 3 && missing > 0; round++ {
-		if onNetwork {
-			w.FromSnaps([]geo.Snap{src}, bound)
-			walked = bound
+	var labelled pointSnap
+	labels := s.labelled(now, speed)
+	if labels != nil && !openNow {
+		labelled = s.snapAt(origin, nil)
+	}
+	if labelled.ok {
+		// Looked up (voronoi.go): the same answer as the search below.
+		s.doorstepByLabels(labels, origin, labelled.snap, speed, now, best, straight)
+	} else {
+		var onNetwork bool
+		walked, onNetwork = s.doorstepSearch(origin, speed, now, openNow, limit, best, straight)
+		if !onNetwork {
+			ans.Estimate = EstimateStraightLine
 		}
-		farthest := 0.0
-		for i, cat := range s.categories {
-			if best[i].pos >= 0 {
-				continue
-			}
-			if r, ok := s.nearestOfCategory(cat.ID, origin, w, onNetwork, bound, now, openNow); ok {
-				best[i] = r
-				missing--
-			} else if straight[i].Index >= 0 {
-				farthest = max(farthest, straight[i].Distance)
-			}
-		}
-		next := bound
-		if round == 0 {
-			next = max(bound*1.5, farthest*doorstepDetourRoom)
-		} else {
-			next = max(bound, farthest) * doorstepFarFactor
-		}
-		if farthest == 0 || !(min(next, limit) > bound) {
-			break
-		}
-		bound = min(next, limit)
 	}
 	for i, cat := range s.categories {
 		line := DoorstepCategory{Category: cat}
@@ -435,6 +390,97 @@ func (s *Snapshot) doorstep(origin orb.Point, speed float64, now time.Time, open
 		ans.Categories = append(ans.Categories, line)
 	}
 	return ans
+}
+
+// widestCircle is the longest service circle of the categories, in minutes.
+func (b *Base) widestCircle() float64 {
+	widest := 0
+	for _, c := range b.categories {
+		widest = max(widest, c.CircleMinutes)
+	}
+	return float64(widest)
+}
+
+// doorstepSearch fills best with each category's nearest by walks from origin:
+// first to the widest circle, then wider for the categories it does not reach
+// (widen). straight gets each category's nearest by straight line, to within
+// limit. It returns how far the last walk went and whether origin is on the
+// network (else every walk is estimated).
+func (s *Snapshot) doorstepSearch(origin orb.Point, speed float64, now time.Time, openNow bool, limit float64, best []rankedWalk, straight []geo.Neighbor) (walked float64, onNetwork bool) {
+	w, src, onNetwork := s.startWalk(origin, speed)
+	if w != nil {
+		defer s.release(w)
+	}
+	bound := min(s.widestCircle()*speed, limit)
+	// Each category's nearest by straight line, looked up once: with open now
+	// the filter looks at every service it passes over, all the city's when none
+	// is open, so the look-up goes no farther than the limit (no walk is shorter
+	// than the straight line, to within nearbyStraightSlack).
+	for i, cat := range s.categories {
+		straight[i] = s.straightNearest(cat.ID, origin, now, openNow, limit)
+	}
+	missing := len(best)
+	if onNetwork {
+		missing = s.doorstepProbe(origin, w, src, bound, now, openNow, straight, best)
+	}
+	s.widen(bound, limit, missing, straight, best, func(bound float64) {
+		if onNetwork {
+			w.FromSnaps([]geo.Snap{src}, bound)
+			walked = bound
+		}
+	}, func(i int, bound float64) (rankedWalk, bool) {
+		return s.nearestOfCategory(s.categories[i].ID, origin, w, onNetwork, bound, now, openNow)
+	})
+	return walked, onNetwork
+}
+
+// straightNearest is the category's service in service at now (and open, with
+// openNow) nearest to origin by straight line within limit (+nearbyStraightSlack),
+// as an index into its perCategory points; Index -1 when there is none.
+func (s *Snapshot) straightNearest(category string, origin orb.Point, now time.Time, openNow bool, limit float64) geo.Neighbor {
+	if ci, ok := s.perCategory[category]; ok {
+		var buf [1]geo.Neighbor
+		if ns := ci.points.Nearest(origin, 1, limit+nearbyStraightSlack, ci.keep(s, now, openNow), buf[:0]); len(ns) == 1 {
+			return ns[0]
+		}
+	}
+	return geo.Neighbor{Index: -1}
+}
+
+// widen finds, for the categories missing from best, their nearest by walks
+// from bound up to limit metres: a walk to bound (walk, when not nil) and find
+// for each missing category; categories with nothing there get a second walk
+// just wide enough for their nearest services by straight line (with room for
+// detours), and a last, much wider one if even that finds nothing. missing counts
+// the categories still to find.
+func (s *Snapshot) widen(bound, limit float64, missing int, straight []geo.Neighbor, best []rankedWalk, walk func(bound float64), find func(i int, bound float64) (rankedWalk, bool)) {
+	for round := 0; round < 3 && missing > 0; round++ {
+		if walk != nil {
+			walk(bound)
+		}
+		farthest := 0.0
+		for i := range s.categories {
+			if best[i].pos >= 0 {
+				continue
+			}
+			if r, ok := find(i, bound); ok {
+				best[i] = r
+				missing--
+			} else if straight[i].Index >= 0 {
+				farthest = max(farthest, straight[i].Distance)
+			}
+		}
+		next := bound
+		if round == 0 {
+			next = max(bound*1.5, farthest*doorstepDetourRoom)
+		} else {
+			next = max(bound, farthest) * doorstepFarFactor
+		}
+		if farthest == 0 || !(min(next, limit) > bound) {
+			break
+		}
+		bound = min(next, limit)
+	}
 }
 
 // doorstepProbe walks first only as far as probeWidening times the straight line
@@ -491,7 +537,9 @@ func (s *Snapshot) nearestOfCategory(category string, origin orb.Point, w *geo.W
 		best, found := rankedWalk{metres: math.Inf(1)}, false
 		for _, n := range buf {
 			r, ok := s.walkTo(w, onNetwork, geo.Neighbor{Index: ci.services[n.Index], Distance: n.Distance})
-			if ok && r.metres <= bound && r.metres < best.metres {
+			// Equal walks: the lower position (the older listing), as the
+			// doorstep labels break ties.
+			if ok && r.metres <= bound && (r.metres < best.metres || (r.metres == best.metres && r.pos < best.pos)) {
 				best, found = r, true
 			}
 		}

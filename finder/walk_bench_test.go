@@ -68,16 +68,6 @@ func BenchmarkCityBuild(b *testing.B) {
 	}
 }
 
-func BenchmarkCityDoorstep(b *testing.B) {
-	s := cityForBench(b)
-	b.ReportAllocs()
-	i := 0
-	for b.Loop() {
-		s.Doorstep(benchCity.origins[i%len(benchCity.origins)], doorstep.SpeedElder, time.Now())
-		i++
-	}
-}
-
 func BenchmarkCityNearest10ByWalk(b *testing.B) {
 	s := cityForBench(b)
 	s.Services(Query{Origin: &benchCity.origins[0], SpeedMPerMin: doorstep.SpeedElder, Limit: 10}) // index the listings' walks
