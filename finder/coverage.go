@@ -200,7 +200,11 @@ func (b *Base) elderlyOf(d *coverageDemand) func(p int32) float64 {
 }
 
 func (b *Base) demand() *coverageDemand {
-	b.demandOnce.Do(func() { b.demandCache = b.makeDemand() })
+	b.demandOnce.Do(func() {
+		if b.demandCache = b.derived.loadDemand(b); b.demandCache == nil {
+			b.demandCache = b.makeDemand()
+		}
+	})
 	return b.demandCache
 }
 

@@ -72,6 +72,8 @@ type Base struct {
 	fit         fitCache // the network's and areas' fit, made on first use
 	labelsOnce  sync.Once
 	labels      *MapLabels
+
+	derived *derived // where the base is kept between runs; nil: nowhere
 }
 
 // pointSnap is a point joined to the network, if it could be.
@@ -81,7 +83,11 @@ type pointSnap struct {
 }
 
 // NewBase builds the walking graph, locates areas and snaps their sample points.
-func NewBase(in BaseInput) *Base {
+func NewBase(in BaseInput) *Base { return newBase(in, nil, geo.Islands{}) }
+
+// newBase is NewBase with the walking graph of in.Network already built, when
+// kept is not nil.
+func newBase(in BaseInput, kept *geo.Graph, keptIslands geo.Islands) *Base {
 	start := time.Now()
 	b := &Base{
 		street:     in.Street,
@@ -103,7 +109,10 @@ func NewBase(in BaseInput) *Base {
 	}
 	b.areaLoc = geo.NewAreaLocator(polys)
 	if len(in.Network) > 0 {
-		g, islands := WalkingGraph(in.Network)
+		g, islands := kept, keptIslands
+		if g == nil {
+			g, islands = WalkingGraph(in.Network)
+		}
 		b.islands = islands
 		if g.NumNodes() > 0 {
 			b.graph = g
@@ -118,7 +127,13 @@ func NewBase(in BaseInput) *Base {
 // to the network, and the network's connected parts for the plain (and walker's)
 // and the step-free walk — so the first catchment, coverage or route is not slow.
 func (b *Base) Warm() {
+	b.findParts()
 	b.demand()
+}
+
+// findParts finds the network's connected parts for the plain (and walker's)
+// and the step-free walk.
+func (b *Base) findParts() {
 	if b.graph != nil {
 		b.graph.FindParts(nil)
 		b.graph.FindParts(stepFreeCost)
@@ -263,6 +278,8 @@ func (b *Base) Index(services []*doorstep.Service, prev *Snapshot) *Snapshot {
 		s.serviceIn[i] = b.areaLoc.Locate(p)
 		if j, ok := prev.position(svc.ID); ok && prev.services[j].Point() == p {
 			s.snaps[i] = prev.snaps[j]
+		} else if ps, ok := b.derived.keptSnap(svc.ID, p); ok {
+			s.snaps[i] = ps
 		} else {
 			s.snaps[i] = b.snap(p)
 		}

@@ -200,12 +200,27 @@ func (l *Live) rebuildBaseLocked(ctx context.Context) error {
 		services, _, err := l.src.Services(ctx, doorstep.ServiceFilter{})
 		listings <- listed{services, err}
 	}()
+	// What the base is built from, named before it is read: data built from it
+	// is kept under that name, so a change meanwhile makes it out of date.
+	ds, _ := l.src.(DerivedStore)
+	var revision string
+	if ds != nil {
+		if revision, err = ds.DerivedRevision(ctx); err != nil {
+			l.log.Warn("derived data not used", "err", err)
+			ds = nil
+		}
+	}
 	in, err := ReadBase(ctx, l.src)
 	if err != nil {
 		<-listings
 		return fmt.Errorf("finder: build snapshot: %w", err)
 	}
-	base := NewBase(in)
+	var base *Base
+	if ds != nil {
+		base = newDerivedBase(ctx, in, ds, revision, l.log)
+	} else {
+		base = NewBase(in)
+	}
 	nodes, edges, bytes := base.GraphStats()
 	l.observe(BuildBase, base.BuildTime())
 	islands := base.Islands()
@@ -213,23 +228,34 @@ func (l *Live) rebuildBaseLocked(ctx context.Context) error {
 		"islands_left_out", islands.Count, "island_nodes", islands.Nodes,
 		"graph_bytes", bytes, "areas", len(in.Areas), "took", base.BuildTime())
 	l.imported.Store(&version)
-	// Areas' sample points for catchments and coverage: millions at city scale, so
-	// made in the background rather than by the first office request.
-	l.warming.Go(func() {
-		start := time.Now()
-		base.Warm()
-		// Making them needs a few hundred MB for a moment (the k-d tree's build
-		// items): give those pages back now rather than when the scavenger gets to
-		// them, so the resident size reflects what is kept.
-		debug.FreeOSMemory()
-		l.log.Info("area sample points ready", "took", time.Since(start))
-		base.baseFit() // so the first /api/meta or /readyz after an import need not wait for it
-	})
 	r := <-listings
 	if r.err != nil {
 		return fmt.Errorf("finder: build snapshot: %w", r.err)
 	}
-	return l.index(ctx, base, nil, r.services)
+	if err := l.index(ctx, base, nil, r.services); err != nil {
+		return err
+	}
+	// Areas' sample points for catchments and coverage: millions at city scale, so
+	// made (or loaded) in the background rather than by the first office request,
+	// once the portal is ready; then what was built is kept for the next start.
+	first := l.current.Load()
+	// What is built is kept even when ctx ends meanwhile (a server stopping): it
+	// costs a moment now and saves the building at the next start.
+	keepCtx := context.WithoutCancel(ctx)
+	l.warming.Go(func() {
+		start := time.Now()
+		base.findParts()
+		base.derived.keepGraph(keepCtx, base, first)
+		base.demand()
+		// Making them needs a few hundred MB for a moment: give those pages back
+		// now rather than when the scavenger gets to them, so the resident size
+		// reflects what is kept.
+		debug.FreeOSMemory()
+		l.log.Info("area sample points ready", "took", time.Since(start))
+		base.baseFit() // so the first /api/meta or /readyz after an import need not wait for it
+		base.derived.keepDemand(keepCtx, base)
+	})
+	return nil
 }
 
 func (l *Live) indexLocked(ctx context.Context, base *Base, prev *Snapshot) error {

@@ -339,9 +339,33 @@ func (g *Graph) SnapRefFrom(b []byte) (SnapRef, error) {
 	if r == (SnapRef{}) {
 		return r, nil // no snap
 	}
-	if r.edge < 1 || int(r.edge) > len(g.half) || r.from < 0 || int(r.from) >= len(g.coords) ||
-		!(r.along >= 0) || !(r.offset >= 0) || math.IsInf(float64(r.along), 1) || math.IsInf(float64(r.offset), 1) {
+	if !g.leaves(int(r.edge)-1, int(r.from)) || !finiteMetres(float64(r.along)) || !finiteMetres(float64(r.offset)) {
 		return SnapRef{}, fmt.Errorf("%w: a snap off the graph", ErrGraphFormat)
 	}
 	return r, nil
 }
+
+// SnapAt returns the Snap of query on half-edge edge, which leaves node from, along
+// metres from it and offset metres off it, as Unref gives a snap back: an error
+// wrapping ErrGraphFormat when g has no such edge, or the metres are negative or
+// not finite.
+func (g *Graph) SnapAt(edge, from int, along, offset float64, query orb.Point) (Snap, error) {
+	if !g.leaves(edge, from) || !finiteMetres(along) || !finiteMetres(offset) {
+		return Snap{}, fmt.Errorf("%w: a snap off the graph", ErrGraphFormat)
+	}
+	s, _ := g.Unref(SnapRef{edge: int32(edge + 1), from: int32(from)}, query)
+	s.Along, s.Offset = along, offset
+	if length := float64(g.half[edge].metres); length > 0 {
+		a, b := g.NodePoint(s.From), g.NodePoint(s.To)
+		f := along / length
+		s.Point = orb.Point{a[0] + f*(b[0]-a[0]), a[1] + f*(b[1]-a[1])}
+	}
+	return s, nil
+}
+
+// leaves reports whether half-edge edge of g leaves node from.
+func (g *Graph) leaves(edge, from int) bool {
+	return from >= 0 && from < len(g.coords) && edge >= int(g.first[from]) && edge < int(g.first[from+1])
+}
+
+func finiteMetres(m float64) bool { return m >= 0 && !math.IsInf(m, 1) }

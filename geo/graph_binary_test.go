@@ -244,3 +244,31 @@ func TestSnapRefBinary(t *testing.T) {
 		t.Fatal("a short snap read")
 	}
 }
+
+func TestSnapAt(t *testing.T) {
+	g := synthTestGraph(t, 4, 3000)
+	s, err := g.Snap(g.Bound().Center(), MaxSnapMetres)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := g.SnapAt(s.Edge, s.From, s.Along, s.Offset, s.Query)
+	if err != nil || got.Edge != s.Edge || got.From != s.From || got.To != s.To || got.Along != s.Along ||
+		got.Offset != s.Offset || got.Query != s.Query || Distance(got.Point, s.Point) > 1e-6 {
+		t.Fatalf("SnapAt gave %+v %v, want %+v", got, err, s)
+	}
+	for _, tc := range []struct {
+		name          string
+		edge, from    int
+		along, offset float64
+	}{
+		{"edge of another node", s.Edge, s.To, s.Along, s.Offset},
+		{"no such edge", 2 * g.NumEdges(), s.From, 0, 0},
+		{"no such node", s.Edge, g.NumNodes(), 0, 0},
+		{"negative along", s.Edge, s.From, -1, 0},
+		{"offset not a number", s.Edge, s.From, 0, math.NaN()},
+	} {
+		if _, err := g.SnapAt(tc.edge, tc.from, tc.along, tc.offset, s.Query); !errors.Is(err, ErrGraphFormat) {
+			t.Errorf("%s: %v, want ErrGraphFormat", tc.name, err)
+		}
+	}
+}
