@@ -532,25 +532,30 @@ func (sc *isochroneScratch) contour(grid []float32, nx, ny int, t, cell float32,
 	far := t + cell // unreached values, for the saddle test
 	for j := 0; j+1 < ny; j++ {
 		row, up := grid[j*nx:(j+1)*nx], grid[(j+1)*nx:(j+2)*nx]
+		// Corners counter-clockwise: bottom-left (bit 1), bottom-right (2),
+		// top-right (4), top-left (8). A square's left corners are the right ones
+		// of the square before, so each square compares two points, not four.
+		left := 0
+		if row[0] <= t {
+			left |= 1
+		}
+		if up[0] <= t {
+			left |= 8
+		}
 		for i := 0; i+1 < nx; i++ {
-			// Corners counter-clockwise: bottom-left, bottom-right, top-right, top-left.
-			v0, v1, v2, v3 := row[i], row[i+1], up[i+1], up[i]
-			code := 0
-			if v0 <= t {
-				code |= 1
+			right := 0
+			if row[i+1] <= t {
+				right |= 2
 			}
-			if v1 <= t {
-				code |= 2
+			if up[i+1] <= t {
+				right |= 4
 			}
-			if v2 <= t {
-				code |= 4
-			}
-			if v3 <= t {
-				code |= 8
-			}
+			code := left | right
+			left = (right&2)>>1 | (right&4)<<1
 			if code == 0 || code == 15 {
 				continue
 			}
+			v0, v1, v2, v3 := row[i], row[i+1], up[i+1], up[i]
 			// Crossings on the square's edges, counter-clockwise from the bottom.
 			base := int32(2 * (j*nx + i))
 			e := [4]int32{base, base + 3, base + int32(2*nx), base + 1}
