@@ -110,7 +110,7 @@ func (s *Snapshot) circleFrom(origin orb.Point, src geo.Snap, speed, minutes flo
 	// Listings off the network (estimates) are left out: the circle is the
 	// network's.
 	ts := s.listingWalks().targets(s, w.Cost())
-	notClosed := func(i int) bool { return s.services[i].Status != doorstep.StatusClosed }
+	notClosed := func(i int) bool { return s.kinds[i] != kindClosed } // a byte, not the listing
 	hits := w.NearestTargets([]geo.Snap{src}, bound, ts, ts.Len()+1, notClosed, nil)
 
 	thresholds := []float64{}
