@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"doorstep"
@@ -132,6 +131,36 @@ type circleServiceJSON struct {
 	WalkMinutes float64 `json:"walk_minutes"`
 }
 
+// appendCircleService appends a service point's properties as encoding/json
+// writes p: up to 500 of them a circle, too many to reflect over.
+func appendCircleService(b []byte, p circleServiceJSON) []byte {
+	b = append(b, `{"category":`...)
+	b = appendJSONString(b, p.Category)
+	b = append(b, `,"distance_m":`...)
+	b = appendJSONFloat(b, p.DistanceM)
+	b = append(b, `,"id":`...)
+	b = strconv.AppendInt(b, p.ID, 10)
+	b = append(b, `,"kind":`...)
+	b = appendJSONString(b, p.Kind)
+	b = append(b, `,"name":`...)
+	b = appendJSONString(b, p.Name)
+	b = append(b, `,"name_en":`...)
+	b = appendJSONString(b, p.NameEn)
+	b = append(b, `,"open_now":`...)
+	b = appendJSONBool(b, p.OpenNow)
+	b = append(b, `,"phone":`...)
+	b = appendJSONString(b, p.Phone)
+	b = append(b, `,"reopens_on":`...)
+	b = appendJSONString(b, p.ReopensOn)
+	b = append(b, `,"stale":`...)
+	b = appendJSONBool(b, p.Stale)
+	b = append(b, `,"status":`...)
+	b = appendJSONString(b, p.Status)
+	b = append(b, `,"walk_minutes":`...)
+	b = appendJSONFloat(b, p.WalkMinutes)
+	return append(b, '}')
+}
+
 // circleBandJSON is a smaller band's properties.
 type circleBandJSON struct {
 	Kind         string  `json:"kind"`
@@ -145,22 +174,12 @@ type circleBandJSON struct {
 // every feature and geometry encoding/json re-scans once per level of nesting:
 // that took two thirds of a circle answer's time.
 func writeCircle(c *gin.Context, snap *finder.Snapshot, circle *finder.Circle, crs geo.CRS, now time.Time) {
-	buf := circleBuffers.Get().(*[]byte)
-	defer circleBuffers.Put(buf)
-	b, err := appendCircle((*buf)[:0], snap, circle, crs, now)
-	if err != nil {
-		writeError(c, err)
-		return
-	}
-	*buf = b
-	c.Data(http.StatusOK, geoJSONType, b)
+	writeAnswer(c, geoJSONContentType, func(b []byte) ([]byte, error) { return appendCircle(b, snap, circle, crs, now) })
 }
 
-// circleBuffers keeps the buffers circle answers are written into (tens of
-// kilobytes each).
-var circleBuffers = sync.Pool{New: func() any { return new([]byte) }}
-
 const geoJSONType = "application/geo+json; charset=utf-8"
+
+var geoJSONContentType = []string{geoJSONType}
 
 // appendCircle appends the circle's GeoJSON document to b.
 func appendCircle(b []byte, snap *finder.Snapshot, circle *finder.Circle, crs geo.CRS, now time.Time) ([]byte, error) {
@@ -204,14 +223,12 @@ func appendCircle(b []byte, snap *finder.Snapshot, circle *finder.Circle, crs ge
 		b = append(b, `},{"type":"Feature","geometry":{"type":"Point","coordinates":`...)
 		b = appendPosition(b, geo.FromWGS84(crs, r.Service.Point()))
 		b = append(b, `},"properties":`...)
-		if b, err = appendJSON(b, circleServiceJSON{
+		b = appendCircleService(b, circleServiceJSON{
 			Kind: "service", ID: r.Service.ID, Category: r.Service.Category, Name: r.Service.Name,
 			NameEn: r.Service.NameEn, DistanceM: r.Walk.DistanceM, WalkMinutes: r.Walk.WalkMinutes,
 			Status: r.Service.Status, ReopensOn: r.Service.ReopensOn, Phone: r.Service.Phone,
 			OpenNow: snap.IsOpen(r.Service, now), Stale: r.Service.Stale(now),
-		}); err != nil {
-			return b, err
-		}
+		})
 	}
 	for _, band := range circle.Bands[:last] {
 		b = append(b, `},`...)

@@ -2,6 +2,7 @@ package server
 
 import (
 	"math"
+	"net/http"
 	"strconv"
 	"sync"
 	"unicode/utf8"
@@ -24,28 +25,31 @@ var answerBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 16<<10); re
 // does not stay held for good.
 const maxPooledAnswer = 256 << 10
 
-// writeAnswer answers status with the JSON body that write appends to a pooled
-// buffer, with its Content-Length (rather than chunked, as a body of unknown length
-// goes).
-func writeAnswer(c *gin.Context, status int, write func([]byte) []byte) {
+// writeAnswer answers 200 with the body that write appends to a pooled buffer, of
+// contentType (a header value shared by every answer, as gin shares its own:
+// nothing changes a sent header), with its Content-Length rather than chunked as a
+// body of unknown length goes. An error write returns is answered instead.
+func writeAnswer(c *gin.Context, contentType []string, write func([]byte) ([]byte, error)) {
 	bp := answerBuffers.Get().(*[]byte)
-	b := write((*bp)[:0])
+	b, err := write((*bp)[:0])
+	if cap(b) <= maxPooledAnswer {
+		defer func() { *bp = b[:0]; answerBuffers.Put(bp) }()
+	}
+	if err != nil {
+		writeError(c, err)
+		return
+	}
 	h := c.Writer.Header()
-	h["Content-Type"] = jsonContentTypeHeader
+	h["Content-Type"] = contentType
 	h["Content-Length"] = []string{strconv.Itoa(len(b))}
-	c.Status(status)
+	c.Status(http.StatusOK)
 	if _, err := c.Writer.Write(b); err != nil { // the client left; as gin's c.Data
 		_ = c.Error(err)
 		c.Abort()
 	}
-	if cap(b) <= maxPooledAnswer {
-		*bp = b
-		answerBuffers.Put(bp)
-	}
 }
 
-// jsonContentType is gin's c.JSON Content-Type. The header's value is shared by
-// every answer, as gin shares its own: nothing changes a sent header.
+// jsonContentType is gin's c.JSON Content-Type.
 const jsonContentType = "application/json; charset=utf-8"
 
 var jsonContentTypeHeader = []string{jsonContentType}

@@ -458,3 +458,17 @@ func TestFragmentCacheBounded(t *testing.T) {
 		})
 	}
 }
+
+// TestCircleServicesAsEncodingJSON: a circle's service points' properties are
+// encoding/json's circleServiceJSON byte for byte, odd texts included.
+func TestCircleServicesAsEncodingJSON(t *testing.T) {
+	city := synth.NewCity(4, 3000, 600, 10)
+	for i, svc := range oddListings(city.Services) {
+		p := circleServiceJSON{Kind: "service", ID: svc.ID, Category: svc.Category, Name: svc.Name, NameEn: svc.NameEn,
+			DistanceM: float64(i) * 7.5, WalkMinutes: float64(i) / 10, Status: svc.Status, ReopensOn: svc.ReopensOn,
+			Phone: svc.Phone, OpenNow: i%2 == 0, Stale: i%3 == 0}
+		if got, want := appendCircleService(nil, p), mustMarshal(t, p); !bytes.Equal(got, want) {
+			t.Fatalf("listing %d:\n got %s\nwant %s", svc.ID, got, want)
+		}
+	}
+}

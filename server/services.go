@@ -33,7 +33,7 @@ func (s *Server) handleServices(c *gin.Context) {
 	}
 	q.Now = s.now()
 	w := s.newListingWriter(snap, crs, q.Now)
-	writeAnswer(c, http.StatusOK, func(b []byte) []byte { return w.appendServicesAnswer(b, q) })
+	writeAnswer(c, jsonContentTypeHeader, func(b []byte) ([]byte, error) { return w.appendServicesAnswer(b, q), nil })
 }
 
 // servicesJSON is a list or nearest-first answer. Its members are in the order
@@ -158,7 +158,7 @@ func (s *Server) writeDoorstep(c *gin.Context, snap *finder.Snapshot, crs geo.CR
 		return
 	}
 	w := s.newListingWriter(snap, crs, now)
-	writeAnswer(c, http.StatusOK, func(b []byte) []byte { return w.appendDoorstepAnswer(b, ans, menus) })
+	writeAnswer(c, jsonContentTypeHeader, func(b []byte) ([]byte, error) { return w.appendDoorstepAnswer(b, ans, menus), nil })
 }
 
 // doorstepAnswerer is the snapshot's doorstep answer the request asks for: of the
