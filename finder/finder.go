@@ -367,7 +367,7 @@ func (s *Snapshot) update(services []*doorstep.Service) (*Snapshot, bool) {
 		}
 	}
 	if moved || len(services) > len(s.services) {
-		n.walks = &listingWalks{}
+		n.walks = s.walks.moved(&n, changed)
 		points := make([]orb.Point, len(services))
 		for i, svc := range services {
 			points[i] = svc.Point()

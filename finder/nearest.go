@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"doorstep"
@@ -25,6 +26,7 @@ import (
 // listings stand where they stood (an edit that moved none) share it.
 type listingWalks struct {
 	once     sync.Once
+	made     atomic.Bool      // once has run: plain, off and offIndex are set
 	plain    *geo.SnapTargets // listings' own snaps: for walks that forbid no way
 	off      []int            // positions of listings off the network
 	offIndex *geo.PointIndex  // over off's points; nil when none
@@ -48,8 +50,56 @@ func (s *Snapshot) listingWalks() *listingWalks {
 		if len(pts) > 0 {
 			lw.offIndex = geo.NewPointIndex(pts)
 		}
+		lw.made.Store(true)
 	})
 	return lw
+}
+
+// moved returns the listing walks of n, a snapshot made from lw's by an edit
+// that moved or added the listings at changed: lw's own with those listings
+// moved (geo.SnapTargets.Moved), which costs what the edit does, when lw's
+// were made; else none yet, made on first use.
+func (lw *listingWalks) moved(n *Snapshot, changed []int) *listingWalks {
+	m := &listingWalks{}
+	if !lw.made.Load() {
+		return m
+	}
+	m.once.Do(func() {
+		snap := func(i int) (geo.Snap, bool) { return n.snaps[i].snap, n.snaps[i].ok }
+		m.plain = lw.plain.Moved(n.graph, len(n.snaps), changed, snap)
+		// Off the network: lw's, less the changed, plus those now off.
+		m.off = slices.DeleteFunc(slices.Clone(lw.off), func(pos int) bool { return slices.Contains(changed, pos) })
+		for _, pos := range changed {
+			if !n.snaps[pos].ok {
+				m.off = append(m.off, pos)
+			}
+		}
+		slices.Sort(m.off)
+		m.offIndex = lw.offIndex
+		if !slices.Equal(m.off, lw.off) || slices.ContainsFunc(changed, func(pos int) bool { return !n.snaps[pos].ok }) {
+			m.offIndex = nil
+			if len(m.off) > 0 {
+				pts := make([]orb.Point, len(m.off))
+				for i, pos := range m.off {
+					pts[i] = n.services[pos].Point()
+				}
+				m.offIndex = geo.NewPointIndex(pts)
+			}
+		}
+		lw.mu.Lock()
+		defer lw.mu.Unlock()
+		for cost, ts := range lw.byCost {
+			if m.byCost == nil {
+				m.byCost = map[*geo.Cost]*geo.SnapTargets{}
+			}
+			m.byCost[cost] = ts.Moved(n.graph, len(n.snaps), changed, func(i int) (geo.Snap, bool) {
+				ps := n.snapFor(n.snaps[i], n.services[i].Point(), cost)
+				return ps.snap, ps.ok
+			})
+		}
+		m.made.Store(true)
+	})
+	return m
 }
 
 // targets returns the listings as walks priced by cost reach them: where a

@@ -301,3 +301,68 @@ func TestNearestListsConcurrently(t *testing.T) {
 		}
 	}
 }
+
+// TestNearestAfterEditsAsAfresh: after rounds of edits that move listings
+// (onto the network and off it, again and again), add some and close others,
+// the listings' walks moved with them answer every kind of query as a snapshot
+// indexed afresh from the same listings, walking plain and step-free.
+func TestNearestAfterEditsAsAfresh(t *testing.T) {
+	s := nearestTown(t)
+	r := rand.New(rand.NewPCG(6, 6))
+	origins := nearestOrigins(s, 30, 8)
+	var b orb.Bound
+	for i, o := range origins {
+		if i == 0 {
+			b = orb.Bound{Min: o, Max: o}
+		}
+		b = b.Extend(o)
+	}
+	b = b.Pad(0.01) // some moved off the network
+	profiles := []doorstep.Profile{doorstep.Walk, {Name: doorstep.ProfileStepFree}}
+	answers := func(s *Snapshot, qs []Query) []any {
+		var out []any
+		for i, o := range origins {
+			for _, q := range qs {
+				q.Origin = &o
+				v := s.ForProfile(profiles[i%2])
+				found, total := v.nearby(q, v.keeps(q), new(nearbyScratch))
+				out = append(out, slices.Clone(page(found, q.Offset, q.Limit)), total)
+			}
+		}
+		return out
+	}
+	answers(s, []Query{{Limit: 1, SpeedMPerMin: 60}}) // make the walks, plain and step-free
+	for round := range 6 {
+		list := slices.Clone(s.AllServices())
+		for range 1 + r.IntN(maxUpdate/2) {
+			i := r.IntN(len(list))
+			svc := *list[i]
+			switch r.IntN(3) {
+			case 0, 1:
+				svc.Lon, svc.Lat = b.Min[0]+r.Float64()*(b.Max[0]-b.Min[0]), b.Min[1]+r.Float64()*(b.Max[1]-b.Min[1])
+			default:
+				svc.Status = doorstep.StatusClosed
+			}
+			list[i] = &svc
+		}
+		for range r.IntN(4) {
+			svc := *list[r.IntN(len(list))]
+			svc.ID = list[len(list)-1].ID + 1
+			svc.Lon += 0.001
+			list = append(list, &svc)
+		}
+		updated, ok := s.update(list)
+		if !ok {
+			t.Fatalf("round %d: not updated in place", round)
+		}
+		if !updated.walks.made.Load() {
+			t.Fatalf("round %d: the listings' walks are to be made afresh, not moved", round)
+		}
+		qs := nearestQueries(updated, r, 6)
+		fresh := s.Base.Index(slices.Clone(list), nil)
+		if got, want := answers(updated, qs), answers(fresh, qs); !reflect.DeepEqual(got, want) {
+			t.Fatalf("round %d: after the edit\n%v\nindexed afresh\n%v", round, got, want)
+		}
+		s = updated
+	}
+}

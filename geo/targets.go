@@ -2,6 +2,7 @@ package geo
 
 import (
 	"math"
+	"slices"
 )
 
 // SnapTargets indexes points joined to a graph — targets, such as listings — by
@@ -13,7 +14,19 @@ type SnapTargets struct {
 	first []uint32     // per node, and one more: where its entries start in ends
 	ends  []targetEnd  // by node
 	snaps []targetSnap // per target
+
+	// Targets moved since the rows were built (Moved): their entries in the
+	// rows are stale, and their current ones are kept apart, by node, with a
+	// bit a node saying which nodes have any.
+	n      int                    // targets, the moved and added ones too
+	stale  map[uint32]targetSnap  // by target, where it now is
+	extra  map[uint32][]targetEnd // by node
+	marked []uint64
 }
+
+// maxMovedTargets is how many moved targets Moved keeps apart before it
+// builds the rows afresh.
+const maxMovedTargets = 4096
 
 // targetEnd is a target seen from one end of its edge, with what a walk
 // settling that end needs, so that it reads no more than the node's row.
@@ -36,14 +49,9 @@ type targetSnap struct {
 // false when it does not (a snap onto an edge g does not have counts as none).
 func NewSnapTargets(g *Graph, n int, snap func(i int) (Snap, bool)) *SnapTargets {
 	nodes := len(g.coords)
-	ts := &SnapTargets{first: make([]uint32, nodes+1), snaps: make([]targetSnap, n)}
+	ts := &SnapTargets{first: make([]uint32, nodes+1), snaps: make([]targetSnap, n), n: n}
 	for i := range ts.snaps {
-		ts.snaps[i].edge = -1
-		s, ok := snap(i)
-		if !ok || s.Edge < 0 || s.Edge >= len(g.half) || s.From < 0 || s.From >= nodes {
-			continue
-		}
-		ts.snaps[i] = targetSnap{edge: int32(s.Edge), from: int32(s.From), along: s.Along, offset: s.Offset}
+		ts.snaps[i] = newTargetSnap(g, snap, i)
 	}
 	// Count each node's entries one place up, sum them into starts, fill each
 	// node's row moving its start up, then move the starts back down.
@@ -61,12 +69,10 @@ func NewSnapTargets(g *Graph, n int, snap func(i int) (Snap, bool)) *SnapTargets
 		if r.edge < 0 {
 			continue
 		}
-		to := g.half[r.edge].to
-		// As DistanceTo measures the rest of the edge from To.
-		rest := max(float64(g.half[r.edge].metres)-r.along, 0)
-		ts.ends[ts.first[r.from]] = targetEnd{target: uint32(i), edge: r.edge, along: r.along, offset: r.offset}
-		ts.first[r.from]++
-		ts.ends[ts.first[to]] = targetEnd{target: uint32(i), edge: r.edge, along: rest, offset: r.offset}
+		from, to, atFrom, atTo := r.ends(g, i)
+		ts.ends[ts.first[from]] = atFrom
+		ts.first[from]++
+		ts.ends[ts.first[to]] = atTo
 		ts.first[to]++
 	}
 	copy(ts.first[1:], ts.first[:nodes])
@@ -74,8 +80,101 @@ func NewSnapTargets(g *Graph, n int, snap func(i int) (Snap, bool)) *SnapTargets
 	return ts
 }
 
+// newTargetSnap is target i's snap(i), edge -1 when it has none on g.
+func newTargetSnap(g *Graph, snap func(i int) (Snap, bool), i int) targetSnap {
+	s, ok := snap(i)
+	if !ok || s.Edge < 0 || s.Edge >= len(g.half) || s.From < 0 || s.From >= len(g.coords) {
+		return targetSnap{edge: -1}
+	}
+	return targetSnap{edge: int32(s.Edge), from: int32(s.From), along: s.Along, offset: s.Offset}
+}
+
+// ends returns the entries of r, target t, at its From and To nodes.
+func (r targetSnap) ends(g *Graph, t int) (from, to uint32, atFrom, atTo targetEnd) {
+	h := g.half[r.edge]
+	// As DistanceTo measures the rest of the edge from To.
+	rest := max(float64(h.metres)-r.along, 0)
+	return uint32(r.from), h.to, targetEnd{target: uint32(t), edge: r.edge, along: r.along, offset: r.offset},
+		targetEnd{target: uint32(t), edge: r.edge, along: rest, offset: r.offset}
+}
+
+// Moved returns ts with the targets in changed moved to where snap (which
+// gives every target's snap, now n of them, n >= ts.Len()) puts them; targets
+// from ts.Len() on are added. ts itself is unchanged. The result shares ts's
+// rows and keeps the moved targets apart, so it costs what the change does
+// rather than the whole, until maxMovedTargets have moved; then it is built
+// afresh.
+func (ts *SnapTargets) Moved(g *Graph, n int, changed []int, snap func(i int) (Snap, bool)) *SnapTargets {
+	if len(ts.stale)+len(changed) > maxMovedTargets || n < ts.n {
+		return NewSnapTargets(g, n, snap)
+	}
+	m := *ts
+	m.n = n
+	m.stale = make(map[uint32]targetSnap, len(ts.stale)+len(changed))
+	for t, r := range ts.stale {
+		m.stale[t] = r
+	}
+	m.extra = make(map[uint32][]targetEnd, len(ts.extra)+2*len(changed))
+	for u, ends := range ts.extra {
+		m.extra[u] = ends
+	}
+	copied := ts.marked == nil // the bits are made here, not shared
+	if m.marked = ts.marked; copied {
+		m.marked = make([]uint64, (len(g.coords)+63)/64)
+	}
+	for _, t := range changed {
+		if old, ok := ts.stale[uint32(t)]; ok && old.edge >= 0 {
+			// Moved again: drop its entries kept apart (the lists are copied
+			// before they change, ts's stay as they were).
+			from, to, _, _ := old.ends(g, t)
+			for _, u := range [2]uint32{from, to} {
+				m.extra[u] = slices.DeleteFunc(slices.Clone(m.extra[u]), func(e targetEnd) bool { return e.target == uint32(t) })
+			}
+		}
+		r := newTargetSnap(g, snap, t)
+		m.stale[uint32(t)] = r
+		if r.edge < 0 {
+			continue
+		}
+		if !copied {
+			m.marked, copied = slices.Clone(m.marked), true
+		}
+		from, to, atFrom, atTo := r.ends(g, t)
+		m.extra[from] = append(slices.Clip(m.extra[from]), atFrom)
+		m.extra[to] = append(slices.Clip(m.extra[to]), atTo)
+		m.marked[from/64] |= 1 << (from % 64)
+		m.marked[to/64] |= 1 << (to % 64)
+	}
+	return &m
+}
+
+// snap returns target t's snap.
+func (ts *SnapTargets) snap(t uint32) targetSnap {
+	if r, ok := ts.stale[t]; ok {
+		return r
+	}
+	return ts.snaps[t]
+}
+
+// row calls fn with the entries of node u, of targets at their current snaps.
+func (ts *SnapTargets) row(u uint32, fn func(end *targetEnd)) {
+	for i := ts.first[u]; i < ts.first[u+1]; i++ {
+		if ts.stale != nil {
+			if _, moved := ts.stale[ts.ends[i].target]; moved {
+				continue
+			}
+		}
+		fn(&ts.ends[i])
+	}
+	if ts.marked != nil && ts.marked[u/64]&(1<<(u%64)) != 0 {
+		for i := range ts.extra[u] {
+			fn(&ts.extra[u][i])
+		}
+	}
+}
+
 // Len returns the number of targets, on the network or not.
-func (ts *SnapTargets) Len() int { return len(ts.snaps) }
+func (ts *SnapTargets) Len() int { return ts.n }
 
 // MemoryBytes returns about how many bytes ts holds.
 func (ts *SnapTargets) MemoryBytes() int {
@@ -135,20 +234,19 @@ func (w *Walker) NearestTargets(sources []Snap, maxMetres float64, ts *SnapTarge
 	// A target on a source's own edge is also reached straight along it.
 	for _, s := range w.sources {
 		key := walkEdgeKey(s.From, s.To)
-		for _, end := range ts.ends[ts.first[s.From]:ts.first[s.From+1]] {
-			t := int(end.target)
-			r := ts.snaps[t]
+		ts.row(uint32(s.From), func(end *targetEnd) {
+			r := ts.snap(end.target)
 			e := int(r.edge)
 			if walkEdgeKey(int(r.from), int(g.half[e].to)) != key {
-				continue
+				return
 			}
 			length := float64(g.half[e].metres)
 			along := s.Along
 			if s.From != int(r.from) {
 				along = length - s.Along // the source is given from the other end
 			}
-			w.offerTarget(t, s.Offset+w.cost.part(g, e, math.Abs(along-r.along), length)+r.offset, keep)
-		}
+			w.offerTarget(int(end.target), s.Offset+w.cost.part(g, e, math.Abs(along-r.along), length)+r.offset, keep)
+		})
 	}
 
 	state, half, first, access := w.state, g.half, g.first, g.access
@@ -165,14 +263,20 @@ func (w *Walker) NearestTargets(sources []Snap, maxMetres float64, ts *SnapTarge
 			continue // stale
 		}
 		w.settled = append(w.settled, u)
-		for i := ts.first[u]; i < ts.first[u+1]; i++ {
-			end := &ts.ends[i]
+		offer := func(end *targetEnd) {
 			part := end.along
 			if w.cost != nil {
 				e := int(end.edge)
 				part = w.cost.part(g, e, end.along, float64(half[e].metres))
 			}
 			w.offerTarget(int(end.target), float64(du)+part+end.offset, keep)
+		}
+		if ts.stale == nil {
+			for i := ts.first[u]; i < ts.first[u+1]; i++ {
+				offer(&ts.ends[i])
+			}
+		} else {
+			ts.row(u, offer)
 		}
 		for e := first[u]; e < first[u+1]; e++ {
 			h := half[e]

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"reflect"
 	"slices"
 	"testing"
 
@@ -136,6 +137,65 @@ func TestNearestTargetsTieAtTheFrontier(t *testing.T) {
 	}
 	if got := w.NearestTargets([]Snap{src}, math.Inf(1), ts, 1, nil, nil); !slices.Equal(got, want[:1]) {
 		t.Fatalf("nearest %v, want %v", got, want[:1])
+	}
+}
+
+// TestSnapTargetsMoved: targets moved, moved again, taken off the network and
+// added, over several rounds, are found where they now are, as by targets
+// indexed afresh; the targets moved from answer as before.
+func TestSnapTargetsMoved(t *testing.T) {
+	rng := rand.New(rand.NewPCG(21, 22))
+	g := walkTestRandomGraph(t, rng, 300, 400)
+	place := func() Snap {
+		s, err := g.Snap(orb.Point{121.469 + rng.Float64()*0.012, 31.229 + rng.Float64()*0.012}, 150)
+		if err != nil {
+			s.Edge = -1
+		}
+		return s
+	}
+	snaps := make([]Snap, 150)
+	for i := range snaps {
+		snaps[i] = place()
+	}
+	ts := targetsOf(g, snaps)
+	w := g.NewWalker()
+	var origins []Snap
+	for range 30 {
+		if s, err := g.Snap(orb.Point{121.47 + rng.Float64()*0.01, 31.23 + rng.Float64()*0.01}, 300); err == nil {
+			origins = append(origins, s)
+		}
+	}
+	answers := func(ts *SnapTargets) [][]TargetHit {
+		var out [][]TargetHit
+		for _, o := range origins {
+			out = append(out, w.NearestTargets([]Snap{o}, math.Inf(1), ts, 12, nil, nil))
+		}
+		return out
+	}
+	for round := range 8 {
+		before := answers(ts)
+		next := slices.Clone(snaps)
+		var changed []int
+		for range 1 + rng.IntN(20) {
+			i := rng.IntN(len(next))
+			next[i] = place() // some again, some off the network
+			changed = append(changed, i)
+		}
+		for range rng.IntN(4) {
+			changed = append(changed, len(next))
+			next = append(next, place())
+		}
+		moved := ts.Moved(g, len(next), changed, func(i int) (Snap, bool) { return next[i], next[i].Edge >= 0 })
+		if moved.Len() != len(next) {
+			t.Fatalf("round %d: %d targets, want %d", round, moved.Len(), len(next))
+		}
+		if got, want := answers(moved), answers(targetsOf(g, next)); !reflect.DeepEqual(got, want) {
+			t.Fatalf("round %d: moved targets answer\n%v\nafresh\n%v", round, got, want)
+		}
+		if after := answers(ts); !reflect.DeepEqual(before, after) {
+			t.Fatalf("round %d: the targets moved from answer differently", round)
+		}
+		ts, snaps = moved, next
 	}
 }
 
