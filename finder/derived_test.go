@@ -141,3 +141,47 @@ func TestLiveKeepsItsBase(t *testing.T) {
 			changed.Snapshot().graph.NumEdges(), fresh.graph.NumEdges(), first.Snapshot().graph.NumEdges())
 	}
 }
+
+// importDuringRead is a store whose network an import replaces just as a base
+// reads it: after the derived data's revision was read, before the lines are.
+type importDuringRead struct {
+	*store.DB
+	lines []doorstep.NetworkLine
+	once  sync.Once
+}
+
+func (s *importDuringRead) NetworkLines(ctx context.Context) ([]doorstep.NetworkLine, error) {
+	var err error
+	s.once.Do(func() { err = s.ReplaceNetwork(ctx, s.lines, nil) })
+	if err != nil {
+		return nil, err
+	}
+	return s.DB.NetworkLines(ctx)
+}
+
+// TestLiveNeverLoadsAGraphOfAnotherNetwork: a network imported while a base is
+// read is never walked on a graph kept for the one before.
+func TestLiveNeverLoadsAGraphOfAnotherNetwork(t *testing.T) {
+	ctx := context.Background()
+	db := storetest.MustOpenSampleDB(t)
+	first, _ := liveOn(t, db) // keeps the sample network's graph
+	lines, err := db.NetworkLines(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	half := lines[:len(lines)/2]
+	var log logLines
+	l := NewLive(&importDuringRead{DB: db, lines: half}, slog.New(slog.NewTextHandler(&log, nil)), nil)
+	if err := l.Rebuild(ctx); err != nil {
+		t.Fatal(err)
+	}
+	l.Wait()
+	fresh := NewBase(BaseInput{Network: half})
+	if got := l.Snapshot().graph.NumEdges(); got != fresh.graph.NumEdges() {
+		t.Fatalf("%d edges walked, %d in the network read (%d kept for the one before):\n%s",
+			got, fresh.graph.NumEdges(), first.Snapshot().graph.NumEdges(), log.String())
+	}
+	if strings.Contains(log.String(), "derived data kept") {
+		t.Errorf("data built while the network changed was kept:\n%s", log.String())
+	}
+}

@@ -215,6 +215,16 @@ func (l *Live) rebuildBaseLocked(ctx context.Context) error {
 		<-listings
 		return fmt.Errorf("finder: build snapshot: %w", err)
 	}
+	// ReadBase reads in several transactions: only when the revision is the same
+	// after it is what it read the network and areas of that revision. Else an
+	// import came meanwhile, and data kept for either would not match; the import
+	// version read above makes the next watch rebuild again.
+	if ds != nil {
+		if after, err := ds.DerivedRevision(ctx); err != nil || after != revision {
+			l.log.Info("derived data not used: the network or areas changed while they were read", "err", err)
+			ds = nil
+		}
+	}
 	var base *Base
 	if ds != nil {
 		base = newDerivedBase(ctx, in, ds, revision, l.log)

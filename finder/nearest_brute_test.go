@@ -1,0 +1,164 @@
+package finder
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"testing"
+	"time"
+
+	"doorstep"
+	"doorstep/geo"
+
+	"github.com/paulmach/orb"
+)
+
+// bruteNearest is a nearest-first list the slow way: one unbounded walk from
+// origin, every kept listing measured by DistanceTo (or the straight line ×
+// detour off the network), sorted by walk then position, and paged.
+func bruteNearest(t *testing.T, s *Snapshot, q Query) (metres []float64, ids []int64, total int) {
+	t.Helper()
+	keep := s.keeps(q)
+	src := s.snapAt(*q.Origin, nil)
+	var w *geo.Walker
+	if src.ok {
+		w = s.graph.NewWalker()
+		w.FromSnaps([]geo.Snap{src.snap}, math.Inf(1))
+	}
+	type ranked struct {
+		pos int
+		m   float64
+	}
+	var all []ranked
+	for pos, svc := range s.services {
+		if !keep(pos) {
+			continue
+		}
+		m := geo.Distance(*q.Origin, svc.Point()) * doorstep.StraightLineDetour
+		if src.ok && s.snaps[pos].ok {
+			d, ok := w.DistanceTo(s.snaps[pos].snap)
+			if !ok {
+				t.Fatalf("listing %d not reached", svc.ID)
+			}
+			m = d
+		}
+		if q.WithinMinutes > 0 && m > q.WithinMinutes*q.SpeedMPerMin {
+			continue
+		}
+		all = append(all, ranked{pos, m})
+	}
+	slices.SortFunc(all, func(a, b ranked) int { return cmp.Or(cmp.Compare(a.m, b.m), cmp.Compare(a.pos, b.pos)) })
+	total = len(all)
+	for _, r := range page(all, q.Offset, q.Limit) {
+		metres = append(metres, math.Round(r.m))
+		ids = append(ids, s.services[r.pos].ID)
+	}
+	return metres, ids, total
+}
+
+// TestNearestFirstMatchesBruteForceOnRandomTowns: nearest-first lists — listings
+// mid-edge, several on one edge, on the origin's own edge and off the network,
+// every filter and page — equal the brute force, before and after in-place edits
+// that move, close, reopen, recategorise and add listings.
+func TestNearestFirstMatchesBruteForceOnRandomTowns(t *testing.T) {
+	town := newRiverTown()
+	now := time.Date(2026, 11, 25, 2, 29, 59, 0, time.UTC) // Wednesday 10:29:59 in Shanghai
+	for seed := range uint64(6) {
+		r := rand.New(rand.NewPCG(seed, 99))
+		point := func() orb.Point {
+			switch r.IntN(4) {
+			case 0: // on a street, mid-block
+				return town.at(float64(r.IntN(10))*100, float64(r.IntN(9))*100+r.Float64()*100)
+			case 1: // off the network
+				return town.at(-500-r.Float64()*300, r.Float64()*900)
+			default:
+				return town.at(r.Float64()*900, r.Float64()*900)
+			}
+		}
+		var services []*doorstep.Service
+		statuses := []string{doorstep.StatusOpen, doorstep.StatusOpen, doorstep.StatusClosed, doorstep.StatusTemporarilyClosed}
+		newService := func(id int64) *doorstep.Service {
+			p := point()
+			if len(services) > 0 && r.IntN(5) == 0 { // a second listing on another's edge
+				q := services[r.IntN(len(services))].Point()
+				p = orb.Point{q[0] + (r.Float64()-0.5)*2e-4, q[1]}
+			}
+			opens := fmt.Sprintf("%02d:%02d", 9+r.IntN(2), 30*r.IntN(2))
+			return &doorstep.Service{ID: id, Category: testCategories[r.IntN(len(testCategories))].ID,
+				Lon: p[0], Lat: p[1], Status: statuses[r.IntN(len(statuses))], ReopensOn: "2026-11-24",
+				Hours: doorstep.Schedule{{Days: []string{"wed"}, Opens: opens, Closes: "12:00"}}}
+		}
+		for i := range 120 {
+			services = append(services, newService(int64(i+1)))
+		}
+		snap := Build(Input{Categories: testCategories, Services: services, Network: town.lines})
+		check := func(t *testing.T, s *Snapshot) {
+			t.Helper()
+			for range 40 {
+				origin := point()
+				if r.IntN(3) == 0 { // on a listing's own edge
+					origin = s.services[r.IntN(len(s.services))].Point()
+					origin[0] += (r.Float64() - 0.5) * 3e-4
+				}
+				q := Query{Origin: &origin, SpeedMPerMin: doorstep.SpeedElder, Now: now.Add(time.Duration(r.IntN(2)) * time.Second),
+					Limit: 1 + r.IntN(30), Offset: r.IntN(20)}
+				if r.IntN(2) == 0 {
+					q.Category = testCategories[r.IntN(len(testCategories))].ID
+				}
+				q.OpenNow = r.IntN(3) == 0
+				if r.IntN(4) == 0 {
+					q.WithinMinutes = 2 + r.Float64()*20
+				}
+				if r.IntN(4) == 0 {
+					q.Matches = map[int64]float64{}
+					for range 40 {
+						q.Matches[1+r.Int64N(int64(len(s.services)+5))] = 1
+					}
+				}
+				hits, total := s.Services(q)
+				wantM, wantIDs, wantTotal := bruteNearest(t, s, q)
+				var gotM []float64
+				var gotIDs []int64
+				for _, h := range hits {
+					gotM, gotIDs = append(gotM, h.Walk.DistanceM), append(gotIDs, h.Service.ID)
+				}
+				if total != wantTotal || !slices.Equal(gotM, wantM) || !slices.Equal(gotIDs, wantIDs) {
+					t.Fatalf("query %+v from %v:\n got total %d %v %v\nwant total %d %v %v", q, origin, total, gotIDs, gotM, wantTotal, wantIDs, wantM)
+				}
+			}
+		}
+		t.Run(fmt.Sprint("seed ", seed), func(t *testing.T) {
+			check(t, snap)
+			for range 8 {
+				list := slices.Clone(snap.AllServices())
+				if r.IntN(4) == 0 {
+					list = append(list, newService(list[len(list)-1].ID+1))
+				} else {
+					i := r.IntN(len(list))
+					svc := *list[i]
+					switch r.IntN(4) {
+					case 0:
+						p := point()
+						svc.Lon, svc.Lat = p[0], p[1]
+					case 1:
+						svc.Status = statuses[r.IntN(len(statuses))]
+					case 2:
+						svc.Category = testCategories[r.IntN(len(testCategories))].ID
+					case 3:
+						svc.Hours = doorstep.Schedule{{Days: []string{"wed"}, Opens: "10:30", Closes: "11:00"}}
+					}
+					svc.Version++
+					list[i] = &svc
+				}
+				next, ok := snap.update(list)
+				if !ok {
+					t.Fatal("not updated in place")
+				}
+				snap = next
+				check(t, snap)
+			}
+		})
+	}
+}
