@@ -321,16 +321,16 @@ func (v *Voronoi) With(removed []uint32, added []VoronoiSource) *Voronoi {
 	return n
 }
 
-// voronoiHeap is a binary min-heap of walk items. Unlike the Walker's it allows
-// equal items: a node is queued again at the same distance when a lower id
-// reaches it.
+// voronoiHeap is a 4-ary min-heap of walk items, as the Walker's, but one that
+// allows equal items: a node is queued again at the same distance when a lower
+// id reaches it.
 type voronoiHeap []walkHeapItem
 
 func (h *voronoiHeap) push(it walkHeapItem) {
 	q := append(*h, it)
 	i := len(q) - 1
 	for i > 0 {
-		p := (i - 1) / 2
+		p := (i - 1) / 4
 		if q[p] <= it {
 			break
 		}
@@ -347,18 +347,21 @@ func (h *voronoiHeap) pop() walkHeapItem {
 	q = q[:len(q)-1]
 	i, n := 0, len(q)
 	for n > 0 {
-		c := 2*i + 1
+		c := 4*i + 1
 		if c >= n {
 			break
 		}
-		if c+1 < n && q[c+1] < q[c] {
-			c++
+		m := c
+		for j := c + 1; j < min(c+4, n); j++ {
+			if q[j] < q[m] {
+				m = j
+			}
 		}
-		if q[c] >= last {
+		if q[m] >= last {
 			break
 		}
-		q[i] = q[c]
-		i = c
+		q[i] = q[m]
+		i = m
 	}
 	if n > 0 {
 		q[i] = last
