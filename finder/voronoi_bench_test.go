@@ -91,3 +91,20 @@ func BenchmarkCityEditMove(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkCityLabelsMove is the labels' share of BenchmarkCityEditMove: the
+// category of the moved listing relabelled where it left and where it came.
+func BenchmarkCityLabelsMove(b *testing.B) {
+	s := labelledCityForBench(b)
+	pos := len(s.services) / 2
+	moved := *s.services[pos]
+	moved.Lon += 0.002
+	services := slices.Clone(s.services)
+	services[pos] = &moved
+	next := s.Base.Index(services, s)
+	l := s.labelSlot.labels.Load()
+	b.ReportAllocs()
+	for b.Loop() {
+		labelsAfter(s, next, l, []int{pos})
+	}
+}

@@ -51,7 +51,13 @@ type voronoiChunk struct {
 	gen    uint64
 	owner  [voronoiChunkNodes]uint32
 	metres [voronoiChunkNodes]float32
+	// owners has bit id%256 set for every id that has labelled a node of the
+	// chunk (and perhaps since been replaced), so that finding a removed
+	// source's nodes skips most chunks.
+	owners [4]uint64
 }
+
+func (c *voronoiChunk) mayOwn(id uint32) bool { return c.owners[id/64%4]&(1<<(id%64)) != 0 }
 
 // voronoiSite is a source by the undirected edge it lies on.
 type voronoiSite struct {
@@ -146,6 +152,7 @@ func (v *Voronoi) relax(h *voronoiHeap, node uint32, metres float32, id uint32) 
 	}
 	c = v.writable(node)
 	c.metres[j], c.owner[j] = metres, id
+	c.owners[id/64%4] |= 1 << (id % 64)
 	h.push(walkItem(metres, node))
 }
 
@@ -252,23 +259,24 @@ func (v *Voronoi) With(removed []uint32, added []VoronoiSource) *Voronoi {
 	for _, id := range removed {
 		gone[id] = true
 	}
-	n.sites = make([]voronoiSite, 0, len(v.sites)+len(added))
 	var cleared []voronoiSite
 	for _, s := range v.sites {
 		if gone[s.id] {
 			cleared = append(cleared, s)
-		} else {
-			n.sites = append(n.sites, s)
 		}
+	}
+	n.sites = slices.Grow(slices.Clone(v.sites), len(added))
+	if len(cleared) > 0 {
+		n.sites = slices.DeleteFunc(n.sites, func(s voronoiSite) bool { return gone[s.id] })
 	}
 	var fresh []voronoiSite
 	for _, s := range added {
 		if site, ok := g.voronoiSite(s); ok {
 			fresh = append(fresh, site)
+			i, _ := slices.BinarySearchFunc(n.sites, site, compareSites)
+			n.sites = slices.Insert(n.sites, i, site)
 		}
 	}
-	n.sites = append(n.sites, fresh...)
-	slices.SortFunc(n.sites, compareSites)
 	// Ends of removed sources' edges stay marked: a look for sources there finds
 	// none, which costs only the look.
 	n.ends = slices.Clone(v.ends)
@@ -279,16 +287,16 @@ func (v *Voronoi) With(removed []uint32, added []VoronoiSource) *Voronoi {
 	// lead astray).
 	var region []uint32
 	inRegion := map[uint32]bool{}
-	if len(cleared) > 0 {
+	for _, s := range cleared {
 		for k, c := range n.chunks {
-			for j, id := range c.owner {
-				for _, s := range cleared {
-					if id == s.id {
-						u := uint32(k<<voronoiChunkBits + j)
-						region = append(region, u)
-						inRegion[u] = true
-						break
-					}
+			if !c.mayOwn(s.id) {
+				continue
+			}
+			for j, id := range &c.owner {
+				if id == s.id {
+					u := uint32(k<<voronoiChunkBits + j)
+					region = append(region, u)
+					inRegion[u] = true
 				}
 			}
 		}
