@@ -237,8 +237,8 @@ func (s *Snapshot) countKept(q Query, keep func(int) bool) int {
 	return s.visibleN[q.Category]
 }
 
-// openNowCounts are the services open at one minute of the street's clock, per
-// category and "" for all: opening hours and reopening dates change on whole
+// openNowCounts are the services open at one minute of the street's clock
+// (Base.ClockMinute), per category and "" for all: openings change on whole
 // minutes, so the counts hold for the whole minute.
 type openNowCounts struct {
 	minute int64
@@ -246,17 +246,16 @@ type openNowCounts struct {
 }
 
 // openCounts returns the counts of services open at now, counting them at the
-// first ask in a minute.
+// first ask in a minute (by the hours themselves: keeping every listing's
+// opening for the minute would be work for the many that no list shows).
 func (s *Snapshot) openCounts(now time.Time) map[string]int {
-	local := now.In(s.loc)
-	_, offset := local.Zone()
-	minute := (local.Unix() + int64(offset)) / 60
+	minute := s.ClockMinute(now)
 	if c := s.openN.Load(); c != nil && c.minute == minute {
 		return c.n
 	}
 	c := &openNowCounts{minute: minute, n: map[string]int{}}
 	for _, svc := range s.services {
-		if svc.Status != doorstep.StatusClosed && s.IsOpen(svc, now) {
+		if svc.Status != doorstep.StatusClosed && s.Base.IsOpen(svc, now) {
 			c.n[svc.Category]++
 			c.n[""]++
 		}
