@@ -162,3 +162,90 @@ func TestNearestFirstMatchesBruteForceOnRandomTowns(t *testing.T) {
 		})
 	}
 }
+
+// TestCircleListingsMatchBruteForceOnRandomTowns: a circle's and a catchment's
+// listings are the ones not closed that one unbounded walk finds within the
+// circle, nearest first, before and after in-place edits.
+func TestCircleListingsMatchBruteForceOnRandomTowns(t *testing.T) {
+	town := newRiverTown()
+	r := rand.New(rand.NewPCG(3, 3))
+	point := func() orb.Point {
+		if r.IntN(3) == 0 {
+			return town.at(float64(r.IntN(10))*100, float64(r.IntN(9))*100+r.Float64()*100)
+		}
+		return town.at(r.Float64()*900-50, r.Float64()*900)
+	}
+	statuses := []string{doorstep.StatusOpen, doorstep.StatusClosed, doorstep.StatusTemporarilyClosed}
+	var services []*doorstep.Service
+	for i := range 150 {
+		p := point()
+		if i > 0 && r.IntN(4) == 0 {
+			q := services[r.IntN(i)].Point()
+			p = orb.Point{q[0] + (r.Float64()-0.5)*2e-4, q[1]}
+		}
+		services = append(services, &doorstep.Service{ID: int64(i + 1), Category: testCategories[i%3].ID,
+			Lon: p[0], Lat: p[1], Status: statuses[r.IntN(len(statuses))]})
+	}
+	snap := Build(Input{Categories: testCategories, Services: services, Network: town.lines})
+	check := func(t *testing.T, s *Snapshot, c *Circle, src geo.Snap, minutes float64) {
+		t.Helper()
+		w := s.graph.NewWalker()
+		w.FromSnaps([]geo.Snap{src}, math.Inf(1))
+		type want struct {
+			id int64
+			m  float64
+		}
+		var wants []want
+		for pos, svc := range s.services {
+			if svc.Status == doorstep.StatusClosed || !s.snaps[pos].ok {
+				continue
+			}
+			if d, ok := w.DistanceTo(s.snaps[pos].snap); ok && d <= minutes*doorstep.SpeedElder {
+				wants = append(wants, want{svc.ID, d})
+			}
+		}
+		slices.SortStableFunc(wants, func(a, b want) int { return cmp.Compare(a.m, b.m) })
+		if len(c.Services) != len(wants) {
+			t.Fatalf("%d listings in the circle, want %d", len(c.Services), len(wants))
+		}
+		for i, rs := range c.Services {
+			if rs.Service.ID != wants[i].id || rs.Walk.DistanceM != math.Round(wants[i].m) {
+				t.Fatalf("listing %d: %d at %v m, want %d at %.0f m", i, rs.Service.ID, rs.Walk.DistanceM, wants[i].id, wants[i].m)
+			}
+		}
+	}
+	for round := range 6 {
+		for range 15 {
+			origin := point()
+			minutes := 1 + r.Float64()*12
+			c, err := snap.Circle(origin, doorstep.SpeedElder, minutes, []float64{minutes / 2})
+			if err != nil {
+				t.Fatal(err)
+			}
+			check(t, snap, c, snap.snapAt(origin, nil).snap, minutes)
+			pos := r.IntN(len(snap.services))
+			if !snap.snaps[pos].ok {
+				continue
+			}
+			c, err = snap.Catchment(snap.services[pos].ID, doorstep.SpeedElder, minutes, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			check(t, snap, c, snap.snaps[pos].snap, minutes)
+		}
+		if round == 5 {
+			break
+		}
+		list := slices.Clone(snap.AllServices())
+		i := r.IntN(len(list))
+		svc := *list[i]
+		p := point()
+		svc.Lon, svc.Lat, svc.Status = p[0], p[1], statuses[r.IntN(len(statuses))]
+		list[i] = &svc
+		next, ok := snap.update(list)
+		if !ok {
+			t.Fatal("not updated in place")
+		}
+		snap = next
+	}
+}

@@ -45,8 +45,11 @@ type categoryLabels struct {
 
 // labelSlot holds a snapshot's labels once they are made.
 type labelSlot struct {
-	labels  atomic.Pointer[doorstepLabels]
-	renewal sync.Once // a new day's labels, once these have expired
+	labels atomic.Pointer[doorstepLabels]
+	// renewed are the expired labels a new day's were last started for: each
+	// expiry starts one renewal, and a snapshot that serves past several
+	// reopening dates is labelled again after each.
+	renewed atomic.Pointer[doorstepLabels]
 }
 
 // labelled returns the snapshot's labels if they answer a plain walk at now.
@@ -61,9 +64,9 @@ func (s *Snapshot) labelled(now time.Time, speed float64) *doorstepLabels {
 	if now.Before(l.from) || !now.Before(l.until) {
 		if wall := time.Now(); !wall.Before(l.until) {
 			// A reopening date has come: label the listings in service today.
-			s.labelSlot.renewal.Do(func() {
-				go func() { s.labelSlot.labels.Store(s.buildLabels(wall)) }()
-			})
+			if s.labelSlot.renewed.Swap(l) != l {
+				go func() { s.labelSlot.labels.CompareAndSwap(l, s.buildLabels(wall)) }()
+			}
 		}
 		return nil
 	}

@@ -329,3 +329,30 @@ func TestLiveLabelsInBackground(t *testing.T) {
 	}
 	assertLabelsEqual(t, s, got, s.buildLabels(got.at))
 }
+
+// TestDoorstepLabelsRenewEveryTimeTheyExpire: labels that a reopening date has
+// expired are made again for the day, and so are those, when another listing's
+// reopening date comes while the snapshot still serves.
+func TestDoorstepLabelsRenewEveryTimeTheyExpire(t *testing.T) {
+	s := labelTestCity(t)
+	s.labelSlot.labels.Store(s.buildLabels(testNow))
+	for renewal := range 3 {
+		l := *s.labelSlot.labels.Load()
+		l.until = time.Now().Add(-time.Minute) // a listing reopened a minute ago
+		expired := &l
+		s.labelSlot.labels.Store(expired)
+		if s.labelled(time.Now(), doorstep.SpeedElder) != nil {
+			t.Fatal("expired labels answered")
+		}
+		deadline := time.Now().Add(5 * time.Second)
+		for s.labelSlot.labels.Load() == expired {
+			if time.Now().After(deadline) {
+				t.Fatalf("labels not made again after expiry %d", renewal+1)
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+		if s.labelled(time.Now(), doorstep.SpeedElder) == nil {
+			t.Fatalf("the labels made again after expiry %d do not answer", renewal+1)
+		}
+	}
+}
