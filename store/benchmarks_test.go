@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"doorstep"
 	"doorstep/store"
 	"doorstep/store/storetest"
 )
@@ -85,4 +86,18 @@ func benchDB(tb testing.TB) *store.DB {
 	conn.Close()
 	tb.Logf("indexed %d listings in %s", n, time.Since(start).Round(time.Millisecond))
 	return db
+}
+
+// BenchmarkServicesAll reads every one of 100,000 listings, as a snapshot's build
+// does at start-up and after an import.
+func BenchmarkServicesAll(b *testing.B) {
+	ctx := context.Background()
+	db := benchDB(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		list, total, err := db.Services(ctx, doorstep.ServiceFilter{})
+		if err != nil || total != len(list) || total < 100_000 {
+			b.Fatalf("%d listings, total %d, %v", len(list), total, err)
+		}
+	}
 }

@@ -77,8 +77,16 @@ func findServices(ctx context.Context, tx *sql.Tx, filter doorstep.ServiceFilter
 	if limit <= 0 {
 		limit = -1 // SQLite: no limit
 	}
+	// Reading every row, the total is the rows read: no window count, for which
+	// SQLite copies all of them aside before returning the first (a second of a
+	// city's start-up, with 100,000 listings).
+	whole := limit < 0 && filter.Offset == 0
+	count := "COUNT(*) OVER ()"
+	if whole {
+		count = "0"
+	}
 	args = append(args, limit, filter.Offset)
-	rows, err := tx.QueryContext(ctx, `SELECT `+serviceColumns+`, COUNT(*) OVER ()
+	rows, err := tx.QueryContext(ctx, `SELECT `+serviceColumns+`, `+count+`
 		FROM services WHERE `+strings.Join(where, " AND ")+`
 		ORDER BY id LIMIT ? OFFSET ?`, args...)
 	if err != nil {
@@ -98,6 +106,9 @@ func findServices(ctx context.Context, tx *sql.Tx, filter doorstep.ServiceFilter
 	}
 	if err := rows.Err(); err != nil {
 		return nil, 0, err
+	}
+	if whole {
+		total = len(list)
 	}
 	if len(list) == 0 && filter.Offset > 0 {
 		// The window count is absent when the page is past the end.
