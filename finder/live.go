@@ -238,6 +238,10 @@ func (l *Live) rebuildBaseLocked(ctx context.Context) error {
 		"islands_left_out", islands.Count, "island_nodes", islands.Nodes,
 		"graph_bytes", bytes, "areas", len(in.Areas), "took", base.BuildTime())
 	l.imported.Store(&version)
+	// The fit of the network and areas to the street, which /readyz reports, while
+	// the listings are still being read: once the snapshot is in, the background
+	// work on it (labels, sample points) would hold it back.
+	base.baseFit()
 	r := <-listings
 	if r.err != nil {
 		return fmt.Errorf("finder: build snapshot: %w", r.err)
@@ -262,7 +266,6 @@ func (l *Live) rebuildBaseLocked(ctx context.Context) error {
 		// reflects what is kept.
 		debug.FreeOSMemory()
 		l.log.Info("area sample points ready", "took", time.Since(start))
-		base.baseFit() // so the first /api/meta or /readyz after an import need not wait for it
 		base.derived.keepDemand(keepCtx, base)
 	})
 	return nil
