@@ -21,26 +21,38 @@ import (
 func bruteNearest(t *testing.T, s *Snapshot, q Query) (metres []float64, ids []int64, total int) {
 	t.Helper()
 	keep := s.keeps(q)
-	src := s.snapAt(*q.Origin, nil)
+	cost := s.cost(q.SpeedMPerMin)
+	src := s.snapAt(*q.Origin, cost)
 	var w *geo.Walker
 	if src.ok {
 		w = s.graph.NewWalker()
+		w.SetCost(cost)
 		w.FromSnaps([]geo.Snap{src.snap}, math.Inf(1))
 	}
 	type ranked struct {
 		pos int
 		m   float64
 	}
-	var all []ranked
+	// Listings the profile's walk cannot reach come last, nearest by straight
+	// line, and only when the page reaches them.
+	var all, unreached []ranked
 	for pos, svc := range s.services {
 		if !keep(pos) {
 			continue
 		}
 		m := geo.Distance(*q.Origin, svc.Point()) * doorstep.StraightLineDetour
 		if src.ok && s.snaps[pos].ok {
-			d, ok := w.DistanceTo(s.snaps[pos].snap)
+			ps := s.snapFor(s.snaps[pos], svc.Point(), cost)
+			d, ok := 0.0, false
+			if ps.ok {
+				d, ok = w.DistanceTo(ps.snap)
+			}
 			if !ok {
-				t.Fatalf("listing %d not reached", svc.ID)
+				if q.WithinMinutes == 0 {
+					total++
+					unreached = append(unreached, ranked{pos, m})
+				}
+				continue
 			}
 			m = d
 		}
@@ -49,9 +61,11 @@ func bruteNearest(t *testing.T, s *Snapshot, q Query) (metres []float64, ids []i
 		}
 		all = append(all, ranked{pos, m})
 	}
-	slices.SortFunc(all, func(a, b ranked) int { return cmp.Or(cmp.Compare(a.m, b.m), cmp.Compare(a.pos, b.pos)) })
-	total = len(all)
-	for _, r := range page(all, q.Offset, q.Limit) {
+	byWalk := func(a, b ranked) int { return cmp.Or(cmp.Compare(a.m, b.m), cmp.Compare(a.pos, b.pos)) }
+	slices.SortFunc(all, byWalk)
+	slices.SortFunc(unreached, byWalk)
+	total += len(all)
+	for _, r := range page(append(all, unreached...), q.Offset, q.Limit) {
 		metres = append(metres, math.Round(r.m))
 		ids = append(ids, s.services[r.pos].ID)
 	}
@@ -93,10 +107,18 @@ func TestNearestFirstMatchesBruteForceOnRandomTowns(t *testing.T) {
 		for i := range 120 {
 			services = append(services, newService(int64(i+1)))
 		}
-		snap := Build(Input{Categories: testCategories, Services: services, Network: town.lines})
+		lines := slices.Clone(town.lines)
+		for i := range lines {
+			if r.IntN(4) == 0 { // some streets are flights of steps, some have a raised kerb
+				lines[i].Access = []doorstep.Access{doorstep.AccessSteps, doorstep.AccessKerb}[r.IntN(2)]
+			}
+		}
+		snap := Build(Input{Categories: testCategories, Services: services, Network: lines})
+		profiles := []doorstep.Profile{doorstep.Walk, {Name: doorstep.ProfileStepFree}, {Name: doorstep.ProfileWalker, StepSeconds: 30}}
 		check := func(t *testing.T, s *Snapshot) {
 			t.Helper()
-			for range 40 {
+			for i := range 60 {
+				s := s.ForProfile(profiles[i%len(profiles)])
 				origin := point()
 				if r.IntN(3) == 0 { // on a listing's own edge
 					origin = s.services[r.IntN(len(s.services))].Point()
