@@ -8,6 +8,7 @@ import (
 	"io"
 	"math"
 	"net/http"
+	"net/http/httptest"
 	"reflect"
 	"strconv"
 	"strings"
@@ -469,6 +470,53 @@ func TestCircleServicesAsEncodingJSON(t *testing.T) {
 			Phone: svc.Phone, OpenNow: i%2 == 0, Stale: i%3 == 0}
 		if got, want := appendCircleService(nil, p), mustMarshal(t, p); !bytes.Equal(got, want) {
 			t.Fatalf("listing %d:\n got %s\nwant %s", svc.ID, got, want)
+		}
+	}
+}
+
+// TestAnswersWhileEdited: answers written from kept fragments and openings while
+// staff edit the listings they name stay whole JSON (run with -race: the caches
+// are shared by every request).
+func TestAnswersWhileEdited(t *testing.T) {
+	p := newStaffPortal(t)
+	c := p.signedIn(t, "staff")
+	svc := p.ownSvc
+	paths := []string{fmt.Sprintf("/api/services?limit=10&lon=%v&lat=%v", svc.Lon, svc.Lat),
+		fmt.Sprintf("/api/doorstep?lon=%v&lat=%v&open_now=true", svc.Lon, svc.Lat)}
+	done := make(chan struct{})
+	errs := make(chan error, 4)
+	for g := range 4 {
+		go func() {
+			for i := 0; ; i++ {
+				select {
+				case <-done:
+					errs <- nil
+					return
+				default:
+				}
+				req := httptest.NewRequest(http.MethodGet, paths[(g+i)%len(paths)], nil)
+				rec := httptest.NewRecorder()
+				p.srv.ServeHTTP(rec, req)
+				if rec.Code != http.StatusOK || !json.Valid(rec.Body.Bytes()) {
+					errs <- fmt.Errorf("%s: %d %.200s", req.URL, rec.Code, rec.Body)
+					return
+				}
+			}
+		}()
+	}
+	version := svc.Version
+	for i := range 10 {
+		res := c.do(http.MethodPatch, fmt.Sprintf("/api/services/%d", svc.ID), map[string]any{"name": fmt.Sprintf("食堂 %d <&>", i)},
+			map[string]string{"If-Match": strconv.FormatInt(version, 10)})
+		if res.status != http.StatusOK {
+			t.Fatalf("PATCH %d %s", res.status, res.body)
+		}
+		version++
+	}
+	close(done)
+	for range 4 {
+		if err := <-errs; err != nil {
+			t.Error(err)
 		}
 	}
 }
