@@ -228,7 +228,9 @@ func (s *Snapshot) doorstepByLabels(l *doorstepLabels, origin orb.Point, src geo
 	}
 	missing := 0
 	for i, cat := range s.categories {
-		if best[i].pos < 0 {
+		// A category with no listing in service has none by straight line
+		// either, and looking would pass over every one it has.
+		if best[i].pos < 0 && (l.cats[i].diagram.NumSources() > 0 || len(l.cats[i].offNetwork) > 0) {
 			straight[i] = s.straightNearest(cat.ID, origin, now, false, math.Inf(1))
 			if straight[i].Index >= 0 {
 				missing++

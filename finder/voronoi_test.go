@@ -20,7 +20,7 @@ import (
 // labelTestCity is a small generated city whose listings exercise what doorstep
 // labels must get right: listings closed, temporarily closed (reopened or not),
 // twins standing where another of their category stands (ties), listings too
-// far from the network to join it, and a category with no listing at all.
+// far from the network to join it, and a category with no listing in service.
 func labelTestCity(t *testing.T) *Snapshot {
 	t.Helper()
 	c := synth.NewCity(3, 20_000, 1_200, 25)
@@ -34,6 +34,9 @@ func labelTestCity(t *testing.T) *Snapshot {
 		case i%17 == 6:
 			svc.Status, svc.ReopensOn = doorstep.StatusTemporarilyClosed, "2027-01-01"
 		}
+	}
+	for _, svc := range services[100:103] { // a category whose every listing is closed
+		svc.Category, svc.Status = "library", doorstep.StatusClosed
 	}
 	b := c.Street.Geometry.Bound()
 	for i := range 150 {
