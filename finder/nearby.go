@@ -367,6 +367,7 @@ func (s *Snapshot) doorstep(origin orb.Point, speed float64, now time.Time, open
 			ans.Estimate = EstimateStraightLine
 		}
 	}
+	walks := make([]Walk, len(s.categories)) // one allocation for every line's walk
 	for i, cat := range s.categories {
 		line := DoorstepCategory{Category: cat}
 		r := best[i]
@@ -381,8 +382,9 @@ func (s *Snapshot) doorstep(origin orb.Point, speed float64, now time.Time, open
 			line.NoneOpenWithin = OpenNowMaxMinutes
 		}
 		if r.pos >= 0 {
-			w := r.walk(speed)
-			line.Service, line.Walk = s.services[r.pos], &w
+			walks[i] = r.walk(speed)
+			w := &walks[i]
+			line.Service, line.Walk = s.services[r.pos], w
 			line.InCircle = w.WalkMinutes <= float64(cat.CircleMinutes)
 			line.AtDoorstep = w.WalkMinutes <= float64(cat.DoorstepMinutes) ||
 				(areaPos >= 0 && s.serviceIn[r.pos] == areaPos)
