@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"math"
 	"slices"
+	"time"
 
 	"doorstep"
 	"doorstep/geo"
@@ -22,6 +23,13 @@ type CircleBand struct {
 type ReachedService struct {
 	Service *doorstep.Service
 	Walk    Walk
+	pos     int // where the snapshot keeps it, for ReachedOpen
+}
+
+// ReachedOpen is IsOpen for a service of a circle the snapshot drew, without
+// looking the service up by id: a circle lists hundreds.
+func (s *Snapshot) ReachedOpen(r ReachedService, t time.Time) bool {
+	return s.keptAt(r.pos, r.Service, t, false).Open
 }
 
 // AreaReach is how much of a residential area lies inside a circle: the share of
@@ -133,7 +141,7 @@ func (s *Snapshot) circleFrom(origin orb.Point, src geo.Snap, speed, minutes flo
 
 	c.Services = make([]ReachedService, len(hits))
 	for i, h := range hits {
-		c.Services[i] = ReachedService{Service: s.services[h.Target], Walk: rankedWalk{pos: h.Target, metres: h.Metres}.walk(speed)}
+		c.Services[i] = ReachedService{Service: s.services[h.Target], Walk: rankedWalk{pos: h.Target, metres: h.Metres}.walk(speed), pos: h.Target}
 	}
 
 	if !withAreas {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"testing"
+	"time"
 
 	"doorstep"
 	"doorstep/geo"
@@ -62,6 +63,13 @@ func TestCircleAsTheRadiusSearch(t *testing.T) {
 					}
 					if i > 0 && g.Walk.DistanceM < got.Services[i-1].Walk.DistanceM {
 						t.Fatalf("%s: listing %d is nearer than the one before", name, i)
+					}
+					// Open as IsOpen says, also for a listing given without its position.
+					stray := ReachedService{Service: g.Service, pos: (g.pos + 1) % len(s.services)}
+					for _, at := range []time.Time{testNow, testNow.Add(9 * time.Hour)} {
+						if open := s.IsOpen(g.Service, at); s.ReachedOpen(g, at) != open || s.ReachedOpen(stray, at) != open {
+							t.Fatalf("%s: listing %d open at %v: %v and %v, IsOpen %v", name, i, at, s.ReachedOpen(g, at), s.ReachedOpen(stray, at), open)
+						}
 					}
 				}
 				if street.all && len(got.Services) != s.reachable(speed) {

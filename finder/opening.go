@@ -88,7 +88,16 @@ func (s *Snapshot) NextChange(svc *doorstep.Service, t time.Time) (doorstep.Chan
 // filters hundreds of listings by open_now needs no next change.
 func (s *Snapshot) kept(svc *doorstep.Service, t time.Time, full bool) Opening {
 	pos, ok := s.position(svc.ID)
-	if !ok || s.openings == nil || pos >= len(s.openings.at) || s.services[pos] != svc {
+	if !ok {
+		return s.work(svc, t, full)
+	}
+	return s.keptAt(pos, svc, t, full)
+}
+
+// keptAt is kept for a listing whose position the caller knows (a circle's), without
+// looking it up by id; a position that does not hold svc is worked out afresh.
+func (s *Snapshot) keptAt(pos int, svc *doorstep.Service, t time.Time, full bool) Opening {
+	if s.openings == nil || pos < 0 || pos >= len(s.openings.at) || s.services[pos] != svc {
 		return s.work(svc, t, full)
 	}
 	minute := s.ClockMinute(t)

@@ -227,7 +227,7 @@ func appendCircle(b []byte, snap *finder.Snapshot, circle *finder.Circle, crs ge
 			Kind: "service", ID: r.Service.ID, Category: r.Service.Category, Name: r.Service.Name,
 			NameEn: r.Service.NameEn, DistanceM: r.Walk.DistanceM, WalkMinutes: r.Walk.WalkMinutes,
 			Status: r.Service.Status, ReopensOn: r.Service.ReopensOn, Phone: r.Service.Phone,
-			OpenNow: snap.IsOpen(r.Service, now), Stale: r.Service.Stale(now),
+			OpenNow: snap.ReachedOpen(r, now), Stale: r.Service.Stale(now),
 		})
 	}
 	for _, band := range circle.Bands[:last] {
