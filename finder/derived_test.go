@@ -92,6 +92,15 @@ func TestLiveKeepsItsBase(t *testing.T) {
 	if !again.Snapshot().derived.demandLoaded {
 		t.Error("the sample points were made again")
 	}
+	// A tool that only reads (doorstep coverage) loads what the server kept.
+	loaded, err := Load(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameBase(t, first.Snapshot(), loaded)
+	if !loaded.derived.graphLoaded || !loaded.derived.demandLoaded {
+		t.Error("Load built what the server kept")
+	}
 
 	raw, err := sql.Open("sqlite", db.Path())
 	if err != nil {

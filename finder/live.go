@@ -60,7 +60,8 @@ func ReadBase(ctx context.Context, src Source) (BaseInput, error) {
 
 // Load builds from src the snapshot a server answers from — the same street,
 // categories, areas, walking network and listings — for tools that answer its
-// questions without serving (doorstep coverage).
+// questions without serving (doorstep coverage). What a server kept of them
+// (DerivedStore) is loaded, not built again.
 func Load(ctx context.Context, src Source) (*Snapshot, error) {
 	in, err := ReadBase(ctx, src)
 	if err != nil {
@@ -70,7 +71,18 @@ func Load(ctx context.Context, src Source) (*Snapshot, error) {
 	if err != nil {
 		return nil, fmt.Errorf("finder: load snapshot: %w", err)
 	}
-	snap := NewBase(in).Index(services, nil)
+	// A source that keeps derived data lends what a server kept: the walking graph
+	// and the areas' sample points load rather than build. Only a server keeps it.
+	var base *Base
+	if ds, ok := src.(DerivedStore); ok {
+		if rev, err := ds.DerivedRevision(ctx); err == nil {
+			base = newDerivedBase(ctx, in, ds, rev, slog.New(slog.DiscardHandler))
+		}
+	}
+	if base == nil {
+		base = NewBase(in)
+	}
+	snap := base.Index(services, nil)
 	if snap.delivery, err = readDeliveries(ctx, src); err != nil {
 		return nil, fmt.Errorf("finder: load snapshot: %w", err)
 	}
