@@ -194,3 +194,31 @@ func TestLiveNeverLoadsAGraphOfAnotherNetwork(t *testing.T) {
 		t.Errorf("data built while the network changed was kept:\n%s", log.String())
 	}
 }
+
+// FuzzDecodeDerived: kept listing snaps and sample points that pass the store's
+// checksum but hold any bytes are refused or read, never a panic.
+func FuzzDecodeDerived(f *testing.F) {
+	town := newRiverTown()
+	areas := []*doorstep.Area{{ID: 1, Geometry: town.square(0, 0, 300, 300)}, {ID: 4, Geometry: town.square(500, 200, 900, 800)}}
+	var services []*doorstep.Service
+	for i := range 20 {
+		p := town.at(float64(i)*47, float64(i%5)*170+20)
+		services = append(services, &doorstep.Service{ID: int64(i + 1), Category: "health", Status: doorstep.StatusOpen, Lon: p[0], Lat: p[1]})
+	}
+	s := Build(Input{Categories: testCategories, Areas: areas, Services: services, Network: town.lines})
+	listings, demand := encodeListings(s), encodeDemand(s.Base, s.demand())
+	f.Add(byte(0), listings)
+	f.Add(byte(1), demand)
+	f.Add(byte(1), demand[:len(demand)-3])
+	f.Fuzz(func(t *testing.T, kind byte, data []byte) {
+		if kind%2 == 0 {
+			if l, err := decodeListings(data, s.graph); err == nil && len(l.ids) != len(l.snaps) {
+				t.Fatal("listings read inconsistent")
+			}
+			return
+		}
+		if d, err := decodeDemand(data, s.Base); err == nil && len(d.points) != len(d.snaps) {
+			t.Fatal("sample points read inconsistent")
+		}
+	})
+}
