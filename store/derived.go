@@ -7,6 +7,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 
 	"doorstep"
 )
@@ -77,6 +78,8 @@ func (db *DB) LoadDerived(ctx context.Context, kind string, format int, revision
 // SaveDerived keeps data as kind's blob, built at revision in format, replacing
 // the one kept before. When the network or areas changed since revision was read,
 // it keeps nothing and reports false: the bytes are already out of date.
+// built_at is the machine's clock, not db.Now: it is saved in the background,
+// and says when the bytes were made, not a time anyone is shown.
 func (db *DB) SaveDerived(ctx context.Context, kind string, format int, revision string, data []byte) (bool, error) {
 	sum := sha256.Sum256(data)
 	saved := false
@@ -89,7 +92,7 @@ func (db *DB) SaveDerived(ctx context.Context, kind string, format int, revision
 			VALUES (?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (kind) DO UPDATE SET format = excluded.format, built_from = excluded.built_from,
 				sha256 = excluded.sha256, bytes = excluded.bytes, built_at = excluded.built_at, data = excluded.data`,
-			kind, format, revision, sum[:], len(data), formatTime(db.Now()), data)
+			kind, format, revision, sum[:], len(data), formatTime(time.Now()), data)
 		saved = err == nil
 		return err
 	})
