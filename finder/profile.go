@@ -35,7 +35,7 @@ func (s *Snapshot) ForProfile(p doorstep.Profile) *Snapshot {
 	if p.Name == "" {
 		p = doorstep.Walk
 	}
-	if p == s.profile {
+	if p == s.Profile() { // a base snapshot's zero profile is the walk: no copy a request
 		return s
 	}
 	v := *s
