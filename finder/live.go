@@ -93,6 +93,7 @@ func Load(ctx context.Context, src Source) (*Snapshot, error) {
 const (
 	BuildBase     = "base"     // street, areas, walking graph
 	BuildListings = "listings" // the listings on a base
+	BuildLabels   = "labels"   // doorstep labels, in the background (voronoi.go)
 )
 
 // BuildObserver is told how long each part of a snapshot took to build (metrics).
@@ -326,7 +327,9 @@ func (l *Live) labelCurrent() {
 		}
 		start := time.Now()
 		snap.BuildDoorstepLabels()
-		l.log.Info("doorstep labels ready", "took", time.Since(start), "bytes", snap.DoorstepLabelBytes())
+		took := time.Since(start)
+		l.observe(BuildLabels, took)
+		l.log.Info("doorstep labels ready", "took", took, "bytes", snap.DoorstepLabelBytes())
 		l.rebuild.Lock()
 		cur := l.current.Load()
 		carried := cur == snap || cur.HasDoorstepLabels()

@@ -85,6 +85,15 @@ func newMetrics(s *Server) *metrics {
 		graphStat("doorstep_graph_nodes", "Nodes of the walking graph.", func(n, _, _ int) int { return n }),
 		graphStat("doorstep_graph_edges", "Directed edges of the walking graph.", func(_, e, _ int) int { return e }),
 		graphStat("doorstep_graph_bytes", "Memory held by the walking graph, in bytes.", func(_, _, b int) int { return b }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "doorstep_labels_bytes",
+			Help: "Memory held by the doorstep labels (a network Voronoi diagram per category), in bytes; 0 while they are made and doorstep answers are searched.",
+		}, func() float64 {
+			if snap := s.Snapshot(); snap != nil {
+				return float64(snap.DoorstepLabelBytes())
+			}
+			return 0
+		}),
 		newDBStatsCollector("doorstep", s.db.Stats),
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),

@@ -311,6 +311,13 @@ func TestMetrics(t *testing.T) {
 			t.Errorf("graph has %d nodes but the metric says 0", n)
 		}
 	}
+	// The doorstep labels, made in the background after the rebuild.
+	s.Live().Wait()
+	body = serve(s, httptest.NewRequest("GET", "/metrics", nil)).Body.String()
+	if !strings.Contains(body, `doorstep_snapshot_build_duration_seconds_count{part="labels"}`) ||
+		!strings.Contains(body, "doorstep_labels_bytes ") || strings.Contains(body, "doorstep_labels_bytes 0\n") {
+		t.Error("/metrics lacks the doorstep labels' build or size")
+	}
 }
 
 func TestHealthAndReadiness(t *testing.T) {
