@@ -223,7 +223,7 @@ func (s *Snapshot) doorstepByLabels(l *doorstepLabels, origin orb.Point, src geo
 			late = true
 		}
 	}
-	if !late {
+	if !late || s.lateWithinNextWalk(origin, now, bound, nearest, best) {
 		return
 	}
 	missing := 0
@@ -241,6 +241,39 @@ func (s *Snapshot) doorstepByLabels(l *doorstepLabels, origin orb.Point, src geo
 		r := nearest[i]
 		return r, r.pos >= 0 && r.metres <= bound
 	})
+}
+
+// lateWithinNextWalk fills best for the categories the first walk misses when
+// the search's second walk would find every one of them: when each is within
+// 1.5 times the first bound (the second walk goes at least that far) and one of
+// them has a nearest by straight line short of the origin itself (else the
+// search stops after the first walk). It looks up one nearest by straight line
+// rather than one a category, and reports false, filling nothing, otherwise.
+func (s *Snapshot) lateWithinNextWalk(origin orb.Point, now time.Time, bound float64, nearest, best []rankedWalk) bool {
+	first := -1
+	for i, r := range nearest {
+		if best[i].pos >= 0 {
+			continue
+		}
+		if r.pos < 0 || !(r.metres <= bound*1.5) {
+			return false
+		}
+		if first < 0 {
+			first = i
+		}
+	}
+	if first < 0 {
+		return false
+	}
+	if n := s.straightNearest(s.categories[first].ID, origin, now, false, math.Inf(1)); !(n.Distance > 0) {
+		return false
+	}
+	for i, r := range nearest {
+		if best[i].pos < 0 {
+			best[i] = r
+		}
+	}
+	return true
 }
 
 // labelsAfter carries l, the labels of old, to next, made from old by changing

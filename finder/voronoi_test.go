@@ -159,7 +159,7 @@ func TestDoorstepByLabelsMatchesSearch(t *testing.T) {
 			s := tc.snap
 			s.labelSlot.labels.Store(s.buildLabels(testNow))
 			origins := labelTestOrigins(s, tc.origins, 11)
-			for _, speed := range []float64{doorstep.SpeedElder, 80} {
+			for _, speed := range []float64{doorstep.SpeedElder, 80, 15} {
 				if n := assertDoorstepByLabels(t, s, origins, speed, testNow); n < tc.origins/2 {
 					t.Errorf("labels answered from %d origins of %d", n, tc.origins)
 				}
