@@ -2,18 +2,43 @@ package main
 
 import (
 	"fmt"
+	"log/slog"
 	"math"
+	"runtime"
 	"runtime/debug"
+	"runtime/metrics"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // defaultMemoryLimit is serve's --memory-limit: the generated city of a million
 // walking nodes keeps about 0.4 GB live once its coverage is warm, and without a
 // limit the collector lets the heap grow to twice the live heap before it
 // collects, and keeps what it freed: the process sat at 1.2 GB resident with half
-// of it idle. A city several times larger needs a larger limit (docs/operations.md).
-const defaultMemoryLimit = "1GiB"
+// of it idle. "auto" sets autoMemoryFloor once the street is warm, or twice the
+// live heap when that is more, so a city several times larger never sits with the
+// collector running all the time; while the street is built there is no limit.
+const defaultMemoryLimit = "auto"
+
+// autoMemoryFloor is the least limit "auto" sets.
+const autoMemoryFloor = 1 << 30
+
+// autoMemoryLimit is the limit "auto" sets for a warm street whose live heap is
+// live bytes: twice the live heap, and never under autoMemoryFloor.
+func autoMemoryLimit(live uint64) int64 {
+	return max(autoMemoryFloor, 2*int64(min(live, math.MaxInt64/4)))
+}
+
+// liveHeap is the heap the last collection found live.
+func liveHeap() uint64 {
+	s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	metrics.Read(s)
+	if s[0].Value.Kind() != metrics.KindUint64 {
+		return 0
+	}
+	return s[0].Value.Uint64()
+}
 
 // memoryUnits are the suffixes --memory-limit takes, longest first.
 var memoryUnits = []struct {
@@ -25,11 +50,14 @@ var memoryUnits = []struct {
 }
 
 // parseMemoryLimit reads a size such as 1GiB, 800MiB, 1.5GB or 1073741824 (bytes);
-// "off" (or 0) sets no limit, returned as -1.
+// "off" (or 0) sets no limit, returned as -1; "auto" is returned as 0.
 func parseMemoryLimit(s string) (int64, error) {
 	v := strings.ToLower(strings.TrimSpace(s))
-	if v == "off" || v == "0" {
+	switch v {
+	case "off", "0":
 		return -1, nil
+	case "auto":
+		return 0, nil
 	}
 	unit := int64(1)
 	for _, u := range memoryUnits {
@@ -48,16 +76,47 @@ func parseMemoryLimit(s string) (int64, error) {
 	return int64(f * float64(unit)), nil
 }
 
-// setMemoryLimit gives the Go runtime a soft memory limit (debug.SetMemoryLimit):
+// memoryLimit is the soft limit serve gives the Go runtime (debug.SetMemoryLimit):
 // near it the collector runs sooner than GOGC alone would have it and returns freed
 // memory to the system, so the resident size stays near the limit and not at twice
-// the live heap. limit -1 leaves the runtime's own (GOMEMLIMIT, or none). It
-// returns the limit in force and a function that puts back the one before.
-func setMemoryLimit(limit int64) (inForce int64, restore func()) {
-	prev := debug.SetMemoryLimit(-1)
-	if limit < 0 {
-		return prev, func() {}
+// the live heap. restore puts back the limit from before; after it, a limit set
+// once the street is warm is not set any more.
+type memoryLimit struct {
+	mu       sync.Mutex
+	prev     int64
+	restored bool
+}
+
+// setMemoryLimit sets limit; -1 (off) or 0 (auto, until the street is warm) leaves
+// the runtime's own (GOMEMLIMIT, or none). It returns the limit in force.
+func setMemoryLimit(limit int64) (inForce int64, m *memoryLimit) {
+	m = &memoryLimit{prev: debug.SetMemoryLimit(-1)}
+	if limit <= 0 {
+		return m.prev, m
 	}
 	debug.SetMemoryLimit(limit)
-	return limit, func() { debug.SetMemoryLimit(prev) }
+	return limit, m
+}
+
+// restore puts back the limit from before setMemoryLimit.
+func (m *memoryLimit) restore() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.restored = true
+	debug.SetMemoryLimit(m.prev)
+}
+
+// whenWarm sets the "auto" limit once warm returns (the street's sample points and
+// labels are made), unless the limit was restored first.
+func (m *memoryLimit) whenWarm(warm func(), logger *slog.Logger) {
+	warm()
+	runtime.GC() // the live heap of the warm street, not of its building
+	limit := autoMemoryLimit(liveHeap())
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.restored {
+		return
+	}
+	debug.SetMemoryLimit(limit)
+	logger.Info("memory limit", "bytes", limit, "set", "auto, once the street is warm")
 }

@@ -2,10 +2,12 @@ package main
 
 import (
 	"context"
+	"math"
 	"path/filepath"
 	"runtime/debug"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestParseMemoryLimit(t *testing.T) {
@@ -22,6 +24,8 @@ func TestParseMemoryLimit(t *testing.T) {
 		{in: "2048MiB", want: 2 << 30},
 		{in: "off", want: -1},
 		{in: "0", want: -1},
+		{in: "auto", want: 0},
+		{in: " Auto ", want: 0},
 		{in: "", bad: true},
 		{in: "lots", bad: true},
 		{in: "-1GiB", bad: true},
@@ -63,5 +67,47 @@ func TestServeMemoryLimit(t *testing.T) {
 	err := run(context.Background(), []string{"serve", "--db", dbPath, "--addr", "127.0.0.1:0", "--memory-limit", "a lot"}, nil, &strings.Builder{}, nil)
 	if err == nil || !strings.Contains(err.Error(), "--memory-limit") {
 		t.Errorf("serve --memory-limit 'a lot': %v", err)
+	}
+}
+
+func TestAutoMemoryLimit(t *testing.T) {
+	for _, tc := range []struct {
+		live uint64
+		want int64
+	}{
+		{live: 0, want: 1 << 30},
+		{live: 300 << 20, want: 1 << 30}, // the sample street or the 1M city: the floor
+		{live: 512 << 20, want: 1 << 30},
+		{live: 600 << 20, want: 1200 << 20},
+		{live: 3 << 30, want: 6 << 30}, // a whole city: twice its live heap
+		{live: math.MaxUint64, want: 2 * (math.MaxInt64 / 4)},
+	} {
+		if got := autoMemoryLimit(tc.live); got != tc.want {
+			t.Errorf("autoMemoryLimit(%d) = %d, want %d", tc.live, got, tc.want)
+		}
+	}
+}
+
+// TestServeMemoryLimitAuto: by default serve sets no limit while the street is
+// built, then one of at least 1 GiB once it is warm, and puts the one before back
+// when it stops.
+func TestServeMemoryLimitAuto(t *testing.T) {
+	dbPath := filepath.Join(t.TempDir(), "doorstep.db")
+	before := debug.SetMemoryLimit(-1)
+	var warm int64
+	log := serveFor(t, dbPath, func(string) {
+		deadline := time.Now().Add(20 * time.Second)
+		for warm = debug.SetMemoryLimit(-1); warm == before && time.Now().Before(deadline); warm = debug.SetMemoryLimit(-1) {
+			time.Sleep(20 * time.Millisecond)
+		}
+	})
+	if warm < autoMemoryFloor || warm == math.MaxInt64 {
+		t.Errorf("memory limit once warm %d, want at least %d", warm, autoMemoryFloor)
+	}
+	if !strings.Contains(log, "once the street is warm") {
+		t.Errorf("serve did not log the limit it set when warm:\n%s", log)
+	}
+	if after := debug.SetMemoryLimit(-1); after != before {
+		t.Errorf("memory limit after serving %d, want %d as before", after, before)
 	}
 }

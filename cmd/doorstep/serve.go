@@ -69,7 +69,7 @@ func runServe(ctx context.Context, args []string, stderr io.Writer, ready chan<-
 	mailAt := fs.String("mail-summary-at", envDefault("DOORSTEP_MAIL_SUMMARY_AT", "08:00"),
 		"when each day, in the street's time zone, the summaries go (DOORSTEP_MAIL_SUMMARY_AT)")
 	memoryLimit := fs.String("memory-limit", envDefault("DOORSTEP_MEMORY_LIMIT", defaultMemoryLimit),
-		"soft limit of the Go heap, such as 1GiB or 800MiB: the collector works harder near it and returns freed memory to the system; off leaves GOMEMLIMIT's (DOORSTEP_MEMORY_LIMIT)")
+		"soft limit of the Go heap, such as 1GiB or 800MiB: the collector works harder near it and returns freed memory to the system; auto: 1GiB or twice the live heap once the street is warm; off leaves GOMEMLIMIT's (DOORSTEP_MEMORY_LIMIT)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -100,9 +100,10 @@ func runServe(ctx context.Context, args []string, stderr io.Writer, ready chan<-
 	// server's own and the handlers' slog calls alike.
 	logger := slog.New(server.LogHandler(handler))
 	slog.SetDefault(logger)
-	limit, restoreLimit := setMemoryLimit(limit)
-	defer restoreLimit()
-	if limit != math.MaxInt64 {
+	auto := limit == 0
+	limit, memLimit := setMemoryLimit(limit)
+	defer memLimit.restore()
+	if limit != math.MaxInt64 && !auto {
 		logger.Info("memory limit", "bytes", limit)
 	}
 
@@ -139,6 +140,9 @@ func runServe(ctx context.Context, args []string, stderr io.Writer, ready chan<-
 		logFit(logger, srv.Snapshot().Fit())
 	}()
 	defer func() { <-fitLogged }()
+	if auto {
+		go memLimit.whenWarm(srv.Live().Wait, logger)
+	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err
