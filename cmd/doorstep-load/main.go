@@ -744,7 +744,7 @@ func (p *portal) firstCoverage() {
 	start := time.Now()
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
-		fmt.Printf("coverage of meal points: %v\n", err)
+		note("\ncoverage of meal points, one answer: none after %s: %v\n", time.Since(start).Round(time.Millisecond), err)
 		return
 	}
 	n, _ := io.Copy(io.Discard, res.Body)
