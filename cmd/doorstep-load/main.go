@@ -441,6 +441,9 @@ func startServer(ctx context.Context, o *options, scenarios []string) (*server, 
 	args = append(args, strings.Fields(o.serveArgs)...)
 	s.cmd = exec.Command(o.bin, args...)
 	s.cmd.Stdout, s.cmd.Stderr = logFile, logFile
+	// A tool that dies without stopping the server (SIGPIPE when its output is
+	// piped to head, kill -9) takes the server with it rather than leaving it serving.
+	s.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGTERM}
 	start := time.Now()
 	if err := s.cmd.Start(); err != nil {
 		return nil, err
