@@ -43,7 +43,15 @@ type PointIndex struct {
 	pos  []kdPos      // lon, lat and cos(lat), in tree order
 	ids  []int        // original positions, in tree order
 	axis []uint8      // split axis of the inner node whose median is at this position
+	// moved holds, for a few positions changed since the tree was built (With),
+	// where they are now: the tree's entry for such a position is skipped and
+	// this one measured instead. Nil for a freshly built index.
+	moved map[int]kdPos
 }
+
+// kdMovedMax is how many changed positions With keeps beside the tree before it
+// builds a new tree: each query measures every one of them.
+const kdMovedMax = 256
 
 // kdPos holds what the haversine formula needs for one point.
 type kdPos struct {
@@ -115,6 +123,56 @@ func NewPointIndex(points []orb.Point) *PointIndex {
 		ix.xyz[i], ix.pos[i], ix.ids[i] = it.v, it.pos, it.id
 	}
 	return ix
+}
+
+// With returns the index of points, where only the positions in changed differ
+// from (or are added to) the points ix was built from. It shares ix's tree and
+// keeps the changed positions beside it, so a listing moved or added costs a few
+// map entries rather than a new tree; past kdMovedMax of them it builds afresh.
+// Queries answer exactly as NewPointIndex(points) would. ix is not modified.
+func (ix *PointIndex) With(points []orb.Point, changed []int) *PointIndex {
+	if len(ix.moved)+len(changed) > kdMovedMax || len(points) < ix.n {
+		return NewPointIndex(points)
+	}
+	n := *ix
+	n.n = len(points)
+	n.moved = make(map[int]kdPos, len(ix.moved)+len(changed))
+	for i, p := range ix.moved {
+		n.moved[i] = p
+	}
+	for _, i := range changed {
+		p := points[i]
+		if finitePoint(p) {
+			n.moved[i] = kdPos{lon: p[0], lat: p[1], cos: math.Cos(p[1] * degToRad)}
+		} else {
+			n.moved[i] = kdPos{lon: math.NaN()} // never returned, as NewPointIndex skips it
+		}
+	}
+	return &n
+}
+
+// kdMeasureMoved measures the changed positions beside the tree, as kdMeasure
+// would measure them in it: each that passes is offered to the k best (Nearest)
+// or appended (Within).
+func (ix *PointIndex) kdMeasureMoved(s *kdSearch, nearest bool) {
+	for id, pp := range ix.moved {
+		if math.IsNaN(pp.lon) {
+			continue
+		}
+		v := kdUnit(pp.lon, pp.lat)
+		dx, dy, dz := v[0]-s.q[0], v[1]-s.q[1], v[2]-s.q[2]
+		if dx*dx+dy*dy+dz*dz > s.bound || (s.keep != nil && !s.keep(id)) {
+			continue
+		}
+		d := haversineMetres(s.qPos.lon, s.qPos.lat, s.qPos.cos, pp.lon, pp.lat, pp.cos)
+		switch {
+		case d > s.maxDist:
+		case nearest:
+			s.offer(Neighbor{Index: id, Distance: d})
+		default:
+			s.out = append(s.out, Neighbor{Index: id, Distance: d})
+		}
+	}
 }
 
 // kdBuild reorders items into an implicit k-d tree: the median of each range
@@ -239,7 +297,7 @@ func (ix *PointIndex) kdMeasure(s *kdSearch, i int) (Neighbor, bool) {
 		return Neighbor{}, false
 	}
 	id := ix.ids[i]
-	if s.keep != nil && !s.keep(id) {
+	if _, moved := ix.moved[id]; moved || (s.keep != nil && !s.keep(id)) {
 		return Neighbor{}, false
 	}
 	pp := &ix.pos[i]
@@ -258,7 +316,7 @@ func (ix *PointIndex) kdMeasure(s *kdSearch, i int) (Neighbor, bool) {
 // the result is empty. Nearest does not allocate when cap(buf) >= min(k,
 // Len()), and is safe for concurrent use (keep must be too, if shared).
 func (ix *PointIndex) Nearest(p orb.Point, k int, maxDist float64, keep func(i int) bool, buf []Neighbor) []Neighbor {
-	if k <= 0 || len(ix.xyz) == 0 || !finitePoint(p) {
+	if k <= 0 || len(ix.xyz)+len(ix.moved) == 0 || !finitePoint(p) {
 		return buf[:0]
 	}
 	if !(maxDist > 0) {
@@ -266,6 +324,8 @@ func (ix *PointIndex) Nearest(p orb.Point, k int, maxDist float64, keep func(i i
 	}
 	s := newKDSearch(p, maxDist, keep, buf)
 	s.k = k
+	// The changed positions first: any that rank tighten the bound for the tree.
+	ix.kdMeasureMoved(&s, true)
 	ix.kdNearest(&s, 0, len(ix.xyz), 0, [3]float64{})
 	slices.SortFunc(s.out, kdCompare)
 	return s.out
@@ -357,7 +417,7 @@ func (s *kdSearch) offer(nb Neighbor) {
 // index or a non-finite p give an empty result; +Inf gives every point.
 // Within allocates only to grow buf, and is safe for concurrent use.
 func (ix *PointIndex) Within(p orb.Point, radius float64, keep func(i int) bool, buf []Neighbor) []Neighbor {
-	if !(radius >= 0) || len(ix.xyz) == 0 || !finitePoint(p) {
+	if !(radius >= 0) || len(ix.xyz)+len(ix.moved) == 0 || !finitePoint(p) {
 		return buf[:0]
 	}
 	out := ix.WithinUnordered(p, radius, keep, buf)
@@ -368,11 +428,12 @@ func (ix *PointIndex) Within(p orb.Point, radius float64, keep func(i int) bool,
 // WithinUnordered is Within without the final sort: the same points, in no
 // particular order, for callers that aggregate them and need no ranking.
 func (ix *PointIndex) WithinUnordered(p orb.Point, radius float64, keep func(i int) bool, buf []Neighbor) []Neighbor {
-	if !(radius >= 0) || len(ix.xyz) == 0 || !finitePoint(p) {
+	if !(radius >= 0) || len(ix.xyz)+len(ix.moved) == 0 || !finitePoint(p) {
 		return buf[:0]
 	}
 	s := newKDSearch(p, radius, keep, buf)
 	ix.kdWithin(&s, 0, len(ix.xyz), 0, [3]float64{})
+	ix.kdMeasureMoved(&s, false)
 	return s.out
 }
 

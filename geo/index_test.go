@@ -301,3 +301,52 @@ func TestPointIndexConcurrentReaders(t *testing.T) {
 		}
 	})
 }
+
+// TestPointIndexWithAnswersAsFresh: an index changed by With — points moved, added,
+// made unusable, moved back, over several rounds and past the point where it
+// builds afresh — answers exactly as an index built from the changed points.
+func TestPointIndexWithAnswersAsFresh(t *testing.T) {
+	rng := rand.New(rand.NewPCG(20261206, 2))
+	pts := pointIndexRandomPoints(rng, 800, shanghaiBox40k)
+	ix := geo.NewPointIndex(pts)
+	keepOdd := func(i int) bool { return i%2 == 1 }
+	var buf []geo.Neighbor
+	for round := range 40 {
+		pts = slices.Clone(pts)
+		var changed []int
+		for range 1 + rng.IntN(12) {
+			i := rng.IntN(len(pts))
+			switch rng.IntN(4) {
+			case 0: // a short move, as staff correct a pin
+				pts[i] = orb.Point{pts[i][0] + (rng.Float64()-0.5)*0.002, pts[i][1] + (rng.Float64()-0.5)*0.002}
+			case 1: // across the city
+				pts[i] = pointIndexRandomPoints(rng, 1, shanghaiBox40k)[0]
+			case 2: // a new listing
+				pts = append(pts, pointIndexRandomPoints(rng, 1, shanghaiBox40k)[0])
+				i = len(pts) - 1
+			case 3: // no usable position
+				pts[i] = orb.Point{math.NaN(), 31.2}
+			}
+			changed = append(changed, i)
+		}
+		ix = ix.With(pts, changed)
+		fresh := geo.NewPointIndex(pts)
+		if ix.Len() != len(pts) {
+			t.Fatalf("round %d: Len() = %d, want %d", round, ix.Len(), len(pts))
+		}
+		for _, q := range append(pointIndexRandomPoints(rng, 25, shanghaiBox40k), pts[changed[0]]) {
+			for _, keep := range []func(int) bool{nil, keepOdd} {
+				for _, k := range []int{1, 10, 50} {
+					buf = ix.Nearest(q, k, 0, keep, buf)
+					assertNeighbors(t, buf, fresh.Nearest(q, k, 0, keep, nil))
+					buf = ix.Nearest(q, k, 1500, keep, buf)
+					assertNeighbors(t, buf, fresh.Nearest(q, k, 1500, keep, nil))
+				}
+				for _, r := range []float64{0, 400, 3000} {
+					buf = ix.Within(q, r, keep, buf)
+					assertNeighbors(t, buf, fresh.Within(q, r, keep, nil))
+				}
+			}
+		}
+	}
+}
