@@ -113,9 +113,6 @@ func (d *coverageDemand) areaOf(point int) int {
 	return i - 1
 }
 
-// onNetwork reports whether demand point i joins the network.
-func (d *coverageDemand) onNetwork(i int) bool { return d.snaps[i].OK() }
-
 // nearSlack widens near's straight-line bound for its flat projection: over a few
 // kilometres it errs by far less than 1% against the haversine distance.
 const nearSlack = 1.01
