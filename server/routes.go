@@ -28,6 +28,7 @@ func (s *Server) routes() {
 		walk    = []gin.HandlerFunc{s.expensive(walkCost)}     // fairuse.go: a cost budget per address
 		route   = []gin.HandlerFunc{s.expensive(fixedCost(1))} // a route searches towards one place only
 		cards   = []gin.HandlerFunc{s.expensive(fixedCost(2))} // a doorstep answer for every area
+		lookup  = []gin.HandlerFunc{s.lookup}                  // fairuse.go: walking lookups take turns
 	)
 	for _, r := range []struct {
 		methods, path string
@@ -42,7 +43,7 @@ func (s *Server) routes() {
 		{"GET HEAD", "/static/*path", open, handleStatic},
 		// The 家门口服务卡, printed for one area or all (card.go); all areas walk once each.
 		{"GET HEAD", "/card/areas", cards, s.handleAreaCards},
-		{"GET HEAD", "/card/areas/:id", open, s.handleAreaCard},
+		{"GET HEAD", "/card/areas/:id", lookup, s.handleAreaCard},
 		{"GET HEAD", "/card/areas/:id/qr.svg", open, s.handleAreaCardQR},
 		{"GET HEAD", "/card/areas/:id/qr.png", open, s.handleAreaCardQR},
 		// Residents' lookups (street.go, services.go, circle.go).
@@ -51,9 +52,9 @@ func (s *Server) routes() {
 		{"GET HEAD", "/api/categories", open, s.handleCategories},
 		{"GET HEAD", "/api/areas", open, s.handleAreas},
 		{"GET HEAD", "/api/labels", open, s.handleLabels},
-		{"GET HEAD", "/api/services", open, s.handleServices},
+		{"GET HEAD", "/api/services", lookup, s.handleServices},
 		{"GET HEAD", "/api/services/:id", open, s.handleService},
-		{"GET HEAD", "/api/doorstep", open, s.handleDoorstep},
+		{"GET HEAD", "/api/doorstep", lookup, s.handleDoorstep},
 		{"GET HEAD", "/api/circle", walk, s.handleCircle},
 		{"GET HEAD", "/api/services/:id/catchment", walk, s.handleCatchment},
 		{"GET HEAD", "/api/route", route, s.handleRoute}, // walkroute.go

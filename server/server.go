@@ -51,6 +51,10 @@ type Config struct {
 	ExpensivePerSecond float64
 	ExpensiveBurst     int
 	ExpensiveSlots     int
+	// LookupSlots is how many residents' lookups that walk (nearest lists, doorstep
+	// answers, activities near a place) run at once; the rest wait their turn. 0:
+	// twice the CPUs, at least 4.
+	LookupSlots int
 	// OverdueDays is how many days an open report or suggestion may wait before the
 	// daily summaries call it overdue. 0: doorstep.DefaultOverdueDays (7).
 	OverdueDays int
