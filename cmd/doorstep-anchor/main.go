@@ -126,6 +126,9 @@ func run(ctx context.Context, o options) (err error) {
 	if err != nil {
 		return err
 	}
+	// As the served portal does once it is up: doorstep answers are looked up in
+	// these labels, and searched only without them.
+	snap.BuildDoorstepLabels()
 	b, err := newBench(o, snap, srv)
 	if err != nil {
 		return err
