@@ -75,12 +75,13 @@ func TestAutoMemoryLimit(t *testing.T) {
 		live uint64
 		want int64
 	}{
-		{live: 0, want: 1 << 30},
-		{live: 300 << 20, want: 1 << 30}, // the sample street or the 1M city: the floor
-		{live: 512 << 20, want: 1 << 30},
-		{live: 600 << 20, want: 1200 << 20},
-		{live: 3 << 30, want: 6 << 30}, // a whole city: twice its live heap
-		{live: math.MaxUint64, want: 2 * (math.MaxInt64 / 4)},
+		{live: 0, want: 512 << 20},
+		{live: 20 << 20, want: 512 << 20}, // the sample street: the floor
+		{live: 340 << 20, want: 512 << 20},
+		{live: 400 << 20, want: 600 << 20}, // the 1M city warm: half as much again
+		{live: 600 << 20, want: 900 << 20}, // … with coverage kept
+		{live: 2 << 30, want: 3 << 30},     // a whole city
+		{live: math.MaxUint64, want: math.MaxInt64/4 + math.MaxInt64/4/2},
 	} {
 		if got := autoMemoryLimit(tc.live); got != tc.want {
 			t.Errorf("autoMemoryLimit(%d) = %d, want %d", tc.live, got, tc.want)
@@ -89,8 +90,8 @@ func TestAutoMemoryLimit(t *testing.T) {
 }
 
 // TestServeMemoryLimitAuto: by default serve sets no limit while the street is
-// built, then one of at least 1 GiB once it is warm, and puts the one before back
-// when it stops.
+// built, then one of at least the floor once it is warm, and puts the one before
+// back when it stops.
 func TestServeMemoryLimitAuto(t *testing.T) {
 	dbPath := filepath.Join(t.TempDir(), "doorstep.db")
 	before := debug.SetMemoryLimit(-1)

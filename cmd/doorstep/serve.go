@@ -69,7 +69,7 @@ func runServe(ctx context.Context, args []string, stderr io.Writer, ready chan<-
 	mailAt := fs.String("mail-summary-at", envDefault("DOORSTEP_MAIL_SUMMARY_AT", "08:00"),
 		"when each day, in the street's time zone, the summaries go (DOORSTEP_MAIL_SUMMARY_AT)")
 	memoryLimit := fs.String("memory-limit", envDefault("DOORSTEP_MEMORY_LIMIT", defaultMemoryLimit),
-		"soft limit of the Go heap, such as 1GiB or 800MiB: the collector works harder near it and returns freed memory to the system; auto: 1GiB or twice the live heap once the street is warm; off leaves GOMEMLIMIT's (DOORSTEP_MEMORY_LIMIT)")
+		"soft limit of the Go heap, such as 1GiB or 800MiB: the collector works harder near it and returns freed memory to the system; auto: none while the street is built, then its live heap and half again (at least 512MiB); off leaves GOMEMLIMIT's (DOORSTEP_MEMORY_LIMIT)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -141,7 +141,7 @@ func runServe(ctx context.Context, args []string, stderr io.Writer, ready chan<-
 	}()
 	defer func() { <-fitLogged }()
 	if auto {
-		go memLimit.whenWarm(srv.Live().Wait, logger)
+		go memLimit.auto(srv.Live().Wait, logger)
 	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
