@@ -1,7 +1,6 @@
 package server
 
 import (
-	"encoding/json"
 	"math"
 	"net/http"
 	"strconv"
@@ -246,13 +245,6 @@ func appendAreaFeature(b []byte, mp orb.MultiPolygon, crs geo.CRS) []byte {
 	b = append(b, `{"type":"Feature","geometry":`...)
 	b = appendPolygons(b, mp, crs)
 	return append(b, `,"properties":`...)
-}
-
-// appendJSON appends v encoded by encoding/json, for the small parts of a
-// document written by hand.
-func appendJSON(b []byte, v any) ([]byte, error) {
-	j, err := json.Marshal(v)
-	return append(b, j...), err
 }
 
 // appendPolygons appends mp as a GeoJSON Polygon when it is one part, else as a

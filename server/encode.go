@@ -1,6 +1,7 @@
 package server
 
 import (
+	"encoding/json"
 	"math"
 	"net/http"
 	"strconv"
@@ -132,3 +133,14 @@ func appendJSONFloat(b []byte, f float64) []byte {
 
 // appendJSONBool appends true or false.
 func appendJSONBool(b []byte, v bool) []byte { return strconv.AppendBool(b, v) }
+
+// appendJSON appends v encoded by encoding/json, for the small or rare parts of a
+// document written by hand (a circle's properties, today's menu); on an error it
+// appends nothing.
+func appendJSON(b []byte, v any) ([]byte, error) {
+	j, err := json.Marshal(v)
+	if err != nil {
+		return b, err
+	}
+	return append(b, j...), nil
+}

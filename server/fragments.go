@@ -2,7 +2,6 @@ package server
 
 import (
 	"cmp"
-	"encoding/json"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -264,7 +263,12 @@ func (w *listingWriter) appendService(b []byte, svc *doorstep.Service, walk *fin
 	b = append(b, f.bytes[f.navAt:]...)
 	if menu != nil {
 		b = append(b, `,"today_menu":`...)
-		b = appendMarshalled(b, menu)
+		// A menu always encodes; null stands in should one not.
+		if mb, err := appendJSON(b, menu); err == nil {
+			b = mb
+		} else {
+			b = append(b, "null"...)
+		}
 	}
 	return append(b, '}')
 }
@@ -296,14 +300,4 @@ func (w *listingWriter) opening(f *listingFragment) []byte {
 	}
 	f.opening.Store(&openingFragment{base: w.snap.Base, minute: w.minute, bytes: b})
 	return b
-}
-
-// appendMarshalled appends v as encoding/json writes it, for the rare members
-// (today's menu) not worth writing by hand. Those values always encode.
-func appendMarshalled(b []byte, v any) []byte {
-	data, err := json.Marshal(v)
-	if err != nil {
-		return append(b, "null"...)
-	}
-	return append(b, data...)
 }
