@@ -352,8 +352,10 @@ func (d *menuDay) forget() {
 	d.mu.Unlock()
 }
 
-// mealMenus returns today's menus of the meal points among svcs, by listing id.
-func (s *Server) mealMenus(ctx context.Context, svcs []*doorstep.Service) (map[int64]*doorstep.Menu, error) {
+// mealMenus returns today's menus of every meal point, by listing id. The map is
+// shared by every answer of the day until a write: it is replaced, never changed,
+// so callers only read it.
+func (s *Server) mealMenus(ctx context.Context) (map[int64]*doorstep.Menu, error) {
 	d, today := &s.todayMenus, s.today()
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -364,14 +366,5 @@ func (s *Server) mealMenus(ctx context.Context, svcs []*doorstep.Service) (map[i
 		}
 		d.date, d.menus = today, all
 	}
-	out := map[int64]*doorstep.Menu{}
-	for _, svc := range svcs {
-		if svc == nil {
-			continue
-		}
-		if m, ok := d.menus[svc.ID]; ok {
-			out[svc.ID] = m
-		}
-	}
-	return out, nil
+	return d.menus, nil
 }

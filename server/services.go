@@ -148,11 +148,7 @@ func (s *Server) handleDoorstep(c *gin.Context) {
 
 // writeDoorstep answers with ans, today's menu on its meal points' objects.
 func (s *Server) writeDoorstep(c *gin.Context, snap *finder.Snapshot, crs geo.CRS, ans finder.DoorstepAnswer, now time.Time) {
-	var meals []*doorstep.Service
-	for _, line := range ans.Categories {
-		meals = append(meals, line.Service, line.Usual)
-	}
-	menus, err := s.mealMenus(c.Request.Context(), meals)
+	menus, err := s.mealMenus(c.Request.Context())
 	if err != nil {
 		writeError(c, err)
 		return
