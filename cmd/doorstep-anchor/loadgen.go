@@ -54,7 +54,7 @@ func (b *bench) attack(ctx context.Context, clients int, next func() string) (lo
 	targeter := func(t *vegeta.Target) error {
 		h := http.Header{}
 		h.Set("X-Forwarded-For", fmt.Sprintf("10.%d.%d.%d", rand.IntN(250), rand.IntN(250), rand.IntN(250)+1))
-		*t = vegeta.Target{Method: http.MethodGet, URL: b.srv.base + next(), Header: h}
+		*t = vegeta.Target{Method: http.MethodGet, URL: b.srv.Base + next(), Header: h}
 		return nil
 	}
 	m := &vegeta.Metrics{}

@@ -31,6 +31,7 @@ import (
 	"time"
 
 	"doorstep/finder"
+	"doorstep/internal/served"
 	"doorstep/store"
 )
 
@@ -77,7 +78,7 @@ func run(ctx context.Context, o options) (err error) {
 	if o.repeats < 1 || o.origins < 10 {
 		return errors.New("--repeats must be at least 1 and --origins at least 10")
 	}
-	r := &report{loadBefore: machineLoad(), started: time.Now(), cpus: runtime.NumCPU()}
+	r := &report{loadBefore: "load average " + served.LoadAverage(), started: time.Now(), cpus: runtime.NumCPU()}
 	if err := ensurePackages(ctx, o.pgBin); err != nil {
 		return err
 	}
@@ -164,7 +165,7 @@ func run(ctx context.Context, o options) (err error) {
 	fmt.Printf("PostgreSQL ready in %s, PSS %s\n", r.pgReady.Round(time.Millisecond), gb(r.pgMemReady))
 
 	if o.hold {
-		fmt.Printf("holding until interrupted: psql %q; Doorstep at %s\n", pg.dsn(), srv.base)
+		fmt.Printf("holding until interrupted: psql %q; Doorstep at %s\n", pg.dsn(), srv.Base)
 		<-ctx.Done()
 		return nil
 	}
@@ -177,7 +178,7 @@ func run(ctx context.Context, o options) (err error) {
 		r.failed = append(r.failed, "interrupted: the rest was not measured")
 	}
 	r.doorstepRSSEnd, r.pgMemEnd = srv.rss(), pg.memory()
-	r.loadAfter = machineLoad()
+	r.loadAfter = "load average " + served.LoadAverage()
 	text := r.markdown()
 	fmt.Println()
 	fmt.Print(text)

@@ -4,90 +4,47 @@ import (
 	"bufio"
 	"context"
 	"fmt"
-	"net"
-	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
+
+	"doorstep/internal/served"
 )
 
 // server is the doorstep binary serving the city on loopback.
 type server struct {
-	cmd     *exec.Cmd
-	exited  chan struct{}
-	base    string
-	logPath string
+	*served.Process
 }
 
 // startServer serves db with bin and waits for /readyz; it returns how long the
 // server took to be ready.
 func startServer(ctx context.Context, bin, db, dir string) (*server, time.Duration, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	addr, err := served.FreeAddr()
 	if err != nil {
 		return nil, 0, err
 	}
-	addr := ln.Addr().String()
-	ln.Close()
-	s := &server{base: "http://" + addr, logPath: filepath.Join(dir, "serve.log")}
-	logFile, err := os.Create(s.logPath)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer logFile.Close()
 	// Loopback is trusted as a proxy so that the load speaks for many clients
 	// (X-Forwarded-For), each with its own budget of circles, as doorstep-load does;
 	// warn-level logs keep one access line a request out of the figures.
-	s.cmd = exec.Command(bin, "serve", "--db", db, "--addr", addr, "--log-format", "json", "--log-level", "warn",
-		"--trusted-proxies", "127.0.0.1/32", "--metrics-addr", "")
-	s.cmd.Stdout, s.cmd.Stderr = logFile, logFile
-	t0 := time.Now()
-	if err := s.cmd.Start(); err != nil {
+	p, err := served.Start(ctx, bin, []string{"serve", "--db", db, "--addr", addr, "--log-format", "json",
+		"--log-level", "warn", "--trusted-proxies", "127.0.0.1/32", "--metrics-addr", ""}, addr, filepath.Join(dir, "serve.log"))
+	if err != nil {
 		return nil, 0, err
 	}
-	s.exited = make(chan struct{})
-	go func() { s.cmd.Wait(); close(s.exited) }()
-	for deadline := time.Now().Add(10 * time.Minute); time.Now().Before(deadline); {
-		if res, err := http.Get(s.base + "/readyz"); err == nil {
-			res.Body.Close()
-			if res.StatusCode == http.StatusOK {
-				return s, time.Since(t0), nil
-			}
-		}
-		select {
-		case <-s.exited:
-			log, _ := os.ReadFile(s.logPath)
-			return nil, 0, fmt.Errorf("doorstep serve exited before it was ready (%v):\n%s", s.cmd.ProcessState, log)
-		case <-ctx.Done():
-			s.stop()
-			return nil, 0, ctx.Err()
-		case <-time.After(20 * time.Millisecond):
-		}
-	}
-	s.stop()
-	return nil, 0, fmt.Errorf("doorstep serve was not ready in 10 minutes; log %s", s.logPath)
+	return &server{p}, p.Ready, nil
 }
 
-// stop ends the server with SIGTERM (its graceful shutdown), then SIGKILL.
+// stop ends the server; a nil server is already stopped.
 func (s *server) stop() {
-	if s == nil || s.exited == nil {
-		return
+	if s != nil {
+		s.Stop()
 	}
-	s.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-s.exited:
-	case <-time.After(20 * time.Second):
-		s.cmd.Process.Kill()
-		<-s.exited
-	}
-	s.exited = nil
 }
 
 // rss is the server's resident set in bytes.
-func (s *server) rss() int64 { return procField(s.cmd.Process.Pid, "status", "VmRSS:") }
+func (s *server) rss() int64 { return procField(s.Cmd.Process.Pid, "status", "VmRSS:") }
 
 // procField reads a "Name: N kB" line of /proc/pid/file, in bytes; 0 when unreadable.
 func procField(pid int, file, name string) int64 {
@@ -126,14 +83,4 @@ func children(pid int) []int {
 		}
 	}
 	return out
-}
-
-// machineLoad is the load averages and the number of CPUs, for the report.
-func machineLoad() string {
-	data, _ := os.ReadFile("/proc/loadavg")
-	f := strings.Fields(string(data))
-	if len(f) < 3 {
-		return "unknown"
-	}
-	return fmt.Sprintf("load average %s, %s, %s (1, 5, 15 min)", f[0], f[1], f[2])
 }

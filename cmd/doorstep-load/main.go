@@ -32,7 +32,6 @@ import (
 	"io"
 	"maps"
 	"math/rand/v2"
-	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -47,6 +46,8 @@ import (
 	"syscall"
 	"text/tabwriter"
 	"time"
+
+	"doorstep/internal/served"
 
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 )
@@ -165,7 +166,7 @@ func parseGenerators(s string) ([]string, error) {
 }
 
 func run(ctx context.Context, o options) error {
-	note("load average before: %s\n", loadAverage())
+	note("load average before: %s\n", served.LoadAverage())
 	scenarios := strings.Split(o.scenarios, ",")
 	for i := range scenarios {
 		scenarios[i] = strings.TrimSpace(scenarios[i])
@@ -178,7 +179,7 @@ func run(ctx context.Context, o options) error {
 			return err
 		}
 		defer srv.stop()
-		base = srv.base
+		base = srv.Base
 		obs = srv.observer
 	} else {
 		obs = findMetrics(base, o.metricsURL)
@@ -300,7 +301,7 @@ func run(ctx context.Context, o options) error {
 	fmt.Println("\nsummary")
 	printRows(rows)
 	obs.printEnd()
-	note("load average after: %s\n", loadAverage())
+	note("load average after: %s\n", served.LoadAverage())
 	writeSummary(o.profileDir, rows)
 	return nil
 }
@@ -314,16 +315,6 @@ func note(format string, args ...any) {
 	line := fmt.Sprintf(format, args...)
 	fmt.Print(line)
 	notes = append(notes, strings.TrimSpace(line))
-}
-
-// loadAverage is the machine's load average over 1, 5 and 15 minutes, which
-// every figure taken on a shared machine should be read with.
-func loadAverage() string {
-	data, err := os.ReadFile("/proc/loadavg")
-	if fields := strings.Fields(string(data)); err == nil && len(fields) >= 3 {
-		return strings.Join(fields[:3], ", ")
-	}
-	return "unknown"
 }
 
 // writeSummary writes the notes and the rows as markdown to dir/summary.md, for
@@ -370,23 +361,10 @@ func hasAny(list []string, names ...string) bool {
 
 // server is a doorstep process started for the run.
 type server struct {
-	cmd      *exec.Cmd
-	exited   chan struct{} // closed when the process has ended
-	base     string
+	*served.Process
 	dir      string
 	keep     bool
 	observer *observer
-}
-
-// freeAddr returns a loopback address free a moment ago: chosen here rather than
-// :0, whose address only the server's log says.
-func freeAddr() (string, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", err
-	}
-	defer ln.Close()
-	return ln.Addr().String(), nil
 }
 
 // fairUseRaised is the budget of expensive requests a started server gets for
@@ -405,21 +383,14 @@ func startServer(ctx context.Context, o *options, scenarios []string) (*server, 
 		s.stop()
 		return nil, err
 	}
-	logPath := filepath.Join(dir, "serve.log")
-	logFile, err := os.Create(logPath)
+	addr, err := served.FreeAddr()
 	if err != nil {
 		return nil, err
 	}
-	defer logFile.Close()
-	addr, err := freeAddr()
+	metricsAddr, err := served.FreeAddr()
 	if err != nil {
 		return nil, err
 	}
-	metricsAddr, err := freeAddr()
-	if err != nil {
-		return nil, err
-	}
-	s.base = "http://" + addr
 	// Loopback is trusted as a proxy, so the load can speak for many clients with
 	// X-Forwarded-For: each has its own budget of expensive requests, and the
 	// concurrency limit is what the expensive runs measure. /metrics and the
@@ -439,38 +410,18 @@ func startServer(ctx context.Context, o *options, scenarios []string) (*server, 
 			fairUseRaised, fairUseRaised)
 	}
 	args = append(args, strings.Fields(o.serveArgs)...)
-	s.cmd = exec.Command(o.bin, args...)
-	s.cmd.Stdout, s.cmd.Stderr = logFile, logFile
-	// A tool that dies without stopping the server (SIGPIPE when its output is
-	// piped to head, kill -9) takes the server with it rather than leaving it serving.
-	s.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGTERM}
-	start := time.Now()
-	if err := s.cmd.Start(); err != nil {
+	logPath := filepath.Join(dir, "serve.log")
+	p, err := served.Start(ctx, o.bin, args, addr, logPath)
+	if err != nil {
+		s.keep = true // the log says why
+		s.stop()
 		return nil, err
 	}
-	s.exited = make(chan struct{})
-	go func() { s.cmd.Wait(); close(s.exited) }()
+	s.Process = p
+	fmt.Printf("started %s serve on %s (log %s), metrics and profiles on %s\n", o.bin, p.Base, logPath, metricsAddr)
 	s.observer = &observer{metrics: "http://" + metricsAddr}
-	deadline := time.Now().Add(10 * time.Minute) // a city of millions of nodes takes a while
-	for time.Now().Before(deadline) && ctx.Err() == nil {
-		if res, err := http.Get(s.base + "/readyz"); err == nil {
-			res.Body.Close()
-			if res.StatusCode == http.StatusOK {
-				fmt.Printf("started %s serve on %s (log %s), metrics and profiles on %s\n", o.bin, s.base, logPath, metricsAddr)
-				s.observer.startup(ctx, time.Since(start), start)
-				return s, nil
-			}
-		}
-		select {
-		case <-s.exited:
-			log, _ := os.ReadFile(logPath)
-			return nil, fmt.Errorf("the server exited before it was ready (%v):\n%s", s.cmd.ProcessState, log)
-		case <-time.After(50 * time.Millisecond):
-		}
-	}
-	s.keep = true
-	s.stop()
-	return nil, fmt.Errorf("the server did not become ready; log %s", logPath)
+	s.observer.startup(ctx, p.Ready, p.Started)
+	return s, nil
 }
 
 // prepareDB fills db: a copy of --db, a generated city (--gen) or the sample
@@ -534,14 +485,7 @@ func copyFile(from, to string) error {
 
 // stop ends the server with SIGTERM (a graceful shutdown) and removes its files.
 func (s *server) stop() {
-	if s.exited != nil {
-		s.cmd.Process.Signal(syscall.SIGTERM)
-		select {
-		case <-s.exited:
-		case <-time.After(20 * time.Second):
-			s.cmd.Process.Kill()
-		}
-	}
+	s.Stop()
 	if !s.keep {
 		os.RemoveAll(s.dir)
 	}
