@@ -110,7 +110,7 @@ func (w *Walker) route(src, dst Snap, astar bool) (Route, bool) {
 		if st.gen != gen || float32(cost) < st.metres {
 			st.gen, st.metres = gen, float32(cost)
 			w.pred[node] = routeNoPred
-			w.push(walkItem(float32(cost)+h(uint32(node)), uint32(node)))
+			w.heap.push(walkItem(float32(cost)+h(uint32(node)), uint32(node)))
 		}
 	}
 	seed(src.From, c.part(g, src.Edge, src.Along, srcLen))
@@ -136,7 +136,7 @@ func (w *Walker) route(src, dst Snap, astar bool) (Route, bool) {
 		return math.Inf(1)
 	}
 	for len(w.heap) > 0 {
-		top := w.pop()
+		top := w.heap.pop()
 		u := top.node()
 		du := state[u].metres
 		if top.metres() > du+h(u) {
@@ -163,14 +163,14 @@ func (w *Walker) route(src, dst Snap, astar bool) (Route, bool) {
 			}
 			st := &state[hh.to]
 			if st.gen != gen || d < st.metres {
-				// The heap needs distinct keys: a shorter walk whose key rounds to
+				// A key is queued once: a shorter walk whose key rounds to
 				// the queued one's (float32, with the bound added) takes its place.
 				hv := h(hh.to)
 				queued := st.gen == gen && d+hv == st.metres+hv
 				st.gen, st.metres = gen, d
 				w.pred[hh.to] = u
 				if !queued {
-					w.push(walkItem(d+hv, hh.to))
+					w.heap.push(walkItem(d+hv, hh.to))
 				}
 			}
 		}

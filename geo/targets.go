@@ -257,7 +257,7 @@ func (w *Walker) NearestTargets(sources []Snap, maxMetres float64, ts *SnapTarge
 		if out = sc.finalize(float64(top.metres()), k, out); len(out) == k {
 			return out
 		}
-		w.pop()
+		w.heap.pop()
 		u, du := top.node(), top.metres()
 		if du > state[u].metres {
 			continue // stale
@@ -294,7 +294,7 @@ func (w *Walker) NearestTargets(sources []Snap, maxMetres float64, ts *SnapTarge
 			st := &state[h.to]
 			if st.gen != w.gen || d < st.metres {
 				st.gen, st.metres = w.gen, d
-				w.push(walkItem(d, h.to))
+				w.heap.push(walkItem(d, h.to))
 			}
 		}
 	}

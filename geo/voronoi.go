@@ -95,7 +95,7 @@ func (g *Graph) NewVoronoi(sources []VoronoiSource) *Voronoi {
 	slices.SortFunc(v.sites, compareSites)
 	v.ends = make([]uint64, (n+63)/64)
 	v.markEnds(v.sites)
-	var h voronoiHeap
+	var h walkHeap
 	for _, s := range v.sites {
 		v.seed(&h, s)
 	}
@@ -135,7 +135,7 @@ func (g *Graph) voronoiSite(s VoronoiSource) (voronoiSite, bool) {
 }
 
 // seed starts a source's walk at both ends of its edge, as Walker.FromSnaps does.
-func (v *Voronoi) seed(h *voronoiHeap, s voronoiSite) {
+func (v *Voronoi) seed(h *walkHeap, s voronoiSite) {
 	half := v.g.half[s.edge]
 	length := float64(half.metres)
 	v.relax(h, uint32(s.from), float32(s.offset+s.along), s.id)
@@ -144,7 +144,7 @@ func (v *Voronoi) seed(h *voronoiHeap, s voronoiSite) {
 
 // relax labels node with (metres, id) when that is nearer than its label, or as
 // near from a lower id, and queues it.
-func (v *Voronoi) relax(h *voronoiHeap, node uint32, metres float32, id uint32) {
+func (v *Voronoi) relax(h *walkHeap, node uint32, metres float32, id uint32) {
 	c := v.chunks[node>>voronoiChunkBits]
 	j := node & (voronoiChunkNodes - 1)
 	if metres > c.metres[j] || (metres == c.metres[j] && id >= c.owner[j]) {
@@ -171,7 +171,7 @@ func (v *Voronoi) writable(node uint32) *voronoiChunk {
 }
 
 // grow runs Dijkstra from what is queued, relabelling only nodes it brings nearer.
-func (v *Voronoi) grow(h *voronoiHeap) {
+func (v *Voronoi) grow(h *walkHeap) {
 	half, first := v.g.half, v.g.first
 	for len(*h) > 0 {
 		top := h.pop()
@@ -308,7 +308,7 @@ func (v *Voronoi) With(removed []uint32, added []VoronoiSource) *Voronoi {
 	}
 	// Grow them back from the labelled nodes around them and the remaining
 	// sources on their edges, and from the added sources.
-	var h voronoiHeap
+	var h walkHeap
 	for _, u := range region {
 		for e := g.first[u]; e < g.first[u+1]; e++ {
 			x := g.half[e].to
@@ -327,53 +327,4 @@ func (v *Voronoi) With(removed []uint32, added []VoronoiSource) *Voronoi {
 	}
 	n.grow(&h)
 	return n
-}
-
-// voronoiHeap is a 4-ary min-heap of walk items, as the Walker's, but one that
-// allows equal items: a node is queued again at the same distance when a lower
-// id reaches it.
-type voronoiHeap []walkHeapItem
-
-func (h *voronoiHeap) push(it walkHeapItem) {
-	q := append(*h, it)
-	i := len(q) - 1
-	for i > 0 {
-		p := (i - 1) / 4
-		if q[p] <= it {
-			break
-		}
-		q[i] = q[p]
-		i = p
-	}
-	q[i] = it
-	*h = q
-}
-
-func (h *voronoiHeap) pop() walkHeapItem {
-	q := *h
-	top, last := q[0], q[len(q)-1]
-	q = q[:len(q)-1]
-	i, n := 0, len(q)
-	for n > 0 {
-		c := 4*i + 1
-		if c >= n {
-			break
-		}
-		m := c
-		for j := c + 1; j < min(c+4, n); j++ {
-			if q[j] < q[m] {
-				m = j
-			}
-		}
-		if q[m] >= last {
-			break
-		}
-		q[i] = q[m]
-		i = m
-	}
-	if n > 0 {
-		q[i] = last
-	}
-	*h = q
-	return top
 }

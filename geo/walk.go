@@ -20,7 +20,7 @@ type Walker struct {
 	g       *Graph
 	state   []walkNodeState
 	gen     uint32
-	heap    []walkHeapItem
+	heap    walkHeap
 	settled []uint32 // nodes reached, in order of distance
 	pred    []uint32 // per node, by Route only: the node it was reached from
 
@@ -91,7 +91,7 @@ func (w *Walker) FromSnaps(sources []Snap, maxMetres float64) {
 	}
 	state, half, first, gen := w.state, w.g.half, w.g.first, w.gen
 	for len(w.heap) > 0 {
-		top := w.pop()
+		top := w.heap.pop()
 		u, du := top.node(), top.metres()
 		if du > state[u].metres {
 			continue // stale: u was reached by a shorter walk
@@ -105,7 +105,7 @@ func (w *Walker) FromSnaps(sources []Snap, maxMetres float64) {
 			st := &state[h.to]
 			if st.gen != gen || d < st.metres {
 				st.gen, st.metres = gen, d
-				w.push(walkItem(d, h.to))
+				w.heap.push(walkItem(d, h.to))
 			}
 		}
 	}
@@ -166,7 +166,7 @@ func (w *Walker) searchCosted(limit float32) {
 	state, half, first, access, gen := w.state, g.half, g.first, g.access, w.gen
 	factor, extra := &w.cost.factor, &w.cost.extra
 	for len(w.heap) > 0 {
-		top := w.pop()
+		top := w.heap.pop()
 		u, du := top.node(), top.metres()
 		if du > state[u].metres {
 			continue
@@ -185,7 +185,7 @@ func (w *Walker) searchCosted(limit float32) {
 			st := &state[h.to]
 			if st.gen != gen || d < st.metres {
 				st.gen, st.metres = gen, d
-				w.push(walkItem(d, h.to))
+				w.heap.push(walkItem(d, h.to))
 			}
 		}
 	}
@@ -199,33 +199,38 @@ func (w *Walker) seed(node uint32, metres, limit float32) {
 	st := &w.state[node]
 	if st.gen != w.gen || metres < st.metres {
 		st.gen, st.metres = w.gen, metres
-		w.push(walkItem(metres, node))
+		w.heap.push(walkItem(metres, node))
 	}
 }
 
-// push adds an item to the 4-ary min-heap.
-func (w *Walker) push(it walkHeapItem) {
-	h := append(w.heap, it)
-	i := len(h) - 1
+// walkHeap is a 4-ary min-heap of walk items. Equal items may be queued: the
+// Walker pushes a node again only with a shorter walk, but a Voronoi queues a
+// node again at the same distance when a lower id reaches it.
+type walkHeap []walkHeapItem
+
+// push adds an item to the heap.
+func (h *walkHeap) push(it walkHeapItem) {
+	q := append(*h, it)
+	i := len(q) - 1
 	for i > 0 {
 		p := (i - 1) / 4
-		if h[p] <= it {
+		if q[p] <= it {
 			break
 		}
-		h[i] = h[p]
+		q[i] = q[p]
 		i = p
 	}
-	h[i] = it
-	w.heap = h
+	q[i] = it
+	*h = q
 }
 
-// pop removes and returns the smallest item of the 4-ary min-heap.
-func (w *Walker) pop() walkHeapItem {
-	h := w.heap
-	top := h[0]
-	last := h[len(h)-1]
-	h = h[:len(h)-1]
-	n := len(h)
+// pop removes and returns the smallest item of the heap.
+func (h *walkHeap) pop() walkHeapItem {
+	q := *h
+	top := q[0]
+	last := q[len(q)-1]
+	q = q[:len(q)-1]
+	n := len(q)
 	if n > 0 {
 		i := 0
 		for {
@@ -235,26 +240,24 @@ func (w *Walker) pop() walkHeapItem {
 			}
 			// The smallest of up to four children (conditional moves, not
 			// branches, when all four are there).
-			m, mk := c, h[c]
+			m, mk := c, q[c]
 			if c+3 < n {
-				k := h[c : c+4 : c+4]
+				k := q[c : c+4 : c+4]
 				mk = min(k[0], k[1], k[2], k[3])
-				// Keys are distinct (a node is pushed again only with a
-				// shorter walk), so exactly one matches.
-				var i1, i2, i3 int
-				if k[1] == mk {
-					i1 = 1
-				}
+				// The first child that matches, as equal keys may be queued.
+				m = c + 3
 				if k[2] == mk {
-					i2 = 2
+					m = c + 2
 				}
-				if k[3] == mk {
-					i3 = 3
+				if k[1] == mk {
+					m = c + 1
 				}
-				m = c + i1 + i2 + i3
+				if k[0] == mk {
+					m = c
+				}
 			} else {
 				for j := c + 1; j < n; j++ {
-					if k := h[j]; k < mk {
+					if k := q[j]; k < mk {
 						m, mk = j, k
 					}
 				}
@@ -262,12 +265,12 @@ func (w *Walker) pop() walkHeapItem {
 			if mk >= last {
 				break
 			}
-			h[i] = h[m]
+			q[i] = q[m]
 			i = m
 		}
-		h[i] = last
+		q[i] = last
 	}
-	w.heap = h
+	*h = q
 	return top
 }
 
