@@ -9,7 +9,7 @@ import (
 )
 
 // appendServicesAnswer appends the list or nearest-first answer to q as
-// encoding/json writes servicesJSON (newServicesJSON): the page of listings, how
+// encoding/json writes servicesJSON (encode_test.go): the page of listings, how
 // many match, and for a walk from an origin its profile and whether the origin is
 // outside the street.
 func (w *listingWriter) appendServicesAnswer(b []byte, q finder.Query) []byte {
@@ -52,7 +52,7 @@ func (w *listingWriter) appendServicesAnswer(b []byte, q finder.Query) []byte {
 }
 
 // appendDoorstepAnswer appends a doorstep answer, with today's menus by meal
-// point id, as encoding/json writes doorstepJSON (newDoorstepJSON).
+// point id, as encoding/json writes doorstepJSON (encode_test.go).
 func (w *listingWriter) appendDoorstepAnswer(b []byte, ans finder.DoorstepAnswer, menus map[int64]*doorstep.Menu) []byte {
 	origin := geo.FromWGS84(w.crs, ans.Origin)
 	b = append(b, `{"origin":[`...)

@@ -26,6 +26,52 @@ import (
 // The answers as encoding/json writes them from the answer structs: the reference
 // the hand-written encoder (answers.go, fragments.go) must match byte for byte.
 
+// servicesJSON is a list or nearest-first answer. Its members are in the order
+// encoding/json gives a map's keys (as the answer once was), those an answer may
+// lack omitted when empty. listingWriter.appendServicesAnswer writes it
+// byte for byte, as the tests below hold it to.
+type servicesJSON struct {
+	Limit         int                  `json:"limit"`
+	Message       string               `json:"message,omitempty"`
+	Offset        int                  `json:"offset"`
+	OutsideStreet bool                 `json:"outside_street,omitempty"`
+	Profile       doorstep.ProfileName `json:"profile,omitempty"`
+	Services      []serviceJSON        `json:"services"`
+	StepSeconds   *float64             `json:"step_seconds,omitempty"`
+	Total         int                  `json:"total"`
+}
+
+// doorstepJSON is a doorstep answer; listingWriter.appendDoorstepAnswer writes it.
+type doorstepJSON struct {
+	Origin orb.Point `json:"origin"`
+	outsideJSON
+	Area         *areaRef `json:"area"`
+	SpeedMPerMin float64  `json:"speed_m_per_min"`
+	profileJSON
+	Estimate   string                 `json:"estimate,omitempty"`
+	Categories []doorstepCategoryJSON `json:"categories"`
+}
+
+type areaRef struct {
+	ID   int64  `json:"id"`
+	Name string `json:"name"`
+}
+
+// doorstepCategoryJSON is one category's line of a doorstep answer.
+type doorstepCategoryJSON struct {
+	Category   string       `json:"category"`
+	Service    *serviceJSON `json:"service"`
+	AtDoorstep bool         `json:"at_doorstep"`
+	InCircle   bool         `json:"in_circle"`
+	// With open_now: the usual nearest, when it is closed now (and so not the service).
+	Usual *serviceJSON `json:"usual,omitempty"`
+	// With open_now and none open within finder.OpenNowMaxMinutes' walk: those minutes.
+	NoneOpenWithin int `json:"none_open_within_minutes,omitempty"`
+	// Delivery: on the meal points' line, a meal point that delivers to the origin
+	// (可送餐上门), however far it is on foot.
+	Delivery *deliveryNoteJSON `json:"delivery,omitempty"`
+}
+
 // newServicesJSON answers a list or nearest-first query as servicesJSON.
 func newServicesJSON(snap *finder.Snapshot, reported *reportedSet, q finder.Query, crs geo.CRS) servicesJSON {
 	hits, total := snap.Services(q)

@@ -36,20 +36,6 @@ func (s *Server) handleServices(c *gin.Context) {
 	writeAnswer(c, jsonContentTypeHeader, func(b []byte) ([]byte, error) { return w.appendServicesAnswer(b, q), nil })
 }
 
-// servicesJSON is a list or nearest-first answer. Its members are in the order
-// encoding/json gives a map's keys (as the answer once was), those an answer may
-// lack omitted when empty. listingWriter.appendServicesAnswer writes it.
-type servicesJSON struct {
-	Limit         int                  `json:"limit"`
-	Message       string               `json:"message,omitempty"`
-	Offset        int                  `json:"offset"`
-	OutsideStreet bool                 `json:"outside_street,omitempty"`
-	Profile       doorstep.ProfileName `json:"profile,omitempty"`
-	Services      []serviceJSON        `json:"services"`
-	StepSeconds   *float64             `json:"step_seconds,omitempty"`
-	Total         int                  `json:"total"`
-}
-
 func servicesQuery(p *params, crs geo.CRS, snap *finder.Snapshot) (finder.Query, error) {
 	var q finder.Query
 	var err error
@@ -219,16 +205,6 @@ func (s *Server) requestParams(c *gin.Context) (*params, geo.CRS, bool) {
 	return p, crs, true
 }
 
-type doorstepJSON struct {
-	Origin orb.Point `json:"origin"`
-	outsideJSON
-	Area         *areaRef `json:"area"`
-	SpeedMPerMin float64  `json:"speed_m_per_min"`
-	profileJSON
-	Estimate   string                 `json:"estimate,omitempty"`
-	Categories []doorstepCategoryJSON `json:"categories"`
-}
-
 // outsideJSON flags an answer for a point outside the street: still answered,
 // with words the page shows.
 type outsideJSON struct {
@@ -243,25 +219,6 @@ func outsideOf(snap *finder.Snapshot, origin *orb.Point) outsideJSON {
 	}
 	msg, out := snap.OutsideStreet(*origin)
 	return outsideJSON{OutsideStreet: out, Message: msg}
-}
-
-type areaRef struct {
-	ID   int64  `json:"id"`
-	Name string `json:"name"`
-}
-
-type doorstepCategoryJSON struct {
-	Category   string       `json:"category"`
-	Service    *serviceJSON `json:"service"`
-	AtDoorstep bool         `json:"at_doorstep"`
-	InCircle   bool         `json:"in_circle"`
-	// With open_now: the usual nearest, when it is closed now (and so not the service).
-	Usual *serviceJSON `json:"usual,omitempty"`
-	// With open_now and none open within finder.OpenNowMaxMinutes' walk: those minutes.
-	NoneOpenWithin int `json:"none_open_within_minutes,omitempty"`
-	// Delivery: on the meal points' line, a meal point that delivers to the origin
-	// (可送餐上门), however far it is on foot.
-	Delivery *deliveryNoteJSON `json:"delivery,omitempty"`
 }
 
 // serviceJSON is the service object of the API: the listing with its coordinates
