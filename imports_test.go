@@ -70,14 +70,18 @@ func TestImportGraph(t *testing.T) {
 			}
 		}
 	})
-	t.Run("internal/poll imports only the standard library", func(t *testing.T) {
-		// finder and server both lean on it, so it must drag neither's world in.
-		for _, imp := range projectImports(t, "internal/poll") {
-			if !isStdlib(imp) {
-				t.Errorf("internal/poll imports %s", imp)
+	for _, tc := range []struct{ dir, why string }{
+		{"internal/poll", "finder and server both lean on it, so it must drag neither's world in"},
+		{"internal/served", "the measuring tools run the built portal as a process, never link it in"},
+	} {
+		t.Run(tc.dir+" imports only the standard library", func(t *testing.T) {
+			for _, imp := range projectImports(t, tc.dir) {
+				if !isStdlib(imp) {
+					t.Errorf("%s imports %s (%s)", tc.dir, imp, tc.why)
+				}
 			}
-		}
-	})
+		})
+	}
 	forbidden := []struct {
 		dir  string
 		bans []string
