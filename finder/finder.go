@@ -310,10 +310,7 @@ func (s *Snapshot) categoryIndexAfter(prev categoryIndex, positions, changed []i
 	if prev.points == nil || len(positions) < len(prev.services) || !slices.Equal(prev.services, positions[:len(prev.services)]) {
 		return s.newCategoryIndex(positions)
 	}
-	pts := make([]orb.Point, len(positions))
-	for i, pos := range positions {
-		pts[i] = s.services[pos].Point()
-	}
+	pts := s.pointsAt(positions)
 	var moved []int
 	for _, pos := range changed {
 		if i, ok := slices.BinarySearch(positions, pos); ok {
@@ -324,11 +321,7 @@ func (s *Snapshot) categoryIndexAfter(prev categoryIndex, positions, changed []i
 }
 
 func (s *Snapshot) newCategoryIndex(positions []int) categoryIndex {
-	pts := make([]orb.Point, len(positions))
-	for i, pos := range positions {
-		pts[i] = s.services[pos].Point()
-	}
-	return categoryIndex{points: geo.NewPointIndex(pts), services: positions}
+	return categoryIndex{points: geo.NewPointIndex(s.pointsAt(positions)), services: positions}
 }
 
 // maxUpdate is how many changed listings update takes; more are re-indexed.

@@ -39,17 +39,13 @@ type listingWalks struct {
 func (s *Snapshot) listingWalks() *listingWalks {
 	lw := s.walks
 	lw.once.Do(func() {
-		var pts []orb.Point
 		for i, ps := range s.snaps {
 			if !ps.ok {
 				lw.off = append(lw.off, i)
-				pts = append(pts, s.services[i].Point())
 			}
 		}
 		lw.plain = geo.NewSnapTargets(s.graph, len(s.snaps), func(i int) (geo.Snap, bool) { return s.snaps[i].snap, s.snaps[i].ok })
-		if len(pts) > 0 {
-			lw.offIndex = geo.NewPointIndex(pts)
-		}
+		lw.offIndex = s.indexAt(lw.off)
 		lw.made.Store(true)
 	})
 	return lw
@@ -77,14 +73,7 @@ func (lw *listingWalks) moved(n *Snapshot, changed []int) *listingWalks {
 		slices.Sort(m.off)
 		m.offIndex = lw.offIndex
 		if !slices.Equal(m.off, lw.off) || slices.ContainsFunc(changed, func(pos int) bool { return !n.snaps[pos].ok }) {
-			m.offIndex = nil
-			if len(m.off) > 0 {
-				pts := make([]orb.Point, len(m.off))
-				for i, pos := range m.off {
-					pts[i] = n.services[pos].Point()
-				}
-				m.offIndex = geo.NewPointIndex(pts)
-			}
+			m.offIndex = n.indexAt(m.off)
 		}
 		lw.mu.Lock()
 		defer lw.mu.Unlock()
@@ -100,6 +89,24 @@ func (lw *listingWalks) moved(n *Snapshot, changed []int) *listingWalks {
 		m.made.Store(true)
 	})
 	return m
+}
+
+// indexAt indexes the points of the listings at positions, in that order; nil
+// when there are none.
+func (s *Snapshot) indexAt(positions []int) *geo.PointIndex {
+	if len(positions) == 0 {
+		return nil
+	}
+	return geo.NewPointIndex(s.pointsAt(positions))
+}
+
+// pointsAt returns the points of the listings at positions, in that order.
+func (s *Snapshot) pointsAt(positions []int) []orb.Point {
+	pts := make([]orb.Point, len(positions))
+	for i, pos := range positions {
+		pts[i] = s.services[pos].Point()
+	}
+	return pts
 }
 
 // targets returns the listings as walks priced by cost reach them: where a

@@ -133,14 +133,7 @@ func (s *Snapshot) buildLabels(at time.Time) *doorstepLabels {
 }
 
 func (c *categoryLabels) setOffNetwork(s *Snapshot, positions []int) {
-	c.offNetwork, c.offNetIndex = positions, nil
-	if len(positions) > 0 {
-		pts := make([]orb.Point, len(positions))
-		for i, pos := range positions {
-			pts[i] = s.services[pos].Point()
-		}
-		c.offNetIndex = geo.NewPointIndex(pts)
-	}
+	c.offNetwork, c.offNetIndex = positions, s.indexAt(positions)
 }
 
 // span narrows the labels' span to the days on which none of services comes
