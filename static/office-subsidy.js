@@ -127,7 +127,8 @@ export function renderSubsidyRules() {
         el('tbody', {}, rows),
       ),
     ),
-    r.note ? el('p', { class: 'hint' }, r.note) : null,
+    // replaceChildren writes a null as the text "null": leave a missing note out.
+    ...(r.note ? [el('p', { class: 'hint' }, r.note)] : []),
   );
   box.dataset.version = String(r.version);
 }

@@ -126,11 +126,13 @@ function dayEditor(box, day, { soldOut }) {
   (day.dishes || []).forEach((d) => addRow(d));
   const add = el('button', { type: 'button', class: 'btn dish-add' }, t('dishAdd'));
   add.addEventListener('click', () => addRow());
+  // replaceChildren writes a null as the text "null": leave the sold-out box out instead.
+  const setMealSoldOut = soldOut ? [el('label', { class: 'check' }, el('input', { type: 'checkbox', class: 'set-meal-sold-out', checked: day.set_meal_sold_out }), t('setMealSoldOut'))] : [];
   box.replaceChildren(
     rows,
     add,
     el('label', { class: 'field' }, t('setMealPrice'), el('input', { class: 'set-meal', inputmode: 'decimal', value: yuanText(day.set_meal_fen) })),
-    soldOut ? el('label', { class: 'check' }, el('input', { type: 'checkbox', class: 'set-meal-sold-out', checked: day.set_meal_sold_out }), t('setMealSoldOut')) : null,
+    ...setMealSoldOut,
     el('label', { class: 'field' }, t('menuNote'), el('input', { class: 'menu-note', maxlength: '200', value: day.note || '' })),
   );
 }
