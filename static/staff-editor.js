@@ -9,7 +9,7 @@ import { normalizeHours, readHours, renderHours, renderHoursLabels } from './sta
 import { renderList, replaceListing } from './staff-list.js';
 import { PinMap } from './staff-map.js';
 import { hideMeals, showMeals } from './staff-meals.js';
-import { $, call, display, errorText, fieldName, notice, problem, state } from './staff-state.js';
+import { $, call, display, errorText, fieldName, notice, problem, shanghaiDay, state } from './staff-state.js';
 
 /** Field errors in Chinese by field; in English the server's own message is shown. */
 const FIELD_MESSAGES = {
@@ -123,11 +123,6 @@ function backToList() {
   problem(null);
   renderList();
   if ($('audit-this').checked) loadAudit(true);
-}
-
-/** shanghaiDay is the calendar day of a moment in Shanghai, YYYY-MM-DD. */
-function shanghaiDay(d) {
-  return d.toLocaleDateString('en-CA', { timeZone: 'Asia/Shanghai' });
 }
 
 function renderEditMeta() {

@@ -9,7 +9,7 @@ import { addStrings, t } from './i18n.js';
 import { FinderMap } from './map.js';
 import { readYuan, yuanText } from './money.js';
 import { el } from './render.js';
-import { $, call, errorText, notice, problem } from './staff-state.js';
+import { $, call, errorText, notice, problem, shanghaiDay } from './staff-state.js';
 
 addStrings({
   zh: {
@@ -102,12 +102,6 @@ function priceFen(text) {
   return fen;
 }
 
-/** shanghaiToday is today's date in Shanghai, YYYY-MM-DD. */
-function shanghaiToday(offsetDays = 0) {
-  const d = new Date(Date.now() + 8 * 3600e3 + offsetDays * 86400e3);
-  return d.toISOString().slice(0, 10);
-}
-
 /** dayEditor draws the fields of one day (a menu or a template's weekday) into box. */
 function dayEditor(box, day, { soldOut }) {
   const rows = el('ol', { class: 'dish-rows' });
@@ -155,9 +149,9 @@ function readDay(box) {
 }
 
 async function loadDay() {
-  const date = $('menu-date').value || shanghaiToday();
+  const date = $('menu-date').value || shanghaiDay();
   meals.menu = await call('GET', `/api/services/${meals.id}/menu?date=${date}`);
-  dayEditor($('menu-day'), meals.menu, { soldOut: date === shanghaiToday() });
+  dayEditor($('menu-day'), meals.menu, { soldOut: date === shanghaiDay() });
   $('menu-day').dataset.version = String(meals.menu.version);
 }
 
@@ -174,7 +168,7 @@ async function saveDay(event) {
 }
 
 async function copyWeek() {
-  const date = $('menu-date').value || shanghaiToday();
+  const date = $('menu-date').value || shanghaiDay();
   const d = new Date(`${date}T00:00:00Z`);
   const monday = new Date(d.getTime() - ((d.getUTCDay() + 6) % 7) * 86400e3).toISOString().slice(0, 10);
   const sunday = new Date(Date.parse(`${monday}T00:00:00Z`) + 6 * 86400e3).toISOString().slice(0, 10);
@@ -283,7 +277,7 @@ export async function showMeals(listing, isNew) {
   }
   section.hidden = false;
   meals.id = listing.id;
-  if (!$('menu-date').value) $('menu-date').value = shanghaiToday();
+  if (!$('menu-date').value) $('menu-date').value = shanghaiDay();
   try {
     const [template, delivery, areas] = await Promise.all([
       call('GET', `/api/services/${listing.id}/menu/template`),

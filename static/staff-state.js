@@ -19,6 +19,11 @@ export const state = {
 
 export const $ = (id) => document.getElementById(id);
 
+/** shanghaiDay is the calendar day of a moment in Shanghai, YYYY-MM-DD: today's without one. */
+export function shanghaiDay(d = new Date()) {
+  return d.toLocaleDateString('en-CA', { timeZone: 'Asia/Shanghai' });
+}
+
 let onSessionEnded = () => {};
 
 /** whenSessionEnds sets what happens when the server says the session is gone (401). */
