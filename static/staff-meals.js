@@ -5,7 +5,7 @@
 // from the text (never through floating point).
 
 import { api } from './api.js';
-import { addStrings, t } from './i18n.js';
+import { addStrings, dayName, t, WEEKDAYS } from './i18n.js';
 import { FinderMap } from './map.js';
 import { readYuan, yuanText } from './money.js';
 import { el } from './render.js';
@@ -89,8 +89,6 @@ addStrings({
     deliveryStopped: 'Delivery stopped',
   },
 });
-
-const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 
 /** meals is the meal point being edited and what the server last said of it. */
 const meals = { id: null, menu: null, template: null, delivery: null, areas: [], vertices: [] };
@@ -303,7 +301,7 @@ export function hideMeals() {
 
 /** wireMeals connects the meals part's controls once. */
 export function wireMeals() {
-  $('template-day').replaceChildren(...WEEKDAYS.map((d) => new Option(d, d)));
+  $('template-day').replaceChildren(...WEEKDAYS.map((d) => new Option(dayName(d), d)));
   $('menu-date').addEventListener('change', () => loadDay().catch((err) => problem(() => errorText(err))));
   $('menu-form').addEventListener('submit', saveDay);
   $('menu-copy-week').addEventListener('click', copyWeek);
@@ -320,6 +318,5 @@ export function wireMeals() {
 
 /** relabelMeals redraws the meals part in the current language. */
 export function relabelMeals() {
-  const names = { mon: '一', tue: '二', wed: '三', thu: '四', fri: '五', sat: '六', sun: '日' };
-  for (const o of $('template-day').options) o.textContent = t('templateDay') === '星期' ? `星期${names[o.value]}` : o.value;
+  for (const o of $('template-day').options) o.textContent = dayName(o.value);
 }
