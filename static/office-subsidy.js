@@ -138,7 +138,7 @@ function addBandRow() {
   const kind = el('select', { class: 'sub-kind' }, new Option(t('subKindAmount'), 'amount'), new Option(t('subKindPercent'), 'percent'));
   const row = el(
     'li',
-    { class: 'sub-band' },
+    { class: 'sub-band field-row' },
     field('subMin', el('input', { class: 'sub-min', inputmode: 'numeric' })),
     field('subMax', el('input', { class: 'sub-max', inputmode: 'numeric' })),
     field('subKind', kind),

@@ -102,11 +102,11 @@ function priceFen(text) {
 
 /** dayEditor draws the fields of one day (a menu or a template's weekday) into box. */
 function dayEditor(box, day, { soldOut }) {
-  const rows = el('ol', { class: 'dish-rows' });
+  const rows = el('ol', { class: 'dish-rows field-rows' });
   const addRow = (dish = { name: '', price_fen: null, sold_out: false }) => {
     const row = el(
       'li',
-      { class: 'dish-row' },
+      { class: 'dish-row field-row' },
       el('label', {}, t('dishName'), el('input', { class: 'dish-name', maxlength: '30', value: dish.name })),
       el('label', {}, t('dishPrice'), el('input', { class: 'dish-price', inputmode: 'decimal', value: yuanText(dish.price_fen) })),
       soldOut ? el('label', { class: 'check' }, el('input', { type: 'checkbox', class: 'dish-sold-out', checked: dish.sold_out }), t('dishSoldOut')) : null,
