@@ -117,6 +117,7 @@ func TestBrowserActivities(t *testing.T) {
 	if f := fold(); len(f.Shown) != 3 || f.Shown[0] != "健康讲座1" || f.Summary != "更多（3）" || f.Open {
 		t.Errorf("today before 更多: %+v, want the first three and 更多（3） closed", f)
 	}
+	shotEveryScreen(t, ctx, "resident-week-fold", todaySel, a11yPhone)
 	browserRun(t, ctx, "focus 更多", chromedp.Evaluate[chromedp.Void](`document.querySelector('`+todaySel+` .week-more-toggle').focus()`))
 	browserRun(t, ctx, "Enter on 更多", chromedp.KeyEvent(kb.Enter))
 	if f := fold(); len(f.Shown) != 6 || f.Shown[4] != "太极拳晨练" || !f.Open || !f.Focused {

@@ -114,6 +114,7 @@ func TestBrowserMeals(t *testing.T) {
 	})()`))
 	staffClick(t, ctx, "#menu-save")
 	browserWait(t, ctx, "saved", fmt.Sprintf(`document.getElementById('menu-day').dataset.version !== %q`, before))
+	shotEveryScreen(t, ctx, "staff-meals", "#meals-section", a11yDesktop)
 	menus, err := p.db.Menus(context.Background(), p.own.ID, []string{tomorrow})
 	if err != nil {
 		t.Fatal(err)
@@ -149,6 +150,7 @@ func TestBrowserMeals(t *testing.T) {
 	browserWait(t, ctx, "answer", `document.getElementById('answer-list').dataset.state === 'loaded'`)
 	browserRun(t, ctx, "type the age", chromedp.SendKeys(chromedp.ID("age-input"), "82"))
 	browserWait(t, ctx, "您付", `/您付/.test((document.querySelector('#answer-list [data-category="meal_point"] .menu-today') || {}).textContent || '')`)
+	shotEveryScreen(t, ctx, "resident-meal-card", `#answer-list [data-category="meal_point"]`, a11yDesktop)
 	var card struct {
 		Head, Dishes, Delivery, Stored string
 	}
@@ -241,6 +243,7 @@ func TestBrowserMeals(t *testing.T) {
 	openOfficeSignedIn(t, ctx, p.url)
 	browserWait(t, ctx, "coverage table", `document.getElementById('area-rows').dataset.state === 'loaded'`)
 	browserWait(t, ctx, "subsidy rules", `document.getElementById('sub-current').dataset.version === '1'`)
+	shotEveryScreen(t, ctx, "office-subsidy", "#sub-current", a11yDesktop)
 	page := browserEval[string](t, ctx, `document.getElementById('sub-current').textContent + ' | ' +
 		document.getElementById('summary-delivery').textContent + ' | ' + document.getElementById('area-head').textContent`)
 	for _, want := range []string{"示例规则", "80–89岁", "每餐减 4 元", "算上送餐上门", "步行或送餐上门"} {

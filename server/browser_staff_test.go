@@ -245,6 +245,7 @@ func TestBrowserStaffEditor(t *testing.T) {
 	staffClick(t, ctx, "#save-button")
 	browserWait(t, ctx, "phone error", `!document.querySelector('[data-error-for="phone"]').hidden`)
 	checkFieldErrorsWhole(t, ctx, "phone error")
+	shotEveryScreen(t, ctx, "staff-field-error", `[data-error-for="phone"]`, a11yPhone)
 
 	// Large enough to tap, and nothing wider than the phone.
 	if small := browserEval[[]string](t, ctx, `[...document.querySelectorAll('button, select, input:not([type=checkbox]), .leaflet-bar a')]
